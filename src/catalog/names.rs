@@ -1,0 +1,102 @@
+//! Name folding and fuzzy lookup.
+//!
+//! Names arrive from the notice, from returned workbooks and from contact lists, each
+//! written a little differently: full-width letters, stray spaces, curly or straight quotes,
+//! the variant character 兗 (U+5157) for 兖 (U+5156). Everything that compares a name goes
+//! through [`fold`] first, so that two spellings a clerk would call "the same" compare equal.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that are written interchangeably in this district's documents.
+const VARIANTS: &[(char, char)] = &[('兗', '兖')];
+
+/// Folds a name for comparison: NFKC (full-width → half-width), variant characters,
+/// and no whitespace or quote marks.
+///
+/// ```
+/// use duban::catalog::names::fold;
+/// assert_eq!(fold(" “双招双引”指挥部 "), "双招双引指挥部");
+/// assert_eq!(fold("新兗镇"), fold("新兖镇"));
+/// assert_eq!(fold("ＡＢ　1"), "AB1");
+/// ```
+pub fn fold(name: &str) -> String {
+    name.nfkc()
+        .filter(|c| !c.is_whitespace() && !is_quote(*c))
+        .map(variant)
+        .collect()
+}
+
+/// Maps a variant character to its canonical form, leaving others alone.
+pub fn variant(c: char) -> char {
+    VARIANTS
+        .iter()
+        .find(|(from, _)| *from == c)
+        .map_or(c, |(_, to)| *to)
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '《' | '》' | '`'
+    )
+}
+
+/// Levenshtein distance over chars: small, and good enough for a few hundred names.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The `n` candidates closest to `name` (after folding), closest first, ties by input order.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
+    let folded = fold(name);
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let fc = fold(c);
+            // Shared characters count for something: 区科技 is closer to 区科技局 than to 区商务局.
+            let d = distance(&folded, &fc);
+            (d, i, c)
+        })
+        .collect();
+    scored.sort();
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, c) in scored {
+        if !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(distance("大安区", "大安镇"), 1);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("区科技局", "区科技局"), 0);
+    }
+
+    #[test]
+    fn closest_prefers_small_edits() {
+        let c = closest("区科技", ["区商务局", "区科技局", "新兖镇"], 2);
+        assert_eq!(c[0], "区科技局");
+    }
+}

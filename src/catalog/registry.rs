@@ -1,0 +1,316 @@
+//! The unit registry: each unit's canonical name, kind and aliases, and the groups
+//! (各镇街, 区直各部门 …) that stand for several units.
+//!
+//! The registry is the only place that decides whether two spellings name one unit. It
+//! never invents a unit: a name it does not know is an error that lists the closest ones.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::names::{closest, fold};
+
+/// What sort of organisation a unit is; groups expand by kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    /// 区直部门.
+    Department,
+    /// 镇.
+    Town,
+    /// 街道.
+    Street,
+    /// 园区.
+    Park,
+    /// 指挥部.
+    Command,
+    /// 法院、检察院.
+    Judicial,
+    /// 驻区单位、企业及其他.
+    Other,
+}
+
+impl UnitKind {
+    /// The word shown to the office.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Department => "区直部门",
+            UnitKind::Town => "镇",
+            UnitKind::Street => "街道",
+            UnitKind::Park => "园区",
+            UnitKind::Command => "指挥部",
+            UnitKind::Judicial => "法院/检察院",
+            UnitKind::Other => "其他",
+        }
+    }
+}
+
+/// One unit of the registry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub name: String,
+    pub kind: UnitKind,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// A name that stands for several units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub name: String,
+    /// Kinds whose units the group stands for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<UnitKind>,
+    /// Extra named members (besides those of `kinds`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// False for groups that cannot be listed from the registry (区直有关部门, 各金融机构).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enumerable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// What a name from outside resolved to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Resolved<'a> {
+    Unit(&'a Unit),
+    Group(&'a Group),
+}
+
+impl Resolved<'_> {
+    /// The canonical name.
+    pub fn name(&self) -> &str {
+        match self {
+            Resolved::Unit(u) => &u.name,
+            Resolved::Group(g) => &g.name,
+        }
+    }
+}
+
+/// A name that matched nothing, with the closest known names.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("单位名称“{name}”不在单位名录中{}", suggest(.closest))]
+pub struct UnknownName {
+    pub name: String,
+    pub closest: Vec<String>,
+}
+
+fn suggest(c: &[String]) -> String {
+    if c.is_empty() {
+        String::new()
+    } else {
+        format!("，最接近的是：{}", c.join("、"))
+    }
+}
+
+/// Errors in a registry's own data.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("单位名录格式错误：{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("单位名录中“{name}”重复（与“{other}”冲突）")]
+    Duplicate { name: String, other: String },
+    #[error("单位名录的组“{group}”列出的成员“{member}”不是名录中的单位")]
+    BadMember { group: String, member: String },
+}
+
+/// The registry file as written by hand: `[[unit]]` and `[[group]]` tables.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegistryData {
+    #[serde(default, rename = "group")]
+    pub groups: Vec<Group>,
+    #[serde(default, rename = "unit")]
+    pub units: Vec<Unit>,
+}
+
+/// The units and groups with an index from every folded name and alias.
+#[derive(Clone, Debug)]
+pub struct Registry {
+    units: Vec<Unit>,
+    groups: Vec<Group>,
+    /// folded name or alias → (is_group, index)
+    index: IndexMap<String, (bool, usize)>,
+}
+
+/// The district's registry, committed under templates/.
+pub const DEFAULT_REGISTRY: &str = include_str!("../../templates/units.toml");
+
+impl Registry {
+    /// Parses a registry file's text.
+    pub fn from_toml(text: &str) -> Result<Registry, RegistryError> {
+        let data: RegistryData = toml::from_str(text)?;
+        Registry::new(data.units, data.groups)
+    }
+
+    /// The registry embedded in the binary.
+    pub fn embedded() -> Registry {
+        Registry::from_toml(DEFAULT_REGISTRY).expect("the embedded registry is valid")
+    }
+
+    /// Builds the index; names and aliases must be unique after folding.
+    pub fn new(units: Vec<Unit>, groups: Vec<Group>) -> Result<Registry, RegistryError> {
+        let mut index: IndexMap<String, (bool, usize)> = IndexMap::new();
+        let mut add = |key: &str, owner: &str, entry: (bool, usize)| {
+            if let Some(prev) = index.insert(fold(key), entry) {
+                if prev != entry {
+                    return Err(RegistryError::Duplicate {
+                        name: key.to_string(),
+                        other: owner.to_string(),
+                    });
+                }
+            }
+            Ok(())
+        };
+        for (i, u) in units.iter().enumerate() {
+            add(&u.name, &u.name, (false, i))?;
+            for a in &u.aliases {
+                add(a, &u.name, (false, i))?;
+            }
+        }
+        for (i, g) in groups.iter().enumerate() {
+            add(&g.name, &g.name, (true, i))?;
+        }
+        let reg = Registry { units, groups, index };
+        for g in &reg.groups {
+            for m in &g.members {
+                if !matches!(reg.lookup(m), Some(Resolved::Unit(_))) {
+                    return Err(RegistryError::BadMember {
+                        group: g.name.clone(),
+                        member: m.clone(),
+                    });
+                }
+            }
+        }
+        Ok(reg)
+    }
+
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// The registry as data again (for writing into a catalog file).
+    pub fn to_data(&self) -> RegistryData {
+        RegistryData {
+            units: self.units.clone(),
+            groups: self.groups.clone(),
+        }
+    }
+
+    /// Looks a name up without suggestions. Also accepts the district prefix
+    /// (兖州区科技局 → 区科技局, 兖州区新兖镇 → 新兖镇).
+    pub fn lookup(&self, name: &str) -> Option<Resolved<'_>> {
+        let f = fold(name);
+        let mut tries = vec![f.clone()];
+        for prefix in ["济宁市兖州区", "兖州区"] {
+            if let Some(rest) = f.strip_prefix(prefix) {
+                tries.push(format!("区{rest}"));
+                tries.push(rest.to_string());
+            }
+        }
+        tries.iter().find_map(|k| {
+            self.index.get(k).map(|&(is_group, i)| {
+                if is_group {
+                    Resolved::Group(&self.groups[i])
+                } else {
+                    Resolved::Unit(&self.units[i])
+                }
+            })
+        })
+    }
+
+    /// Resolves a name to a unit or group, or says which names come closest.
+    pub fn resolve(&self, name: &str) -> Result<Resolved<'_>, UnknownName> {
+        self.lookup(name).ok_or_else(|| self.unknown(name))
+    }
+
+    /// Resolves a name that must be a unit (not a group).
+    pub fn unit(&self, name: &str) -> Result<&Unit, UnknownName> {
+        match self.lookup(name) {
+            Some(Resolved::Unit(u)) => Ok(u),
+            _ => Err(UnknownName {
+                name: name.to_string(),
+                closest: closest(name, self.units.iter().map(|u| u.name.as_str()), 3),
+            }),
+        }
+    }
+
+    fn unknown(&self, name: &str) -> UnknownName {
+        let all = self
+            .units
+            .iter()
+            .map(|u| u.name.as_str())
+            .chain(self.groups.iter().map(|g| g.name.as_str()));
+        UnknownName {
+            name: name.to_string(),
+            closest: closest(name, all, 3),
+        }
+    }
+
+    /// The group named exactly `name` (canonical), if any.
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+
+    /// The units a group stands for, in registry order; empty for a group that cannot be
+    /// enumerated.
+    pub fn expand(&self, group: &Group) -> Vec<&Unit> {
+        if !group.enumerable {
+            return Vec::new();
+        }
+        self.units
+            .iter()
+            .filter(|u| group.kinds.contains(&u.kind) || group.members.iter().any(|m| fold(m) == fold(&u.name)))
+            .collect()
+    }
+
+    /// The enumerable groups a unit belongs to.
+    pub fn groups_of(&self, unit: &Unit) -> Vec<&Group> {
+        self.groups
+            .iter()
+            .filter(|g| g.enumerable && self.expand(g).iter().any(|u| u.name == unit.name))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_and_variants_resolve() {
+        let r = Registry::embedded();
+        assert_eq!(r.resolve("新兗镇").unwrap().name(), "新兖镇");
+        assert_eq!(r.resolve("区市场监督管理局").unwrap().name(), "区市场监管局");
+        assert_eq!(r.resolve("大山镇").unwrap().name(), "大安镇");
+        assert_eq!(r.resolve("\"双招双引\"指挥部").unwrap().name(), "“双招双引”指挥部");
+        assert_eq!(r.resolve("兖州区科技局").unwrap().name(), "区科技局");
+    }
+
+    #[test]
+    fn unknown_names_suggest() {
+        let r = Registry::embedded();
+        let e = r.resolve("区科技").unwrap_err();
+        assert_eq!(e.closest[0], "区科技局");
+        assert!(e.to_string().contains("区科技局"), "{e}");
+    }
+
+    #[test]
+    fn groups_expand() {
+        let r = Registry::embedded();
+        let g = r.group("各镇街").unwrap();
+        assert_eq!(r.expand(g).len(), 10);
+        assert!(r.expand(r.group("区直有关部门").unwrap()).is_empty());
+    }
+}

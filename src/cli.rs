@@ -1,0 +1,37 @@
+//! The command line: one clap `Subcommand` enum, each variant's arguments in its own
+//! `cmd` module.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// 督办：任务清单、填报模板、报表校验、汇总与邮件分发。
+#[derive(Debug, Parser)]
+#[command(name = "duban", version, about, long_about = None)]
+pub struct Cli {
+    /// 任务清单文件（TOML）；不指定时使用内置的 2020 年任务清单。
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 任务清单：导入通知、查看、导出。
+    #[command(subcommand)]
+    Catalog(cmd::catalog::Args),
+}
+
+impl Cli {
+    /// Runs the chosen subcommand.
+    pub fn run(self) -> crate::CliResult {
+        let catalog = self.catalog.as_deref();
+        match self.command {
+            Command::Catalog(args) => cmd::catalog::run(args, catalog),
+        }
+    }
+}
