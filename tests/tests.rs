@@ -1,1 +1,5 @@
+//! One test binary: each module drives the real `duban` on files it builds itself.
 
+mod workdir;
+
+mod catalog;

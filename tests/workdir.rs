@@ -1,0 +1,152 @@
+//! A scratch folder per test and a way to run the real `duban` binary in it (after xsv's
+//! `tests/workdir.rs`). On failure, assertions print the command, status, stdout and stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Workdir {
+    _tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+}
+
+impl Workdir {
+    /// A new empty folder; `name` only helps when reading a kept folder.
+    pub fn new(name: &str) -> Workdir {
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!("duban-{name}-"))
+            .tempdir()
+            .expect("temp dir");
+        let dir = tmp.path().to_path_buf();
+        Workdir { _tmp: tmp, dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// Writes a file (creating folders).
+    pub fn create(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// `duban ARGS…` with the folder as current directory.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_duban"));
+        c.current_dir(&self.dir).args(args);
+        c
+    }
+
+    /// Runs and returns the output, whatever the status.
+    pub fn output(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().expect("run duban");
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            out,
+        }
+    }
+
+    /// Runs and asserts exit status 0.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let r = self.output(args);
+        r.assert_code(0);
+        r
+    }
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    pub args: Vec<String>,
+    pub out: Output,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+
+    pub fn code(&self) -> i32 {
+        self.out.status.code().unwrap_or(-1)
+    }
+
+    /// Asserts the exit status, printing everything on failure.
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code(), code, "{}", self.describe());
+        self
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "duban {}\nstatus: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args.join(" "),
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        )
+    }
+}
+
+/// The repository's root (for committed fixtures and the notice).
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared notice, beside the repository (../shared/notice).
+pub fn notice_path() -> PathBuf {
+    repo().join("../shared/notice/jiyan-zhengfa-2020-1.md")
+}
+
+/// Whether `soffice` is on PATH. Tests that need LibreOffice fail without it, unless
+/// DUBAN_SKIP_LIBREOFFICE=1 (the README's test command installs it).
+pub fn soffice() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("soffice"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() && std::env::var_os("DUBAN_SKIP_LIBREOFFICE").is_none() {
+        panic!("LibreOffice (soffice) is not installed: run the README's test command, which installs it, or set DUBAN_SKIP_LIBREOFFICE=1");
+    }
+    found
+}
+
+/// Runs `soffice --headless --convert-to FORMAT --outdir OUT FILE` with a private profile
+/// (parallel tests must not share one) and returns the converted file's path.
+pub fn soffice_convert(file: &Path, format: &str, out: &Path) -> PathBuf {
+    let soffice = soffice().expect("soffice");
+    std::fs::create_dir_all(out).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--norestore", "--convert-to", format, "--outdir"])
+        .arg(out)
+        .arg(file)
+        .output()
+        .expect("run soffice");
+    let ext = format.split(':').next().unwrap();
+    let stem = file.file_stem().unwrap().to_string_lossy();
+    let converted = out.join(format!("{stem}.{ext}"));
+    assert!(
+        status.status.success() && converted.exists(),
+        "soffice failed to convert {} to {format}: {}\n{}",
+        file.display(),
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    converted
+}
