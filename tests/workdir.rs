@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! A scratch folder per test and a way to run the real `duban` binary in it (after xsv's
 //! `tests/workdir.rs`). On failure, assertions print the command, status, stdout and stderr.
 
@@ -103,9 +104,9 @@ pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared notice, beside the repository (../shared/notice).
+/// The 2020 notice (a public document), committed under samples/notice/.
 pub fn notice_path() -> PathBuf {
-    repo().join("../shared/notice/jiyan-zhengfa-2020-1.md")
+    repo().join("samples/notice/jiyan-zhengfa-2020-1.md")
 }
 
 /// Whether `soffice` is on PATH. Tests that need LibreOffice fail without it, unless
@@ -133,7 +134,13 @@ pub fn soffice_convert(file: &Path, format: &str, out: &Path) -> PathBuf {
             "-env:UserInstallation=file://{}",
             profile.path().display()
         ))
-        .args(["--headless", "--norestore", "--convert-to", format, "--outdir"])
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            format,
+            "--outdir",
+        ])
         .arg(out)
         .arg(file)
         .output()
