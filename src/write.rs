@@ -43,7 +43,7 @@ const MAX_ROW_HEIGHT: f64 = 409.0;
 /// about 1.3 em per line; a little more keeps descenders off the cell border.
 const LINE_FACTOR: f64 = 1.36;
 /// Space above and below the text in a row, in points.
-const ROW_PADDING: f64 = 4.0;
+const ROW_PADDING: f64 = 6.0;
 /// The column width Excel uses when none is set.
 const DEFAULT_COL_WIDTH: f64 = 8.43;
 

@@ -169,3 +169,63 @@ pub fn identity(cat: &Catalog, spec: &Spec, rows: &[(u32, Role)]) -> Vec<(String
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::{Date, Rows};
+
+    #[test]
+    fn compact_tasks_folds_runs() {
+        let rows = [
+            (1, Role::Host),
+            (2, Role::Host),
+            (3, Role::Host),
+            (5, Role::CoUnit),
+            (7, Role::Host),
+            (8, Role::CoUnit),
+            (9, Role::CoUnit),
+        ];
+        assert_eq!(compact_tasks(&rows), "主办:1-3,7;协办:5,8-9");
+        assert_eq!(compact_tasks(&[]), "主办:;协办:");
+    }
+
+    #[test]
+    fn others_keep_groups_and_drop_the_unit() {
+        let cat = Catalog::embedded();
+        // Task 3: 区科技局 hosts, 工业园区 and 各镇街 assist.
+        let t = cat.task(3).unwrap();
+        assert_eq!(others_text(t, "区科技局"), "协办：工业园区、各镇街");
+        assert_eq!(others_text(t, "新兖镇"), "主办：区科技局；协办：工业园区、各镇街");
+    }
+
+    #[test]
+    fn hashes_change_with_any_cell() {
+        let a = row_hash(&["1", "二、…", "text"]);
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, row_hash(&["1", "二、…", "text "]));
+        // The separator keeps cell boundaries: ("ab","c") is not ("a","bc").
+        assert_ne!(row_hash(&["ab", "c"]), row_hash(&["a", "bc"]));
+    }
+
+    #[test]
+    fn every_unit_identity_fits_a_property() {
+        let cat = Catalog::embedded();
+        for unit in cat.assignments().keys() {
+            let spec = Spec {
+                unit,
+                round: "2020年第一季度",
+                deadline: Date::parse("2020-04-05").unwrap(),
+                rows: Rows::All,
+                password: None,
+                office_contact: None,
+            };
+            let rows = crate::template::rows_of(&cat, unit, Rows::All);
+            for (k, v) in identity(&cat, &spec, &rows) {
+                if !k.starts_with(key::TASK_PREFIX) && !k.starts_with(key::INDICATOR_PREFIX) {
+                    assert!(v.chars().count() <= 255, "{unit}: {k} = {v}");
+                }
+            }
+        }
+    }
+}
