@@ -3,3 +3,4 @@
 mod workdir;
 
 mod catalog;
+mod templates;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Times `duban templates` generating every unit's template for one round (74 workbooks with
+# the 2020 catalog), in a release build. Uses hyperfine when installed
+# (`apt-get install -y hyperfine`), else the mean of a plain loop of 10 runs.
+#
+#   benches/templates.sh            # 10 runs
+#   RUNS=20 benches/templates.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin="$PWD/target/release/duban"
+runs="${RUNS:-10}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+cmd="$bin templates --round 2020年第一季度 --deadline 2020-04-05 --out $out/t --force"
+
+"$bin" templates --round 2020年第一季度 --deadline 2020-04-05 --out "$out/t" --force
+echo "files: $(ls "$out/t" | wc -l), bytes: $(du -sb "$out/t" | cut -f1), threads: $(nproc)"
+
+if command -v hyperfine >/dev/null; then
+  hyperfine --warmup 1 --runs "$runs" --prepare "rm -rf $out/t" "$cmd 2>/dev/null"
+else
+  start=$(date +%s.%N)
+  for _ in $(seq "$runs"); do
+    rm -rf "$out/t"
+    $cmd 2>/dev/null
+  done
+  end=$(date +%s.%N)
+  echo "mean over $runs runs: $(echo "($end - $start) / $runs" | bc -l | cut -c1-6) s"
+fi

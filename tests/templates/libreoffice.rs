@@ -1,0 +1,121 @@
+//! LibreOffice, our real client here, prints the templates and re-saves them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::SheetVisible;
+use duban::catalog::Catalog;
+use duban::layout;
+
+use super::readback::{manifest, part, read};
+use super::{file_of, generate};
+use crate::workdir::{soffice, Workdir};
+
+/// Converts files with one headless LibreOffice run and a private profile.
+fn soffice_convert_all(files: &[PathBuf], format: &str, out: &Path) -> Vec<PathBuf> {
+    let soffice = soffice().expect("soffice");
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            format,
+            "--outdir",
+        ])
+        .arg(out)
+        .args(files)
+        .output()
+        .expect("run soffice");
+    assert!(
+        status.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    files
+        .iter()
+        .map(|f| {
+            let p = out.join(format!(
+                "{}.{format}",
+                f.file_stem().unwrap().to_string_lossy()
+            ));
+            assert!(p.exists(), "soffice converted {} to {format}", f.display());
+            p
+        })
+        .collect()
+}
+
+/// LibreOffice prints templates and re-saves them without losing the rows. By default a
+/// representative set (LibreOffice takes seconds per file on a busy machine): the unit with
+/// the most tasks (新兖镇, 58 rows), one with indicators (区科技局) and one that is only ever
+/// a co-unit (龙桥街道). DUBAN_SOFFICE_ALL=1 converts every template.
+#[test]
+fn libreoffice_prints_and_resaves_templates() {
+    if soffice().is_none() {
+        return;
+    }
+    let wd = Workdir::new("templates-lo");
+    let all = std::env::var_os("DUBAN_SOFFICE_ALL").is_some();
+    let some = [
+        "--unit",
+        "新兖镇",
+        "--unit",
+        "区科技局",
+        "--unit",
+        "龙桥街道",
+    ];
+    generate(&wd, "out", if all { &[] } else { &some }).assert_code(0);
+    let cat = Catalog::embedded();
+    let units: Vec<String> = manifest(&wd.path("out"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    let files: Vec<PathBuf> = units
+        .iter()
+        .map(|u| wd.path("out").join(file_of(u)))
+        .collect();
+    for pdf in soffice_convert_all(&files, "pdf", &wd.path("pdf")) {
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(
+            bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
+            "{}",
+            pdf.display()
+        );
+    }
+    let resaved = soffice_convert_all(&files, "xlsx", &wd.path("resaved"));
+    for (unit, path) in units.iter().zip(&resaved) {
+        let before = read(&wd.path("out").join(file_of(unit)));
+        let after = read(path);
+        assert_eq!(
+            after.tasks, before.tasks,
+            "{unit}: rows survive a LibreOffice re-save"
+        );
+        assert_eq!(
+            after.indicators, before.indicators,
+            "{unit}: indicators survive"
+        );
+        // LibreOffice keeps the identity sheet (merely hidden) and the properties.
+        let hidden = after
+            .sheets
+            .iter()
+            .find(|(n, _)| n == layout::SHEET_IDENTITY)
+            .expect("identity sheet kept");
+        assert_ne!(hidden.1, SheetVisible::Visible);
+        assert_eq!(
+            after.identity, before.identity,
+            "{unit}: identity rows kept"
+        );
+        assert_eq!(after.properties.get("duban.unit"), Some(unit));
+        let n = cat.tasks_of_unit(unit).len();
+        let xml = part(path, "xl/worksheets/sheet2.xml");
+        assert!(
+            xml.contains("<sheetProtection") && xml.contains("已完成,序时推进,滞后,未启动"),
+            "{unit}: protection and validation kept"
+        );
+        assert_eq!(after.tasks.len(), n);
+    }
+}
