@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments and its `run`.
 
 pub mod catalog;
+pub mod templates;
 pub mod check;
 
 use std::io::Write;
