@@ -290,3 +290,134 @@ pub fn a1(row: u32, col: u32) -> String {
     }
     format!("{name}{}", row + 1)
 }
+
+/// Fills a real template as a clerk in Excel would: every task row gets a status, a
+/// percent, progress (with a line break) and next steps, `overrides` replace single cells
+/// by (task, column title), the contact lines and every 完成值 are filled. The sheet XML is
+/// edited in place (inline strings into the existing styled blanks), so validations,
+/// protection, the identity sheet and the properties stay as the template wrote them.
+pub fn fill_template(template: &[u8], cat: &Catalog, overrides: &[(u32, &str, V)]) -> Vec<u8> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(template.to_vec())).unwrap();
+    let names = wb.sheet_names();
+    let mut edits: Vec<(usize, Vec<(String, V)>)> = Vec::new();
+    for (si, name) in names.iter().enumerate() {
+        let range = wb.worksheet_range(name).unwrap();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let at = |r: usize, c: usize| a1(r0 + r as u32, c0 + c as u32);
+        let text = |d: &Data| d.to_string();
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
+        let Some(h) = rows.iter().position(|r| r.iter().any(|c| c == "序号")) else {
+            continue;
+        };
+        let col = |t: &str| rows[h].iter().position(|c| c == t);
+        let mut cells = Vec::new();
+        if name == layout::SHEET_TASKS {
+            for (i, row) in rows.iter().enumerate().skip(h + 1) {
+                if let Ok(n) = row[col("序号").unwrap()].parse::<u32>() {
+                    let host = cat.tasks_of_unit(&unit_of(&rows)).iter().any(|(t, r)| *t == n && *r == Role::Host);
+                    let mut fill = vec![
+                        ("推进状态", s("序时推进")),
+                        ("完成进度(%)", V::N(50.0)),
+                        ("下步措施", s("继续按计划推进")),
+                    ];
+                    if host {
+                        fill.push(("工作进展", V::S(format!("任务{n}：已制定实施方案，召开推进会 2 次。\n完成一季度阶段目标。"))));
+                    }
+                    for (t, title, v) in overrides {
+                        if *t == n {
+                            fill.retain(|(x, _)| x != title);
+                            fill.push((title, v.clone()));
+                        }
+                    }
+                    for (title, v) in fill {
+                        if let Some(c) = col(title) {
+                            cells.push((at(i, c), v));
+                        }
+                    }
+                }
+                for (label, v) in [
+                    (layout::CONTACT_FILLER, s("王晓明")),
+                    (layout::CONTACT_PHONE, s("0537-3412345")),
+                    (layout::CONTACT_REVIEWER, s("李建国")),
+                ] {
+                    if let Some(c) = row.iter().position(|x| x == label) {
+                        cells.push((at(i, c + 1), v));
+                    }
+                }
+            }
+        } else if name == layout::SHEET_INDICATORS {
+            let vc = col("完成值").unwrap();
+            for (i, row) in rows.iter().enumerate().skip(h + 1) {
+                if row[col("序号").unwrap()].parse::<u32>().is_ok() {
+                    cells.push((at(i, vc), V::N(2.0)));
+                }
+            }
+        }
+        edits.push((si, cells));
+    }
+    let mut out = patch_zip(template, |path, xml| {
+        let i: usize = path.strip_prefix("xl/worksheets/sheet")?.strip_suffix(".xml")?.parse().ok()?;
+        let cells = &edits.iter().find(|(si, _)| *si + 1 == i)?.1;
+        Some(cells.iter().fold(xml.to_string(), |x, (r, v)| set_cell(&x, r, v)))
+    });
+    std::mem::take(&mut out)
+}
+
+fn unit_of(rows: &[Vec<String>]) -> String {
+    rows.iter()
+        .flatten()
+        .find_map(|c| c.strip_prefix(&format!("{}：", layout::LINE_UNIT)).map(String::from))
+        .unwrap_or_default()
+}
+
+/// Rewrites some XML parts of a zip, copying the others as they are.
+fn patch_zip(bytes: &[u8], mut f: impl FnMut(&str, &str) -> Option<String>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let name = zin.by_index(i).unwrap().name().unwrap().to_string();
+        let mut xml = String::new();
+        let changed = if name.ends_with(".xml") {
+            zin.by_index(i).unwrap().read_to_string(&mut xml).unwrap();
+            f(&name, &xml)
+        } else {
+            None
+        };
+        match changed {
+            Some(new) => {
+                zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+                zout.write_all(new.as_bytes()).unwrap();
+            }
+            None => zout.raw_copy_file(zin.by_index(i).unwrap()).unwrap(),
+        }
+    }
+    zout.finish().unwrap().into_inner()
+}
+
+/// Replaces cell `r` (present as a styled blank or a value) with `v`, keeping its style.
+fn set_cell(xml: &str, r: &str, v: &V) -> String {
+    let open = format!("<c r=\"{r}\"");
+    let Some(start) = xml.find(&open) else {
+        panic!("cell {r} not in the sheet XML");
+    };
+    let tag_end = start + xml[start..].find('>').unwrap();
+    let end = if xml.as_bytes()[tag_end - 1] == b'/' {
+        tag_end + 1
+    } else {
+        start + xml[start..].find("</c>").unwrap() + 4
+    };
+    let style = xml[start..tag_end]
+        .split_once(" s=\"")
+        .map(|(_, rest)| format!(" s=\"{}\"", &rest[..rest.find('"').unwrap()]))
+        .unwrap_or_default();
+    let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let new = match v {
+        V::S(t) => format!("<c r=\"{r}\"{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>", esc(t)),
+        V::N(n) | V::Pct(n) => format!("<c r=\"{r}\"{style}><v>{n}</v></c>"),
+        V::Err(e) => format!("<c r=\"{r}\"{style} t=\"e\"><v>{}</v></c>", esc(e)),
+        V::Empty => format!("<c r=\"{r}\"{style}/>"),
+    };
+    format!("{}{}{}", &xml[..start], new, &xml[end..])
+}
