@@ -7,7 +7,10 @@
 //! | --- | --- |
 //! | [`catalog`] | the canonical task list: notice parser, unit registry, name matching |
 //! | [`cli`] | the command line (clap) |
+//! | [`check`] | the check of returns: rules → issues, the API `merge` calls |
 //! | [`cmd`] | one module per subcommand |
+//! | [`feedback`] | the per-unit problem list workbook |
+//! | [`read`] | the only calamine user: sniffing, limits, sparse cells |
 //! | [`fsutil`] | atomic writes: outputs appear whole or not at all |
 //! | [`table`] | terminal tables that line up Chinese text |
 //! | [`template`] | one unit's fill-in workbook for a round |
@@ -17,10 +20,13 @@
 //! 0 fine, 1 findings (a rejected return), 2 the command could not run.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod feedback;
 pub mod fsutil;
 pub mod layout;
+pub mod read;
 pub mod report;
 pub mod table;
 pub mod template;

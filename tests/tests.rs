@@ -3,4 +3,6 @@
 mod workdir;
 
 mod catalog;
+mod check;
+mod returns;
 mod templates;
