@@ -19,6 +19,7 @@ pub mod cli;
 pub mod cmd;
 pub mod fsutil;
 pub mod layout;
+pub mod merge;
 pub mod report;
 pub mod table;
 
