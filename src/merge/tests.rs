@@ -360,3 +360,133 @@ fn csv_has_a_bom_and_neutralises_formulas() {
     assert_eq!(&recs[1][8], "'\t-2");
     assert_eq!(&recs[1][9], "区科技局.xlsx");
 }
+
+mod workbooks {
+    use std::io::Cursor;
+
+    use calamine::{Data, Reader, Xlsx};
+
+    use super::*;
+
+    fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+        let range = wb.worksheet_range(name).unwrap();
+        range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Empty => String::new(),
+                        Data::Float(f) => format_number(*f),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn sample(c: &Catalog) -> CheckReport {
+        let mut kj = file(
+            c,
+            "区科技局",
+            vec![row(3, O, Some(35.0)), row(6, D, Some(100.0))],
+        );
+        kj.data.as_mut().unwrap().indicators = vec![indicator(3, "新增国家级高新技术企业", 3.0)];
+        report(vec![
+            kj,
+            file(c, "区财政局", vec![row(11, L, Some(20.0))]),
+            file(
+                c,
+                "区发展改革局",
+                vec![row(11, D, Some(100.0)), row(9, N, None)],
+            ),
+        ])
+    }
+
+    #[test]
+    fn consolidated_workbook_reads_back() {
+        let c = Catalog::embedded();
+        let mut r = sample(&c);
+        flag_behind_schedule(&mut r, 50.0, &Thresholds::default());
+        let m = merged(&c, &r, Some(50.0));
+        let (s, ind) = (stats(&m), indicators(&m));
+        let bytes = xlsx::consolidated(&m, &s, &ind, "2020年上半年", 1).unwrap();
+        assert_eq!(
+            bytes,
+            xlsx::consolidated(&m, &s, &ind, "2020年上半年", 1).unwrap(),
+            "same bytes twice"
+        );
+
+        let wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            [
+                "总表",
+                "分单位明细",
+                "统计",
+                "量化指标",
+                "未报送单位",
+                "报送文件",
+                "校验问题"
+            ]
+        );
+        let total = sheet(&bytes, "总表");
+        assert_eq!(total[2][5], "推进状态");
+        let task = |n: u32| total.iter().find(|r| r[0] == n.to_string()).unwrap();
+        assert_eq!(task(3)[5], "序时推进");
+        assert_eq!(task(3)[7], "疑似滞后");
+        assert_eq!(task(3)[8], "黄");
+        assert_eq!(task(11)[5], "滞后");
+        assert!(
+            task(11)[9].contains("区财政局：滞后 20%"),
+            "{}",
+            task(11)[9]
+        );
+        assert_eq!(task(1)[5], "未报送");
+        assert_eq!(task(1)[8], "红");
+        assert_eq!(total.len(), 3 + 77);
+
+        let st = sheet(&bytes, "统计");
+        let total_row = st.iter().find(|r| r[0] == "合计").unwrap();
+        assert_eq!(total_row[1..7], ["77", "1", "1", "1", "1", "73"]);
+
+        let q = sheet(&bytes, "量化指标");
+        let hi = q.iter().find(|r| r[1] == "新增国家级高新技术企业").unwrap();
+        assert_eq!((hi[6].as_str(), hi[7].as_str()), ("3", "75"));
+        let none = q.iter().find(|r| r[1] == "新增省级以上创新平台").unwrap();
+        assert_eq!(none[6], "未报送");
+
+        let detail = sheet(&bytes, "分单位明细");
+        assert_eq!(detail.len(), 1 + 5);
+        let issues = sheet(&bytes, "校验问题");
+        assert!(issues.iter().any(|r| r[4] == BEHIND_CODE));
+        let missing = sheet(&bytes, "未报送单位");
+        assert_eq!(missing.len() - 1, m.missing_units().len());
+    }
+
+    #[test]
+    fn leader_summary_reads_back_lagging_first() {
+        let c = Catalog::embedded();
+        let r = sample(&c);
+        let m = merged(&c, &r, Some(50.0));
+        let bytes = xlsx::leader_summary(&m, "屈耀武", "2020年上半年", 1).unwrap();
+        let rows = sheet(&bytes, "分管任务进展");
+        let lines = m.leader_tasks("屈耀武");
+        let counts: Counts = lines.iter().map(|l| l.state).collect();
+        assert!(
+            rows[1][0].starts_with(&counts.line("分管任务")),
+            "{}",
+            rows[1][0]
+        );
+        assert_eq!(rows.len(), 3 + lines.len());
+        // Task 11 (滞后) comes first, then 9 (未启动), then the unreported ones.
+        assert_eq!(rows[3][0], "11");
+        assert_eq!(rows[4][0], "9");
+        assert_eq!(rows[5][5], "未报送");
+        assert!(
+            rows[3][14].contains("区财政局：区财政局填报人 0537-3411111"),
+            "{}",
+            rows[3][14]
+        );
+    }
+}
