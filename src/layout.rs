@@ -36,8 +36,7 @@ pub const TASK_COLUMNS: &[&str] = &[
 ];
 
 /// Columns of 量化指标.
-pub const INDICATOR_COLUMNS: &[&str] =
-    &["序号", "指标", "目标值", "单位", "比较", "完成值", "说明"];
+pub const INDICATOR_COLUMNS: &[&str] = &["序号", "指标", "目标值", "单位", "比较", "完成值", "说明"];
 
 /// Labels of the contact lines below the task rows (label cell, value in the next cell).
 pub const CONTACT_FILLER: &str = "填报人";
@@ -69,9 +68,7 @@ pub mod key {
 
 /// The four statuses a unit may report, in order from least to most advanced for the merge
 /// rule (滞后 before 未启动 before 序时推进 before 已完成).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     #[serde(rename = "滞后")]
     Lagging,
@@ -85,12 +82,7 @@ pub enum Status {
 
 impl Status {
     /// In the order shown in the template's dropdown.
-    pub const ALL: [Status; 4] = [
-        Status::Done,
-        Status::OnSchedule,
-        Status::Lagging,
-        Status::NotStarted,
-    ];
+    pub const ALL: [Status; 4] = [Status::Done, Status::OnSchedule, Status::Lagging, Status::NotStarted];
 
     pub fn label(self) -> &'static str {
         match self {

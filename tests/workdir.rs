@@ -133,13 +133,7 @@ pub fn soffice_convert(file: &Path, format: &str, out: &Path) -> PathBuf {
             "-env:UserInstallation=file://{}",
             profile.path().display()
         ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            format,
-            "--outdir",
-        ])
+        .args(["--headless", "--norestore", "--convert-to", format, "--outdir"])
         .arg(out)
         .arg(file)
         .output()

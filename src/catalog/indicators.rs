@@ -15,54 +15,14 @@ use super::{Comparator, Indicator};
 
 /// Units of measure, longest first so that 万平方米 wins over 平方米.
 const MEASURES: &[&str] = &[
-    "万平方米",
-    "平方米",
-    "万美元",
-    "亿元",
-    "万元",
-    "万吨",
-    "万亩",
-    "公里",
-    "%",
-    "％",
-    "家",
-    "个",
-    "件",
-    "名",
-    "人",
-    "所",
-    "处",
-    "条",
-    "亩",
-    "项",
-    "座",
-    "户",
-    "台",
-    "吨",
+    "万平方米", "平方米", "万美元", "亿元", "万元", "万吨", "万亩", "公里", "%", "％", "家", "个",
+    "件", "名", "人", "所", "处", "条", "亩", "项", "座", "户", "台", "吨",
 ];
 
 /// Verbs that start a target clause and carry over to the next items of a list.
 const VERBS: &[&str] = &[
-    "新建改造",
-    "改造提升",
-    "改造升级",
-    "重点抓好",
-    "新认定",
-    "新招聘",
-    "新造林",
-    "新增",
-    "新建",
-    "建设",
-    "建成",
-    "完成",
-    "改造",
-    "引进",
-    "到位",
-    "打造",
-    "培育",
-    "治理",
-    "利用",
-    "压减",
+    "新建改造", "改造提升", "改造升级", "重点抓好", "新认定", "新招聘", "新造林", "新增", "新建",
+    "建设", "建成", "完成", "改造", "引进", "到位", "打造", "培育", "治理", "利用", "压减",
 ];
 
 /// Words that lead a clause without being part of what is measured.
@@ -155,12 +115,8 @@ fn extract_chain(chain: &str, previous: Option<&str>) -> Vec<Indicator> {
         // The suffix runs to the next list boundary: 、 or 和 before a number, or the chain's end.
         let next_start = hits.get(i + 1).map_or(chars.len(), |n| n.start);
         let boundary = |k: usize| chars[k] == '、' || (chars[k] == '和' && i + 1 < hits.len());
-        let suffix_end = (h.end..next_start)
-            .find(|&k| boundary(k))
-            .unwrap_or(next_start);
-        let suffix = s(h.end, suffix_end)
-            .trim_start_matches(['、', ' '])
-            .to_string();
+        let suffix_end = (h.end..next_start).find(|&k| boundary(k)).unwrap_or(next_start);
+        let suffix = s(h.end, suffix_end).trim_start_matches(['、', ' ']).to_string();
         cursor = suffix_end;
         if prefix.contains('等') && prefix.chars().count() + suffix.chars().count() > 24 {
             prefix = prefix.rsplit('等').next().unwrap_or("").to_string();
@@ -177,11 +133,7 @@ fn extract_chain(chain: &str, previous: Option<&str>) -> Vec<Indicator> {
         let name = if share && suffix.starts_with('的') {
             format!("{prefix}{}的比例", &suffix['的'.len_utf8()..])
         } else if share && prefix.is_empty() && !suffix.is_empty() {
-            let before = out
-                .last()
-                .map(|o| o.name.as_str())
-                .or(previous)
-                .unwrap_or("");
+            let before = out.last().map(|o| o.name.as_str()).or(previous).unwrap_or("");
             format!("{before}{suffix}的比例")
         } else {
             format!("{prefix}{suffix}")
@@ -222,10 +174,7 @@ fn find_hits(chars: &[char]) -> Vec<Hit> {
             continue;
         }
         let start = i;
-        while i < chars.len()
-            && (chars[i].is_ascii_digit()
-                || (chars[i] == '.' && i + 1 < chars.len() && chars[i + 1].is_ascii_digit()))
-        {
+        while i < chars.len() && (chars[i].is_ascii_digit() || (chars[i] == '.' && i + 1 < chars.len() && chars[i + 1].is_ascii_digit())) {
             i += 1;
         }
         let number: String = chars[start..i].iter().collect();
@@ -258,22 +207,14 @@ fn find_hits(chars: &[char]) -> Vec<Hit> {
             "左右" => Comparator::About,
             _ => Comparator::Exactly,
         };
-        let end = if comparator == Comparator::Exactly {
-            j
-        } else {
-            k + 2
-        };
+        let end = if comparator == Comparator::Exactly { j } else { k + 2 };
         let Ok(value) = number.parse::<f64>() else {
             continue;
         };
         hits.push(Hit {
             start,
             value,
-            measure: if *measure == "％" {
-                "%".into()
-            } else {
-                measure.to_string()
-            },
+            measure: if *measure == "％" { "%".into() } else { measure.to_string() },
             comparator,
             end,
         });
@@ -313,15 +254,7 @@ mod tests {
         let n = names("年内再建设8个市级森林乡村示范村和50个重点村，新造林3600亩。");
         assert_eq!(n[0].0, "建设市级森林乡村示范村");
         assert_eq!(n[1].0, "建设重点村");
-        assert_eq!(
-            n[2],
-            (
-                "新造林".to_string(),
-                3600.0,
-                "亩".to_string(),
-                Comparator::Exactly
-            )
-        );
+        assert_eq!(n[2], ("新造林".to_string(), 3600.0, "亩".to_string(), Comparator::Exactly));
     }
 
     #[test]

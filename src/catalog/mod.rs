@@ -226,13 +226,12 @@ impl Catalog {
             path: path.to_path_buf(),
             message,
         };
-        let registry =
-            Registry::new(data.units.clone(), data.groups.clone()).map_err(|source| {
-                CatalogError::Registry {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            })?;
+        let registry = Registry::new(data.units.clone(), data.groups.clone()).map_err(|source| {
+            CatalogError::Registry {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
         for (i, t) in data.tasks.iter().enumerate() {
             if t.number as usize != i + 1 {
                 return Err(invalid(format!(
@@ -242,22 +241,17 @@ impl Catalog {
                 )));
             }
             if !data.sections.iter().any(|s| s.number == t.section) {
-                return Err(invalid(format!(
-                    "任务 {} 所属部分“{}”不存在",
-                    t.number, t.section
-                )));
+                return Err(invalid(format!("任务 {} 所属部分“{}”不存在", t.number, t.section)));
             }
             if t.leaders.is_empty() {
                 return Err(invalid(format!("任务 {} 没有牵头领导", t.number)));
             }
             for name in t.hosts.iter().chain(&t.co_units) {
-                let r = registry
-                    .resolve(name)
-                    .map_err(|source| CatalogError::UnknownUnit {
-                        path: path.to_path_buf(),
-                        task: t.number,
-                        source,
-                    })?;
+                let r = registry.resolve(name).map_err(|source| CatalogError::UnknownUnit {
+                    path: path.to_path_buf(),
+                    task: t.number,
+                    source,
+                })?;
                 if r.name() != name {
                     return Err(invalid(format!(
                         "任务 {} 的承办单位“{}”应写作规范名称“{}”",
@@ -416,11 +410,7 @@ fn assign(tasks: &[Task], registry: &Registry) -> IndexMap<String, Vec<(u32, Rol
                 };
                 for u in units {
                     if let Some(p) = position(&u.name) {
-                        let e = by_unit
-                            .entry(p)
-                            .or_default()
-                            .entry(t.number)
-                            .or_insert(role);
+                        let e = by_unit.entry(p).or_default().entry(t.number).or_insert(role);
                         *e = (*e).min(role);
                     }
                 }
@@ -429,12 +419,7 @@ fn assign(tasks: &[Task], registry: &Registry) -> IndexMap<String, Vec<(u32, Rol
     }
     by_unit
         .into_iter()
-        .map(|(p, tasks)| {
-            (
-                registry.units()[p].name.clone(),
-                tasks.into_iter().collect(),
-            )
-        })
+        .map(|(p, tasks)| (registry.units()[p].name.clone(), tasks.into_iter().collect()))
         .collect()
 }
 
@@ -446,8 +431,5 @@ fn content_hash(data: &CatalogData) -> String {
 
 /// Hex SHA-256 of some bytes (used for manifests, logs and row hashes).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

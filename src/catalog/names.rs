@@ -58,11 +58,7 @@ pub fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The `n` candidates closest to `name` (after folding), closest first, ties by input order.
-pub fn closest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    n: usize,
-) -> Vec<String> {
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
     let folded = fold(name);
     let mut scored: Vec<(usize, usize, &str)> = candidates
         .into_iter()

@@ -37,11 +37,7 @@ pub struct NoticeError {
 
 impl fmt::Display for NoticeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "通知解析失败，共 {} 处问题，未生成任务清单：",
-            self.problems.len()
-        )?;
+        writeln!(f, "通知解析失败，共 {} 处问题，未生成任务清单：", self.problems.len())?;
         for p in &self.problems {
             writeln!(f, "  第 {} 行：{}", p.line, p.message)?;
         }
@@ -100,11 +96,11 @@ pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError
     let mut pending: Option<Pending> = None;
     let mut last_number = 0u32;
 
-    let finish = |p: Pending, tasks: &mut Vec<Task>, problems: &mut Vec<Problem>| match build_task(
-        &p, registry,
-    ) {
-        Ok(t) => tasks.push(t),
-        Err(mut e) => problems.append(&mut e),
+    let finish = |p: Pending, tasks: &mut Vec<Task>, problems: &mut Vec<Problem>| {
+        match build_task(&p, registry) {
+            Ok(t) => tasks.push(t),
+            Err(mut e) => problems.append(&mut e),
+        }
     };
 
     for (i, raw) in text.lines().enumerate() {
@@ -113,8 +109,7 @@ pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError
         if line.is_empty() {
             continue;
         }
-        if number.is_none() && line.contains('〔') && line.contains('〕') && line.ends_with('号')
-        {
+        if number.is_none() && line.contains('〔') && line.contains('〕') && line.ends_with('号') {
             number = Some(line.clone());
             continue;
         }
@@ -156,10 +151,7 @@ pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError
                 problems.push(Problem {
                     line: line_no,
                     message: if n > last_number + 1 {
-                        format!(
-                            "任务编号从 {last_number} 跳到 {n}，缺少任务 {}",
-                            last_number + 1
-                        )
+                        format!("任务编号从 {last_number} 跳到 {n}，缺少任务 {}", last_number + 1)
                     } else {
                         format!("任务编号 {n} 出现在任务 {last_number} 之后，顺序错误")
                     },
@@ -302,9 +294,7 @@ fn build_task(p: &Pending, registry: &Registry) -> Result<Task, Vec<Problem>> {
         .trim_start_matches("承办单位")
         .trim_start_matches(['：', ':'])
         .to_string();
-    units_text = units_text
-        .replace(&format!("。{BOLD_NOTE}"), "")
-        .replace(BOLD_NOTE, "");
+    units_text = units_text.replace(&format!("。{BOLD_NOTE}"), "").replace(BOLD_NOTE, "");
     let units_text = units_text.trim_end_matches(['。', '；']);
     let units_offset = units_at + "承办单位：".len();
     let (host_part, co_part) = match units_text.find(['，', ',']) {
@@ -413,13 +403,7 @@ fn task_start(line: &str) -> Option<(u32, String)> {
     let digits: String = line
         .chars()
         .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-        .map(|c| {
-            if c.is_ascii_digit() {
-                c
-            } else {
-                char::from(b'0' + (c as u32 - '０' as u32) as u8)
-            }
-        })
+        .map(|c| if c.is_ascii_digit() { c } else { char::from(b'0' + (c as u32 - '０' as u32) as u8) })
         .collect();
     if digits.is_empty() {
         return None;
@@ -460,10 +444,7 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_date("2020年2月8日").as_deref(), Some("2020-02-08"));
-        assert_eq!(
-            parse_date("2020年2月8日印发").as_deref(),
-            Some("2020-02-08")
-        );
+        assert_eq!(parse_date("2020年2月8日印发").as_deref(), Some("2020-02-08"));
         assert_eq!(parse_date("2020 年政府工作"), None);
     }
 }

@@ -178,11 +178,7 @@ impl Registry {
         for (i, g) in groups.iter().enumerate() {
             add(&g.name, &g.name, (true, i))?;
         }
-        let reg = Registry {
-            units,
-            groups,
-            index,
-        };
+        let reg = Registry { units, groups, index };
         for g in &reg.groups {
             for m in &g.members {
                 if !matches!(reg.lookup(m), Some(Resolved::Unit(_))) {
@@ -275,10 +271,7 @@ impl Registry {
         }
         self.units
             .iter()
-            .filter(|u| {
-                group.kinds.contains(&u.kind)
-                    || group.members.iter().any(|m| fold(m) == fold(&u.name))
-            })
+            .filter(|u| group.kinds.contains(&u.kind) || group.members.iter().any(|m| fold(m) == fold(&u.name)))
             .collect()
     }
 
@@ -299,15 +292,9 @@ mod tests {
     fn aliases_and_variants_resolve() {
         let r = Registry::embedded();
         assert_eq!(r.resolve("新兗镇").unwrap().name(), "新兖镇");
-        assert_eq!(
-            r.resolve("区市场监督管理局").unwrap().name(),
-            "区市场监管局"
-        );
+        assert_eq!(r.resolve("区市场监督管理局").unwrap().name(), "区市场监管局");
         assert_eq!(r.resolve("大山镇").unwrap().name(), "大安镇");
-        assert_eq!(
-            r.resolve("\"双招双引\"指挥部").unwrap().name(),
-            "“双招双引”指挥部"
-        );
+        assert_eq!(r.resolve("\"双招双引\"指挥部").unwrap().name(), "“双招双引”指挥部");
         assert_eq!(r.resolve("兖州区科技局").unwrap().name(), "区科技局");
     }
 

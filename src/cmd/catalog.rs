@@ -83,11 +83,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
                 (None, Some(l), None) => show_leader(&cat, &l)?,
                 (None, None, Some(u)) => show_unit(&cat, &u)?,
                 (None, None, None) => show_overview(&cat),
-                _ => {
-                    return Err(CliError::Usage(
-                        "--task、--leader、--unit 一次只能用一个".into(),
-                    ))
-                }
+                _ => return Err(CliError::Usage("--task、--leader、--unit 一次只能用一个".into())),
             };
             out(&text);
             Ok(Outcome::Clean)
@@ -119,20 +115,15 @@ fn import(input: &Path, output: &Path, registry: Option<&Path>, force: bool) -> 
     check_overwrite(output, force)?;
     let text = std::fs::read_to_string(input)
         .map_err(|e| CliError::Usage(format!("无法读取 {}：{e}", input.display())))?;
-    let data = if input
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
-        let export: Export = serde_json::from_str(&text).map_err(|e| {
-            CliError::Usage(format!("{} 不是 duban 导出的 JSON：{e}", input.display()))
-        })?;
+    let data = if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        let export: Export = serde_json::from_str(&text)
+            .map_err(|e| CliError::Usage(format!("{} 不是 duban 导出的 JSON：{e}", input.display())))?;
         export.into_data()
     } else {
         let registry = match registry {
             Some(p) => {
-                let t = std::fs::read_to_string(p).map_err(|e| {
-                    CliError::Usage(format!("无法读取单位名录 {}：{e}", p.display()))
-                })?;
+                let t = std::fs::read_to_string(p)
+                    .map_err(|e| CliError::Usage(format!("无法读取单位名录 {}：{e}", p.display())))?;
                 Registry::from_toml(&t)?
             }
             None => Registry::embedded(),
@@ -188,12 +179,7 @@ fn show_overview(cat: &Catalog) -> String {
         .sections()
         .iter()
         .map(|sec| {
-            let nums: Vec<u32> = cat
-                .tasks()
-                .iter()
-                .filter(|t| t.section == sec.number)
-                .map(|t| t.number)
-                .collect();
+            let nums: Vec<u32> = cat.tasks().iter().filter(|t| t.section == sec.number).map(|t| t.number).collect();
             vec![
                 format!("{}、{}", sec.number, sec.title),
                 match (nums.first(), nums.last()) {
@@ -228,12 +214,7 @@ fn show_task(cat: &Catalog, n: u32) -> Result<String, CliError> {
     let t = cat.task(n).ok_or_else(|| {
         CliError::Usage(format!("没有任务 {n}：任务序号为 1-{}", cat.tasks().len()))
     })?;
-    let mut s = format!(
-        "任务 {}（{}）\n{}\n\n",
-        t.number,
-        cat.section_label(&t.section),
-        t.text
-    );
+    let mut s = format!("任务 {}（{}）\n{}\n\n", t.number, cat.section_label(&t.section), t.text);
     s.push_str(&format!("{}：{}\n", t.leader_label, t.leaders.join("、")));
     s.push_str(&format!("主办单位：{}\n", t.hosts.join("、")));
     if !t.co_units.is_empty() {
@@ -266,10 +247,7 @@ fn show_task(cat: &Catalog, n: u32) -> Result<String, CliError> {
     Ok(s)
 }
 
-fn task_rows<'a>(
-    cat: &Catalog,
-    tasks: impl Iterator<Item = (&'a Task, String)>,
-) -> Vec<Vec<String>> {
+fn task_rows<'a>(cat: &Catalog, tasks: impl Iterator<Item = (&'a Task, String)>) -> Vec<Vec<String>> {
     tasks
         .map(|(t, role)| {
             vec![
@@ -293,47 +271,26 @@ fn show_leader(cat: &Catalog, name: &str) -> Result<String, CliError> {
         .find(|l| catalog::names::fold(l) == folded)
         .ok_or_else(|| {
             let close = catalog::names::closest(name, cat.leaders().iter().map(|s| s.as_str()), 3);
-            CliError::Usage(format!(
-                "没有名为“{name}”的牵头领导，最接近的是：{}",
-                close.join("、")
-            ))
+            CliError::Usage(format!("没有名为“{name}”的牵头领导，最接近的是：{}", close.join("、")))
         })?;
     let tasks: Vec<&Task> = cat.tasks_of_leader(leader).collect();
     let mut s = format!("{leader} 牵头的任务：{} 项\n\n", tasks.len());
     let rows = task_rows(cat, tasks.iter().map(|t| (*t, String::new())));
-    let rows: Vec<Vec<String>> = rows
-        .into_iter()
-        .map(|mut r| {
-            r.remove(2);
-            r
-        })
-        .collect();
-    s.push_str(&render(
-        &["序号", "部分", "任务内容", "牵头领导", "主办单位"],
-        &rows,
-    ));
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|mut r| { r.remove(2); r }).collect();
+    s.push_str(&render(&["序号", "部分", "任务内容", "牵头领导", "主办单位"], &rows));
     Ok(s)
 }
 
 fn show_unit(cat: &Catalog, name: &str) -> Result<String, CliError> {
     let unit = cat.registry().unit(name)?;
     let assigned = cat.tasks_of_unit(&unit.name);
-    let groups: Vec<&str> = cat
-        .registry()
-        .groups_of(unit)
-        .iter()
-        .map(|g| g.name.as_str())
-        .collect();
+    let groups: Vec<&str> = cat.registry().groups_of(unit).iter().map(|g| g.name.as_str()).collect();
     let hosts = assigned.iter().filter(|(_, r)| *r == Role::Host).count();
     let mut s = format!(
         "{}（{}{}）：{} 项任务，主办 {} 项，协办 {} 项\n\n",
         unit.name,
         unit.kind.label(),
-        if groups.is_empty() {
-            String::new()
-        } else {
-            format!("，属于{}", groups.join("、"))
-        },
+        if groups.is_empty() { String::new() } else { format!("，属于{}", groups.join("、")) },
         assigned.len(),
         hosts,
         assigned.len() - hosts
@@ -342,10 +299,11 @@ fn show_unit(cat: &Catalog, name: &str) -> Result<String, CliError> {
         cat,
         assigned.iter().map(|(n, role)| {
             let t = cat.task(*n).expect("assigned tasks exist");
-            let via = t.hosts.iter().chain(&t.co_units).find(|g| {
-                groups.contains(&g.as_str())
-                    && !t.hosts.iter().chain(&t.co_units).any(|x| x == &unit.name)
-            });
+            let via = t
+                .hosts
+                .iter()
+                .chain(&t.co_units)
+                .find(|g| groups.contains(&g.as_str()) && !t.hosts.iter().chain(&t.co_units).any(|x| x == &unit.name));
             let label = match via {
                 Some(g) => format!("{}（{g}）", role.label()),
                 None => role.label().to_string(),
@@ -353,10 +311,7 @@ fn show_unit(cat: &Catalog, name: &str) -> Result<String, CliError> {
             (t, label)
         }),
     );
-    s.push_str(&render(
-        &["序号", "部分", "角色", "任务内容", "牵头领导", "主办单位"],
-        &rows,
-    ));
+    s.push_str(&render(&["序号", "部分", "角色", "任务内容", "牵头领导", "主办单位"], &rows));
     s.push_str(&open_groups_note(cat));
     Ok(s)
 }
@@ -459,10 +414,7 @@ pub fn export(cat: &Catalog, expand: bool) -> Export {
             .map(|t| ExportTask {
                 number: t.number,
                 section: t.section.clone(),
-                section_title: cat
-                    .section(&t.section)
-                    .map(|s| s.title.clone())
-                    .unwrap_or_default(),
+                section_title: cat.section(&t.section).map(|s| s.title.clone()).unwrap_or_default(),
                 text: t.text.clone(),
                 leader_label: t.leader_label.clone(),
                 leaders: t.leaders.clone(),
@@ -481,12 +433,7 @@ pub fn export(cat: &Catalog, expand: bool) -> Export {
                 name: u.name.clone(),
                 kind: u.kind,
                 aliases: u.aliases.clone(),
-                groups: cat
-                    .registry()
-                    .groups_of(u)
-                    .iter()
-                    .map(|g| g.name.clone())
-                    .collect(),
+                groups: cat.registry().groups_of(u).iter().map(|g| g.name.clone()).collect(),
             })
             .collect(),
         groups: cat.registry().groups().to_vec(),
@@ -496,16 +443,7 @@ pub fn export(cat: &Catalog, expand: bool) -> Export {
 fn export_csv(cat: &Catalog, expand: bool) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record([
-        "序号",
-        "部分",
-        "部分标题",
-        "任务内容",
-        "领导称谓",
-        "牵头领导",
-        "主办单位",
-        "协办单位",
-        "名单含等",
-        "量化指标",
+        "序号", "部分", "部分标题", "任务内容", "领导称谓", "牵头领导", "主办单位", "协办单位", "名单含等", "量化指标",
     ])
     .expect("in-memory csv");
     for t in export(cat, expand).tasks {

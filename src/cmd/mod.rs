@@ -7,11 +7,7 @@ use std::io::Write;
 /// Prints to stdout; a closed pipe (`duban … | head`) ends the program quietly.
 pub fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
+    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         std::process::exit(0);
     }
 }
