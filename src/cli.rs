@@ -24,6 +24,8 @@ pub enum Command {
     /// 任务清单：导入通知、查看、导出。
     #[command(subcommand)]
     Catalog(cmd::catalog::Args),
+    /// 填报模板：为每个单位生成本期任务进展填报表。
+    Templates(cmd::templates::Args),
 }
 
 impl Cli {
@@ -32,6 +34,7 @@ impl Cli {
         let catalog = self.catalog.as_deref();
         match self.command {
             Command::Catalog(args) => cmd::catalog::run(args, catalog),
+            Command::Templates(args) => cmd::templates::run(args, catalog),
         }
     }
 }

@@ -64,7 +64,19 @@ pub mod key {
     pub const TASK_PREFIX: &str = "task.";
     /// Prefix of custom property names.
     pub const PROPERTY_PREFIX: &str = "duban.";
+    /// The unit's task numbers by role, compactly (`主办:1,3,5-7;协办:2`): also a property,
+    /// where the per-row entries would not fit.
+    pub const TASKS: &str = "tasks";
+    /// Prefix of one row per indicator: `indicator.<n>.<k>` (task n, its k-th indicator,
+    /// from 1) → hash of the indicator row's canonical cells.
+    pub const INDICATOR_PREFIX: &str = "indicator.";
 }
+
+/// The list of templates `duban templates` writes beside them.
+pub const MANIFEST_FILE: &str = "manifest.csv";
+/// Its columns: unit, file name (in the same folder), tasks as host, tasks as co-unit,
+/// SHA-256 of the file.
+pub const MANIFEST_COLUMNS: &[&str] = &["单位", "文件", "主办任务数", "协办任务数", "sha256"];
 
 /// The four statuses a unit may report, in order from least to most advanced for the merge
 /// rule (滞后 before 未启动 before 序时推进 before 已完成).

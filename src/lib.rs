@@ -10,6 +10,8 @@
 //! | [`cmd`] | one module per subcommand |
 //! | [`fsutil`] | atomic writes: outputs appear whole or not at all |
 //! | [`table`] | terminal tables that line up Chinese text |
+//! | [`template`] | one unit's fill-in workbook for a round |
+//! | [`write`] | the only writer of .xlsx files: styles, row heights, protection |
 //!
 //! The binary's `main` only parses the command line and maps the outcome to an exit code:
 //! 0 fine, 1 findings (a rejected return), 2 the command could not run.
@@ -22,6 +24,8 @@ pub mod layout;
 pub mod merge;
 pub mod report;
 pub mod table;
+pub mod template;
+pub mod write;
 
 /// What a command run ended in, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +49,8 @@ pub enum CliError {
     Unknown(#[from] catalog::UnknownName),
     #[error(transparent)]
     Write(#[from] fsutil::WriteError),
+    #[error(transparent)]
+    Build(#[from] write::BuildError),
     #[error("{0}")]
     Usage(String),
 }

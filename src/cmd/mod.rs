@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments and its `run`.
 
 pub mod catalog;
+pub mod templates;
 
 use std::io::Write;
 

@@ -1,0 +1,596 @@
+//! Writing workbooks: the only user of rust_xlsxwriter in the crate.
+//!
+//! Everything duban writes for people (templates, the merged workbook, leader summaries,
+//! check feedback) goes through a [`Book`] of [`Sheet`]s, so that every file looks the same
+//! and behaves the same in Excel, WPS and LibreOffice:
+//!
+//! - one set of cell [`Style`]s: a CJK font, borders, wrapped text, locked canonical cells on a
+//!   grey fill and unlocked input cells on white, status colours;
+//! - row heights set from an estimate of the wrapped lines ([`row_height_for`]), because
+//!   LibreOffice does not size the rows of wrapped text written here and long texts would
+//!   overlap the next row;
+//! - a fixed creation time ([`CREATED`]), so that the same input gives byte-identical files
+//!   (the manifest's hashes and the tests rely on it);
+//! - validations, protection, conditional colours and print setup behind small plain calls.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use rust_xlsxwriter::{
+    Color, ConditionalFormatCell, ConditionalFormatCellRule, DataValidation,
+    DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
+};
+
+use crate::layout::Status;
+
+/// The font of every cell. 宋体 (SimSun) ships with every Chinese Windows, Excel and WPS;
+/// the charset 134 (GB2312) tells a program without it to substitute a Chinese font, and
+/// LibreOffice falls back per character to an installed CJK font (Noto CJK here).
+pub const FONT: &str = "宋体";
+/// Body text size in points.
+pub const FONT_SIZE: f64 = 11.0;
+const FONT_CHARSET: u8 = 134;
+const FONT_FAMILY: u8 = 3;
+
+/// The creation date written into every workbook: not a real date but a constant, so that
+/// output is byte-reproducible.
+pub const CREATED: (u16, u8, u8) = (2020, 1, 1);
+
+/// The tallest row Excel allows, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+/// Line height as a multiple of the font size: CJK fonts (Noto CJK, SimSun in WPS) need
+/// about 1.3 em per line; a little more keeps descenders off the cell border.
+const LINE_FACTOR: f64 = 1.36;
+/// Space above and below the text in a row, in points.
+const ROW_PADDING: f64 = 4.0;
+/// The column width Excel uses when none is set.
+const DEFAULT_COL_WIDTH: f64 = 8.43;
+
+/// A workbook could not be built (a limit of the xlsx format, or of the writer).
+#[derive(Debug, thiserror::Error)]
+#[error("生成 Excel 文件出错：{0}")]
+pub struct BuildError(#[from] XlsxError);
+
+/// The cell styles every duban workbook uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// Sheet title: large, bold, centred.
+    Title,
+    /// A line of facts under a title (填报单位：…), left-aligned, no border.
+    Subtitle,
+    /// Column header: bold, centred, wrapped, bordered, grey.
+    Header,
+    /// A locked canonical cell: wrapped, bordered, light grey so clerks see it is not theirs.
+    Cell,
+    /// [`Style::Cell`], centred (numbers, short words).
+    CellCenter,
+    /// An unlocked input cell: wrapped, bordered, white.
+    Input,
+    /// [`Style::Input`], centred (status, percent, numbers).
+    InputCenter,
+    /// [`Style::Input`] with the text number format, so a phone number typed as digits
+    /// stays text instead of turning into 1.38E+10.
+    InputText,
+    /// A label before an input cell (填报人): bold, right-aligned, locked.
+    Label,
+    /// A paragraph of instructions: wrapped, top-aligned, no border.
+    Paragraph,
+    /// A heading inside instructions: bold.
+    Heading,
+    /// Plain text with no decoration (machine-readable sheets).
+    Plain,
+    /// A status word on its status colour (for outputs where the status is fixed).
+    Status(Status),
+}
+
+impl Style {
+    /// Font size in points.
+    pub fn size(self) -> f64 {
+        match self {
+            Style::Title => 16.0,
+            Style::Heading => 12.0,
+            _ => FONT_SIZE,
+        }
+    }
+
+    /// Whether the style wraps text (and so needs its row height estimated).
+    pub fn wraps(self) -> bool {
+        !matches!(self, Style::Title | Style::Subtitle | Style::Plain)
+    }
+}
+
+/// Background and font colours of a status, as RGB: used by the template's conditional
+/// formats and by any output that shows a status.
+pub fn status_colors(status: Status) -> (u32, u32) {
+    match status {
+        Status::Done => (0xC6EFCE, 0x006100),
+        Status::OnSchedule => (0xDDEBF7, 0x1F4E78),
+        Status::Lagging => (0xFFC7CE, 0x9C0006),
+        Status::NotStarted => (0xFFEB9C, 0x9C5700),
+    }
+}
+
+const GREY_HEADER: u32 = 0xD9D9D9;
+const GREY_CELL: u32 = 0xF2F2F2;
+
+fn base() -> Format {
+    Format::new()
+        .set_font_name(FONT)
+        .set_font_charset(FONT_CHARSET)
+        .set_font_family(FONT_FAMILY)
+        .set_font_size(FONT_SIZE)
+}
+
+fn boxed(f: Format) -> Format {
+    f.set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter)
+}
+
+/// The [`Format`] of each [`Style`], built once.
+struct Styles {
+    formats: HashMap<Style, Format>,
+}
+
+static STYLES: LazyLock<Styles> = LazyLock::new(Styles::new);
+
+impl Styles {
+    fn new() -> Styles {
+        let mut formats = HashMap::new();
+        let plain = [
+            Style::Title,
+            Style::Subtitle,
+            Style::Header,
+            Style::Cell,
+            Style::CellCenter,
+            Style::Input,
+            Style::InputCenter,
+            Style::InputText,
+            Style::Label,
+            Style::Paragraph,
+            Style::Heading,
+            Style::Plain,
+        ];
+        let statuses = Status::ALL.map(Style::Status);
+        for s in plain.into_iter().chain(statuses) {
+            formats.insert(s, Styles::build(s));
+        }
+        Styles { formats }
+    }
+
+    fn build(style: Style) -> Format {
+        let f = base().set_font_size(style.size());
+        match style {
+            Style::Title => f
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            Style::Subtitle => f.set_align(FormatAlign::VerticalCenter),
+            Style::Header => boxed(f)
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(GREY_HEADER)),
+            Style::Cell => boxed(f).set_background_color(Color::RGB(GREY_CELL)),
+            Style::CellCenter => boxed(f)
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(GREY_CELL)),
+            Style::Input => boxed(f).set_unlocked(),
+            Style::InputCenter => boxed(f).set_align(FormatAlign::Center).set_unlocked(),
+            Style::InputText => boxed(f).set_num_format("@").set_unlocked(),
+            Style::Label => boxed(f)
+                .set_bold()
+                .set_align(FormatAlign::Right)
+                .set_background_color(Color::RGB(GREY_CELL)),
+            Style::Paragraph => f.set_text_wrap().set_align(FormatAlign::Top),
+            Style::Heading => f
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
+            Style::Plain => f,
+            Style::Status(s) => {
+                let (bg, fg) = status_colors(s);
+                boxed(f)
+                    .set_align(FormatAlign::Center)
+                    .set_background_color(Color::RGB(bg))
+                    .set_font_color(Color::RGB(fg))
+            }
+        }
+    }
+
+    fn get(&self, style: Style) -> &Format {
+        &self.formats[&style]
+    }
+}
+
+/// Width of `text` in column-width units (the width of a digit in the default font, about
+/// 7 pixels) at `size` points, on its longest line. A CJK character takes one em, about
+/// two units at 11 pt; other characters about 0.6 em.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.split('\n')
+        .map(|l| line_px(l, size))
+        .fold(0.0, f64::max)
+        / 7.0
+}
+
+fn char_px(c: char, size: f64) -> f64 {
+    let em = size * 96.0 / 72.0;
+    match unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) {
+        0 => 0.0,
+        1 => em * 0.6,
+        _ => em,
+    }
+}
+
+fn line_px(line: &str, size: f64) -> f64 {
+    line.chars().map(|c| char_px(c, size)).sum()
+}
+
+/// How many lines `text` takes in a column `col_width` units wide at `size` points, with
+/// its own line breaks kept. An estimate that errs on the side of more lines: Chinese text
+/// breaks between any two characters, so a character-by-character fill is close.
+pub fn wrapped_lines(text: &str, col_width: f64, size: f64) -> usize {
+    // Cell margins take a few pixels; keep 2% spare for fonts wider than estimated.
+    let avail = ((col_width * 7.0) - 6.0).max(7.0) * 0.98;
+    text.split('\n')
+        .map(|line| {
+            let mut lines = 1;
+            let mut used = 0.0;
+            for c in line.chars() {
+                let w = char_px(c, size);
+                if used + w > avail && used > 0.0 {
+                    lines += 1;
+                    used = 0.0;
+                }
+                used += w;
+            }
+            lines
+        })
+        .sum()
+}
+
+/// The row height in points that shows `text` whole in a column `col_width` units wide,
+/// at the body font size.
+///
+/// ```
+/// use duban::write::row_height_for;
+/// assert!(row_height_for("短", 10.0) < row_height_for(&"长".repeat(40), 10.0));
+/// ```
+pub fn row_height_for(text: &str, col_width: f64) -> f64 {
+    row_height_for_size(text, col_width, FONT_SIZE)
+}
+
+/// [`row_height_for`] at a given font size.
+pub fn row_height_for_size(text: &str, col_width: f64, size: f64) -> f64 {
+    let lines = wrapped_lines(text, col_width, size) as f64;
+    (lines * size * LINE_FACTOR + ROW_PADDING).min(MAX_ROW_HEIGHT)
+}
+
+/// What a data validation allows.
+#[derive(Clone, Copy, Debug)]
+pub enum Rule<'a> {
+    /// One of these words, as a dropdown.
+    List(&'a [&'a str]),
+    /// A number between the bounds (inclusive).
+    Decimal(f64, f64),
+    /// Text whose length is between the bounds.
+    TextLength(u32, u32),
+    /// Anything: only the input message is shown.
+    Any,
+}
+
+/// The messages of a data validation: a title (≤ 32 characters) shown over both the input
+/// message and the error message.
+#[derive(Clone, Copy, Debug)]
+pub struct Prompt<'a> {
+    pub title: &'a str,
+    pub input: &'a str,
+    pub error: &'a str,
+}
+
+/// Page setup for printing: A4, fit to one page wide.
+#[derive(Clone, Debug, Default)]
+pub struct Print {
+    pub landscape: bool,
+    /// Rows repeated at the top of every page (first, last).
+    pub repeat_rows: Option<(u32, u32)>,
+    /// Footer text; `&P` is the page number, `&N` the page count, `&L`/`&C`/`&R` sections.
+    pub footer: String,
+}
+
+/// A footer with the page number in the centre ("第 1 页，共 3 页"), and optional text on
+/// the left and right. `&` in the texts is escaped.
+pub fn page_footer(left: &str, right: &str) -> String {
+    let esc = |s: &str| s.replace('&', "&&");
+    let mut f = String::new();
+    if !left.is_empty() {
+        f.push_str(&format!("&L{}", esc(left)));
+    }
+    f.push_str("&C第 &P 页，共 &N 页");
+    if !right.is_empty() {
+        f.push_str(&format!("&R{}", esc(right)));
+    }
+    f
+}
+
+/// One worksheet being written. Tracks column widths and, per row, the height its wrapped
+/// texts need; [`Book::push`] applies the heights.
+pub struct Sheet {
+    ws: Worksheet,
+    widths: BTreeMap<u16, f64>,
+    heights: BTreeMap<u32, f64>,
+}
+
+impl Sheet {
+    /// A new sheet named `name` (≤ 31 characters, none of `[]:*?/\`).
+    pub fn new(name: &str) -> Result<Sheet, BuildError> {
+        let mut ws = Worksheet::new();
+        ws.set_name(name)?;
+        Ok(Sheet {
+            ws,
+            widths: BTreeMap::new(),
+            heights: BTreeMap::new(),
+        })
+    }
+
+    /// Sets the widths of columns 0, 1, … in column-width units.
+    pub fn set_widths(&mut self, widths: &[f64]) -> Result<(), BuildError> {
+        for (i, w) in widths.iter().enumerate() {
+            let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
+            self.ws.set_column_width(col, *w)?;
+            self.widths.insert(col, *w);
+        }
+        Ok(())
+    }
+
+    /// The width of a column, in column-width units.
+    pub fn width(&self, col: u16) -> f64 {
+        self.widths.get(&col).copied().unwrap_or(DEFAULT_COL_WIDTH)
+    }
+
+    /// Makes sure `row` is at least `points` tall.
+    pub fn min_height(&mut self, row: u32, points: f64) {
+        let h = self.heights.entry(row).or_insert(0.0);
+        *h = h.max(points.min(MAX_ROW_HEIGHT));
+    }
+
+    fn fit(&mut self, row: u32, cols: std::ops::RangeInclusive<u16>, text: &str, style: Style) {
+        let width: f64 = cols.map(|c| self.width(c)).sum();
+        let h = if style.wraps() {
+            row_height_for_size(text, width, style.size())
+        } else {
+            row_height_for_size("", width, style.size())
+        };
+        self.min_height(row, h);
+    }
+
+    /// Writes text; an empty string writes a blank cell that still carries the style (so
+    /// an empty input cell is unlocked).
+    pub fn text(&mut self, row: u32, col: u16, text: &str, style: Style) -> Result<(), BuildError> {
+        let f = STYLES.get(style);
+        if text.is_empty() {
+            self.ws.write_blank(row, col, f)?;
+        } else {
+            self.ws.write_string_with_format(row, col, text, f)?;
+        }
+        self.fit(row, col..=col, text, style);
+        Ok(())
+    }
+
+    /// Writes a number.
+    pub fn number(
+        &mut self,
+        row: u32,
+        col: u16,
+        value: f64,
+        style: Style,
+    ) -> Result<(), BuildError> {
+        self.ws
+            .write_number_with_format(row, col, value, STYLES.get(style))?;
+        self.fit(row, col..=col, "", style);
+        Ok(())
+    }
+
+    /// Writes an empty cell with a style (an unlocked input cell, a bordered gap).
+    pub fn blank(&mut self, row: u32, col: u16, style: Style) -> Result<(), BuildError> {
+        self.text(row, col, "", style)
+    }
+
+    /// Merges columns `first..=last` of one row and writes text into them (an empty text
+    /// leaves a blank that carries the style); the row height is estimated over the merged
+    /// width.
+    pub fn merge(
+        &mut self,
+        row: u32,
+        first: u16,
+        last: u16,
+        text: &str,
+        style: Style,
+    ) -> Result<(), BuildError> {
+        if first == last {
+            return self.text(row, first, text, style);
+        }
+        let f = STYLES.get(style);
+        self.ws.merge_range(row, first, row, last, text, f)?;
+        if text.is_empty() {
+            // An empty merged input reads back as a blank cell, not as an empty string.
+            self.ws.write_blank(row, first, f)?;
+        }
+        self.fit(row, first..=last, text, style);
+        Ok(())
+    }
+
+    /// Adds a data validation over a rectangle, with its input and error messages (an
+    /// error stops the entry).
+    pub fn validate(
+        &mut self,
+        (first_row, first_col, last_row, last_col): (u32, u16, u32, u16),
+        rule: Rule,
+        prompt: &Prompt,
+    ) -> Result<(), BuildError> {
+        let v = DataValidation::new();
+        let v = match rule {
+            Rule::List(items) => v.allow_list_strings(items)?,
+            Rule::Decimal(lo, hi) => v.allow_decimal_number(DataValidationRule::Between(lo, hi)),
+            Rule::TextLength(lo, hi) => v.allow_text_length(DataValidationRule::Between(lo, hi)),
+            Rule::Any => v.allow_any_value(),
+        };
+        let v = v
+            .set_input_title(prompt.title)?
+            .set_input_message(prompt.input)?
+            .set_error_title(prompt.title)?
+            .set_error_message(prompt.error)?
+            .set_error_style(DataValidationErrorStyle::Stop);
+        self.ws
+            .add_data_validation(first_row, first_col, last_row, last_col, &v)?;
+        Ok(())
+    }
+
+    /// Colours the cells of a column range by the status word they hold.
+    pub fn color_statuses(
+        &mut self,
+        first_row: u32,
+        last_row: u32,
+        col: u16,
+    ) -> Result<(), BuildError> {
+        for s in Status::ALL {
+            let (bg, fg) = status_colors(s);
+            let cf = ConditionalFormatCell::new()
+                .set_rule(ConditionalFormatCellRule::EqualTo(s.label()))
+                .set_format(
+                    Format::new()
+                        .set_background_color(Color::RGB(bg))
+                        .set_font_color(Color::RGB(fg)),
+                );
+            self.ws
+                .add_conditional_format(first_row, col, last_row, col, &cf)?;
+        }
+        Ok(())
+    }
+
+    /// Protects the sheet: locked cells refuse edits, unlocked cells take input; rows and
+    /// columns may still be resized (clerks write long texts). A password is only the
+    /// format's old 16-bit hash: a deterrent against accidents, not security.
+    pub fn protect(&mut self, password: Option<&str>) {
+        let options = ProtectionOptions {
+            format_rows: true,
+            format_columns: true,
+            ..ProtectionOptions::new()
+        };
+        if let Some(p) = password.filter(|p| !p.is_empty()) {
+            self.ws.protect_with_password(p);
+        }
+        self.ws.protect_with_options(&options);
+    }
+
+    /// Freezes the rows above `row` and the columns left of `col`.
+    pub fn freeze(&mut self, row: u32, col: u16) -> Result<(), BuildError> {
+        self.ws.set_freeze_panes(row, col)?;
+        Ok(())
+    }
+
+    /// A4, narrow margins, fit to one page wide, optional repeated rows and footer.
+    pub fn print(&mut self, print: &Print) -> Result<(), BuildError> {
+        self.ws.set_paper_size(9);
+        if print.landscape {
+            self.ws.set_landscape();
+        }
+        self.ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+        self.ws.set_print_fit_to_pages(1, 0);
+        self.ws.set_print_center_horizontally(true);
+        if let Some((first, last)) = print.repeat_rows {
+            self.ws.set_repeat_rows(first, last)?;
+        }
+        if !print.footer.is_empty() {
+            self.ws.set_footer(&print.footer);
+        }
+        Ok(())
+    }
+
+    /// Hides the sheet so that it cannot be unhidden from the menus (Excel, WPS); readers
+    /// still see it. LibreOffice turns it into a plain hidden sheet on re-save.
+    pub fn very_hidden(&mut self) {
+        self.ws.set_very_hidden(true);
+    }
+
+    /// Makes this the sheet shown when the file opens.
+    pub fn activate(&mut self) {
+        self.ws.set_active(true);
+    }
+}
+
+/// A workbook being written.
+pub struct Book {
+    wb: Workbook,
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book::new()
+    }
+}
+
+impl Book {
+    pub fn new() -> Book {
+        let mut book = Book {
+            wb: Workbook::new(),
+        };
+        book.set_properties("", &[]);
+        book
+    }
+
+    /// Adds a finished sheet, applying the row heights its texts need.
+    pub fn push(&mut self, mut sheet: Sheet) -> Result<(), BuildError> {
+        for (row, h) in &sheet.heights {
+            sheet.ws.set_row_height(*row, *h)?;
+        }
+        self.wb.push_worksheet(sheet.ws);
+        Ok(())
+    }
+
+    /// Sets the title and custom properties (text), with the fixed creation time.
+    pub fn set_properties(&mut self, title: &str, custom: &[(String, String)]) {
+        let (y, m, d) = CREATED;
+        let created = ExcelDateTime::from_ymd(y, m, d).expect("a valid constant date");
+        let mut p = DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_author("duban")
+            .set_title(title);
+        for (k, v) in custom {
+            p = p.set_custom_property(k.as_str(), v.as_str());
+        }
+        self.wb.set_properties(&p);
+    }
+
+    /// The .xlsx file's bytes.
+    pub fn save(mut self) -> Result<Vec<u8>, BuildError> {
+        Ok(self.wb.save_to_buffer()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_count_double() {
+        assert!((text_width("兖州", 11.0) - 2.0 * text_width("ab", 11.0) / 0.6 / 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn lines_grow_with_text_and_keep_breaks() {
+        assert_eq!(wrapped_lines("任务", 20.0, 11.0), 1);
+        assert_eq!(wrapped_lines("一\n二\n三", 20.0, 11.0), 3);
+        // 20 units ≈ 140 px ≈ 9.5 characters of 14.7 px with the margin kept spare.
+        let long = "字".repeat(40);
+        let n = wrapped_lines(&long, 20.0, 11.0);
+        assert!((5..=6).contains(&n), "{n}");
+        assert!(row_height_for(&long, 20.0) > row_height_for("字", 20.0) * 4.0);
+        assert!(row_height_for(&"字".repeat(10_000), 20.0) <= MAX_ROW_HEIGHT);
+    }
+
+    #[test]
+    fn footer_escapes_ampersands() {
+        assert_eq!(page_footer("A&B", ""), "&LA&&B&C第 &P 页，共 &N 页");
+    }
+}
