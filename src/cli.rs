@@ -26,6 +26,8 @@ pub enum Command {
     Catalog(cmd::catalog::Args),
     /// 填报模板：为每个单位生成本期任务进展填报表。
     Templates(cmd::templates::Args),
+    /// 校验各单位报送的表格，逐条指出问题和改法。
+    Check(cmd::check::Args),
 }
 
 impl Cli {
@@ -35,6 +37,7 @@ impl Cli {
         match self.command {
             Command::Catalog(args) => cmd::catalog::run(args, catalog),
             Command::Templates(args) => cmd::templates::run(args, catalog),
+            Command::Check(args) => cmd::check::run(args, catalog),
         }
     }
 }

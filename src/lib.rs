@@ -7,8 +7,12 @@
 //! | --- | --- |
 //! | [`catalog`] | the canonical task list: notice parser, unit registry, name matching |
 //! | [`cli`] | the command line (clap) |
+//! | [`check`] | the check of returns: rules → issues, the API `merge` calls |
 //! | [`cmd`] | one module per subcommand |
+//! | [`feedback`] | the per-unit problem list workbook |
+//! | [`read`] | the only calamine user: sniffing, limits, sparse cells |
 //! | [`fsutil`] | atomic writes: outputs appear whole or not at all |
+//! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, workbooks, CSV |
 //! | [`table`] | terminal tables that line up Chinese text |
 //! | [`template`] | one unit's fill-in workbook for a round |
 //! | [`write`] | the only writer of .xlsx files: styles, row heights, protection |
@@ -17,11 +21,14 @@
 //! 0 fine, 1 findings (a rejected return), 2 the command could not run.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod feedback;
 pub mod fsutil;
 pub mod layout;
 pub mod merge;
+pub mod read;
 pub mod report;
 pub mod table;
 pub mod template;

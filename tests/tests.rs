@@ -3,3 +3,5 @@
 mod workdir;
 
 mod catalog;
+mod check;
+mod returns;

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod templates;
+pub mod check;
 
 use std::io::Write;
 

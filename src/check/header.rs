@@ -1,0 +1,325 @@
+//! Finding the data in a return by its header, not by position.
+//!
+//! Clerks insert, move and rename columns, merge title cells, put instructions above the
+//! header or split it over two rows. So every sheet's first rows are scanned for the row
+//! that names the most known columns (under their titles or common synonyms), and each
+//! column is located by what its title says.
+
+use crate::catalog::names::fold;
+use crate::read::{Sheet, Value, Workbook};
+
+/// How many rows from the top a header may start.
+pub const HEADER_SCAN_ROWS: u32 = 15;
+
+/// A column of the tasks sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Col {
+    Number,
+    Section,
+    Text,
+    Leaders,
+    Role,
+    Others,
+    Status,
+    Percent,
+    Progress,
+    Problems,
+    NextSteps,
+    Remarks,
+}
+
+/// Titles and synonyms, folded (no spaces, half-width, no `(%)`). Exact titles first.
+const TASK_TITLES: &[(Col, &[&str])] = &[
+    (Col::Number, &["序号", "编号", "任务序号", "任务编号", "序"]),
+    (Col::Section, &["所属部分", "部分", "所属板块", "板块"]),
+    (
+        Col::Text,
+        &[
+            "任务内容",
+            "重点任务",
+            "工作任务",
+            "任务",
+            "主要任务",
+            "具体任务",
+        ],
+    ),
+    (Col::Leaders, &["牵头领导", "责任领导", "分管领导"]),
+    (Col::Role, &["本单位角色", "角色", "承办角色", "主协办"]),
+    (
+        Col::Others,
+        &["其他承办单位", "承办单位", "协办单位", "配合单位"],
+    ),
+    (
+        Col::Status,
+        &["推进状态", "完成状态", "进度状态", "状态", "推进情况"],
+    ),
+    (
+        Col::Percent,
+        &[
+            "完成进度",
+            "完成比例",
+            "进度",
+            "完成率",
+            "完成百分比",
+            "进度百分比",
+        ],
+    ),
+    (
+        Col::Progress,
+        &[
+            "工作进展",
+            "进展情况",
+            "完成情况",
+            "进展",
+            "工作进展情况",
+            "推进进展",
+        ],
+    ),
+    (
+        Col::Problems,
+        &["存在问题", "存在的问题", "问题", "困难问题", "存在困难"],
+    ),
+    (
+        Col::NextSteps,
+        &[
+            "下步措施",
+            "下步打算",
+            "下一步工作",
+            "下一步打算",
+            "下步工作",
+            "下一步措施",
+            "下步工作打算",
+        ],
+    ),
+    (Col::Remarks, &["备注", "其他"]),
+];
+
+/// A column of the indicators sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IndCol {
+    Number,
+    Name,
+    Target,
+    Value,
+    Note,
+}
+
+const INDICATOR_TITLES: &[(IndCol, &[&str])] = &[
+    (IndCol::Number, &["序号", "任务序号", "编号"]),
+    (IndCol::Name, &["指标", "指标名称", "量化指标"]),
+    (IndCol::Target, &["目标值", "目标", "年度目标"]),
+    (
+        IndCol::Value,
+        &[
+            "完成值",
+            "实际完成值",
+            "完成数",
+            "实际值",
+            "完成数值",
+            "累计完成",
+        ],
+    ),
+    (IndCol::Note, &["说明", "备注"]),
+];
+
+/// Folds a header title: width, spaces and line breaks, quotes, `(%)`, `%`, `*` and
+/// parenthesised hints like （单位：%） all go.
+pub fn fold_title(s: &str) -> String {
+    let f = fold(s);
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in f.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' => depth += 1,
+            ')' | ']' | '】' | '〕' => depth = (depth - 1).max(0),
+            '%' | '*' | ':' | '：' | '、' => {}
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn classify<C: Copy>(title: &str, table: &[(C, &[&str])]) -> Option<(C, bool)> {
+    let t = fold_title(title);
+    if t.is_empty() || t.chars().count() > 12 {
+        return None;
+    }
+    for (col, names) in table {
+        if names.contains(&t.as_str()) {
+            return Some((*col, true));
+        }
+    }
+    // A renamed title that still contains a known one (本季度工作进展 → 工作进展): the longest wins.
+    table
+        .iter()
+        .flat_map(|(col, names)| names.iter().map(move |n| (*col, *n)))
+        .filter(|(_, n)| n.chars().count() >= 2 && t.contains(n))
+        .max_by_key(|(_, n)| n.chars().count())
+        .map(|(c, _)| (c, false))
+}
+
+/// A header found: sheet index, 0-based row, and each known column's index.
+#[derive(Clone, Debug)]
+pub struct Header<C> {
+    pub sheet: usize,
+    pub row: u32,
+    pub cols: Vec<(C, u32)>,
+}
+
+impl<C: PartialEq + Copy> Header<C> {
+    pub fn col(&self, c: C) -> Option<u32> {
+        self.cols.iter().find(|(k, _)| *k == c).map(|(_, i)| *i)
+    }
+}
+
+/// The title of a header cell; an empty cell under a title (a two-row or vertically merged
+/// header) takes the title above it.
+fn title_at(sheet: &Sheet, row: u32, col: u32) -> Option<String> {
+    let own = text_of(sheet.value(row, col));
+    if !own.is_empty() {
+        return Some(own);
+    }
+    (row > 0)
+        .then(|| text_of(sheet.value(row - 1, col)))
+        .filter(|t| !t.is_empty())
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.trim().to_string(),
+        _ => String::new(),
+    }
+}
+
+fn map_row<C: Copy + PartialEq>(sheet: &Sheet, row: u32, table: &[(C, &[&str])]) -> Vec<(C, u32)> {
+    let mut cols: Vec<u32> = sheet.row(row).map(|(c, _)| c).collect();
+    if row > 0 {
+        cols.extend(sheet.row(row - 1).map(|(c, _)| c));
+        cols.sort_unstable();
+        cols.dedup();
+    }
+    // Exact titles claim their column first, so 其他承办单位 is not taken for 承办单位's
+    // synonym elsewhere, and 问题 does not steal 存在问题's place.
+    let mut found: Vec<(C, u32, bool)> = Vec::new();
+    for c in cols {
+        if let Some((kind, exact)) = title_at(sheet, row, c).and_then(|t| classify(&t, table)) {
+            match found.iter().position(|(k, _, _)| *k == kind) {
+                Some(i) if exact && !found[i].2 => found[i] = (kind, c, exact),
+                Some(_) => {}
+                None => found.push((kind, c, exact)),
+            }
+        }
+    }
+    found.into_iter().map(|(k, c, _)| (k, c)).collect()
+}
+
+fn best_header<C: Copy + PartialEq>(
+    book: &Workbook,
+    table: &[(C, &[&str])],
+    required: &[C],
+    preferred_sheet: &str,
+    skip: impl Fn(&Sheet) -> bool,
+) -> Option<Header<C>> {
+    let mut best: Option<(usize, Header<C>)> = None;
+    for (si, sheet) in book.sheets.iter().enumerate() {
+        if skip(sheet) {
+            continue;
+        }
+        for row in 0..HEADER_SCAN_ROWS {
+            let cols = map_row(sheet, row, table);
+            if cols.len() < 3 || !required.iter().all(|r| cols.iter().any(|(k, _)| k == r)) {
+                continue;
+            }
+            // The sheet of the template's name wins a tie; then the row naming most columns.
+            let score = cols.len() * 4 + usize::from(sheet.name == preferred_sheet) * 2;
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((
+                    score,
+                    Header {
+                        sheet: si,
+                        row,
+                        cols,
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, h)| h)
+}
+
+/// The tasks header: a row naming at least the status column and 序号 or 任务内容.
+pub fn find_task_header(book: &Workbook) -> Option<Header<Col>> {
+    let with_number = best_header(
+        book,
+        TASK_TITLES,
+        &[Col::Status, Col::Number],
+        crate::layout::SHEET_TASKS,
+        skip_identity,
+    );
+    with_number.or_else(|| {
+        best_header(
+            book,
+            TASK_TITLES,
+            &[Col::Status, Col::Text],
+            crate::layout::SHEET_TASKS,
+            skip_identity,
+        )
+    })
+}
+
+/// The indicators header: a row naming 指标 and 完成值, on another sheet than the tasks.
+pub fn find_indicator_header(
+    book: &Workbook,
+    tasks_sheet: Option<usize>,
+) -> Option<Header<IndCol>> {
+    best_header(
+        book,
+        INDICATOR_TITLES,
+        &[IndCol::Name, IndCol::Value],
+        crate::layout::SHEET_INDICATORS,
+        |s| skip_identity(s) || tasks_sheet.is_some_and(|t| book.sheets[t].name == s.name),
+    )
+}
+
+fn skip_identity(s: &Sheet) -> bool {
+    s.name == crate::layout::SHEET_IDENTITY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_and_synonyms() {
+        assert_eq!(
+            classify("完成进度(%)", TASK_TITLES),
+            Some((Col::Percent, true))
+        );
+        assert_eq!(
+            classify("完成进度（%）", TASK_TITLES),
+            Some((Col::Percent, true))
+        );
+        assert_eq!(classify("进度(%)", TASK_TITLES), Some((Col::Percent, true)));
+        assert_eq!(
+            classify("完成 情况", TASK_TITLES),
+            Some((Col::Progress, true))
+        );
+        assert_eq!(
+            classify("下一步工作", TASK_TITLES),
+            Some((Col::NextSteps, true))
+        );
+        assert_eq!(
+            classify("本季度工作进展", TASK_TITLES),
+            Some((Col::Progress, false))
+        );
+        assert_eq!(
+            classify("其他承办单位", TASK_TITLES),
+            Some((Col::Others, true))
+        );
+        assert_eq!(
+            classify("2020年政府工作报告任务落实进展情况", TASK_TITLES),
+            None
+        );
+    }
+}

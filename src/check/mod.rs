@@ -1,0 +1,295 @@
+//! The check: reads each return and lists every problem in it against the catalog, with a
+//! stable code, the cell, and a Chinese message saying how to fix it.
+//!
+//! Nothing in a return is trusted and nothing is required that a re-save may lose: the
+//! identity sheet and the custom properties help when present, but the unit is also found
+//! from the 填报单位 line and the file name, the data by its header, the rows by 序号 or
+//! by their text. The check collects every problem and never stops at the first; a file
+//! that cannot be read becomes one issue and the batch goes on.
+//!
+//! `merge` calls [`check_paths`] and uses [`CheckReport::usable`] returns' `data`.
+
+mod header;
+mod identity;
+mod rows;
+pub mod values;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::read::{self, a1, Limits};
+use crate::report::{CheckReport, FileReport, FileStatus, Issue, ReturnData, Severity};
+
+pub use header::{fold_title, HEADER_SCAN_ROWS};
+
+/// How to check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// The round being collected (`--round`); returns naming another round get a warning.
+    pub round: Option<String>,
+    pub limits: Limits,
+}
+
+/// Collects issues for one file; severity follows the code's `E-`/`W-` prefix.
+#[derive(Default)]
+pub(crate) struct Issues {
+    list: Vec<Issue>,
+}
+
+/// Where an issue is: sheet, 0-based (row, column), task.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct At<'a> {
+    pub sheet: Option<&'a str>,
+    pub pos: Option<(u32, u32)>,
+    pub row: Option<u32>,
+    pub task: Option<u32>,
+}
+
+impl Issues {
+    pub fn push(
+        &mut self,
+        code: &str,
+        at: At<'_>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        let severity = if code.starts_with("E-") {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        self.list.push(Issue {
+            code: code.to_string(),
+            severity,
+            sheet: at.sheet.map(String::from),
+            cell: at.pos.map(|(r, c)| a1(r, c)),
+            row: at.pos.map(|(r, _)| r + 1).or(at.row.map(|r| r + 1)),
+            task: at.task,
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+}
+
+/// Files found under the given paths: folders are read recursively, in name order. Lock
+/// and temporary files (`~$…`, `.…`) are returned apart, to be reported as skipped.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        walk(p, &mut files, &mut skipped, true);
+    }
+    (files, skipped)
+}
+
+fn walk(p: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>, top: bool) {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let hidden = name.starts_with("~$") || (name.starts_with('.') && name != "." && name != "..");
+    if p.is_dir() {
+        if hidden && !top {
+            return;
+        }
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => {
+                files.push(p.to_path_buf());
+                return;
+            }
+        };
+        entries.sort();
+        for e in entries {
+            walk(&e, files, skipped, false);
+        }
+    } else if hidden {
+        skipped.push(p.to_path_buf());
+    } else {
+        files.push(p.to_path_buf());
+    }
+}
+
+/// Checks every file under `paths` (files or folders) against the catalog: one
+/// [`FileReport`] per file, in path order, with `data` filled for every readable file;
+/// later returns of a unit supersede earlier ones; `missing_units` lists units with tasks
+/// and no usable return.
+pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) -> CheckReport {
+    let (files, skipped) = collect_files(paths);
+    let mut checked: Vec<(FileReport, Option<SystemTime>, bool)> = files
+        .par_iter()
+        .map(|p| {
+            let mtime = std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            let (report, hosts_only) = check_file(p, catalog, opts);
+            (report, mtime, hosts_only)
+        })
+        .collect();
+    supersede(&mut checked);
+    let hosts_only = checked.iter().any(|(_, _, h)| *h);
+    let mut reports: Vec<FileReport> = checked.into_iter().map(|(r, _, _)| r).collect();
+    for p in skipped {
+        let mut issues = Issues::default();
+        issues.push(
+            "W-FILE-SKIPPED",
+            At::default(),
+            "这是 Excel/WPS 打开文件时产生的临时（锁定）文件或隐藏文件，已跳过",
+            "无需处理；如果这正是报送的文件，请改名（去掉开头的“~$”或“.”）后重新检查",
+        );
+        reports.push(FileReport {
+            path: p,
+            unit: None,
+            round: None,
+            status: FileStatus::Skipped,
+            superseded_by: None,
+            issues: issues.list,
+            data: None,
+        });
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    let round = opts.round.clone().or_else(|| most_common_round(&reports));
+    let missing_units = missing_units(catalog, &reports, hosts_only);
+    CheckReport {
+        round,
+        files: reports,
+        missing_units,
+    }
+}
+
+fn most_common_round(reports: &[FileReport]) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in reports {
+        if let Some(round) = &r.round {
+            *counts.entry(round).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(r, _)| r.to_string())
+}
+
+/// Units expected to return (every unit with a task, or with a hosted task when the
+/// templates were made with `--hosts-only`) that have no usable return.
+fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) -> Vec<String> {
+    catalog
+        .assignments()
+        .iter()
+        .filter(|(_, tasks)| {
+            !hosts_only || tasks.iter().any(|(_, r)| *r == crate::catalog::Role::Host)
+        })
+        .map(|(unit, _)| unit)
+        .filter(|unit| {
+            !reports.iter().any(|r| {
+                r.status == FileStatus::Accepted
+                    && r.superseded_by.is_none()
+                    && r.unit.as_deref() == Some(unit.as_str())
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// Marks all but the latest return of each unit as superseded by the latest: latest by
+/// the workbook's own modified time, then by the file's, then by path.
+fn supersede(checked: &mut [(FileReport, Option<SystemTime>, bool)]) {
+    let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (r, _, _)) in checked.iter().enumerate() {
+        if let (Some(unit), Some(_)) = (&r.unit, &r.data) {
+            by_unit.entry(unit.clone()).or_default().push(i);
+        }
+    }
+    for (_, mut idx) in by_unit {
+        if idx.len() < 2 {
+            continue;
+        }
+        idx.sort_by(|&a, &b| {
+            let key = |i: usize| {
+                let (r, mtime, _) = &checked[i];
+                let modified = r.data.as_ref().and_then(|d| d.modified.clone());
+                (modified, *mtime, r.path.clone())
+            };
+            key(a).cmp(&key(b))
+        });
+        let latest = checked[*idx.last().unwrap()].0.path.clone();
+        for &i in &idx[..idx.len() - 1] {
+            let report = &mut checked[i].0;
+            report.superseded_by = Some(latest.clone());
+            let mut issues = Issues::default();
+            issues.push(
+                "W-SUPERSEDED",
+                At::default(),
+                format!(
+                    "本单位另有更晚报送的文件 {}，本文件已被其取代（两份均保留）",
+                    latest.display()
+                ),
+                "以较晚报送的文件为准；如本文件才是最终版本，请重新报送本文件",
+            );
+            report.issues.extend(issues.list);
+        }
+    }
+}
+
+/// Checks one file. Returns the report and whether its identity says co-unit rows were
+/// not asked for (`--hosts-only` templates).
+pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileReport, bool) {
+    let mut issues = Issues::default();
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        unit: None,
+        round: None,
+        status: FileStatus::Rejected,
+        superseded_by: None,
+        issues: Vec::new(),
+        data: None,
+    };
+    let book = match read::read_workbook(path, &opts.limits) {
+        Ok(b) => b,
+        Err(e) => {
+            issues.push(e.code(), At::default(), e.to_string(), e.fix());
+            report.issues = issues.list;
+            return (report, false);
+        }
+    };
+    let id = identity::identify(&book, path, catalog, opts, &mut issues);
+    report.unit = id.unit.clone();
+    report.round = id.round.clone();
+    let data = rows::check_rows(&book, catalog, &id, &opts.limits, &mut issues);
+    report.data = Some(ReturnData {
+        modified: book.modified.clone(),
+        ..data
+    });
+    report.issues = issues.list;
+    sort_issues(&mut report.issues);
+    report.status = if report.issues.iter().any(|i| i.severity == Severity::Error) {
+        FileStatus::Rejected
+    } else {
+        FileStatus::Accepted
+    };
+    (report, id.hosts_only)
+}
+
+/// File-level issues first, then by sheet, row, column.
+fn sort_issues(issues: &mut [Issue]) {
+    fn col_of(cell: &Option<String>) -> (usize, String) {
+        let letters: String = cell
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        (letters.len(), letters)
+    }
+    issues.sort_by(|a, b| {
+        (a.sheet.is_some(), &a.sheet, a.row, col_of(&a.cell), a.task).cmp(&(
+            b.sheet.is_some(),
+            &b.sheet,
+            b.row,
+            col_of(&b.cell),
+            b.task,
+        ))
+    });
+}

@@ -1,0 +1,249 @@
+//! `duban check`: reads returned workbooks and tells each unit exactly what to fix.
+//!
+//! ```text
+//! duban check returns/ --round 2020年第一季度
+//! duban check returns/ --format json > check.json
+//! duban check returns/ --feedback feedback/
+//! ```
+//!
+//! Exit status: 0 when every return is accepted (warnings allowed), 1 when any is
+//! rejected, 2 when the command itself could not run.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::out;
+use crate::catalog::Catalog;
+use crate::check::{check_paths, CheckOptions};
+use crate::feedback::feedback_workbook;
+use crate::fsutil::write_atomic;
+use crate::report::{CheckReport, FileReport, FileStatus, Severity};
+use crate::{CliError, CliResult, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 报送的表格文件或文件夹（文件夹会逐层读取）。
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// 本次收集的填报期次，如 2020年第一季度；期次不符的文件会得到提醒。
+    #[arg(long, value_name = "R")]
+    pub round: Option<String>,
+    /// 输出格式。
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// 为每个有问题的报表生成一份问题清单（.xlsx），写到该文件夹，可直接发回给单位。
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
+    let catalog = Catalog::load(catalog_path)?;
+    for p in &args.paths {
+        if !p.exists() {
+            return Err(CliError::Usage(format!(
+                "找不到文件或文件夹：{}",
+                p.display()
+            )));
+        }
+    }
+    let opts = CheckOptions {
+        round: args.round.clone(),
+        ..CheckOptions::default()
+    };
+    let report = check_paths(&args.paths, &catalog, &opts);
+    if let Some(dir) = &args.feedback {
+        write_feedback(dir, &report)?;
+    }
+    match args.format {
+        OutputFormat::Json => out(&(json(&report) + "\n")),
+        OutputFormat::Text => out(&text(&report)),
+    }
+    if report
+        .files
+        .iter()
+        .any(|f| f.status == FileStatus::Rejected)
+    {
+        Ok(Outcome::Findings)
+    } else {
+        Ok(Outcome::Clean)
+    }
+}
+
+/// The report as `--format json` prints it: the issue's shape, with each issue's fix
+/// folded into its message.
+pub fn json(report: &CheckReport) -> String {
+    let mut v = serde_json::to_value(report).expect("report serialises");
+    if let Some(files) = v.get_mut("files").and_then(|f| f.as_array_mut()) {
+        for f in files {
+            for issue in f
+                .get_mut("issues")
+                .and_then(|i| i.as_array_mut())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(obj) = issue.as_object_mut() {
+                    let fix = obj
+                        .remove("fix")
+                        .and_then(|f| f.as_str().map(String::from))
+                        .unwrap_or_default();
+                    if !fix.is_empty() {
+                        let msg = obj
+                            .get("message")
+                            .and_then(|m| m.as_str())
+                            .unwrap_or("")
+                            .to_string();
+                        obj.insert("message".into(), format!("{msg}。{fix}").into());
+                    }
+                }
+            }
+        }
+    }
+    serde_json::to_string_pretty(&v).expect("json")
+}
+
+fn status_word(f: &FileReport) -> String {
+    let errors = f
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let warnings = f.issues.len() - errors;
+    let mut s = match f.status {
+        FileStatus::Accepted if warnings == 0 => "通过".to_string(),
+        FileStatus::Accepted => format!("通过（{warnings} 条提醒）"),
+        FileStatus::Rejected => format!("退回（{errors} 个错误，{warnings} 条提醒）"),
+        FileStatus::Skipped => "跳过".to_string(),
+    };
+    if let Some(by) = &f.superseded_by {
+        s.push_str(&format!("，已被 {} 取代", by.display()));
+    }
+    s
+}
+
+/// Problems grouped by file, then sheet and row; a summary at the end.
+pub fn text(report: &CheckReport) -> String {
+    let mut s = String::new();
+    for f in &report.files {
+        s.push_str(&format!("■ {}\n", f.path.display()));
+        s.push_str(&format!(
+            "  单位：{}　期次：{}　结论：{}\n",
+            f.unit.as_deref().unwrap_or("（未识别）"),
+            f.round.as_deref().unwrap_or("（未注明）"),
+            status_word(f)
+        ));
+        let mut sheet: Option<&str> = None;
+        let mut row: Option<u32> = None;
+        for i in &f.issues {
+            if i.sheet.as_deref() != sheet {
+                sheet = i.sheet.as_deref();
+                row = None;
+                if let Some(name) = sheet {
+                    s.push_str(&format!("  工作表“{name}”\n"));
+                }
+            }
+            let indent = if sheet.is_some() {
+                if i.row != row && i.row.is_some() {
+                    let task = i.task.map(|t| format!("（任务 {t}）")).unwrap_or_default();
+                    s.push_str(&format!("    第 {} 行{task}\n", i.row.unwrap_or(0)));
+                }
+                row = i.row;
+                if i.row.is_some() {
+                    "      "
+                } else {
+                    "    "
+                }
+            } else {
+                "  "
+            };
+            let word = match i.severity {
+                Severity::Error => "错误",
+                Severity::Warning => "提醒",
+            };
+            let cell = i
+                .cell
+                .as_deref()
+                .map(|c| format!("{c} "))
+                .unwrap_or_default();
+            let task = match (i.row, i.task) {
+                (None, Some(t)) => format!("任务 {t}："),
+                _ => String::new(),
+            };
+            s.push_str(&format!(
+                "{indent}{cell}{word} {}：{task}{}\n",
+                i.code, i.message
+            ));
+            if !i.fix.is_empty() {
+                s.push_str(&format!("{indent}  → 怎么改：{}\n", i.fix));
+            }
+        }
+        s.push('\n');
+    }
+    s.push_str(&summary(report));
+    s
+}
+
+fn summary(report: &CheckReport) -> String {
+    let count = |st: FileStatus| report.files.iter().filter(|f| f.status == st).count();
+    let warnings: usize = report
+        .files
+        .iter()
+        .filter(|f| f.status != FileStatus::Skipped)
+        .flat_map(|f| &f.issues)
+        .filter(|i| i.severity == Severity::Warning)
+        .count();
+    let covered: BTreeSet<&str> = report.usable().filter_map(|f| f.unit.as_deref()).collect();
+    let mut s = format!(
+        "汇总{}：文件 {} 个，通过 {} 个，退回 {} 个，跳过 {} 个；提醒 {} 条。\n",
+        report
+            .round
+            .as_deref()
+            .map(|r| format!("（{r}）"))
+            .unwrap_or_default(),
+        report.files.len(),
+        count(FileStatus::Accepted),
+        count(FileStatus::Rejected),
+        count(FileStatus::Skipped),
+        warnings
+    );
+    s.push_str(&format!("已报送且通过的单位 {} 个", covered.len()));
+    if report.missing_units.is_empty() {
+        s.push_str("；所有单位均已报送。\n");
+    } else {
+        s.push_str(&format!(
+            "；未报送或未通过的单位 {} 个：{}\n",
+            report.missing_units.len(),
+            report.missing_units.join("、")
+        ));
+    }
+    s
+}
+
+fn write_feedback(dir: &Path, report: &CheckReport) -> Result<(), CliError> {
+    for f in report
+        .files
+        .iter()
+        .filter(|f| f.status != FileStatus::Skipped && !f.issues.is_empty())
+    {
+        let stem = f
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = match &f.unit {
+            Some(u) if !stem.contains(u.as_str()) => format!("{u}_{stem}_问题清单.xlsx"),
+            _ => format!("{stem}_问题清单.xlsx"),
+        };
+        let bytes = feedback_workbook(f, report.round.as_deref())
+            .map_err(|e| CliError::Usage(format!("无法生成问题清单 {name}：{e}")))?;
+        write_atomic(&dir.join(name), &bytes)?;
+    }
+    Ok(())
+}

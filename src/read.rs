@@ -1,0 +1,651 @@
+//! The only user of calamine: opens a returned workbook, whatever state it comes back in,
+//! and hands the check a plain, sparse grid of cells per sheet.
+//!
+//! Returns arrive from Excel, WPS and LibreOffice, renamed, re-saved, encrypted, truncated
+//! by a mail client, or not spreadsheets at all. So the reader never trusts the file name
+//! (it sniffs the first bytes), never trusts a declared size (it bounds the file, the
+//! inflated zip content, the sheets and the cells before and while reading), and never lets
+//! a reader panic escape: one bad file becomes one [`ReadError`], and the batch goes on.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Sheets, Xls, Xlsx, XlsxError};
+
+/// Bounds on what one return may hold; beyond them the file is refused with a clear message.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Bytes on disk.
+    pub file_bytes: u64,
+    /// Sum of the uncompressed sizes of a zip's entries (xlsx, ods).
+    pub inflated_bytes: u64,
+    /// Entries in a zip.
+    pub zip_entries: usize,
+    pub sheets: usize,
+    /// Non-empty cells of one sheet.
+    pub cells: usize,
+    /// Rows × columns of one sheet's used range (xls/ods, whose reader is dense).
+    pub area: u64,
+    /// Characters in one cell; longer text is cut and reported.
+    pub cell_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: 20 << 20,
+            inflated_bytes: 200 << 20,
+            zip_entries: 2_000,
+            sheets: 50,
+            cells: 500_000,
+            area: 5_000_000,
+            cell_chars: 5_000,
+        }
+    }
+}
+
+/// The file formats duban reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+/// Why a file could not be read at all. Each variant has a stable code and a Chinese
+/// message that says what to do.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read from disk.
+    #[error("无法读取文件：{0}")]
+    Io(String),
+    /// A known non-spreadsheet extension (.et, .csv, .xlsb …).
+    #[error("不支持 .{ext} 格式")]
+    Unsupported { ext: String },
+    /// The content is not an Excel or ODS workbook.
+    #[error("文件不是电子表格（{what}）")]
+    NotSpreadsheet { what: String },
+    /// A password-protected workbook.
+    #[error("文件已加密（设置了打开密码）")]
+    Encrypted,
+    #[error("文件过大（{size} 字节，上限 {limit} 字节）")]
+    TooLarge { size: u64, limit: u64 },
+    /// The zip's entries would inflate beyond the limit (a zip bomb or a huge sheet).
+    #[error("文件解压后过大（{size} 字节，上限 {limit} 字节）")]
+    ZipBomb { size: u64, limit: u64 },
+    #[error("工作表过多（{count} 个，上限 {limit} 个）")]
+    TooManySheets { count: usize, limit: usize },
+    #[error("工作表“{sheet}”过大（{what}）")]
+    SheetTooLarge { sheet: String, what: String },
+    /// Damaged content: truncated, bad zip, bad XML.
+    #[error("文件已损坏，无法解析：{0}")]
+    Corrupt(String),
+    /// The reader panicked; reported like a damaged file.
+    #[error("读取时出错（文件可能已损坏）：{0}")]
+    Panic(String),
+}
+
+impl ReadError {
+    /// Stable code for the report.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::Io(_) => "E-FILE-UNREADABLE",
+            ReadError::Unsupported { .. } => "E-FILE-FORMAT",
+            ReadError::NotSpreadsheet { .. } => "E-FILE-NOT-SPREADSHEET",
+            ReadError::Encrypted => "E-FILE-ENCRYPTED",
+            ReadError::TooLarge { .. } => "E-FILE-TOO-LARGE",
+            ReadError::ZipBomb { .. } => "E-FILE-ZIP-BOMB",
+            ReadError::TooManySheets { .. } => "E-FILE-TOO-MANY-SHEETS",
+            ReadError::SheetTooLarge { .. } => "E-SHEET-TOO-LARGE",
+            ReadError::Corrupt(_) | ReadError::Panic(_) => "E-FILE-CORRUPT",
+        }
+    }
+
+    /// How to fix it, in Chinese.
+    pub fn fix(&self) -> String {
+        match self {
+            ReadError::Unsupported { ext } if ext == "et" || ext == "ett" => {
+                "这是 WPS 表格格式：请在 WPS 中“文件 → 另存为”，文件类型选“Excel 工作簿(*.xlsx)”后重新报送".into()
+            }
+            ReadError::Unsupported { ext } if ext == "csv" || ext == "txt" => {
+                "CSV/文本文件会丢失表格结构：请用下发的模板填写，保存为 .xlsx 后重新报送".into()
+            }
+            ReadError::Unsupported { .. } | ReadError::NotSpreadsheet { .. } => {
+                "请用下发的 Excel 模板填写，另存为 .xlsx（Excel 工作簿）后重新报送".into()
+            }
+            ReadError::Encrypted => "请取消打开密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新报送".into(),
+            ReadError::TooLarge { .. } | ReadError::ZipBomb { .. } | ReadError::SheetTooLarge { .. } => {
+                "请只保留下发模板中的内容（删除多余的图片、附件和大量空行空列），另存为 .xlsx 后重新报送".into()
+            }
+            ReadError::TooManySheets { .. } => "请删除多余的工作表，只保留下发模板中的工作表后重新报送".into(),
+            ReadError::Io(_) | ReadError::Corrupt(_) | ReadError::Panic(_) => {
+                "文件可能在传送中损坏：请在 Excel 或 WPS 中打开确认能正常显示，另存为 .xlsx 后重新报送".into()
+            }
+        }
+    }
+}
+
+/// Whether a sheet shows in the tab bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    Visible,
+    Hidden,
+    VeryHidden,
+}
+
+/// A cell's value, as the check needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// A date or time, as the spreadsheet shows it.
+    Date(String),
+    /// An error value such as `#REF!`.
+    Error(String),
+}
+
+impl Value {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as text: trimmed text, numbers without a trailing `.0`.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(s) => s.trim().to_string(),
+            Value::Number(v) => crate::catalog::format_number(*v),
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Value::Date(s) | Value::Error(s) => s.clone(),
+        }
+    }
+}
+
+/// One non-empty cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub value: Value,
+    /// The cell's number format shows a percent (so 0.8 means 80).
+    pub percent: bool,
+    /// The text was longer than the limit and was cut; the original length in chars.
+    pub cut_from: Option<usize>,
+}
+
+/// One sheet, sparse: positions are absolute, 0-based (row, column).
+#[derive(Clone, Debug, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub visibility: Option<Visibility>,
+    pub cells: BTreeMap<(u32, u32), Cell>,
+}
+
+const EMPTY: Value = Value::Empty;
+
+impl Sheet {
+    pub fn value(&self, row: u32, col: u32) -> &Value {
+        self.cells.get(&(row, col)).map_or(&EMPTY, |c| &c.value)
+    }
+
+    pub fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
+        self.cells.get(&(row, col))
+    }
+
+    /// Rows holding at least one cell, in order.
+    pub fn rows(&self) -> Vec<u32> {
+        let mut rows: Vec<u32> = self.cells.keys().map(|(r, _)| *r).collect();
+        rows.dedup();
+        rows
+    }
+
+    /// The cells of one row, in column order.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Cell)> {
+        self.cells
+            .range((row, 0)..=(row, u32::MAX))
+            .map(|((_, c), cell)| (*c, cell))
+    }
+}
+
+/// A workbook as read.
+#[derive(Clone, Debug)]
+pub struct Workbook {
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+    /// Custom document properties, as text.
+    pub properties: HashMap<String, String>,
+    /// The workbook's own modified time (ISO 8601), when recorded.
+    pub modified: Option<String>,
+}
+
+impl Workbook {
+    pub fn sheet(&self, name: &str) -> Option<&Sheet> {
+        self.sheets.iter().find(|s| s.name == name)
+    }
+}
+
+/// "H5" for (4, 7).
+pub fn a1(row: u32, col: u32) -> String {
+    let mut name = String::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let rem = (c - 1) % 26;
+        name.insert(0, (b'A' + rem as u8) as char);
+        c = (c - 1) / 26;
+    }
+    format!("{name}{}", row + 1)
+}
+
+/// Reads a return. Never panics: a panic inside calamine becomes [`ReadError::Panic`].
+pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        return Err(ReadError::Unsupported { ext });
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| ReadError::Io(e.to_string()))?
+        .len();
+    if size > limits.file_bytes {
+        return Err(ReadError::TooLarge {
+            size,
+            limit: limits.file_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    read_bytes(&bytes, limits)
+}
+
+/// Reads a workbook from its bytes (the file name plays no part): the testable core of
+/// [`read_workbook`], and the fuzz target's entry point.
+pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.file_bytes,
+        });
+    }
+    quiet_panics(|| read_sniffed(bytes, limits))
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn read_sniffed(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::NotSpreadsheet {
+            what: "文件是空的（0 字节）".into(),
+        });
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        let kind = inspect_zip(bytes, limits)?;
+        return match kind {
+            ZipKind::Xlsx => read_xlsx(bytes, limits),
+            ZipKind::Ods => read_dense(Format::Ods, bytes, limits),
+            ZipKind::Other(what) => Err(ReadError::NotSpreadsheet { what }),
+        };
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        // An encrypted xlsx is an OLE file too; the Xlsx reader recognises it.
+        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes)) {
+            return Err(ReadError::Encrypted);
+        }
+        return read_dense(Format::Xls, bytes, limits);
+    }
+    let what = if bytes.starts_with(b"%PDF") {
+        "这是 PDF 文件"
+    } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() {
+        "这是文本文件"
+    } else {
+        "无法识别的文件内容"
+    };
+    Err(ReadError::NotSpreadsheet { what: what.into() })
+}
+
+enum ZipKind {
+    Xlsx,
+    Ods,
+    Other(String),
+}
+
+/// Reads the zip's central directory, without inflating anything, to refuse zip bombs and
+/// to tell xlsx from ods from docx.
+fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    if zip.len() > limits.zip_entries {
+        return Err(ReadError::ZipBomb {
+            size: zip.len() as u64,
+            limit: limits.zip_entries as u64,
+        });
+    }
+    let mut total: u64 = 0;
+    let mut names = Vec::with_capacity(zip.len());
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+        total = total.saturating_add(entry.size());
+        names.push(entry.name().map(|n| n.into_owned()).unwrap_or_default());
+    }
+    if total > limits.inflated_bytes {
+        return Err(ReadError::ZipBomb {
+            size: total,
+            limit: limits.inflated_bytes,
+        });
+    }
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    Ok(if has("xl/workbook.xml") {
+        ZipKind::Xlsx
+    } else if has("content.xml") {
+        ZipKind::Ods
+    } else if has("xl/workbook.bin") {
+        ZipKind::Other("这是 .xlsb（二进制工作簿）".into())
+    } else if has("word/document.xml") {
+        ZipKind::Other("这是 Word 文档".into())
+    } else {
+        ZipKind::Other("压缩包中没有工作簿".into())
+    })
+}
+
+fn check_sheet_count(count: usize, limits: &Limits) -> Result<(), ReadError> {
+    if count > limits.sheets {
+        return Err(ReadError::TooManySheets {
+            count,
+            limit: limits.sheets,
+        });
+    }
+    Ok(())
+}
+
+fn visibility(v: SheetVisible) -> Visibility {
+    match v {
+        SheetVisible::Visible => Visibility::Visible,
+        SheetVisible::Hidden => Visibility::Hidden,
+        SheetVisible::VeryHidden => Visibility::VeryHidden,
+    }
+}
+
+/// xlsx is read cell by cell from the sheet XML, so a declared dimension or a stray cell at
+/// XFD1048576 costs nothing: only real cells are stored, and at most `limits.cells`.
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    let mut book = match Xlsx::new(Cursor::new(bytes)) {
+        Ok(b) => b,
+        Err(XlsxError::Password) => return Err(ReadError::Encrypted),
+        Err(e) => return Err(ReadError::Corrupt(e.to_string())),
+    };
+    let meta: Vec<(String, SheetVisible)> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible))
+        .collect();
+    check_sheet_count(meta.len(), limits)?;
+    let mut sheets = Vec::with_capacity(meta.len());
+    for (name, vis) in meta {
+        let corrupt = |e: XlsxError| ReadError::Corrupt(format!("工作表“{name}”：{e}"));
+        let mut sheet = Sheet {
+            name: name.clone(),
+            visibility: Some(visibility(vis)),
+            cells: BTreeMap::new(),
+        };
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+            while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+                let value = value_ref(cell.get_value());
+                if value == Value::Empty {
+                    continue;
+                }
+                if sheet.cells.len() >= limits.cells {
+                    return Err(ReadError::SheetTooLarge {
+                        sheet: name.clone(),
+                        what: format!("超过 {} 个非空单元格", limits.cells),
+                    });
+                }
+                sheet
+                    .cells
+                    .insert(cell.get_position(), bounded(value, limits));
+            }
+        }
+        // A second pass for number formats: a percent-formatted 0.8 means 80.
+        let styles = book.worksheet_style(&name).map_err(corrupt)?;
+        for (pos, cell) in sheet.cells.iter_mut() {
+            if let Value::Number(_) = cell.value {
+                cell.percent = styles
+                    .get(*pos)
+                    .and_then(|s| s.number_format.as_ref())
+                    .is_some_and(|f| is_percent_format(&f.format_code));
+            }
+        }
+        sheets.push(sheet);
+    }
+    let props = book.workbook_properties().unwrap_or_default();
+    Ok(Workbook {
+        format: Format::Xlsx,
+        sheets,
+        properties: props.custom_properties,
+        modified: props.modified.filter(|m| !m.is_empty()),
+    })
+}
+
+/// A number format shows a percent when it has a `%` outside quotes and escapes.
+fn is_percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// .xls and .ods have no streaming reader in calamine: the range is dense, so its area is
+/// bounded right after loading (the file size limit bounds what loading can cost).
+fn read_dense(format: Format, bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    let opened = |msg: String| {
+        if msg.to_lowercase().contains("password") || msg.contains("encrypt") {
+            ReadError::Encrypted
+        } else {
+            ReadError::Corrupt(msg)
+        }
+    };
+    let cursor = Cursor::new(bytes.to_vec());
+    let mut book: Sheets<Cursor<Vec<u8>>> = match format {
+        Format::Xls => Sheets::Xls(Xls::new(cursor).map_err(|e| opened(e.to_string()))?),
+        _ => Sheets::Ods(Ods::new(cursor).map_err(|e| opened(e.to_string()))?),
+    };
+    let meta: Vec<(String, SheetVisible)> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible))
+        .collect();
+    check_sheet_count(meta.len(), limits)?;
+    let mut sheets = Vec::with_capacity(meta.len());
+    for (name, vis) in meta {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| ReadError::Corrupt(format!("工作表“{name}”：{e}")))?;
+        let (h, w) = range.get_size();
+        if (h as u64).saturating_mul(w as u64) > limits.area {
+            return Err(ReadError::SheetTooLarge {
+                sheet: name,
+                what: format!("{h} 行 × {w} 列"),
+            });
+        }
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut cells = BTreeMap::new();
+        for (r, c, data) in range.used_cells() {
+            let value = value_owned(data);
+            if value == Value::Empty {
+                continue;
+            }
+            if cells.len() >= limits.cells {
+                return Err(ReadError::SheetTooLarge {
+                    sheet: name,
+                    what: format!("超过 {} 个非空单元格", limits.cells),
+                });
+            }
+            // used_cells() is relative to the range start, not the sheet.
+            cells.insert((r0 + r as u32, c0 + c as u32), bounded(value, limits));
+        }
+        sheets.push(Sheet {
+            name,
+            visibility: Some(visibility(vis)),
+            cells,
+        });
+    }
+    let props = book.workbook_properties().unwrap_or_default();
+    Ok(Workbook {
+        format,
+        sheets,
+        properties: props.custom_properties,
+        modified: props.modified.filter(|m| !m.is_empty()),
+    })
+}
+
+fn bounded(value: Value, limits: &Limits) -> Cell {
+    let mut cut_from = None;
+    let value = match value {
+        Value::Text(s) => {
+            let n = s.chars().count();
+            if n > limits.cell_chars {
+                cut_from = Some(n);
+                Value::Text(s.chars().take(limits.cell_chars).collect())
+            } else {
+                Value::Text(s)
+            }
+        }
+        v => v,
+    };
+    Cell {
+        value,
+        percent: false,
+        cut_from,
+    }
+}
+
+fn value_ref(d: &DataRef<'_>) -> Value {
+    match d {
+        DataRef::Int(i) => Value::Number(*i as f64),
+        DataRef::Float(f) => Value::Number(*f),
+        DataRef::String(s) => text_value(s),
+        DataRef::SharedString(s) => text_value(s),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(dt) => Value::Date(dt.to_string()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Date(s.clone()),
+        DataRef::Error(e) => Value::Error(e.to_string()),
+        DataRef::Empty => Value::Empty,
+    }
+}
+
+/// Text that is an error literal (a formula's cached `#REF!` stored as a string, or one
+/// typed in) is an error value all the same.
+fn text_value(s: &str) -> Value {
+    const ERRORS: &[&str] = &[
+        "#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!",
+    ];
+    match ERRORS.iter().find(|e| s.trim().eq_ignore_ascii_case(e)) {
+        Some(e) => Value::Error(e.to_string()),
+        None => Value::Text(s.to_string()),
+    }
+}
+
+fn value_owned(d: &Data) -> Value {
+    match d {
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::String(s) => text_value(s),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => Value::Date(dt.to_string()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Date(s.clone()),
+        Data::Error(e) => Value::Error(e.to_string()),
+        Data::Empty => Value::Empty,
+    }
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into [`ReadError::Panic`]. While `f` runs on this thread the
+/// panic hook stays silent (the panic is reported as an issue instead); panics elsewhere
+/// still print as usual.
+fn quiet_panics<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    match result {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "未知错误".into());
+            Err(ReadError::Panic(msg))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_names_columns() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(4, 7), "H5");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+    }
+
+    #[test]
+    fn percent_formats() {
+        assert!(is_percent_format("0%"));
+        assert!(is_percent_format("0.00%"));
+        assert!(!is_percent_format("General"));
+        assert!(!is_percent_format("0\"%\""));
+        assert!(!is_percent_format("0\\%"));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        let l = Limits::default();
+        assert!(matches!(
+            read_bytes(b"", &l),
+            Err(ReadError::NotSpreadsheet { .. })
+        ));
+        assert!(matches!(
+            read_bytes(b"PK\x03\x04garbage", &l),
+            Err(ReadError::Corrupt(_))
+        ));
+        assert!(matches!(
+            read_bytes(OLE_MAGIC, &l),
+            Err(ReadError::Corrupt(_))
+        ));
+        assert!(matches!(
+            read_bytes(b"a,b\n1,2\n", &l),
+            Err(ReadError::NotSpreadsheet { .. })
+        ));
+    }
+}

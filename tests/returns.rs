@@ -1,0 +1,292 @@
+//! Builds returned workbooks shaped like the template (title, 填报单位 line, header, one row
+//! per task, contact lines, 量化指标, the very hidden identity sheet and custom properties),
+//! filled cleanly, so that a test or the sample generator can then break one thing.
+//!
+//! Shared by tests/check.rs and examples/gen_samples.rs (included with `#[path]`).
+#![allow(dead_code)]
+
+use duban::catalog::{Catalog, Role};
+use duban::layout::{self, key, TASK_COLUMNS};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
+
+/// A cell value to write.
+#[derive(Clone, Debug, PartialEq)]
+pub enum V {
+    S(String),
+    N(f64),
+    /// A number in a percent-formatted cell (0.8 shows as 80%).
+    Pct(f64),
+    /// A formula whose cached result is an error (#DIV/0!).
+    Err(String),
+    Empty,
+}
+
+pub fn s(t: &str) -> V {
+    V::S(t.to_string())
+}
+
+/// One return, as data: change any part, then [`Return::bytes`].
+#[derive(Clone, Debug)]
+pub struct Return {
+    pub unit: String,
+    pub round: String,
+    pub sheet: String,
+    pub header: Vec<String>,
+    /// One per task row, in header order.
+    pub rows: Vec<Vec<V>>,
+    /// Rows of instructions or blanks inserted between the line and the header.
+    pub extra_top_rows: u32,
+    pub unit_line: bool,
+    pub identity_sheet: bool,
+    pub properties: bool,
+    pub rows_mode: String,
+    pub filler: V,
+    pub phone: V,
+    pub reviewer: V,
+    /// (task, indicator name, value) rows of 量化指标.
+    pub indicators: Vec<(u32, String, V)>,
+    pub catalog_hash: String,
+    /// The workbook's own modified time (year, month, day, hour).
+    pub modified: Option<(u16, u8, u8, u16)>,
+}
+
+impl Return {
+    /// A clean return of every task of `unit` (host and co-unit), or hosted only.
+    pub fn clean(cat: &Catalog, unit: &str, round: &str, hosts_only: bool) -> Return {
+        let mut rows = Vec::new();
+        let mut indicators = Vec::new();
+        for (n, role) in cat.tasks_of_unit(unit) {
+            if hosts_only && *role == Role::CoUnit {
+                continue;
+            }
+            let t = cat.task(*n).unwrap();
+            let progress = match role {
+                Role::Host => format!("本单位牵头推进任务{n}：已制定实施方案，召开专题推进会 2 次，完成阶段目标。\n下一阶段重点抓好落实。"),
+                Role::CoUnit => String::new(),
+            };
+            rows.push(vec![
+                V::N(*n as f64),
+                s(&cat.section_label(&t.section)),
+                s(&t.text),
+                s(&t.leaders.join("、")),
+                s(role.label()),
+                s(""),
+                s("序时推进"),
+                V::N(50.0),
+                V::S(progress),
+                s(""),
+                s("继续按计划推进"),
+                V::Empty,
+            ]);
+            if *role == Role::Host {
+                for ind in &t.indicators {
+                    indicators.push((*n, ind.name.clone(), V::N((ind.target / 2.0).round())));
+                }
+            }
+        }
+        Return {
+            unit: unit.to_string(),
+            round: round.to_string(),
+            sheet: layout::SHEET_TASKS.to_string(),
+            header: TASK_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            rows,
+            extra_top_rows: 0,
+            unit_line: true,
+            identity_sheet: true,
+            properties: true,
+            rows_mode: if hosts_only { "hosts" } else { "all" }.to_string(),
+            filler: s("王晓明"),
+            phone: s("0537-3412345"),
+            reviewer: s("李建国"),
+            indicators,
+            catalog_hash: cat.hash().to_string(),
+            modified: None,
+        }
+    }
+
+    /// Column index of a header title.
+    pub fn col(&self, title: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == title)
+            .unwrap_or_else(|| panic!("no column {title}"))
+    }
+
+    /// Index of a task's row among the data rows.
+    pub fn row_of(&self, task: u32) -> usize {
+        self.rows
+            .iter()
+            .position(|r| r[self.col("序号")] == V::N(task as f64))
+            .unwrap_or_else(|| panic!("no row for task {task}"))
+    }
+
+    pub fn set(&mut self, task: u32, title: &str, v: V) -> &mut Self {
+        let (r, c) = (self.row_of(task), self.col(title));
+        self.rows[r][c] = v;
+        self
+    }
+
+    /// 0-based sheet row of the header.
+    pub fn header_row(&self) -> u32 {
+        2 + self.extra_top_rows
+    }
+
+    /// A1 reference of a task's cell in the written file.
+    pub fn cell(&self, task: u32, title: &str) -> String {
+        let r = self.header_row() + 1 + self.row_of(task) as u32;
+        a1(r, self.col(title) as u32)
+    }
+
+    /// Inserts a column (e.g. a clerk's own) before `before`.
+    pub fn insert_column(&mut self, before: &str, title: &str, fill: V) -> &mut Self {
+        let c = self.col(before);
+        self.header.insert(c, title.to_string());
+        for r in &mut self.rows {
+            r.insert(c, fill.clone());
+        }
+        self
+    }
+
+    pub fn rename_column(&mut self, from: &str, to: &str) -> &mut Self {
+        let c = self.col(from);
+        self.header[c] = to.to_string();
+        self
+    }
+
+    /// Strips every machine identity: what copying the data into a new workbook does.
+    pub fn anonymous(&mut self) -> &mut Self {
+        self.identity_sheet = false;
+        self.properties = false;
+        self
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let pct = Format::new().set_num_format("0%");
+        let bold = Format::new().set_bold();
+        let mut props = DocProperties::new();
+        if let Some((y, m, d, h)) = self.modified {
+            let t = ExcelDateTime::from_ymd(y, m, d)
+                .unwrap()
+                .and_hms(h, 0, 0)
+                .unwrap();
+            props = props.set_creation_datetime(&t);
+        }
+        if self.properties {
+            props = props.set_title(layout::TITLE);
+            for (k, v) in self.identity() {
+                props =
+                    props.set_custom_property(format!("{}{k}", key::PROPERTY_PREFIX), v.as_str());
+            }
+        }
+        wb.set_properties(&props);
+        {
+            let ws = wb.add_worksheet();
+            ws.set_name(&self.sheet).unwrap();
+            let last = self.header.len() as u16 - 1;
+            ws.merge_range(0, 0, 0, last, layout::TITLE, &bold).unwrap();
+            if self.unit_line {
+                ws.write(1, 0, format!("{}：{}", layout::LINE_UNIT, self.unit))
+                    .unwrap();
+                ws.write(1, 4, format!("{}：{}", layout::LINE_ROUND, self.round))
+                    .unwrap();
+                ws.write(1, 8, format!("{}：2020年4月5日", layout::LINE_DEADLINE))
+                    .unwrap();
+            }
+            for i in 0..self.extra_top_rows {
+                ws.write(2 + i, 0, "说明：请按模板填写，不要改动表头")
+                    .unwrap();
+            }
+            let h = self.header_row();
+            for (c, t) in self.header.iter().enumerate() {
+                ws.write_with_format(h, c as u16, t, &bold).unwrap();
+            }
+            for (i, row) in self.rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    write_v(ws, h + 1 + i as u32, c as u16, v, &pct);
+                }
+            }
+            let r = h + 1 + self.rows.len() as u32 + 1;
+            for (i, (label, v)) in [
+                (layout::CONTACT_FILLER, &self.filler),
+                (layout::CONTACT_PHONE, &self.phone),
+                (layout::CONTACT_REVIEWER, &self.reviewer),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                ws.write(r + i as u32, 2, label).unwrap();
+                write_v(ws, r + i as u32, 3, v, &pct);
+            }
+        }
+        if !self.indicators.is_empty() {
+            let ws = wb.add_worksheet();
+            ws.set_name(layout::SHEET_INDICATORS).unwrap();
+            for (c, t) in layout::INDICATOR_COLUMNS.iter().enumerate() {
+                ws.write_with_format(0, c as u16, *t, &bold).unwrap();
+            }
+            for (i, (task, name, v)) in self.indicators.iter().enumerate() {
+                let r = 1 + i as u32;
+                ws.write(r, 0, *task).unwrap();
+                ws.write(r, 1, name.as_str()).unwrap();
+                write_v(ws, r, 5, v, &pct);
+            }
+        }
+        if self.identity_sheet {
+            let ws = wb.add_worksheet();
+            ws.set_name(layout::SHEET_IDENTITY).unwrap();
+            for (i, (k, v)) in self.identity().into_iter().enumerate() {
+                ws.write(i as u32, 0, k).unwrap();
+                ws.write(i as u32, 1, v).unwrap();
+            }
+            ws.set_very_hidden(true);
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    fn identity(&self) -> Vec<(String, String)> {
+        let mut v = vec![
+            (key::FORMAT.to_string(), layout::FORMAT_VERSION.to_string()),
+            (key::CATALOG_HASH.to_string(), self.catalog_hash.clone()),
+            (key::UNIT.to_string(), self.unit.clone()),
+            (key::ROUND.to_string(), self.round.clone()),
+            (key::ROWS.to_string(), self.rows_mode.clone()),
+        ];
+        let c = self.header.iter().position(|h| h == "序号");
+        for r in c.map_or(&[][..], |_| &self.rows[..]) {
+            if let V::N(n) = r[c.unwrap()] {
+                v.push((format!("{}{}", key::TASK_PREFIX, n), "主办|0".to_string()));
+            }
+        }
+        v
+    }
+}
+
+fn write_v(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: &V, pct: &Format) {
+    match v {
+        V::S(t) => {
+            ws.write_string(r, c, t).unwrap();
+        }
+        V::N(n) => {
+            ws.write_number(r, c, *n).unwrap();
+        }
+        V::Pct(n) => {
+            ws.write_number_with_format(r, c, *n, pct).unwrap();
+        }
+        V::Err(e) => {
+            ws.write_formula(r, c, Formula::new("=1/0").set_result(e))
+                .unwrap();
+        }
+        V::Empty => {}
+    }
+}
+
+pub fn a1(row: u32, col: u32) -> String {
+    let mut name = String::new();
+    let mut c = col + 1;
+    while c > 0 {
+        name.insert(0, (b'A' + ((c - 1) % 26) as u8) as char);
+        c = (c - 1) / 26;
+    }
+    format!("{name}{}", row + 1)
+}
