@@ -5,3 +5,4 @@ mod workdir;
 mod catalog;
 mod check;
 mod returns;
+mod merge;
