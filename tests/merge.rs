@@ -52,12 +52,15 @@ fn round() -> Round {
     let mut values = BTreeMap::new();
 
     let mut early = Return::clean(&cat, "区科技局", ROUND, false);
-    early.set(3, "推进状态", s("滞后")).set(3, "存在问题", s("资金未到位"));
+    early
+        .set(3, "推进状态", s("滞后"))
+        .set(3, "存在问题", s("资金未到位"));
     early.modified = Some((2020, 4, 1, 9));
     wd.create("returns/区科技局_初报.xlsx", early.bytes());
 
     let mut kj = Return::clean(&cat, "区科技局", ROUND, false);
-    kj.set(3, "推进状态", s("已完成")).set(3, "完成进度(%)", V::N(100.0));
+    kj.set(3, "推进状态", s("已完成"))
+        .set(3, "完成进度(%)", V::N(100.0));
     kj.modified = Some((2020, 4, 3, 9));
     wd.create("returns/区科技局_更正.xlsx", kj.bytes());
     put(&mut sent, &mut values, &kj);
@@ -72,7 +75,8 @@ fn round() -> Round {
     put(&mut sent, &mut values, &cz);
 
     let mut fg = Return::clean(&cat, "区发展改革局", ROUND, false);
-    fg.set(9, "推进状态", s("未启动")).set(9, "完成进度(%)", V::N(0.0));
+    fg.set(9, "推进状态", s("未启动"))
+        .set(9, "完成进度(%)", V::N(0.0));
     // 5% at 序时进度 25%: 疑似滞后.
     fg.set(1, "完成进度(%)", V::N(5.0));
     wd.create("returns/区发展改革局.xlsx", fg.bytes());
@@ -121,7 +125,9 @@ impl Round {
 
 fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
-    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("sheet {name}: {e}"));
+    let range = wb
+        .worksheet_range(name)
+        .unwrap_or_else(|e| panic!("sheet {name}: {e}"));
     range
         .rows()
         .map(|r| {
@@ -158,7 +164,13 @@ fn merge_writes_what_the_office_expects() {
     let book = r.out("汇总.xlsx");
     let total = sheet(&book, "总表");
     assert_eq!(total[2][5], "推进状态");
-    let row = |n: u32| total.iter().find(|x| x[0] == n.to_string()).unwrap().clone();
+    let row = |n: u32| {
+        total
+            .iter()
+            .find(|x| x[0] == n.to_string())
+            .unwrap()
+            .clone()
+    };
     // Named tasks: the later 区科技局 return counts (已完成), not the superseded 滞后.
     assert_eq!(row(3)[5], "已完成");
     assert_eq!(row(11)[5], "滞后");
@@ -167,8 +179,16 @@ fn merge_writes_what_the_office_expects() {
     assert_eq!(row(1)[7], "疑似滞后");
     assert_eq!(row(3)[8], "蓝");
     assert_eq!(row(11)[8], "黄");
-    assert!(row(1)[9].contains("区发展改革局：序时推进 5%"), "{}", row(1)[9]);
-    assert!(row(1)[9].contains("区工业和信息化局：未报送"), "{}", row(1)[9]);
+    assert!(
+        row(1)[9].contains("区发展改革局：序时推进 5%"),
+        "{}",
+        row(1)[9]
+    );
+    assert!(
+        row(1)[9].contains("区工业和信息化局：未报送"),
+        "{}",
+        row(1)[9]
+    );
     for n in 1..=77 {
         assert_eq!(row(n)[5], r.expected_state(n), "task {n}");
     }
@@ -180,7 +200,14 @@ fn merge_writes_what_the_office_expects() {
     let sum = stats.iter().find(|x| x[0] == "合计").unwrap();
     assert_eq!(
         sum[1..7],
-        ["77".to_string(), count("已完成"), count("序时推进"), count("滞后"), count("未启动"), count("未报送")]
+        [
+            "77".to_string(),
+            count("已完成"),
+            count("序时推进"),
+            count("滞后"),
+            count("未启动"),
+            count("未报送")
+        ]
     );
     let expected_units = r.cat.assignments().len();
     assert!(
@@ -193,13 +220,29 @@ fn merge_writes_what_the_office_expects() {
     let leader = sheet(&r.out("褚福梅_分管任务进展.xlsx"), "分管任务进展");
     let led: Vec<u32> = r.cat.tasks_of_leader("褚福梅").map(|t| t.number).collect();
     let led_states: Vec<&str> = led.iter().map(|n| r.expected_state(*n)).collect();
-    assert!(leader[1][0].starts_with(&counts_line(&led_states)), "{}", leader[1][0]);
+    assert!(
+        leader[1][0].starts_with(&counts_line(&led_states)),
+        "{}",
+        leader[1][0]
+    );
     let shown: Vec<&str> = leader[3..].iter().map(|x| x[5].as_str()).collect();
     assert_eq!(shown.len(), led.len());
-    let rank = |s: &str| ["滞后", "未启动", "未报送", "序时推进", "已完成"].iter().position(|o| *o == s).unwrap();
-    assert!(shown.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{shown:?}");
+    let rank = |s: &str| {
+        ["滞后", "未启动", "未报送", "序时推进", "已完成"]
+            .iter()
+            .position(|o| *o == s)
+            .unwrap()
+    };
+    assert!(
+        shown.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "{shown:?}"
+    );
     assert!(rank(shown[0]) <= 2, "a lagging task first: {shown:?}");
-    assert_eq!(leader.last().unwrap()[0], "3", "task 3, the one done, comes last");
+    assert_eq!(
+        leader.last().unwrap()[0],
+        "3",
+        "task 3, the one done, comes last"
+    );
 
     // Indicator completion rates: values sent here over targets.
     let ind = sheet(&book, "量化指标");
@@ -226,7 +269,10 @@ fn merge_writes_what_the_office_expects() {
 
     // Supersede: both 区科技局 files listed; the earlier one marked.
     let files = sheet(&book, "报送文件");
-    let early = files.iter().find(|x| x[0].ends_with("区科技局_初报.xlsx")).unwrap();
+    let early = files
+        .iter()
+        .find(|x| x[0].ends_with("区科技局_初报.xlsx"))
+        .unwrap();
     assert_eq!(early[3], "已被替代");
     assert!(early[4].ends_with("区科技局_更正.xlsx"));
 
@@ -239,7 +285,11 @@ fn merge_writes_what_the_office_expects() {
         .find(|f| f["unit"] == "区发展改革局")
         .unwrap();
     assert!(
-        fg["issues"].as_array().unwrap().iter().any(|i| i["code"] == "W-BEHIND-SCHEDULE" && i["task"] == 1),
+        fg["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "W-BEHIND-SCHEDULE" && i["task"] == 1),
         "{fg:#}"
     );
 
@@ -250,7 +300,10 @@ fn merge_writes_what_the_office_expects() {
     let recs: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
     let rows_sent: usize = r.sent.values().map(|m| m.len()).sum();
     assert_eq!(recs.len(), rows_sent);
-    let cz11 = recs.iter().find(|x| &x[0] == "区财政局" && &x[1] == "11").unwrap();
+    let cz11 = recs
+        .iter()
+        .find(|x| &x[0] == "区财政局" && &x[1] == "11")
+        .unwrap();
     assert_eq!(&cz11[5], "'@财政局 已对接");
     assert_eq!(&cz11[6], "'=SUM(A1:A3) 资金未到位");
     assert_eq!(&cz11[7], "'-加快拨付");
@@ -267,12 +320,21 @@ fn rerun_gives_identical_bytes_and_refuses_to_overwrite() {
     assert_eq!(names.len(), 3 + r.cat.leaders().len(), "{names:?}");
     let first: BTreeMap<String, Vec<u8>> = names
         .iter()
-        .map(|n| (n.clone(), std::fs::read(r.wd.path(&format!("out/{n}"))).unwrap()))
+        .map(|n| {
+            (
+                n.clone(),
+                std::fs::read(r.wd.path(&format!("out/{n}"))).unwrap(),
+            )
+        })
         .collect();
 
     let refused = r.merge(&[]);
     refused.assert_code(2);
-    assert!(refused.stderr().contains("--force"), "{}", refused.describe());
+    assert!(
+        refused.stderr().contains("--force"),
+        "{}",
+        refused.describe()
+    );
 
     r.merge(&["--force"]).assert_code(0);
     for (n, bytes) in &first {
@@ -280,7 +342,10 @@ fn rerun_gives_identical_bytes_and_refuses_to_overwrite() {
         assert!(again == *bytes, "{n} differs on a second run");
     }
     // The returns were not touched, and no temporary file is left behind.
-    assert_eq!(std::fs::read_dir(r.wd.path("out")).unwrap().count(), first.len());
+    assert_eq!(
+        std::fs::read_dir(r.wd.path("out")).unwrap().count(),
+        first.len()
+    );
 }
 
 #[test]
@@ -288,16 +353,39 @@ fn as_of_and_config_change_the_judgement() {
     let r = round();
     // At the end of November (91.7%), 50% 序时推进 is far behind: red.
     r.wd.create("三色.toml", "[colour]\nred_gap = 45\n");
-    r.merge(&["--as-of", "2020-11-30", "--config", "三色.toml"]).assert_code(0);
+    r.merge(&["--as-of", "2020-11-30", "--config", "三色.toml"])
+        .assert_code(0);
     let total = sheet(&r.out("汇总.xlsx"), "总表");
-    let row = |n: u32| total.iter().find(|x| x[0] == n.to_string()).unwrap().clone();
+    let row = |n: u32| {
+        total
+            .iter()
+            .find(|x| x[0] == n.to_string())
+            .unwrap()
+            .clone()
+    };
     assert!(total[1][0].contains("序时进度 91.7%"), "{}", total[1][0]);
     // Task 13 (区科技局 hosts, 50%): 41.7 points behind, under the configured 45: yellow.
-    assert_eq!((row(13)[5].as_str(), row(13)[7].as_str(), row(13)[8].as_str()), ("序时推进", "疑似滞后", "黄"));
+    assert_eq!(
+        (
+            row(13)[5].as_str(),
+            row(13)[7].as_str(),
+            row(13)[8].as_str()
+        ),
+        ("序时推进", "疑似滞后", "黄")
+    );
     // 未启动 after mid-year: red.
     assert_eq!(row(9)[8], "红");
 
-    let bad = r.wd.output(&["merge", "returns", "--round", ROUND, "--out", "o2", "--as-of", "2020-13-01"]);
+    let bad = r.wd.output(&[
+        "merge",
+        "returns",
+        "--round",
+        ROUND,
+        "--out",
+        "o2",
+        "--as-of",
+        "2020-13-01",
+    ]);
     bad.assert_code(2);
     assert!(bad.stderr().contains("2020-03-31"), "{}", bad.describe());
 }
@@ -313,7 +401,11 @@ fn libreoffice_opens_the_workbooks() {
     for name in ["汇总.xlsx", "褚福梅_分管任务进展.xlsx"] {
         let p = r.wd.path(&format!("out/{ROUND}_{name}"));
         let pdf = soffice_convert(&p, "pdf", &pdfs);
-        assert!(std::fs::metadata(&pdf).unwrap().len() > 10_000, "{}", pdf.display());
+        assert!(
+            std::fs::metadata(&pdf).unwrap().len() > 10_000,
+            "{}",
+            pdf.display()
+        );
         // A page rendered, to look at: DUBAN_KEEP_RENDER=DIR keeps it.
         let png = pdfs.join(name.replace(".xlsx", ""));
         let ok = std::process::Command::new("pdftoppm")

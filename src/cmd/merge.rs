@@ -67,7 +67,12 @@ impl Outputs {
             leaders: catalog
                 .leaders()
                 .iter()
-                .map(|l| (l.clone(), out.join(format!("{r}_{}_分管任务进展.xlsx", file_part(l)))))
+                .map(|l| {
+                    (
+                        l.clone(),
+                        out.join(format!("{r}_{}_分管任务进展.xlsx", file_part(l))),
+                    )
+                })
                 .collect(),
         }
     }
@@ -83,7 +88,13 @@ impl Outputs {
 fn file_part(s: &str) -> String {
     s.trim()
         .chars()
-        .map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -99,7 +110,9 @@ fn check(paths: &[PathBuf], catalog: &Catalog, round: &str) -> CheckReport {
 pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let round = args.round.trim();
     if round.is_empty() {
-        return Err(CliError::Usage("--round 不能为空，请写明填报期次，如 2020年第一季度".into()));
+        return Err(CliError::Usage(
+            "--round 不能为空，请写明填报期次，如 2020年第一季度".into(),
+        ));
     }
     let catalog = Catalog::load(catalog)?;
     let config = match &args.config {
@@ -111,7 +124,11 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
         }
     };
     let schedule = match &args.as_of {
-        Some(d) => Some(Date::parse(d).map_err(|e| CliError::Usage(format!("--as-of：{e}")))?.schedule()),
+        Some(d) => Some(
+            Date::parse(d)
+                .map_err(|e| CliError::Usage(format!("--as-of：{e}")))?
+                .schedule(),
+        ),
         None => schedule::from_round(round),
     };
     refuse_output_among_inputs(&args.out, &args.paths)?;
@@ -128,7 +145,6 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let st = stats(&m);
     let ind = indicators(&m);
     let level = xlsx::DEFAULT_COMPRESSION;
-    let xlsx_err = |e: rust_xlsxwriter::XlsxError| CliError::Usage(format!("生成汇总表失败：{e}"));
 
     let (book, leaders) = rayon::join(
         || xlsx::consolidated(&m, &st, &ind, round, level),
@@ -141,16 +157,24 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
                 .collect::<Result<Vec<_>, _>>()
         },
     );
-    write_atomic(&outputs.workbook, &book.map_err(xlsx_err)?)?;
-    for ((_, path), bytes) in outputs.leaders.iter().zip(leaders.map_err(xlsx_err)?) {
+    write_atomic(&outputs.workbook, &book?)?;
+    for ((_, path), bytes) in outputs.leaders.iter().zip(leaders?) {
         write_atomic(path, &bytes)?;
     }
     write_atomic(&outputs.csv, &csv::detail_csv(&m))?;
     let json = serde_json::to_vec_pretty(&report).expect("a check report serialises");
     write_atomic(&outputs.report, &json)?;
 
-    let rejected = report.files.iter().filter(|f| f.status == FileStatus::Rejected).count();
-    let superseded = report.files.iter().filter(|f| f.superseded_by.is_some()).count();
+    let rejected = report
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Rejected)
+        .count();
+    let superseded = report
+        .files
+        .iter()
+        .filter(|f| f.superseded_by.is_some())
+        .count();
     let mut msg = format!(
         "{round}：读取报表 {} 份，采用 {} 份，退回 {} 份，被替代 {} 份。\n{}\n{}\n",
         report.files.len(),
@@ -175,11 +199,17 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
         msg.push_str("有被退回的报表，问题见汇总表的“校验问题”工作表。\n");
     }
     super::out(&msg);
-    Ok(if rejected > 0 { Outcome::Findings } else { Outcome::Clean })
+    Ok(if rejected > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Writing the outputs into a folder being merged would make the next run read them as

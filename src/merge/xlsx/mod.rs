@@ -20,15 +20,11 @@ use rust_xlsxwriter::{
 
 use super::stats::{IndicatorLine, Stats};
 use super::{Colour, Merged, State};
+use crate::write::{row_height_for, status_colors, BuildError, CREATED, FONT, FONT_SIZE};
 
 /// How hard the output is compressed (0-9). Compression is the largest single cost of
 /// writing; see the README's benchmark for what each level buys.
 pub const DEFAULT_COMPRESSION: u8 = 1;
-
-/// Fixed creation time: the same inputs must give the same bytes.
-const CREATED: (u16, u8, u8) = (2020, 1, 1);
-
-const FONT: &str = "宋体";
 
 /// Excel refuses longer text in a cell.
 const MAX_CELL: usize = 32_000;
@@ -46,7 +42,7 @@ pub(crate) struct Styles {
 
 impl Styles {
     fn new() -> Styles {
-        let base = Format::new().set_font_name(FONT).set_font_size(10.5);
+        let base = Format::new().set_font_name(FONT).set_font_size(FONT_SIZE);
         let cell = base
             .clone()
             .set_border(FormatBorder::Thin)
@@ -82,16 +78,22 @@ impl Styles {
         }
     }
 
-    /// A centred cell with the state's fill.
+    /// A centred cell in the state's colours (the templates' status colours; 未报送 like
+    /// every other missing thing).
     pub fn state(&self, s: State) -> Format {
-        let fill = match s {
-            State::Done => 0xC6EFCE,
-            State::OnSchedule => 0xDDEBF7,
-            State::Lagging => 0xFFEB9C,
-            State::NotStarted => 0xEDEDED,
-            State::Unreported => 0xF8CBAD,
+        use crate::layout::Status;
+        let status = match s {
+            State::Done => Status::Done,
+            State::OnSchedule => Status::OnSchedule,
+            State::Lagging => Status::Lagging,
+            State::NotStarted => Status::NotStarted,
+            State::Unreported => return self.missing.clone(),
         };
-        self.center.clone().set_background_color(Color::RGB(fill))
+        let (bg, fg) = status_colors(status);
+        self.center
+            .clone()
+            .set_background_color(Color::RGB(bg))
+            .set_font_color(Color::RGB(fg))
     }
 
     /// A centred bold cell with the colour's fill.
@@ -147,8 +149,11 @@ fn header(
         ws.set_column_width(c as u16, *width)?;
         ws.write_string_with_format(row, c as u16, *name, &st.header)?;
     }
-    let tallest = columns.iter().map(|(n, w)| lines(n, *w)).max().unwrap_or(1);
-    ws.set_row_height(row, 15.0 * tallest as f64 + 4.0)?;
+    let tallest = columns
+        .iter()
+        .map(|(n, w)| row_height_for(n, *w))
+        .fold(0.0, f64::max);
+    ws.set_row_height(row, tallest)?;
     ws.set_freeze_panes(row + 1, freeze_col)?;
     ws.autofilter(row, 0, last_row.max(row), columns.len() as u16 - 1)?;
     print(ws, row)
@@ -182,46 +187,31 @@ fn number(
     Ok(())
 }
 
-/// How many lines `s` takes in a column `width` characters wide (a CJK character is two).
-fn lines(s: &str, width: f64) -> usize {
-    let per_line = (width - 1.0).max(2.0);
-    s.split('\n')
-        .map(|l| {
-            let w: usize = l
-                .chars()
-                .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
-                .sum();
-            ((w as f64 / per_line).ceil() as usize).max(1)
-        })
-        .sum()
-}
-
-/// Sets a row's height for its tallest wrapped cell.
+/// Sets a row's height for its tallest wrapped cell (text, column width).
 fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
-    let n = cells
+    let h = cells
         .iter()
-        .map(|(s, w)| lines(s, *w))
-        .max()
-        .unwrap_or(1)
-        .clamp(1, 27);
-    if n > 1 {
-        ws.set_row_height(row, 14.0 * n as f64 + 4.0)?;
+        .map(|(s, w)| row_height_for(s, *w))
+        .fold(0.0, f64::max);
+    if h > row_height_for("", 10.0) {
+        ws.set_row_height(row, h)?;
     }
     Ok(())
 }
 
-/// A title across `cols` columns in row 0 and an information line in row 1.
+/// A title across the columns in row 0 and an information line in row 1.
 fn title(
     ws: &mut Worksheet,
     st: &Styles,
-    cols: u16,
+    widths: &[f64],
     title: &str,
     info: &str,
 ) -> Result<(), XlsxError> {
+    let cols = widths.len() as u16;
     ws.merge_range(0, 0, 0, cols - 1, title, &st.title)?;
     ws.set_row_height(0, 30.0)?;
     ws.merge_range(1, 0, 1, cols - 1, info, &st.info)?;
-    ws.set_row_height(1, 14.0 * lines(info, 160.0) as f64 + 6.0)?;
+    ws.set_row_height(1, row_height_for(info, widths.iter().sum()))?;
     Ok(())
 }
 
@@ -244,7 +234,7 @@ pub fn consolidated(
     indicators: &[IndicatorLine],
     round: &str,
     compression: u8,
-) -> Result<Vec<u8>, XlsxError> {
+) -> Result<Vec<u8>, BuildError> {
     let st = Styles::new();
     let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression)?;
     tasks::overview(wb.add_worksheet(), &st, m, stats, round)?;
@@ -254,7 +244,7 @@ pub fn consolidated(
     sheets::missing(wb.add_worksheet(), &st, m, stats)?;
     sheets::files(wb.add_worksheet(), &st, m)?;
     sheets::issues(wb.add_worksheet_with_constant_memory()?, &st, m)?;
-    wb.save_to_buffer()
+    Ok(wb.save_to_buffer()?)
 }
 
 /// `<round>_<leader>_分管任务进展.xlsx`.
@@ -263,9 +253,9 @@ pub fn leader_summary(
     leader: &str,
     round: &str,
     compression: u8,
-) -> Result<Vec<u8>, XlsxError> {
+) -> Result<Vec<u8>, BuildError> {
     let st = Styles::new();
     let mut wb = workbook(&format!("{round}{leader}同志分管任务进展情况"), compression)?;
     tasks::leader(wb.add_worksheet(), &st, m, leader, round)?;
-    wb.save_to_buffer()
+    Ok(wb.save_to_buffer()?)
 }

@@ -131,13 +131,7 @@ pub(super) fn statistics(
         s.overall.line("任务"),
         s.return_line()
     );
-    title(
-        ws,
-        st,
-        widths.len() as u16,
-        &format!("{round}任务推进情况统计"),
-        &info,
-    )?;
+    title(ws, st, &widths, &format!("{round}任务推进情况统计"), &info)?;
 
     let sec_header = 3;
     let end = count_table(

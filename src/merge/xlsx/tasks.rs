@@ -203,7 +203,7 @@ pub(super) fn overview(
     title(
         ws,
         st,
-        COLUMNS.len() as u16,
+        &COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>(),
         &format!("{round}政府工作报告任务推进情况汇总表"),
         &info,
     )?;
@@ -236,7 +236,7 @@ pub(super) fn leader(
     title(
         ws,
         st,
-        columns.len() as u16,
+        &columns.iter().map(|c| c.1).collect::<Vec<_>>(),
         &format!("{round}{leader}同志分管任务进展情况"),
         &info,
     )?;
