@@ -28,6 +28,8 @@ pub enum Command {
     Templates(cmd::templates::Args),
     /// 校验各单位报送的表格，逐条指出问题和改法。
     Check(cmd::check::Args),
+    /// 汇总：生成汇总表、分管领导汇总、明细 CSV 和校验报告。
+    Merge(cmd::merge::Args),
 }
 
 impl Cli {
@@ -38,6 +40,7 @@ impl Cli {
             Command::Catalog(args) => cmd::catalog::run(args, catalog),
             Command::Templates(args) => cmd::templates::run(args, catalog),
             Command::Check(args) => cmd::check::run(args, catalog),
+            Command::Merge(args) => cmd::merge::run(args, catalog),
         }
     }
 }

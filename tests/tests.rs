@@ -4,5 +4,6 @@ mod workdir;
 
 mod catalog;
 mod check;
+mod merge;
 mod returns;
 mod templates;

@@ -1,0 +1,231 @@
+//! `duban merge`: one command from a folder of returns to the round's consolidated workbook,
+//! one summary per leader, the detail CSV and the check report.
+//!
+//! ```text
+//! duban merge 回收报表/ --round 2020年第一季度 --out 汇总/
+//! duban merge 回收报表/ --round 2020年第2期 --as-of 2020-05-31 --config 三色.toml --out 汇总/ --force
+//! ```
+//!
+//! Every return is checked exactly as `duban check` does; accepted returns are merged (of two
+//! from one unit, the later); rejected and superseded ones are listed in the workbook and in
+//! the JSON report. Outputs are refused if they exist (unless `--force`), written whole or
+//! not at all, and byte-identical for the same inputs.
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::Catalog;
+use crate::fsutil::{check_overwrite, write_atomic};
+use crate::merge::stats::{indicators, stats};
+use crate::merge::{csv, flag_behind_schedule, schedule, xlsx, Config, Date, Merged};
+use crate::report::{CheckReport, FileStatus};
+use crate::{CliError, CliResult, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 回收的报表文件或所在文件夹（可多个）。
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// 填报期次，如 2020年第一季度；用于文件名、标题和序时进度。
+    #[arg(long, value_name = "R")]
+    pub round: String,
+
+    /// 输出文件夹。
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// 序时进度的截止日期（如 2020-03-31）；默认取期次所指月份、季度或半年的末日。
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// 三色标识阈值配置文件（TOML），不指定时用默认阈值（10、30、50）。
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// 覆盖输出文件夹中已有的同名文件。
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The files a merge writes, in the order they are written.
+#[derive(Debug)]
+pub struct Outputs {
+    pub workbook: PathBuf,
+    pub csv: PathBuf,
+    pub report: PathBuf,
+    /// (leader, path) in catalog order.
+    pub leaders: Vec<(String, PathBuf)>,
+}
+
+impl Outputs {
+    pub fn new(out: &Path, round: &str, catalog: &Catalog) -> Outputs {
+        let r = file_part(round);
+        Outputs {
+            workbook: out.join(format!("{r}_汇总.xlsx")),
+            csv: out.join(format!("{r}_明细.csv")),
+            report: out.join(format!("{r}_校验报告.json")),
+            leaders: catalog
+                .leaders()
+                .iter()
+                .map(|l| {
+                    (
+                        l.clone(),
+                        out.join(format!("{r}_{}_分管任务进展.xlsx", file_part(l))),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &PathBuf> {
+        [&self.workbook, &self.csv, &self.report]
+            .into_iter()
+            .chain(self.leaders.iter().map(|(_, p)| p))
+    }
+}
+
+/// A name made safe for a file name on Windows too.
+fn file_part(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The boundary with the check: the same rules and report as `duban check`.
+fn check(paths: &[PathBuf], catalog: &Catalog, round: &str) -> CheckReport {
+    let opts = crate::check::CheckOptions {
+        round: Some(round.to_string()),
+        ..Default::default()
+    };
+    crate::check::check_paths(paths, catalog, &opts)
+}
+
+pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
+    let round = args.round.trim();
+    if round.is_empty() {
+        return Err(CliError::Usage(
+            "--round 不能为空，请写明填报期次，如 2020年第一季度".into(),
+        ));
+    }
+    let catalog = Catalog::load(catalog)?;
+    let config = match &args.config {
+        None => Config::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| CliError::Usage(format!("无法读取配置文件 {}：{e}", p.display())))?;
+            Config::from_toml(&text, p).map_err(CliError::Usage)?
+        }
+    };
+    let schedule = match &args.as_of {
+        Some(d) => Some(
+            Date::parse(d)
+                .map_err(|e| CliError::Usage(format!("--as-of：{e}")))?
+                .schedule(),
+        ),
+        None => schedule::from_round(round),
+    };
+    refuse_output_among_inputs(&args.out, &args.paths)?;
+    let outputs = Outputs::new(&args.out, round, &catalog);
+    for p in outputs.all() {
+        check_overwrite(p, args.force)?;
+    }
+
+    let mut report = check(&args.paths, &catalog, round);
+    if let Some(s) = schedule {
+        flag_behind_schedule(&mut report, s, &config.colour);
+    }
+    let m = Merged::new(&catalog, &report, schedule, config.colour);
+    let st = stats(&m);
+    let ind = indicators(&m);
+    let level = xlsx::DEFAULT_COMPRESSION;
+
+    let (book, leaders) = rayon::join(
+        || xlsx::consolidated(&m, &st, &ind, round, level),
+        || {
+            use rayon::prelude::*;
+            outputs
+                .leaders
+                .par_iter()
+                .map(|(l, _)| xlsx::leader_summary(&m, l, round, level))
+                .collect::<Result<Vec<_>, _>>()
+        },
+    );
+    write_atomic(&outputs.workbook, &book?)?;
+    for ((_, path), bytes) in outputs.leaders.iter().zip(leaders?) {
+        write_atomic(path, &bytes)?;
+    }
+    write_atomic(&outputs.csv, &csv::detail_csv(&m))?;
+    let json = serde_json::to_vec_pretty(&report).expect("a check report serialises");
+    write_atomic(&outputs.report, &json)?;
+
+    let rejected = report
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Rejected)
+        .count();
+    let superseded = report
+        .files
+        .iter()
+        .filter(|f| f.superseded_by.is_some())
+        .count();
+    let mut msg = format!(
+        "{round}：读取报表 {} 份，采用 {} 份，退回 {} 份，被替代 {} 份。\n{}\n{}\n",
+        report.files.len(),
+        m.returns.len(),
+        rejected,
+        superseded,
+        st.return_line(),
+        st.overall.line("任务"),
+    );
+    if schedule.is_none() {
+        msg.push_str("注意：期次未写明月份、季度或半年，未计算序时进度；可用 --as-of 指定日期。\n");
+    }
+    msg.push_str(&format!(
+        "已写入 {}：\n  {}\n  {}\n  {}\n  分管领导汇总 {} 份（*_分管任务进展.xlsx）\n",
+        args.out.display(),
+        name(&outputs.workbook),
+        name(&outputs.csv),
+        name(&outputs.report),
+        outputs.leaders.len()
+    ));
+    if rejected > 0 {
+        msg.push_str("有被退回的报表，问题见汇总表的“校验问题”工作表。\n");
+    }
+    super::out(&msg);
+    Ok(if rejected > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Writing the outputs into a folder being merged would make the next run read them as
+/// returns.
+fn refuse_output_among_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), CliError> {
+    let Ok(out) = out.canonicalize() else {
+        return Ok(());
+    };
+    for p in inputs {
+        if p.is_dir() && p.canonicalize().is_ok_and(|p| out.starts_with(&p)) {
+            return Err(CliError::Usage(format!(
+                "输出文件夹 {} 位于报表文件夹 {} 之内，下次汇总会把汇总表当作报表读取；请换一个输出文件夹",
+                out.display(),
+                p.display()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,446 @@
+//! Merge: from the catalog and a checked batch of returns to what the office hands its
+//! leaders: each task's derived status, percent, 疑似滞后 flag and 蓝黄红 colour, and the
+//! counts, indicator rates and leader summaries built on them.
+//!
+//! Everything here is a pure function of a [`Catalog`] and a [`CheckReport`] (plus 序时进度
+//! and the colour thresholds), so the rules are tested without files; [`xlsx`] and [`csv`]
+//! only lay the results out, and `cmd::merge` only reads, calls and writes.
+//!
+//! The rules, as the office states them:
+//! - a task's 推进状态 is the least advanced of its hosts' (滞后 before 未启动 before 序时推进
+//!   before 已完成); with no host return at all it is 未报送;
+//! - a task reported 序时推进 more than `tolerance` points below 序时进度 is 疑似滞后 (a column of
+//!   its own: the status stays as derived) and its return gets a warning;
+//! - 蓝 done or on schedule, 黄 lagging or behind 序时进度 by up to `red_gap` points, 红 further
+//!   behind, 未启动 after mid-year, or 未报送.
+
+pub mod csv;
+pub mod schedule;
+pub mod stats;
+pub mod xlsx;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use crate::catalog::{format_number, Catalog, Task};
+use crate::layout::Status;
+use crate::report::{CheckReport, FileReport, Issue, Severity, TaskRow};
+
+pub use schedule::{Config, Date, Thresholds};
+
+/// Code of the warning given to a 序时推进 row far below 序时进度.
+pub const BEHIND_CODE: &str = "W-BEHIND-SCHEDULE";
+
+/// A task's or a unit row's state in the merge: a reported status, or nothing reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum State {
+    Done,
+    OnSchedule,
+    Lagging,
+    NotStarted,
+    Unreported,
+}
+
+impl State {
+    /// The order of counts and columns: 已完成, 序时推进, 滞后, 未启动, 未报送.
+    pub const ALL: [State; 5] = [
+        State::Done,
+        State::OnSchedule,
+        State::Lagging,
+        State::NotStarted,
+        State::Unreported,
+    ];
+
+    pub fn of(status: Option<Status>) -> State {
+        match status {
+            Some(Status::Done) => State::Done,
+            Some(Status::OnSchedule) => State::OnSchedule,
+            Some(Status::Lagging) => State::Lagging,
+            Some(Status::NotStarted) => State::NotStarted,
+            None => State::Unreported,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Done => "已完成",
+            State::OnSchedule => "序时推进",
+            State::Lagging => "滞后",
+            State::NotStarted => "未启动",
+            State::Unreported => "未报送",
+        }
+    }
+
+    /// 滞后, 未启动 and 未报送: what a leader must look at first.
+    pub fn is_lagging(self) -> bool {
+        matches!(self, State::Lagging | State::NotStarted | State::Unreported)
+    }
+
+    /// Position in a leader summary: 滞后, 未启动, 未报送, then 序时推进, 已完成.
+    pub fn summary_rank(self) -> u8 {
+        match self {
+            State::Lagging => 0,
+            State::NotStarted => 1,
+            State::Unreported => 2,
+            State::OnSchedule => 3,
+            State::Done => 4,
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        State::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}
+
+/// The district's three-colour marking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Colour {
+    Blue,
+    Yellow,
+    Red,
+}
+
+impl Colour {
+    pub fn label(self) -> &'static str {
+        match self {
+            Colour::Blue => "蓝",
+            Colour::Yellow => "黄",
+            Colour::Red => "红",
+        }
+    }
+
+    /// Decides a task's colour from its derived state, its (least) percent and 序时进度.
+    /// Without 序时进度 only the state counts.
+    pub fn judge(
+        state: State,
+        percent: Option<f64>,
+        schedule: Option<f64>,
+        t: &Thresholds,
+    ) -> Colour {
+        let gap = |default: f64| match schedule {
+            Some(s) => s - percent.unwrap_or(default),
+            None => 0.0,
+        };
+        match state {
+            State::Unreported => Colour::Red,
+            State::Done => Colour::Blue,
+            State::NotStarted => {
+                let late = schedule.is_some_and(|s| s > t.not_started_red_after);
+                if late || gap(0.0) > t.red_gap {
+                    Colour::Red
+                } else {
+                    Colour::Yellow
+                }
+            }
+            State::Lagging => {
+                if gap(100.0) > t.red_gap {
+                    Colour::Red
+                } else {
+                    Colour::Yellow
+                }
+            }
+            State::OnSchedule => {
+                let g = gap(100.0);
+                if g > t.red_gap {
+                    Colour::Red
+                } else if g > t.tolerance {
+                    Colour::Yellow
+                } else {
+                    Colour::Blue
+                }
+            }
+        }
+    }
+}
+
+/// One unit's part in a task: its return (if any) and its row (if it filled one).
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub unit: &'a str,
+    pub file: Option<&'a FileReport>,
+    pub row: Option<&'a TaskRow>,
+}
+
+impl Entry<'_> {
+    pub fn state(&self) -> State {
+        State::of(self.row.and_then(|r| r.status))
+    }
+
+    pub fn percent(&self) -> Option<f64> {
+        self.row.and_then(|r| r.percent)
+    }
+
+    /// "序时推进 60%", "未报送", "未填写" (returned, row missing or without status).
+    pub fn status_text(&self) -> String {
+        match (self.file, self.row) {
+            (None, _) => "未报送".to_string(),
+            (Some(_), Some(r)) if r.status.is_some() => match r.percent {
+                Some(p) => format!("{} {}%", self.state().label(), format_number(round1(p))),
+                None => self.state().label().to_string(),
+            },
+            (Some(_), _) => "未填写".to_string(),
+        }
+    }
+}
+
+/// One task of 总表 with everything derived from its hosts' and co-units' rows.
+#[derive(Clone, Debug)]
+pub struct TaskLine<'a> {
+    pub task: &'a Task,
+    /// Host units (groups expanded), in catalog order, returned or not.
+    pub hosts: Vec<Entry<'a>>,
+    /// Co-units (groups expanded) and any other unit that returned a row for the task.
+    pub co_units: Vec<Entry<'a>>,
+    /// The least advanced of the hosts' statuses; 未报送 when no host reported one.
+    pub state: State,
+    /// The least of the hosts' percents.
+    pub percent: Option<f64>,
+    /// 疑似滞后: 序时推进, but a host's percent is more than the tolerance below 序时进度.
+    pub behind: bool,
+    pub colour: Colour,
+}
+
+impl TaskLine<'_> {
+    /// Hosts that have not returned.
+    pub fn missing_hosts(&self) -> impl Iterator<Item = &Entry<'_>> {
+        self.hosts.iter().filter(|e| e.file.is_none())
+    }
+}
+
+/// The merge of one round: the catalog, the checked returns and the derived task lines.
+#[derive(Debug)]
+pub struct Merged<'a> {
+    pub catalog: &'a Catalog,
+    pub report: &'a CheckReport,
+    /// 序时进度 in percent, when known.
+    pub schedule: Option<f64>,
+    pub thresholds: Thresholds,
+    /// Each unit's usable return (accepted, not superseded), in report order.
+    pub returns: IndexMap<&'a str, &'a FileReport>,
+    /// The catalog's tasks in order.
+    pub tasks: Vec<TaskLine<'a>>,
+}
+
+impl<'a> Merged<'a> {
+    /// Derives every task's line from the usable returns of `report`.
+    pub fn new(
+        catalog: &'a Catalog,
+        report: &'a CheckReport,
+        schedule: Option<f64>,
+        thresholds: Thresholds,
+    ) -> Merged<'a> {
+        let mut returns: IndexMap<&str, &FileReport> = IndexMap::new();
+        for f in report.usable() {
+            if let Some(u) = f.unit.as_deref() {
+                // The check leaves one usable return per unit; should two remain, the later wins.
+                returns.insert(u, f);
+            }
+        }
+        // task → rows of that task, in return order.
+        let mut by_task: HashMap<u32, Vec<(&str, &FileReport, &TaskRow)>> = HashMap::new();
+        for (unit, f) in &returns {
+            for row in f.data.iter().flat_map(|d| &d.rows) {
+                let rows = by_task.entry(row.task).or_default();
+                if !rows.iter().any(|(u, _, _)| u == unit) {
+                    rows.push((unit, f, row));
+                }
+            }
+        }
+        let tasks = catalog
+            .tasks()
+            .iter()
+            .map(|task| {
+                let rows = by_task.get(&task.number).map_or(&[][..], |v| v.as_slice());
+                line(catalog, task, rows, &returns, schedule, &thresholds)
+            })
+            .collect();
+        Merged {
+            catalog,
+            report,
+            schedule,
+            thresholds,
+            returns,
+            tasks,
+        }
+    }
+
+    /// Units with at least one task, in registry order.
+    pub fn expected_units(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.catalog.assignments().keys().map(|s| s.as_str())
+    }
+
+    /// Expected units without a usable return.
+    pub fn missing_units(&self) -> Vec<&'a str> {
+        self.expected_units()
+            .filter(|u| !self.returns.contains_key(u))
+            .collect()
+    }
+
+    /// The tasks a leader leads: first the lagging ones (滞后, 未启动, 未报送), then 序时推进 and
+    /// 已完成, each group in task order.
+    pub fn leader_tasks(&self, leader: &str) -> Vec<&TaskLine<'a>> {
+        let mut v: Vec<&TaskLine> = self
+            .tasks
+            .iter()
+            .filter(|l| l.task.leaders.iter().any(|x| x == leader))
+            .collect();
+        v.sort_by_key(|l| (l.state.summary_rank(), l.task.number));
+        v
+    }
+
+    /// Every returned row in file order, with its return: the detail sheet and the CSV.
+    pub fn detail(&self) -> impl Iterator<Item = (&'a FileReport, &'a TaskRow)> + '_ {
+        self.returns.values().flat_map(|f| {
+            f.data
+                .iter()
+                .flat_map(move |d| d.rows.iter().map(move |r| (*f, r)))
+        })
+    }
+}
+
+fn line<'a>(
+    catalog: &'a Catalog,
+    task: &'a Task,
+    rows: &[(&'a str, &'a FileReport, &'a TaskRow)],
+    returns: &IndexMap<&'a str, &'a FileReport>,
+    schedule: Option<f64>,
+    t: &Thresholds,
+) -> TaskLine<'a> {
+    let entry = |unit: &'a str| Entry {
+        unit,
+        file: returns.get(unit).copied(),
+        row: rows.iter().find(|(u, _, _)| *u == unit).map(|(_, _, r)| *r),
+    };
+    let expand = |names: &'a [String]| {
+        let mut units: Vec<&'a str> = Vec::new();
+        for n in names {
+            for u in catalog.expand_name(n) {
+                if !units.contains(&u.name.as_str()) {
+                    units.push(u.name.as_str());
+                }
+            }
+        }
+        units
+    };
+    let host_units = expand(&task.hosts);
+    let mut hosts: Vec<Entry> = host_units.iter().map(|u| entry(u)).collect();
+    let mut co_units: Vec<Entry> = expand(&task.co_units)
+        .into_iter()
+        .filter(|u| !host_units.contains(u))
+        .map(entry)
+        .collect();
+    // Units outside the lists (an open list 等, a group the registry cannot enumerate) that
+    // reported anyway: hosts when no host can be named, co-units otherwise.
+    let extra: Vec<Entry> = rows
+        .iter()
+        .filter(|(u, _, _)| !hosts.iter().chain(&co_units).any(|e| e.unit == *u))
+        .map(|(u, f, r)| Entry {
+            unit: u,
+            file: Some(*f),
+            row: Some(*r),
+        })
+        .collect();
+    if hosts.is_empty() {
+        hosts.extend(extra);
+    } else {
+        co_units.extend(extra);
+    }
+
+    let reported: Vec<&Entry> = hosts
+        .iter()
+        .filter(|e| e.state() != State::Unreported)
+        .collect();
+    let state = reported
+        .iter()
+        .filter_map(|e| e.row.and_then(|r| r.status))
+        .min()
+        .map_or(State::Unreported, |s| State::of(Some(s)));
+    let percent = reported
+        .iter()
+        .filter_map(|e| e.percent())
+        .min_by(|a, b| a.total_cmp(b));
+    let behind = state == State::OnSchedule
+        && schedule.is_some_and(|s| {
+            reported.iter().any(|e| {
+                e.state() == State::OnSchedule && e.percent().is_some_and(|p| p < s - t.tolerance)
+            })
+        });
+    let colour = Colour::judge(state, percent, schedule, t);
+    TaskLine {
+        task,
+        hosts,
+        co_units,
+        state,
+        percent,
+        behind,
+        colour,
+    }
+}
+
+/// Adds a warning to every usable return's 序时推进 row whose percent is more than the
+/// tolerance below 序时进度, so the unit hears of it with its other problems. Returns how
+/// many were added; a second call adds none.
+pub fn flag_behind_schedule(report: &mut CheckReport, schedule: f64, t: &Thresholds) -> usize {
+    let usable: Vec<usize> = report
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.status == crate::report::FileStatus::Accepted && f.superseded_by.is_none()
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut added = 0;
+    for i in usable {
+        let f = &mut report.files[i];
+        let Some(data) = &f.data else { continue };
+        let mut new = Vec::new();
+        for r in &data.rows {
+            let Some(p) = r.percent else { continue };
+            if r.status != Some(Status::OnSchedule) || p >= schedule - t.tolerance {
+                continue;
+            }
+            let already = f.issues.iter().chain(&new).any(|i: &Issue| {
+                i.code == BEHIND_CODE
+                    && i.row == Some(r.row)
+                    && i.sheet.as_deref() == Some(&r.sheet)
+            });
+            if already {
+                continue;
+            }
+            new.push(Issue {
+                code: BEHIND_CODE.to_string(),
+                severity: Severity::Warning,
+                sheet: Some(r.sheet.clone()),
+                cell: None,
+                row: Some(r.row),
+                task: Some(r.task),
+                message: format!(
+                    "第 {} 行任务 {} 报“序时推进”，完成进度 {}% 低于序时进度 {}% 超过 {} 个百分点，疑似滞后",
+                    r.row,
+                    r.task,
+                    format_number(round1(p)),
+                    format_number(round1(schedule)),
+                    format_number(t.tolerance)
+                ),
+                fix: "请核实：确已落后的改报“滞后”并在“存在问题”中说明原因；进度填错的更正“完成进度(%)”"
+                    .to_string(),
+            });
+        }
+        added += new.len();
+        f.issues.extend(new);
+    }
+    added
+}
+
+/// Rounds to one decimal, for display (91.66… → 91.7).
+pub fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+#[cfg(test)]
+mod tests;

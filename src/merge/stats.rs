@@ -1,0 +1,240 @@
+//! Counts and rates over a merge: tasks by state overall, per section, per leader and per
+//! unit; the return rate; each indicator's reported values and completion rate.
+
+use crate::catalog::{format_number, Indicator};
+use crate::report::FileReport;
+
+use super::{round1, Merged, State};
+
+/// Tasks (or rows) counted by [`State`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts([usize; 5]);
+
+impl Counts {
+    pub fn add(&mut self, s: State) {
+        self.0[s.index()] += 1;
+    }
+
+    pub fn get(&self, s: State) -> usize {
+        self.0[s.index()]
+    }
+
+    pub fn total(&self) -> usize {
+        self.0.iter().sum()
+    }
+
+    /// "分管任务 12 项：已完成 2 项，序时推进 7 项，滞后 2 项，未报送 1 项" (states with none left out).
+    pub fn line(&self, what: &str) -> String {
+        let parts: Vec<String> = State::ALL
+            .iter()
+            .filter(|s| self.get(**s) > 0)
+            .map(|s| format!("{} {} 项", s.label(), self.get(*s)))
+            .collect();
+        if parts.is_empty() {
+            format!("{what} {} 项", self.total())
+        } else {
+            format!("{what} {} 项：{}", self.total(), parts.join("，"))
+        }
+    }
+}
+
+impl FromIterator<State> for Counts {
+    fn from_iter<I: IntoIterator<Item = State>>(iter: I) -> Self {
+        let mut c = Counts::default();
+        iter.into_iter().for_each(|s| c.add(s));
+        c
+    }
+}
+
+/// One unit's line of 统计.
+#[derive(Clone, Debug)]
+pub struct UnitStats<'a> {
+    pub unit: &'a str,
+    pub kind: &'static str,
+    /// Tasks held, and of them hosted.
+    pub tasks: usize,
+    pub hosted: usize,
+    pub file: Option<&'a FileReport>,
+    /// The unit's own rows by state (未报送 for tasks it did not fill or did not return).
+    pub counts: Counts,
+}
+
+/// Everything 统计 shows.
+#[derive(Clone, Debug)]
+pub struct Stats<'a> {
+    pub overall: Counts,
+    /// Section label ("二、加快新旧动能转换") and its tasks' counts, in catalog order.
+    pub sections: Vec<(String, Counts)>,
+    pub leaders: Vec<(&'a str, Counts)>,
+    pub units: Vec<UnitStats<'a>>,
+    pub expected: usize,
+    pub returned: usize,
+}
+
+impl Stats<'_> {
+    /// Units returned of units expected, in percent.
+    pub fn return_rate(&self) -> f64 {
+        if self.expected == 0 {
+            0.0
+        } else {
+            self.returned as f64 / self.expected as f64 * 100.0
+        }
+    }
+
+    /// "应报 74 个单位，已报 70 个，报送率 94.6%".
+    pub fn return_line(&self) -> String {
+        format!(
+            "应报送单位 {} 个，已报送 {} 个，未报送 {} 个，报送率 {}%",
+            self.expected,
+            self.returned,
+            self.expected - self.returned,
+            format_number(round1(self.return_rate()))
+        )
+    }
+}
+
+/// Computes 统计.
+pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
+    let overall = m.tasks.iter().map(|l| l.state).collect();
+    let sections = m
+        .catalog
+        .sections()
+        .iter()
+        .filter(|s| m.tasks.iter().any(|l| l.task.section == s.number))
+        .map(|s| {
+            let c = m
+                .tasks
+                .iter()
+                .filter(|l| l.task.section == s.number)
+                .map(|l| l.state)
+                .collect();
+            (m.catalog.section_label(&s.number), c)
+        })
+        .collect();
+    let leaders = m
+        .catalog
+        .leaders()
+        .iter()
+        .map(|leader| {
+            let c = m
+                .tasks
+                .iter()
+                .filter(|l| l.task.leaders.contains(leader))
+                .map(|l| l.state)
+                .collect();
+            (leader.as_str(), c)
+        })
+        .collect();
+    let units: Vec<UnitStats> = m
+        .catalog
+        .assignments()
+        .iter()
+        .map(|(unit, tasks)| {
+            let file = m.returns.get(unit.as_str()).copied();
+            let rows = file
+                .and_then(|f| f.data.as_ref())
+                .map(|d| &d.rows[..])
+                .unwrap_or(&[]);
+            let counts = tasks
+                .iter()
+                .map(|(n, _)| State::of(rows.iter().find(|r| r.task == *n).and_then(|r| r.status)))
+                .collect();
+            let kind = m
+                .catalog
+                .registry()
+                .unit(unit)
+                .map_or("", |u| u.kind.label());
+            UnitStats {
+                unit: unit.as_str(),
+                kind,
+                tasks: tasks.len(),
+                hosted: tasks
+                    .iter()
+                    .filter(|(_, r)| *r == crate::catalog::Role::Host)
+                    .count(),
+                file,
+                counts,
+            }
+        })
+        .collect();
+    let expected = units.len();
+    let returned = units.iter().filter(|u| u.file.is_some()).count();
+    Stats {
+        overall,
+        sections,
+        leaders,
+        units,
+        expected,
+        returned,
+    }
+}
+
+/// One indicator of 量化指标 with what was reported for it.
+#[derive(Clone, Debug)]
+pub struct IndicatorLine<'a> {
+    pub task: u32,
+    pub indicator: &'a Indicator,
+    /// (unit, value, note) for every usable return that reported a value, in return order.
+    pub values: Vec<(&'a str, f64, &'a str)>,
+    /// The value judged: one report as is; several add up, except percentages, which are
+    /// averaged (a rate does not add across units).
+    pub total: Option<f64>,
+    /// `total` as a percentage of the target.
+    pub rate: Option<f64>,
+}
+
+impl IndicatorLine<'_> {
+    /// Whether the value meets the target by its comparator (左右: within 10%).
+    pub fn met(&self) -> Option<bool> {
+        use crate::catalog::Comparator;
+        let v = self.total?;
+        let t = self.indicator.target;
+        Some(match self.indicator.comparator {
+            Comparator::AtLeast | Comparator::Exactly => v >= t,
+            Comparator::About => v >= t * 0.9,
+        })
+    }
+}
+
+/// Every indicator of every task, in task order, with the values reported for it.
+pub fn indicators<'a>(m: &Merged<'a>) -> Vec<IndicatorLine<'a>> {
+    let mut out = Vec::new();
+    for task in m.catalog.tasks() {
+        for ind in &task.indicators {
+            let values: Vec<(&str, f64, &str)> = m
+                .returns
+                .iter()
+                .flat_map(|(unit, f)| {
+                    f.data
+                        .iter()
+                        .flat_map(|d| &d.indicators)
+                        .filter(|v| v.task == task.number && v.name == ind.name)
+                        .filter_map(|v| v.value.map(|x| (*unit, x, v.note.as_str())))
+                })
+                .collect();
+            let total = match values.len() {
+                0 => None,
+                1 => Some(values[0].1),
+                n => {
+                    let sum: f64 = values.iter().map(|v| v.1).sum();
+                    Some(if ind.unit.contains('%') {
+                        sum / n as f64
+                    } else {
+                        sum
+                    })
+                }
+            };
+            let rate = total
+                .filter(|_| ind.target != 0.0)
+                .map(|v| v / ind.target * 100.0);
+            out.push(IndicatorLine {
+                task: task.number,
+                indicator: ind,
+                values,
+                total,
+                rate,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,492 @@
+//! The merge rules on check reports built by hand against the embedded 2020 catalog.
+
+use super::stats::{indicators, stats, Counts};
+use super::testutil::{file, indicator, report, row};
+use super::*;
+use crate::report::FileStatus;
+
+const D: Option<Status> = Some(Status::Done);
+const O: Option<Status> = Some(Status::OnSchedule);
+const L: Option<Status> = Some(Status::Lagging);
+const N: Option<Status> = Some(Status::NotStarted);
+
+fn merged<'a>(c: &'a Catalog, r: &'a CheckReport, schedule: Option<f64>) -> Merged<'a> {
+    Merged::new(c, r, schedule, Thresholds::default())
+}
+
+#[test]
+fn task_status_is_the_least_advanced_host() {
+    let c = Catalog::embedded();
+    // Task 1: hosts 工业经济发展指挥部, 区工业和信息化局, 区发展改革局.
+    let r = report(vec![
+        file(&c, "工业经济发展指挥部", vec![row(1, O, Some(60.0))]),
+        file(&c, "区工业和信息化局", vec![row(1, D, Some(100.0))]),
+        file(
+            &c,
+            "区发展改革局",
+            vec![row(1, L, Some(40.0)), row(9, N, Some(0.0))],
+        ),
+    ]);
+    let m = merged(&c, &r, Some(50.0));
+    let t1 = &m.tasks[0];
+    assert_eq!(t1.task.number, 1);
+    assert_eq!(t1.state, State::Lagging);
+    assert_eq!(t1.percent, Some(40.0));
+    assert_eq!(t1.hosts.len(), 3);
+    assert_eq!(t1.hosts[2].status_text(), "滞后 40%");
+    // Task 9: 区发展改革局 未启动, the other three hosts silent: still 未启动, not 未报送.
+    let t9 = &m.tasks[8];
+    assert_eq!(t9.state, State::NotStarted);
+    assert_eq!(t9.missing_hosts().count(), 3);
+    assert_eq!(t9.hosts[1].status_text(), "未报送");
+}
+
+#[test]
+fn order_is_lagging_not_started_on_schedule_done() {
+    let c = Catalog::embedded();
+    for (a, b, want) in [
+        (N, L, State::Lagging),
+        (O, N, State::NotStarted),
+        (D, O, State::OnSchedule),
+        (D, D, State::Done),
+    ] {
+        // Task 11: hosts 区发展改革局, 区财政局.
+        let r = report(vec![
+            file(&c, "区发展改革局", vec![row(11, a, None)]),
+            file(&c, "区财政局", vec![row(11, b, None)]),
+        ]);
+        assert_eq!(merged(&c, &r, None).tasks[10].state, want, "{a:?} {b:?}");
+    }
+}
+
+#[test]
+fn no_host_return_is_unreported_whatever_the_co_units_say() {
+    let c = Catalog::embedded();
+    // Task 3: host 区科技局; co-units 工业园区 and every town and street.
+    let r = report(vec![file(&c, "工业园区", vec![row(3, D, Some(100.0))])]);
+    let m = merged(&c, &r, Some(25.0));
+    let t3 = &m.tasks[2];
+    assert_eq!(t3.state, State::Unreported);
+    assert_eq!(t3.colour, Colour::Red);
+    let park = t3.co_units.iter().find(|e| e.unit == "工业园区").unwrap();
+    assert_eq!(park.state(), State::Done);
+    assert!(
+        t3.co_units.len() > 10,
+        "各镇街 expanded: {}",
+        t3.co_units.len()
+    );
+}
+
+#[test]
+fn rejected_and_superseded_returns_are_not_merged() {
+    let c = Catalog::embedded();
+    let mut rejected = file(&c, "区科技局", vec![row(3, D, Some(100.0))]);
+    rejected.status = FileStatus::Rejected;
+    let mut old = file(&c, "区科技局", vec![row(3, L, Some(10.0))]);
+    old.superseded_by = Some("returns/新.xlsx".into());
+    let new = file(&c, "区科技局", vec![row(3, O, Some(50.0))]);
+    let r = report(vec![rejected, old, new]);
+    let m = merged(&c, &r, None);
+    assert_eq!(m.tasks[2].state, State::OnSchedule);
+    assert_eq!(m.detail().count(), 1);
+}
+
+#[test]
+fn behind_schedule_is_flagged_coloured_and_warned() {
+    let c = Catalog::embedded();
+    // Task 3 (区科技局) 35% at 序时进度 50: 15 points below → 疑似滞后, yellow.
+    // Task 5 (区市场监管局) 45%: within 10 points → blue.  Task 8 (区自然资源局) 15%: red.
+    let mut r = report(vec![
+        file(&c, "区科技局", vec![row(3, O, Some(35.0))]),
+        file(&c, "区市场监管局", vec![row(5, O, Some(45.0))]),
+        file(&c, "区自然资源局", vec![row(8, O, Some(15.0))]),
+    ]);
+    let t = Thresholds::default();
+    assert_eq!(flag_behind_schedule(&mut r, 50.0, &t), 2);
+    assert_eq!(
+        flag_behind_schedule(&mut r, 50.0, &t),
+        0,
+        "a second call adds nothing"
+    );
+    let w = &r.files[0].issues[0];
+    assert_eq!(w.code, BEHIND_CODE);
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!((w.task, w.row), (Some(3), Some(7)));
+    assert!(
+        w.message.contains("35%") && w.message.contains("50%"),
+        "{}",
+        w.message
+    );
+    assert!(r.files[1].issues.is_empty());
+
+    let m = merged(&c, &r, Some(50.0));
+    let (t3, t5, t8) = (&m.tasks[2], &m.tasks[4], &m.tasks[7]);
+    assert_eq!(
+        (t3.state, t3.behind, t3.colour),
+        (State::OnSchedule, true, Colour::Yellow)
+    );
+    assert_eq!(
+        (t5.state, t5.behind, t5.colour),
+        (State::OnSchedule, false, Colour::Blue)
+    );
+    assert_eq!(
+        (t8.state, t8.behind, t8.colour),
+        (State::OnSchedule, true, Colour::Red)
+    );
+    // Without 序时进度 nothing is judged behind.
+    assert!(!merged(&c, &r, None).tasks[2].behind);
+}
+
+#[test]
+fn colours_follow_the_thresholds() {
+    let t = Thresholds::default();
+    let j = |s, p, sch| Colour::judge(s, p, sch, &t);
+    assert_eq!(j(State::Done, Some(100.0), Some(50.0)), Colour::Blue);
+    assert_eq!(j(State::Unreported, None, None), Colour::Red);
+    assert_eq!(j(State::Lagging, Some(30.0), Some(50.0)), Colour::Yellow);
+    assert_eq!(j(State::Lagging, Some(10.0), Some(50.0)), Colour::Red);
+    assert_eq!(j(State::Lagging, None, None), Colour::Yellow);
+    assert_eq!(j(State::NotStarted, Some(0.0), Some(25.0)), Colour::Yellow);
+    assert_eq!(j(State::NotStarted, None, Some(1100.0 / 12.0)), Colour::Red);
+    assert_eq!(j(State::OnSchedule, Some(40.0), Some(50.0)), Colour::Blue);
+    assert_eq!(j(State::OnSchedule, Some(39.0), Some(50.0)), Colour::Yellow);
+    assert_eq!(j(State::OnSchedule, Some(19.0), Some(50.0)), Colour::Red);
+    assert_eq!(j(State::OnSchedule, None, Some(50.0)), Colour::Blue);
+    let strict = Thresholds {
+        tolerance: 5.0,
+        red_gap: 15.0,
+        not_started_red_after: 20.0,
+    };
+    assert_eq!(
+        Colour::judge(State::OnSchedule, Some(40.0), Some(50.0), &strict),
+        Colour::Yellow
+    );
+    assert_eq!(
+        Colour::judge(State::NotStarted, None, Some(25.0), &strict),
+        Colour::Red
+    );
+}
+
+/// 褚福梅 leads 12 tasks; the test reports some of them and counts what it expects.
+#[test]
+fn leader_summary_lists_lagging_first_with_a_count_line() {
+    let c = Catalog::embedded();
+    let led: Vec<u32> = c.tasks_of_leader("褚福梅").map(|t| t.number).collect();
+    assert_eq!(led.len(), 12);
+    // Report every led task through its first host, cycling through the four statuses and
+    // leaving every fifth unreported.
+    let mut files: IndexMap<String, Vec<TaskRow>> = IndexMap::new();
+    let mut want = Counts::default();
+    let cycle = [D, O, L, N];
+    for (i, n) in led.iter().enumerate() {
+        let t = c.task(*n).unwrap();
+        let hosts: Vec<String> = t
+            .hosts
+            .iter()
+            .flat_map(|h| c.expand_name(h))
+            .map(|u| u.name.clone())
+            .collect();
+        if i % 5 == 4 {
+            // Nobody hosting it reports, so it is 未报送.
+            want.add(State::Unreported);
+            continue;
+        }
+        let s = cycle[i % 4];
+        for h in &hosts {
+            files
+                .entry(h.clone())
+                .or_default()
+                .push(row(*n, s, Some(50.0)));
+        }
+        want.add(State::of(s));
+    }
+    let r = report(
+        files
+            .into_iter()
+            .map(|(u, rows)| file(&c, &u, rows))
+            .collect(),
+    );
+    let m = merged(&c, &r, Some(50.0));
+    let lines = m.leader_tasks("褚福梅");
+    assert_eq!(lines.len(), 12);
+    let got: Counts = lines.iter().map(|l| l.state).collect();
+    assert_eq!(
+        got,
+        want,
+        "{:?}",
+        lines
+            .iter()
+            .map(|l| (l.task.number, l.state))
+            .collect::<Vec<_>>()
+    );
+    let ranks: Vec<u8> = lines.iter().map(|l| l.state.summary_rank()).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    assert!(lines[0].state.is_lagging());
+    for w in lines.windows(2) {
+        if w[0].state == w[1].state {
+            assert!(w[0].task.number < w[1].task.number);
+        }
+    }
+    let expected_line = format!(
+        "分管任务 12 项：{}",
+        State::ALL
+            .iter()
+            .filter(|s| want.get(**s) > 0)
+            .map(|s| format!("{} {} 项", s.label(), want.get(*s)))
+            .collect::<Vec<_>>()
+            .join("，")
+    );
+    assert_eq!(got.line("分管任务"), expected_line);
+}
+
+#[test]
+fn count_line_reads_like_the_office_writes_it() {
+    let mut c = Counts::default();
+    for (s, n) in [
+        (State::Done, 2),
+        (State::OnSchedule, 7),
+        (State::Lagging, 2),
+        (State::Unreported, 1),
+    ] {
+        (0..n).for_each(|_| c.add(s));
+    }
+    assert_eq!(
+        c.line("分管任务"),
+        "分管任务 12 项：已完成 2 项，序时推进 7 项，滞后 2 项，未报送 1 项"
+    );
+    assert_eq!(Counts::default().line("分管任务"), "分管任务 0 项");
+}
+
+#[test]
+fn statistics_add_up_by_section_leader_and_unit() {
+    let c = Catalog::embedded();
+    let r = report(vec![
+        file(
+            &c,
+            "区科技局",
+            vec![row(3, D, Some(100.0)), row(6, O, Some(50.0))],
+        ),
+        file(&c, "区财政局", vec![row(11, L, Some(20.0))]),
+    ]);
+    let m = merged(&c, &r, Some(50.0));
+    let s = stats(&m);
+    assert_eq!(s.overall.total(), 77);
+    assert_eq!(s.overall.get(State::Done), 1);
+    assert_eq!(s.overall.get(State::Lagging), 1);
+    // Task 6 has six hosts; one reported 序时推进: 序时推进.
+    assert_eq!(s.overall.get(State::OnSchedule), 1);
+    assert_eq!(s.overall.get(State::Unreported), 74);
+    assert_eq!(s.sections.len(), 7);
+    assert_eq!(s.sections.iter().map(|(_, c)| c.total()).sum::<usize>(), 77);
+    let (label, sec2) = &s.sections[0];
+    assert!(label.starts_with("二、"), "{label}");
+    assert_eq!(sec2.get(State::Done), 1);
+    let chu = s.leaders.iter().find(|(l, _)| *l == "褚福梅").unwrap().1;
+    assert_eq!(chu.total(), 12);
+    assert_eq!(chu.get(State::Done), 1); // task 3
+    assert_eq!(s.returned, 2);
+    assert_eq!(s.expected, c.assignments().len());
+    assert!((s.return_rate() - 200.0 / s.expected as f64).abs() < 1e-9);
+    let kj = s.units.iter().find(|u| u.unit == "区科技局").unwrap();
+    assert_eq!(kj.tasks, c.tasks_of_unit("区科技局").len());
+    assert_eq!(kj.counts.get(State::Done), 1);
+    assert_eq!(kj.counts.get(State::OnSchedule), 1);
+    assert_eq!(kj.counts.get(State::Unreported), kj.tasks - 2);
+    assert_eq!(m.missing_units().len(), s.expected - 2);
+}
+
+#[test]
+fn indicator_rates_from_reported_values() {
+    let c = Catalog::embedded();
+    let mut kj = file(&c, "区科技局", vec![row(3, O, Some(60.0))]);
+    kj.data.as_mut().unwrap().indicators = vec![indicator(3, "新增国家级高新技术企业", 3.0)];
+    // Task 52: two hosts report 万元GDP能耗降低 (%) → averaged; 压减煤炭消费量 (万吨) → summed.
+    let mut a = file(&c, "区生态环境分局", vec![]);
+    a.data.as_mut().unwrap().indicators = vec![
+        indicator(52, "万元GDP能耗降低", 3.0),
+        indicator(52, "压减煤炭消费量", 40.0),
+    ];
+    let mut b = file(&c, "区发展改革局", vec![]);
+    b.data.as_mut().unwrap().indicators = vec![
+        indicator(52, "万元GDP能耗降低", 4.0),
+        indicator(52, "压减煤炭消费量", 37.33),
+    ];
+    let r = report(vec![kj, a, b]);
+    let m = merged(&c, &r, None);
+    let ind = indicators(&m);
+    let total: usize = c.tasks().iter().map(|t| t.indicators.len()).sum();
+    assert_eq!(ind.len(), total);
+    let find = |n: &str| ind.iter().find(|l| l.indicator.name == n).unwrap();
+    let hi = find("新增国家级高新技术企业");
+    assert_eq!(hi.rate, Some(75.0));
+    assert_eq!(hi.met(), Some(false));
+    let energy = find("万元GDP能耗降低");
+    assert_eq!(energy.total, Some(3.5));
+    assert_eq!(energy.values.len(), 2);
+    let coal = find("压减煤炭消费量");
+    assert!((coal.rate.unwrap() - 100.0).abs() < 1e-9);
+    let platforms = find("新增省级以上创新平台");
+    assert!(platforms.values.is_empty() && platforms.rate.is_none());
+}
+
+#[test]
+fn csv_has_a_bom_and_neutralises_formulas() {
+    let c = Catalog::embedded();
+    let mut f = file(
+        &c,
+        "区科技局",
+        vec![row(3, O, Some(60.0)), row(6, D, Some(100.0))],
+    );
+    let rows = &mut f.data.as_mut().unwrap().rows;
+    rows[0].progress = "=HYPERLINK(\"http://x\")".into();
+    rows[0].problems = "+1".into();
+    rows[1].next_steps = "@SUM(A1)".into();
+    rows[1].remarks = "\t-2".into();
+    let r = report(vec![f]);
+    let m = merged(&c, &r, None);
+    let bytes = csv::detail_csv(&m);
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let mut rd = ::csv::Reader::from_reader(text.as_bytes());
+    let recs: Vec<::csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(&recs[0][0], "区科技局");
+    assert_eq!(&recs[0][1], "3");
+    assert_eq!(&recs[0][3], "序时推进");
+    assert_eq!(&recs[0][4], "60");
+    assert_eq!(&recs[0][5], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(&recs[0][6], "'+1");
+    assert_eq!(&recs[1][7], "'@SUM(A1)");
+    assert_eq!(&recs[1][8], "'\t-2");
+    assert_eq!(&recs[1][9], "区科技局.xlsx");
+}
+
+mod workbooks {
+    use std::io::Cursor;
+
+    use calamine::{Data, Reader, Xlsx};
+
+    use super::*;
+
+    fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+        let range = wb.worksheet_range(name).unwrap();
+        range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Empty => String::new(),
+                        Data::Float(f) => format_number(*f),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn sample(c: &Catalog) -> CheckReport {
+        let mut kj = file(
+            c,
+            "区科技局",
+            vec![row(3, O, Some(35.0)), row(6, D, Some(100.0))],
+        );
+        kj.data.as_mut().unwrap().indicators = vec![indicator(3, "新增国家级高新技术企业", 3.0)];
+        report(vec![
+            kj,
+            file(c, "区财政局", vec![row(11, L, Some(20.0))]),
+            file(
+                c,
+                "区发展改革局",
+                vec![row(11, D, Some(100.0)), row(9, N, None)],
+            ),
+        ])
+    }
+
+    #[test]
+    fn consolidated_workbook_reads_back() {
+        let c = Catalog::embedded();
+        let mut r = sample(&c);
+        flag_behind_schedule(&mut r, 50.0, &Thresholds::default());
+        let m = merged(&c, &r, Some(50.0));
+        let (s, ind) = (stats(&m), indicators(&m));
+        let bytes = xlsx::consolidated(&m, &s, &ind, "2020年上半年", 1).unwrap();
+        assert_eq!(
+            bytes,
+            xlsx::consolidated(&m, &s, &ind, "2020年上半年", 1).unwrap(),
+            "same bytes twice"
+        );
+
+        let wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            [
+                "总表",
+                "分单位明细",
+                "统计",
+                "量化指标",
+                "未报送单位",
+                "报送文件",
+                "校验问题"
+            ]
+        );
+        let total = sheet(&bytes, "总表");
+        assert_eq!(total[2][5], "推进状态");
+        let task = |n: u32| total.iter().find(|r| r[0] == n.to_string()).unwrap();
+        assert_eq!(task(3)[5], "序时推进");
+        assert_eq!(task(3)[7], "疑似滞后");
+        assert_eq!(task(3)[8], "黄");
+        assert_eq!(task(11)[5], "滞后");
+        assert!(
+            task(11)[9].contains("区财政局：滞后 20%"),
+            "{}",
+            task(11)[9]
+        );
+        assert_eq!(task(1)[5], "未报送");
+        assert_eq!(task(1)[8], "红");
+        assert_eq!(total.len(), 3 + 77);
+
+        let st = sheet(&bytes, "统计");
+        let total_row = st.iter().find(|r| r[0] == "合计").unwrap();
+        assert_eq!(total_row[1..7], ["77", "1", "1", "1", "1", "73"]);
+
+        let q = sheet(&bytes, "量化指标");
+        let hi = q.iter().find(|r| r[1] == "新增国家级高新技术企业").unwrap();
+        assert_eq!((hi[6].as_str(), hi[7].as_str()), ("3", "75"));
+        let none = q.iter().find(|r| r[1] == "新增省级以上创新平台").unwrap();
+        assert_eq!(none[6], "未报送");
+
+        let detail = sheet(&bytes, "分单位明细");
+        assert_eq!(detail.len(), 1 + 5);
+        let issues = sheet(&bytes, "校验问题");
+        assert!(issues.iter().any(|r| r[4] == BEHIND_CODE));
+        let missing = sheet(&bytes, "未报送单位");
+        assert_eq!(missing.len() - 1, m.missing_units().len());
+    }
+
+    #[test]
+    fn leader_summary_reads_back_lagging_first() {
+        let c = Catalog::embedded();
+        let r = sample(&c);
+        let m = merged(&c, &r, Some(50.0));
+        let bytes = xlsx::leader_summary(&m, "屈耀武", "2020年上半年", 1).unwrap();
+        let rows = sheet(&bytes, "分管任务进展");
+        let lines = m.leader_tasks("屈耀武");
+        let counts: Counts = lines.iter().map(|l| l.state).collect();
+        assert!(
+            rows[1][0].starts_with(&counts.line("分管任务")),
+            "{}",
+            rows[1][0]
+        );
+        assert_eq!(rows.len(), 3 + lines.len());
+        // Task 11 (滞后) comes first, then 9 (未启动), then the unreported ones.
+        assert_eq!(rows[3][0], "11");
+        assert_eq!(rows[4][0], "9");
+        assert_eq!(rows[5][5], "未报送");
+        assert!(
+            rows[3][14].contains("区财政局：区财政局填报人 0537-3411111"),
+            "{}",
+            rows[3][14]
+        );
+    }
+}

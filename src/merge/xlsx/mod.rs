@@ -1,0 +1,261 @@
+//! The merge's workbooks: `<round>_汇总.xlsx` (总表, 分单位明细, 统计, 量化指标, 未报送单位,
+//! 报送文件, 校验问题) and one `<round>_<leader>_分管任务进展.xlsx` per leader.
+//!
+//! Laid out to be read on screen and printed: frozen headers, autofilter, wrapped text with
+//! row heights estimated (LibreOffice does not size rows of wrapped text itself), status and
+//! colour words with a fill (so they survive black-and-white printing), A4 landscape with
+//! the header repeated on every page. The workbook's creation time is fixed and every list
+//! is in a stable order, so the same inputs give the same bytes.
+//!
+//! Sheets that grow with the number of returns (分单位明细, 校验问题) are streamed in
+//! rust_xlsxwriter's constant-memory mode: rows go to disk as they are written.
+
+mod sheets;
+mod tasks;
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
+
+use super::stats::{IndicatorLine, Stats};
+use super::{Colour, Merged, State};
+use crate::write::{row_height_for, status_colors, BuildError, CREATED, FONT, FONT_SIZE};
+
+/// How hard the output is compressed (0-9). Compression is the largest single cost of
+/// writing; see the README's benchmark for what each level buys.
+pub const DEFAULT_COMPRESSION: u8 = 1;
+
+/// Excel refuses longer text in a cell.
+const MAX_CELL: usize = 32_000;
+
+/// The cell formats every sheet shares.
+pub(crate) struct Styles {
+    pub title: Format,
+    pub info: Format,
+    pub header: Format,
+    pub text: Format,
+    pub center: Format,
+    pub number: Format,
+    pub missing: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let base = Format::new().set_font_name(FONT).set_font_size(FONT_SIZE);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        Styles {
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            info: base
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xD9E1F2)),
+            text: cell.clone().set_text_wrap().set_align(FormatAlign::Top),
+            center: cell.clone().set_text_wrap().set_align(FormatAlign::Center),
+            number: cell
+                .clone()
+                .set_num_format("0.0")
+                .set_align(FormatAlign::Center),
+            missing: cell
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_bold()
+                .set_background_color(Color::RGB(0xF8CBAD)),
+        }
+    }
+
+    /// A centred cell in the state's colours (the templates' status colours; 未报送 like
+    /// every other missing thing).
+    pub fn state(&self, s: State) -> Format {
+        use crate::layout::Status;
+        let status = match s {
+            State::Done => Status::Done,
+            State::OnSchedule => Status::OnSchedule,
+            State::Lagging => Status::Lagging,
+            State::NotStarted => Status::NotStarted,
+            State::Unreported => return self.missing.clone(),
+        };
+        let (bg, fg) = status_colors(status);
+        self.center
+            .clone()
+            .set_background_color(Color::RGB(bg))
+            .set_font_color(Color::RGB(fg))
+    }
+
+    /// A centred bold cell with the colour's fill.
+    pub fn colour(&self, c: Colour) -> Format {
+        let fill = match c {
+            Colour::Blue => 0x9BC2E6,
+            Colour::Yellow => 0xFFE699,
+            Colour::Red => 0xFF7C80,
+        };
+        self.center
+            .clone()
+            .set_bold()
+            .set_background_color(Color::RGB(fill))
+    }
+}
+
+/// A new workbook with the fixed creation time and the given compression level.
+fn workbook(title: &str, compression: u8) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("duban")
+            .set_creation_datetime(&created),
+    );
+    wb.set_zip_compression_level(compression);
+    Ok(wb)
+}
+
+/// Print setup shared by every sheet: A4 landscape, one page wide, header rows repeated.
+fn print(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}
+
+/// Writes a header row with column widths, freezes under it and puts an autofilter on it
+/// over `last_row` (the autofilter range must be known when the header is written, so
+/// streamed sheets can use it).
+fn header(
+    ws: &mut Worksheet,
+    st: &Styles,
+    row: u32,
+    columns: &[(&str, f64)],
+    last_row: u32,
+    freeze_col: u16,
+) -> Result<(), XlsxError> {
+    for (c, (name, width)) in columns.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+        ws.write_string_with_format(row, c as u16, *name, &st.header)?;
+    }
+    let tallest = columns
+        .iter()
+        .map(|(n, w)| row_height_for(n, *w))
+        .fold(0.0, f64::max);
+    ws.set_row_height(row, tallest)?;
+    ws.set_freeze_panes(row + 1, freeze_col)?;
+    ws.autofilter(row, 0, last_row.max(row), columns.len() as u16 - 1)?;
+    print(ws, row)
+}
+
+/// Writes text, cut to what Excel accepts.
+fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+    if s.len() <= MAX_CELL {
+        ws.write_string_with_format(row, col, s, f)?;
+    } else {
+        let mut end = MAX_CELL - 32;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        ws.write_string_with_format(row, col, format!("{}…（已截断）", &s[..end]), f)?;
+    }
+    Ok(())
+}
+
+fn number(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+    f: &Format,
+) -> Result<(), XlsxError> {
+    match v {
+        Some(v) => ws.write_number_with_format(row, col, super::round1(v), f)?,
+        None => ws.write_blank(row, col, f)?,
+    };
+    Ok(())
+}
+
+/// Sets a row's height for its tallest wrapped cell (text, column width).
+fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
+    let h = cells
+        .iter()
+        .map(|(s, w)| row_height_for(s, *w))
+        .fold(0.0, f64::max);
+    if h > row_height_for("", 10.0) {
+        ws.set_row_height(row, h)?;
+    }
+    Ok(())
+}
+
+/// A title across the columns in row 0 and an information line in row 1.
+fn title(
+    ws: &mut Worksheet,
+    st: &Styles,
+    widths: &[f64],
+    title: &str,
+    info: &str,
+) -> Result<(), XlsxError> {
+    let cols = widths.len() as u16;
+    ws.merge_range(0, 0, 0, cols - 1, title, &st.title)?;
+    ws.set_row_height(0, 30.0)?;
+    ws.merge_range(1, 0, 1, cols - 1, info, &st.info)?;
+    ws.set_row_height(1, row_height_for(info, widths.iter().sum()))?;
+    Ok(())
+}
+
+/// "序时进度 50%（2020年上半年）" or a note that none is known.
+fn schedule_line(m: &Merged) -> String {
+    match m.schedule {
+        Some(s) => format!(
+            "序时进度 {}%",
+            crate::catalog::format_number(super::round1(s))
+        ),
+        None => "序时进度未知（期次未写明月份、季度或半年，可用 --as-of 指定），未判断疑似滞后"
+            .to_string(),
+    }
+}
+
+/// `<round>_汇总.xlsx`.
+pub fn consolidated(
+    m: &Merged,
+    stats: &Stats,
+    indicators: &[IndicatorLine],
+    round: &str,
+    compression: u8,
+) -> Result<Vec<u8>, BuildError> {
+    let st = Styles::new();
+    let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression)?;
+    tasks::overview(wb.add_worksheet(), &st, m, stats, round)?;
+    sheets::detail(wb.add_worksheet_with_constant_memory()?, &st, m)?;
+    sheets::statistics(wb.add_worksheet(), &st, m, stats, round)?;
+    sheets::indicators(wb.add_worksheet(), &st, indicators)?;
+    sheets::missing(wb.add_worksheet(), &st, m, stats)?;
+    sheets::files(wb.add_worksheet(), &st, m)?;
+    sheets::issues(wb.add_worksheet_with_constant_memory()?, &st, m)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// `<round>_<leader>_分管任务进展.xlsx`.
+pub fn leader_summary(
+    m: &Merged,
+    leader: &str,
+    round: &str,
+    compression: u8,
+) -> Result<Vec<u8>, BuildError> {
+    let st = Styles::new();
+    let mut wb = workbook(&format!("{round}{leader}同志分管任务进展情况"), compression)?;
+    tasks::leader(wb.add_worksheet(), &st, m, leader, round)?;
+    Ok(wb.save_to_buffer()?)
+}

@@ -1,0 +1,248 @@
+//! 总表 and the leader summaries: one row per task with the hosts' reports side by side.
+
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use super::{fit_row, header, number, schedule_line, text, title, Styles};
+use crate::catalog::format_number;
+use crate::merge::stats::{Counts, Stats};
+use crate::merge::{Entry, Merged, TaskLine};
+
+/// Columns of 总表 (title, width); leader summaries add 联系人.
+const COLUMNS: &[(&str, f64)] = &[
+    ("序号", 5.0),
+    ("所属部分", 12.0),
+    ("任务内容", 40.0),
+    ("牵头领导", 10.0),
+    ("主办单位", 14.0),
+    ("推进状态", 9.0),
+    ("完成进度(%)", 8.0),
+    ("疑似滞后", 7.0),
+    ("三色标识", 6.0),
+    ("主办单位填报情况", 20.0),
+    ("工作进展", 36.0),
+    ("存在问题", 22.0),
+    ("下步措施", 22.0),
+    ("协办单位进展", 30.0),
+];
+
+const CONTACT: (&str, f64) = ("主办单位联系人", 20.0);
+
+/// The colour rule as the office reads it, with the thresholds in use.
+fn legend(m: &Merged) -> String {
+    let t = &m.thresholds;
+    format!(
+        "三色标识：蓝 已完成或按序时推进；黄 滞后，或落后序时进度 {}～{} 个百分点；红 落后序时进度超过 {} 个百分点、序时进度过 {}% 仍未启动，或未报送",
+        format_number(t.tolerance),
+        format_number(t.red_gap),
+        format_number(t.red_gap),
+        format_number(t.not_started_red_after)
+    )
+}
+
+/// "unit：value" lines over the entries whose value is not empty; no names with one entry.
+fn by_unit<'a>(entries: &[Entry<'a>], value: impl Fn(&Entry<'a>) -> String) -> String {
+    let named = entries.len() > 1;
+    entries
+        .iter()
+        .filter_map(|e| {
+            let v = value(e);
+            if v.trim().is_empty() {
+                None
+            } else if named {
+                Some(format!("{}：{}", e.unit, v))
+            } else {
+                Some(v)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn co_units(line: &TaskLine) -> String {
+    let mut out: Vec<String> = line
+        .co_units
+        .iter()
+        .filter_map(|e| {
+            let r = e
+                .row
+                .filter(|r| r.status.is_some() || !r.progress.trim().is_empty())?;
+            Some(if r.progress.trim().is_empty() {
+                format!("{}（{}）", e.unit, e.status_text())
+            } else {
+                format!("{}（{}）：{}", e.unit, e.status_text(), r.progress.trim())
+            })
+        })
+        .collect();
+    let silent: Vec<&str> = line
+        .co_units
+        .iter()
+        .filter(|e| e.file.is_none())
+        .map(|e| e.unit)
+        .collect();
+    if !silent.is_empty() {
+        out.push(format!("未报送：{}", silent.join("、")));
+    }
+    let blank: Vec<&str> = line
+        .co_units
+        .iter()
+        .filter(|e| {
+            e.file.is_some()
+                && e.row
+                    .is_none_or(|r| r.status.is_none() && r.progress.trim().is_empty())
+        })
+        .map(|e| e.unit)
+        .collect();
+    if !blank.is_empty() {
+        out.push(format!("未填写：{}", blank.join("、")));
+    }
+    out.join("\n")
+}
+
+fn contacts(line: &TaskLine) -> String {
+    line.hosts
+        .iter()
+        .filter_map(|e| {
+            let c = &e.file?.data.as_ref()?.contact;
+            let who = format!("{} {}", c.filler.trim(), c.phone.trim());
+            (!who.trim().is_empty()).then(|| format!("{}：{}", e.unit, who.trim()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Writes one task's row.
+fn task_row(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    row: u32,
+    line: &TaskLine,
+    with_contact: bool,
+) -> Result<(), XlsxError> {
+    let t = line.task;
+    let cells: Vec<String> = vec![
+        m.catalog.section_label(&t.section),
+        t.text.clone(),
+        t.leaders.join("、"),
+        t.hosts.join("、"),
+        by_unit(&line.hosts, |e| e.status_text()),
+        by_unit(&line.hosts, |e| {
+            e.row
+                .map(|r| r.progress.trim().to_string())
+                .unwrap_or_default()
+        }),
+        by_unit(&line.hosts, |e| {
+            e.row
+                .map(|r| r.problems.trim().to_string())
+                .unwrap_or_default()
+        }),
+        by_unit(&line.hosts, |e| {
+            e.row
+                .map(|r| r.next_steps.trim().to_string())
+                .unwrap_or_default()
+        }),
+        co_units(line),
+    ];
+    ws.write_number_with_format(row, 0, t.number, &st.center)?;
+    text(ws, row, 1, &cells[0], &st.text)?;
+    text(ws, row, 2, &cells[1], &st.text)?;
+    text(ws, row, 3, &cells[2], &st.center)?;
+    text(ws, row, 4, &cells[3], &st.text)?;
+    text(ws, row, 5, line.state.label(), &st.state(line.state))?;
+    number(ws, row, 6, line.percent, &st.number)?;
+    text(
+        ws,
+        row,
+        7,
+        if line.behind { "疑似滞后" } else { "" },
+        &st.center,
+    )?;
+    text(ws, row, 8, line.colour.label(), &st.colour(line.colour))?;
+    for (i, c) in cells[4..].iter().enumerate() {
+        text(ws, row, 9 + i as u16, c, &st.text)?;
+    }
+    let mut sized: Vec<(&str, f64)> = vec![
+        (&cells[0], COLUMNS[1].1),
+        (&cells[1], COLUMNS[2].1),
+        (&cells[3], COLUMNS[4].1),
+    ];
+    sized.extend(
+        cells[4..]
+            .iter()
+            .zip(&COLUMNS[9..])
+            .map(|(c, (_, w))| (c.as_str(), *w)),
+    );
+    let contact = if with_contact {
+        contacts(line)
+    } else {
+        String::new()
+    };
+    if with_contact {
+        text(ws, row, COLUMNS.len() as u16, &contact, &st.text)?;
+        sized.push((&contact, CONTACT.1));
+    }
+    fit_row(ws, row, &sized)
+}
+
+/// 总表: the catalog's tasks in order.
+pub(super) fn overview(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    stats: &Stats,
+    round: &str,
+) -> Result<(), XlsxError> {
+    ws.set_name("总表")?;
+    let info = format!(
+        "{}；{}；{}\n{}",
+        schedule_line(m),
+        stats.overall.line("任务"),
+        stats.return_line(),
+        legend(m)
+    );
+    title(
+        ws,
+        st,
+        &COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>(),
+        &format!("{round}政府工作报告任务推进情况汇总表"),
+        &info,
+    )?;
+    header(ws, st, 2, COLUMNS, 2 + m.tasks.len() as u32, 3)?;
+    for (i, line) in m.tasks.iter().enumerate() {
+        task_row(ws, st, m, 3 + i as u32, line, false)?;
+    }
+    Ok(())
+}
+
+/// A leader's summary: the count line on top, lagging tasks first.
+pub(super) fn leader(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    leader: &str,
+    round: &str,
+) -> Result<(), XlsxError> {
+    ws.set_name("分管任务进展")?;
+    let lines = m.leader_tasks(leader);
+    let counts: Counts = lines.iter().map(|l| l.state).collect();
+    let behind = lines.iter().filter(|l| l.behind).count();
+    let mut info = counts.line("分管任务");
+    if behind > 0 {
+        info.push_str(&format!("（其中疑似滞后 {behind} 项）"));
+    }
+    info.push_str(&format!("。{}\n{}", schedule_line(m), legend(m)));
+    let mut columns = COLUMNS.to_vec();
+    columns.push(CONTACT);
+    title(
+        ws,
+        st,
+        &columns.iter().map(|c| c.1).collect::<Vec<_>>(),
+        &format!("{round}{leader}同志分管任务进展情况"),
+        &info,
+    )?;
+    header(ws, st, 2, &columns, 2 + lines.len() as u32, 3)?;
+    for (i, line) in lines.iter().enumerate() {
+        task_row(ws, st, m, 3 + i as u32, line, true)?;
+    }
+    Ok(())
+}
