@@ -28,6 +28,8 @@ pub enum Command {
     Templates(cmd::templates::Args),
     /// 校验各单位报送的表格，逐条指出问题和改法。
     Check(cmd::check::Args),
+    /// 邮件分发：填报模板、领导汇总、催报提醒、校验问题反馈；默认只预览不发送。
+    Mail(cmd::mail::Args),
 }
 
 impl Cli {
@@ -38,6 +40,7 @@ impl Cli {
             Command::Catalog(args) => cmd::catalog::run(args, catalog),
             Command::Templates(args) => cmd::templates::run(args, catalog),
             Command::Check(args) => cmd::check::run(args, catalog),
+            Command::Mail(args) => cmd::mail::run(args, catalog),
         }
     }
 }

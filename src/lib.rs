@@ -12,6 +12,7 @@
 //! | [`feedback`] | the per-unit problem list workbook |
 //! | [`read`] | the only calamine user: sniffing, limits, sparse cells |
 //! | [`fsutil`] | atomic writes: outputs appear whole or not at all |
+//! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`table`] | terminal tables that line up Chinese text |
 //! | [`template`] | one unit's fill-in workbook for a round |
 //! | [`write`] | the only writer of .xlsx files: styles, row heights, protection |
@@ -26,6 +27,7 @@ pub mod cmd;
 pub mod feedback;
 pub mod fsutil;
 pub mod layout;
+pub mod mail;
 pub mod read;
 pub mod report;
 pub mod table;

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod templates;
 pub mod check;
+pub mod mail;
 
 use std::io::Write;
 
