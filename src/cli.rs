@@ -30,6 +30,8 @@ pub enum Command {
     Check(cmd::check::Args),
     /// 汇总：生成汇总表、分管领导汇总、明细 CSV 和校验报告。
     Merge(cmd::merge::Args),
+    /// 邮件分发：填报模板、领导汇总、催报提醒、校验问题反馈；默认只预览不发送。
+    Mail(cmd::mail::Args),
 }
 
 impl Cli {
@@ -41,6 +43,7 @@ impl Cli {
             Command::Templates(args) => cmd::templates::run(args, catalog),
             Command::Check(args) => cmd::check::run(args, catalog),
             Command::Merge(args) => cmd::merge::run(args, catalog),
+            Command::Mail(args) => cmd::mail::run(args, catalog),
         }
     }
 }

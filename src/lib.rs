@@ -13,6 +13,7 @@
 //! | [`read`] | the only calamine user: sniffing, limits, sparse cells |
 //! | [`fsutil`] | atomic writes: outputs appear whole or not at all |
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, workbooks, CSV |
+//! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`table`] | terminal tables that line up Chinese text |
 //! | [`template`] | one unit's fill-in workbook for a round |
 //! | [`write`] | the only writer of .xlsx files: styles, row heights, protection |
@@ -28,6 +29,7 @@ pub mod feedback;
 pub mod fsutil;
 pub mod layout;
 pub mod merge;
+pub mod mail;
 pub mod read;
 pub mod report;
 pub mod table;

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod templates;
 pub mod check;
 pub mod merge;
+pub mod mail;
 
 use std::io::Write;
 

@@ -1,0 +1,644 @@
+//! `duban mail`: mails a round's templates, leader summaries, reminders and check feedback.
+//!
+//! ```text
+//! duban mail templates --round 2020年第一季度 --deadline 2020年4月5日 \
+//!     --contacts contacts.csv --templates out/templates --outbox outbox/ --from office@example.org
+//! duban mail reminders --round 2020年第一季度 --deadline 2020年4月5日 \
+//!     --contacts contacts.csv --returns returns/ --outbox outbox/ --config mail.toml --send
+//! ```
+//!
+//! Without `--send` nothing leaves the machine: every message is written to the outbox as an
+//! .eml file and a table shows who would get what. With `--send`, messages the outbox's
+//! sent log shows as delivered are skipped, so a run cut off halfway can simply be run
+//! again. Exit status: 0 all made (and sent), 1 some message could not be made or sent,
+//! 2 nothing was sent because of a problem with the contacts, texts or options.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use lettre::message::Mailbox;
+use serde::Deserialize;
+
+use super::out;
+use crate::catalog::names::{closest, fold};
+use crate::catalog::Catalog;
+use crate::check::{check_paths, CheckOptions};
+use crate::fsutil::write_atomic;
+use crate::mail::contacts::{self, Contact};
+use crate::mail::log::{self, Entry, Outcome as LogOutcome};
+use crate::mail::message::{Attachment, Draft};
+use crate::mail::plan::{self, Planned};
+use crate::mail::smtp::{self, Security, Settings};
+use crate::mail::{text, Kind, Role};
+use crate::report::CheckReport;
+use crate::table::{render, truncate};
+use crate::{CliError, CliResult, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 发什么：templates（填报模板）、summaries（领导汇总）、reminders（催报）、feedback（校验问题反馈）。
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// 填报期次，如 2020年第一季度。
+    #[arg(long, value_name = "R")]
+    pub round: String,
+    /// 联系人表（CSV：name,role,to,cc,contact）。
+    #[arg(long, value_name = "FILE")]
+    pub contacts: PathBuf,
+    /// 发件箱文件夹：邮件（.eml）、生成的附件和发送记录 sent-log.jsonl 都写在这里。
+    #[arg(long, value_name = "DIR")]
+    pub outbox: PathBuf,
+    /// duban templates 的输出文件夹（templates 必需；reminders 可选，用于重新附上模板）。
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// duban merge 的输出文件夹（summaries 必需；其中的校验报告也可供 reminders/feedback 使用）。
+    #[arg(long, value_name = "DIR")]
+    pub merged: Option<PathBuf>,
+    /// 各单位报送的表格所在文件夹（reminders/feedback：当场校验）。
+    #[arg(long, value_name = "DIR")]
+    pub returns: Option<PathBuf>,
+    /// 已有的校验报告（duban check --format json 的输出），代替 --returns。
+    #[arg(long, value_name = "FILE")]
+    pub check_report: Option<PathBuf>,
+    /// 真正发送；不加时只写出 .eml 并列表预览，不发送任何邮件。
+    #[arg(long)]
+    pub send: bool,
+    /// 本次最多发送几封（试发用）。
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// 只处理这些单位或领导（可重复）。
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
+    /// 即使发送记录显示已发出，也重发给这些单位或领导（可重复）。
+    #[arg(long, value_name = "NAME")]
+    pub resend: Vec<String>,
+    /// 自定义邮件模板文件夹（其中的 KIND.txt 代替内置模板：第一行主题，空一行后正文）。
+    #[arg(long, value_name = "DIR")]
+    pub mail_templates: Option<PathBuf>,
+    /// 报送截止时间，填入邮件的 {deadline}，如 2020年4月5日。
+    #[arg(long)]
+    pub deadline: Option<String>,
+    /// 发件机关名称，填入 {office}；默认“区督考办”。
+    #[arg(long)]
+    pub office: Option<String>,
+    /// 发件机关联系方式，填入 {office_contact}；默认为发件邮箱。
+    #[arg(long)]
+    pub office_contact: Option<String>,
+    /// 配置文件（TOML），键与这些选项同名（smtp-host = "…"）；命令行优先。不能写密码。
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// SMTP 服务器。
+    #[arg(long)]
+    pub smtp_host: Option<String>,
+    /// SMTP 端口；默认 starttls 587、tls 465、none 25。
+    #[arg(long)]
+    pub smtp_port: Option<u16>,
+    /// 连接加密方式；none 只允许连本机。
+    #[arg(long, value_enum)]
+    pub smtp_security: Option<Security>,
+    /// SMTP 登录用户名；密码从环境变量 DUBAN_SMTP_PASSWORD 读取，未设置时在终端提示输入。
+    #[arg(long)]
+    pub smtp_user: Option<String>,
+    /// 发件人，如 "区督考办 <office@example.org>"。
+    #[arg(long)]
+    pub from: Option<String>,
+    /// 邮件服务器自有 CA 的证书文件（PEM）。
+    #[arg(long, value_name = "FILE")]
+    pub smtp_ca: Option<PathBuf>,
+    /// 每分钟最多发送几封；0 不限。默认 20。
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
+}
+
+/// The config file: the same keys as the options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Config {
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_security: Option<Security>,
+    smtp_user: Option<String>,
+    from: Option<String>,
+    smtp_ca: Option<PathBuf>,
+    rate: Option<u32>,
+    deadline: Option<String>,
+    office: Option<String>,
+    office_contact: Option<String>,
+}
+
+fn read_config(path: &Path) -> Result<Config, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("无法读取配置文件 {}：{e}", path.display())))?;
+    let table: toml::Table = toml::from_str(&text)
+        .map_err(|e| usage(format!("配置文件 {} 格式错误：{e}", path.display())))?;
+    if table.keys().any(|k| k.to_lowercase().contains("password")) {
+        return Err(usage(format!(
+            "配置文件 {} 不能写密码：请用环境变量 {} 或在提示时输入",
+            path.display(),
+            smtp::PASSWORD_ENV
+        )));
+    }
+    let mut c: Config = toml::from_str(&text)
+        .map_err(|e| usage(format!("配置文件 {} 有误：{e}", path.display())))?;
+    // A CA path in the file is relative to the file, not to where duban runs.
+    if let (Some(ca), Some(dir)) = (c.smtp_ca.as_mut(), path.parent()) {
+        if ca.is_relative() {
+            *ca = dir.join(&*ca);
+        }
+    }
+    Ok(c)
+}
+
+fn usage(s: String) -> CliError {
+    CliError::Usage(s)
+}
+
+/// One message, made and ready, or why not.
+struct Made {
+    planned: Planned,
+    contact: Contact,
+    draft: Option<Draft>,
+    eml: PathBuf,
+    status: String,
+    failed: bool,
+}
+
+pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
+    let catalog = Catalog::load(catalog_path)?;
+    let cfg = match &args.config {
+        Some(p) => read_config(p)?,
+        None => Config::default(),
+    };
+    let from_text = args.from.clone().or(cfg.from.clone()).ok_or_else(|| {
+        usage(
+            "缺少发件人：请加 --from \"区督考办 <office@example.org>\"（或写在配置文件的 from 键）"
+                .into(),
+        )
+    })?;
+    let from: Mailbox = from_text
+        .parse()
+        .map_err(|e| usage(format!("发件人“{from_text}”不是有效的邮箱地址：{e}")))?;
+    let mail_text = text::load(args.kind, args.mail_templates.as_deref()).map_err(usage)?;
+
+    let (mut planned, notes) = plan_kind(&args, &catalog)?;
+    let only = resolve_names(&args.only, &catalog, "--only")?;
+    if !only.is_empty() {
+        planned.retain(|p| only.iter().any(|(r, n)| *r == p.role && *n == p.recipient));
+    }
+    let resend = resolve_names(&args.resend, &catalog, "--resend")?;
+
+    // Every problem with the contacts, together, before anything is written or sent.
+    let contacts = contacts::read(&args.contacts, &catalog);
+    let mut problems = contacts.problems.clone();
+    for p in &planned {
+        if contacts.get(p.role, &p.recipient).is_none()
+            && !contacts.problems.iter().any(|x| x.contains(&p.recipient))
+        {
+            problems.push(format!(
+                "{}：没有{}“{}”的一行；请加上：{},{},邮箱,抄送,联系人",
+                args.contacts.display(),
+                p.role.label(),
+                p.recipient,
+                p.recipient,
+                if p.role == Role::Unit {
+                    "unit"
+                } else {
+                    "leader"
+                }
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(usage(format!(
+            "联系人表有 {} 处问题，未写出也未发送任何邮件：\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        )));
+    }
+
+    let mut base: BTreeMap<&str, String> = BTreeMap::new();
+    base.insert("round", args.round.clone());
+    base.insert(
+        "office",
+        args.office
+            .clone()
+            .or(cfg.office.clone())
+            .unwrap_or_else(|| "区督考办".into()),
+    );
+    base.insert(
+        "office_contact",
+        args.office_contact
+            .clone()
+            .or(cfg.office_contact.clone())
+            .unwrap_or_else(|| from.email.to_string()),
+    );
+    if let Some(d) = args.deadline.clone().or(cfg.deadline.clone()) {
+        base.insert("deadline", d);
+    }
+
+    let mut made = Vec::new();
+    for p in planned {
+        let contact = contacts
+            .get(p.role, &p.recipient)
+            .cloned()
+            .expect("checked above");
+        made.push(make(p, contact, &base, &mail_text, &from, &args)?);
+    }
+    for m in made.iter().filter(|m| m.draft.is_some()) {
+        let d = m.draft.as_ref().expect("filtered");
+        for a in d
+            .attachments
+            .iter()
+            .filter(|a| a.path.starts_with(&args.outbox))
+        {
+            write_atomic(&a.path, &a.bytes)?;
+        }
+        let msg = d
+            .build()
+            .map_err(|e| usage(format!("无法生成给“{}”的邮件：{e}", d.recipient)))?;
+        write_atomic(&m.eml, &msg.formatted())?;
+    }
+    for n in &notes {
+        out(&format!("注意：{n}\n"));
+    }
+    if args.send {
+        send_all(&args, &cfg, &from, &mut made, &resend)?;
+    }
+    print_table(&made, &args);
+    let failed = made.iter().filter(|m| m.failed).count();
+    if !args.send {
+        out(&format!(
+            "演练：{} 封邮件已写到 {}（.eml），未发送任何邮件；确认无误后加 --send 发送。\n",
+            made.iter().filter(|m| m.draft.is_some()).count(),
+            args.outbox.display()
+        ));
+    }
+    Ok(if failed > 0 || !notes.is_empty() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The messages of the kind, and notes about returns nobody can be mailed about.
+fn plan_kind(args: &Args, catalog: &Catalog) -> Result<(Vec<Planned>, Vec<String>), CliError> {
+    let need = |dir: &Option<PathBuf>, opt: &str, what: &str| {
+        dir.clone()
+            .ok_or_else(|| usage(format!("mail {} 需要 {opt} DIR（{what}）", args.kind.key())))
+    };
+    Ok(match args.kind {
+        Kind::Templates => {
+            let dir = need(
+                &args.templates,
+                "--templates",
+                "duban templates 的输出文件夹",
+            )?;
+            (
+                plan::templates(&dir, catalog, &args.round).map_err(usage)?,
+                vec![],
+            )
+        }
+        Kind::Summaries => {
+            let dir = need(&args.merged, "--merged", "duban merge 的输出文件夹")?;
+            (plan::summaries(&dir, catalog, &args.round), vec![])
+        }
+        Kind::Reminders => {
+            let report = check_report(args, catalog)?;
+            let manifest = match &args.templates {
+                Some(dir) => Some(plan::read_manifest(dir, catalog).map_err(usage)?),
+                None => None,
+            };
+            (
+                plan::reminders(&report, catalog, manifest.as_deref()),
+                vec![],
+            )
+        }
+        Kind::Feedback => {
+            let report = check_report(args, catalog)?;
+            plan::feedback(&report, &args.round)
+        }
+    })
+}
+
+/// The check report for reminders and feedback: `--check-report`, else the merge folder's
+/// `<round>_校验报告.json`, else a check of `--returns` run now.
+fn check_report(args: &Args, catalog: &Catalog) -> Result<CheckReport, CliError> {
+    let from_merge = args
+        .merged
+        .as_ref()
+        .map(|d| d.join(format!("{}_校验报告.json", args.round)))
+        .filter(|p| p.exists() && args.returns.is_none());
+    if let Some(p) = args.check_report.clone().or(from_merge) {
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| usage(format!("无法读取校验报告 {}：{e}", p.display())))?;
+        return serde_json::from_str(&text).map_err(|e| {
+            usage(format!(
+                "{} 不是 duban check --format json 的校验报告：{e}",
+                p.display()
+            ))
+        });
+    }
+    let Some(dir) = &args.returns else {
+        return Err(usage(format!(
+            "mail {} 需要 --returns DIR（各单位报送的表格），或 --check-report FILE",
+            args.kind.key()
+        )));
+    };
+    if !dir.exists() {
+        return Err(usage(format!("找不到文件夹：{}", dir.display())));
+    }
+    let opts = CheckOptions {
+        round: Some(args.round.clone()),
+        ..CheckOptions::default()
+    };
+    Ok(check_paths(std::slice::from_ref(dir), catalog, &opts))
+}
+
+/// `--only`/`--resend` names to (role, canonical name); unknown names stop the run.
+fn resolve_names(
+    names: &[String],
+    catalog: &Catalog,
+    opt: &str,
+) -> Result<Vec<(Role, String)>, CliError> {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for n in names {
+        if let Some(l) = catalog.leaders().iter().find(|l| fold(l) == fold(n)) {
+            out.push((Role::Leader, l.clone()));
+        } else if let Ok(u) = catalog.registry().unit(n) {
+            out.push((Role::Unit, u.name.clone()));
+        } else {
+            let all = catalog
+                .registry()
+                .units()
+                .iter()
+                .map(|u| u.name.as_str())
+                .chain(catalog.leaders().iter().map(|s| s.as_str()));
+            bad.push(format!(
+                "{opt} “{n}”既不是单位也不是领导，最接近的是：{}",
+                closest(n, all, 3).join("、")
+            ));
+        }
+    }
+    if bad.is_empty() {
+        Ok(out)
+    } else {
+        Err(usage(bad.join("\n")))
+    }
+}
+
+/// Fills the text and reads the attachments of one planned message.
+fn make(
+    p: Planned,
+    contact: Contact,
+    base: &BTreeMap<&str, String>,
+    mail_text: &text::MailText,
+    from: &Mailbox,
+    args: &Args,
+) -> Result<Made, CliError> {
+    let eml = args.outbox.join(format!(
+        "{}_{}_{}.eml",
+        args.round,
+        args.kind.label(),
+        p.recipient
+    ));
+    let mut made = Made {
+        planned: p.clone(),
+        contact: contact.clone(),
+        draft: None,
+        eml,
+        status: String::new(),
+        failed: false,
+    };
+    if let Some(why) = &p.blocked {
+        made.status = format!("未生成：{why}");
+        made.failed = true;
+        return Ok(made);
+    }
+    let mut attachments = Vec::new();
+    for s in &p.attachments {
+        match plan::read_source(s) {
+            // Made attachments are kept beside the .eml files, for the office to open.
+            Ok((_, name, bytes)) if matches!(s, plan::Source::Made { .. }) => {
+                let path = args.outbox.join("附件").join(&name);
+                attachments.push(Attachment::new(path, name, bytes))
+            }
+            Ok((path, name, bytes)) => attachments.push(Attachment::new(path, name, bytes)),
+            Err(why) => {
+                made.status = format!("未生成：{why}");
+                made.failed = true;
+                return Ok(made);
+            }
+        }
+    }
+    let mut vars = base.clone();
+    vars.extend(p.vars.iter().map(|(k, v)| (*k, v.clone())));
+    vars.insert("name", p.recipient.clone());
+    vars.insert(
+        if p.role == Role::Unit {
+            "unit"
+        } else {
+            "leader"
+        },
+        p.recipient.clone(),
+    );
+    let greet = if contact.contact.is_empty() {
+        p.recipient.clone()
+    } else {
+        contact.contact.clone()
+    };
+    vars.insert("contact", greet);
+    let names: Vec<&str> = attachments.iter().map(|a| a.file_name.as_str()).collect();
+    vars.insert("attachment", names.join("、"));
+    // A missing value is the same for every message: one error for the run, not per unit.
+    let fill = |s: &str| {
+        text::fill(s, &vars).map_err(|e| {
+            usage(format!(
+                "邮件模板（{}）：{e}；未写出也未发送任何邮件",
+                mail_text.source
+            ))
+        })
+    };
+    let subject = fill(&mail_text.subject)?;
+    let body = fill(&mail_text.body)?;
+    let mailbox = |a: &lettre::Address, name: bool| {
+        Mailbox::new(name.then(|| p.recipient.clone()), a.clone())
+    };
+    made.draft = Some(Draft {
+        kind: args.kind,
+        round: args.round.clone(),
+        recipient: p.recipient.clone(),
+        role: p.role,
+        from: from.clone(),
+        to: contact.to.iter().map(|a| mailbox(a, true)).collect(),
+        cc: contact.cc.iter().map(|a| mailbox(a, false)).collect(),
+        subject: subject.lines().next().unwrap_or("").to_string(),
+        body,
+        attachments,
+    });
+    made.status = "已写出".into();
+    Ok(made)
+}
+
+/// Sends what the log does not show as delivered; records every attempt.
+fn send_all(
+    args: &Args,
+    cfg: &Config,
+    from: &Mailbox,
+    made: &mut [Made],
+    resend: &[(Role, String)],
+) -> Result<(), CliError> {
+    let (entries, torn) = log::read(&args.outbox).map_err(|e| {
+        usage(format!(
+            "无法读取发送记录 {}：{e}",
+            log::path(&args.outbox).display()
+        ))
+    })?;
+    if torn > 0 {
+        out(&format!(
+            "注意：发送记录中有 {torn} 行不完整（上次运行可能被中断），已忽略。\n"
+        ));
+    }
+    let mut todo = Vec::new();
+    for (i, m) in made.iter_mut().enumerate() {
+        let Some(d) = &m.draft else { continue };
+        let forced = resend
+            .iter()
+            .any(|(r, n)| *r == d.role && *n == d.recipient);
+        match log::last(&entries, args.kind, &args.round, &d.recipient).map(|e| e.result) {
+            Some(LogOutcome::Sent) if !forced => {
+                m.status = "此前已发送，跳过（重发请用 --resend）".into()
+            }
+            Some(LogOutcome::Sending) if !forced => {
+                m.status = "上次发送中断、结果不明，跳过；核实对方未收到后用 --resend 重发".into();
+                m.failed = true;
+            }
+            _ => todo.push(i),
+        }
+    }
+    if let Some(n) = args.limit {
+        for &i in todo.iter().skip(n) {
+            made[i].status = format!("未发送（--limit {n}）");
+        }
+        todo.truncate(n);
+    }
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let security = args
+        .smtp_security
+        .or(cfg.smtp_security)
+        .unwrap_or(Security::Starttls);
+    let settings = Settings {
+        host: args
+            .smtp_host
+            .clone()
+            .or(cfg.smtp_host.clone())
+            .ok_or_else(|| usage("发送需要 --smtp-host（或配置文件的 smtp-host）".into()))?,
+        port: args
+            .smtp_port
+            .or(cfg.smtp_port)
+            .unwrap_or(security.default_port()),
+        security,
+        user: args.smtp_user.clone().or(cfg.smtp_user.clone()),
+        from: from.clone(),
+        ca: args.smtp_ca.clone().or(cfg.smtp_ca.clone()),
+        rate: args.rate.or(cfg.rate).unwrap_or(20),
+    };
+    let password = match &settings.user {
+        Some(u) => Some(smtp::password(u).map_err(usage)?),
+        None => None,
+    };
+    let transport = smtp::transport(&settings, password).map_err(usage)?;
+    let gap = (settings.rate > 0).then(|| Duration::from_secs_f64(60.0 / f64::from(settings.rate)));
+    let mut last_send: Option<Instant> = None;
+    for i in todo {
+        let m = &mut made[i];
+        let d = m.draft.as_ref().expect("todo holds drafts");
+        let msg = d
+            .build()
+            .map_err(|e| usage(format!("无法生成给“{}”的邮件：{e}", d.recipient)))?;
+        if let (Some(gap), Some(t)) = (gap, last_send) {
+            let since = t.elapsed();
+            if since < gap {
+                std::thread::sleep(gap - since);
+            }
+        }
+        let mut entry = Entry {
+            kind: args.kind,
+            round: args.round.clone(),
+            recipient: d.recipient.clone(),
+            to: d
+                .to
+                .iter()
+                .chain(&d.cc)
+                .map(|m| m.email.to_string())
+                .collect(),
+            attachments: d.attachments.iter().map(|a| a.file_name.clone()).collect(),
+            sha256: d.attachments.iter().map(|a| a.sha256.clone()).collect(),
+            message_id: d.message_id(),
+            time: log::now(),
+            result: LogOutcome::Sending,
+            error: String::new(),
+        };
+        let log_err = |e: std::io::Error| {
+            usage(format!(
+                "无法写发送记录 {}：{e}；已停止发送",
+                log::path(&args.outbox).display()
+            ))
+        };
+        log::append(&args.outbox, &entry).map_err(log_err)?;
+        last_send = Some(Instant::now());
+        let result = smtp::send(&transport, &msg);
+        entry.time = log::now();
+        match result {
+            Ok(()) => {
+                entry.result = LogOutcome::Sent;
+                m.status = "已发送".into();
+            }
+            Err(e) => {
+                entry.result = LogOutcome::Failed;
+                entry.error = e.clone();
+                m.status = format!("发送失败：{e}");
+                m.failed = true;
+            }
+        }
+        log::append(&args.outbox, &entry).map_err(log_err)?;
+        out(&format!("{}  {}\n", d.recipient, m.status));
+    }
+    Ok(())
+}
+
+fn print_table(made: &[Made], args: &Args) {
+    let rows: Vec<Vec<String>> = made
+        .iter()
+        .map(|m| {
+            let to: Vec<String> = m.contact.to.iter().map(|a| a.to_string()).collect();
+            let (subject, attach) = match &m.draft {
+                Some(d) => (
+                    d.subject.clone(),
+                    d.attachments
+                        .iter()
+                        .map(|a| a.file_name.clone())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+                None => (String::new(), String::new()),
+            };
+            vec![
+                m.planned.recipient.clone(),
+                truncate(&to.join(", "), 40),
+                truncate(&subject, 50),
+                truncate(&attach, 50),
+                m.status.clone(),
+            ]
+        })
+        .collect();
+    out(&format!(
+        "{}：{} 封\n{}",
+        args.kind.label(),
+        made.len(),
+        render(&["收件人", "邮箱", "主题", "附件", "状态"], &rows)
+    ));
+}

@@ -1,0 +1,197 @@
+//! The sent log: `sent-log.jsonl` in the outbox, one JSON line per attempt, only ever
+//! appended to.
+//!
+//! It is what makes a rerun safe. Before a message goes to the server a `sending` line is
+//! written, and after the server answers a `sent` or `failed` line; a rerun skips every
+//! recipient whose last line is `sent`, and also those left at `sending` (the run stopped
+//! while the server was answering: the message may have arrived, so the office decides and
+//! uses `--resend`). Appends are single `write` calls on a file opened for append, so a
+//! line is whole or absent; a torn last line from a crash is ignored on reading.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::Kind;
+
+/// The log's file name in the outbox.
+pub const LOG_FILE: &str = "sent-log.jsonl";
+
+/// What happened to one message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Handed to the server; no answer recorded yet.
+    Sending,
+    /// The server accepted it.
+    Sent,
+    /// The server or the connection refused it.
+    Failed,
+    /// Not attempted: its attachment or address was missing.
+    Blocked,
+}
+
+/// One line of the log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub kind: Kind,
+    pub round: String,
+    /// Canonical unit or leader name.
+    pub recipient: String,
+    /// Addresses (to, then cc).
+    pub to: Vec<String>,
+    pub attachments: Vec<String>,
+    pub sha256: Vec<String>,
+    pub message_id: String,
+    /// UTC, RFC 3339.
+    pub time: String,
+    pub result: Outcome,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub error: String,
+}
+
+/// The log of an outbox.
+pub fn path(outbox: &Path) -> PathBuf {
+    outbox.join(LOG_FILE)
+}
+
+/// Every readable line; lines that do not parse (a torn write) are counted, not fatal.
+pub fn read(outbox: &Path) -> std::io::Result<(Vec<Entry>, usize)> {
+    let text = match std::fs::read_to_string(path(outbox)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(e) => return Err(e),
+    };
+    let mut bad = 0;
+    let entries = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| match serde_json::from_str(l) {
+            Ok(e) => Some(e),
+            Err(_) => {
+                bad += 1;
+                None
+            }
+        })
+        .collect();
+    Ok((entries, bad))
+}
+
+/// Appends one line and flushes it to disk before returning.
+pub fn append(outbox: &Path, entry: &Entry) -> std::io::Result<()> {
+    let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+    line.push('\n');
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(path(outbox))?;
+    // After a torn line, start a new one so this entry stays readable.
+    let len = f.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8; 1];
+        f.seek(SeekFrom::Start(len - 1))?;
+        f.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            line.insert(0, '\n');
+        }
+    }
+    f.write_all(line.as_bytes())?;
+    f.sync_data()
+}
+
+/// The last recorded outcome for a recipient of a kind and round.
+pub fn last<'a>(
+    entries: &'a [Entry],
+    kind: Kind,
+    round: &str,
+    recipient: &str,
+) -> Option<&'a Entry> {
+    entries.iter().rev().find(|e| {
+        e.kind == kind
+            && e.round == round
+            && e.recipient == recipient
+            && e.result != Outcome::Blocked
+    })
+}
+
+/// Now as `2020-04-01T08:30:00Z`.
+pub fn now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    rfc3339(secs)
+}
+
+/// Seconds since 1970 as RFC 3339 UTC (days to civil date after Howard Hinnant).
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_585_729_800), "2020-04-01T08:30:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn torn_lines_are_skipped_and_last_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = |result| Entry {
+            kind: Kind::Templates,
+            round: "R".into(),
+            recipient: "区科技局".into(),
+            to: vec![],
+            attachments: vec![],
+            sha256: vec![],
+            message_id: "<x@y>".into(),
+            time: now(),
+            result,
+            error: String::new(),
+        };
+        append(dir.path(), &e(Outcome::Sending)).unwrap();
+        append(dir.path(), &e(Outcome::Sent)).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path(dir.path()))
+            .unwrap();
+        f.write_all(b"{\"kind\":\"temp").unwrap();
+        let (entries, bad) = read(dir.path()).unwrap();
+        assert_eq!((entries.len(), bad), (2, 1));
+        append(dir.path(), &e(Outcome::Failed)).unwrap();
+        let (entries, bad) = read(dir.path()).unwrap();
+        assert_eq!((entries.len(), bad), (3, 1));
+        append(dir.path(), &e(Outcome::Sent)).unwrap();
+        let (entries, _) = read(dir.path()).unwrap();
+        assert_eq!(
+            last(&entries, Kind::Templates, "R", "区科技局")
+                .unwrap()
+                .result,
+            Outcome::Sent
+        );
+        assert!(last(&entries, Kind::Feedback, "R", "区科技局").is_none());
+    }
+}

@@ -1,0 +1,265 @@
+//! One message as it goes out: headers, a plain-text body and attachments, built with lettre.
+//!
+//! Chinese attachment names are where mail merges fail. lettre writes the RFC 2231
+//! `filename*` parameter on Content-Disposition, which modern clients read; older Outlook and
+//! Foxmail read only an RFC 2047 `name=` on Content-Type, which lettre does not write, so
+//! [`AttachmentType`] adds it. Every part is base64 so nothing depends on a server being
+//! 8-bit clean. The Message-ID is derived from what the message is (kind, round, recipient,
+//! attachment hashes), so the .eml written in a dry run and the message sent later agree.
+
+use std::path::PathBuf;
+
+use lettre::message::header::{
+    ContentDisposition, ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue,
+};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::Message;
+
+use super::{Kind, Role};
+use crate::catalog::sha256_hex;
+
+/// A file to attach, read into memory (so the bytes hashed are the bytes sent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    /// Where it was read from (or written to, for made attachments).
+    pub path: PathBuf,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+impl Attachment {
+    pub fn new(path: PathBuf, file_name: String, bytes: Vec<u8>) -> Attachment {
+        let sha256 = sha256_hex(&bytes);
+        Attachment {
+            path,
+            file_name,
+            bytes,
+            sha256,
+        }
+    }
+}
+
+/// Everything a message needs, before MIME.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    pub kind: Kind,
+    pub round: String,
+    /// Canonical unit or leader name.
+    pub recipient: String,
+    pub role: Role,
+    pub from: Mailbox,
+    pub to: Vec<Mailbox>,
+    pub cc: Vec<Mailbox>,
+    pub subject: String,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+}
+
+impl Draft {
+    /// `<hash@domain>`: the same message always gets the same id.
+    pub fn message_id(&self) -> String {
+        let mut key = format!("{}\n{}\n{}", self.kind.key(), self.round, self.recipient);
+        for a in &self.attachments {
+            key.push('\n');
+            key.push_str(&a.sha256);
+        }
+        let hash = sha256_hex(key.as_bytes());
+        format!("<{}.duban@{}>", &hash[..32], self.from.email.domain())
+    }
+
+    /// The MIME message.
+    pub fn build(&self) -> Result<Message, lettre::error::Error> {
+        let mut b = Message::builder()
+            .from(self.from.clone())
+            .subject(self.subject.clone())
+            .message_id(Some(self.message_id()));
+        for m in &self.to {
+            b = b.to(m.clone());
+        }
+        for m in &self.cc {
+            b = b.cc(m.clone());
+        }
+        let text = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .header(ContentTransferEncoding::Base64)
+            .body(self.body.replace('\n', "\r\n"));
+        if self.attachments.is_empty() {
+            return b.singlepart(text);
+        }
+        let mut mp = MultiPart::mixed().singlepart(text);
+        for a in &self.attachments {
+            mp = mp.singlepart(attachment_part(a));
+        }
+        b.multipart(mp)
+    }
+}
+
+/// A base64 attachment part naming the file both ways clients read it.
+pub fn attachment_part(a: &Attachment) -> SinglePart {
+    SinglePart::builder()
+        .header(ContentDisposition::attachment(&a.file_name))
+        .header(AttachmentType {
+            mime: mime_type(&a.file_name).to_string(),
+            file_name: a.file_name.clone(),
+        })
+        .header(ContentTransferEncoding::Base64)
+        .body(a.bytes.clone())
+}
+
+/// The MIME type for a file name's extension.
+pub fn mime_type(file_name: &str) -> &'static str {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsm" => "application/vnd.ms-excel.sheet.macroEnabled.12",
+        "xls" => "application/vnd.ms-excel",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "csv" => "text/csv",
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "doc" => "application/msword",
+        "json" => "application/json",
+        "txt" => "text/plain",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Content-Type with an RFC 2047 `name=` parameter (lettre's `ContentType` cannot carry
+/// one: its value must be ASCII and it would not fold the encoded words).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentType {
+    pub mime: String,
+    pub file_name: String,
+}
+
+impl Header for AttachmentType {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Type")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let (mime, rest) = s.split_once(';').unwrap_or((s, ""));
+        let name = rest
+            .trim()
+            .strip_prefix("name=\"")
+            .and_then(|r| r.strip_suffix('"'))
+            .unwrap_or("")
+            .to_string();
+        Ok(AttachmentType {
+            mime: mime.trim().to_string(),
+            file_name: name,
+        })
+    }
+
+    fn display(&self) -> HeaderValue {
+        let raw = format!("{}; name=\"{}\"", self.mime, self.file_name);
+        let words = encoded_words(&self.file_name);
+        // Each encoded word on its own folded line keeps every line under 78 columns.
+        let encoded = format!("{};\r\n name=\"{}\"", self.mime, words.join("\r\n "));
+        HeaderValue::dangerous_new_pre_encoded(Self::name(), raw, encoded)
+    }
+}
+
+/// `=?utf-8?B?…?=` words of at most 75 characters, split on character boundaries (a word
+/// must decode on its own); ASCII-safe names are left as they are.
+pub fn encoded_words(s: &str) -> Vec<String> {
+    let plain = s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ' ' | '(' | ')'));
+    if plain && s.len() < 60 {
+        return vec![s.to_string()];
+    }
+    // 12 bytes per overhead "=?utf-8?B?" + "?=": 45 bytes of text → 60 base64 chars.
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in s.chars() {
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
+            chunk.clear();
+        }
+        chunk.push(c);
+    }
+    if !chunk.is_empty() {
+        words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
+    }
+    words
+}
+
+/// Standard base64 with padding (small; not worth a dependency for a header).
+pub fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft {
+            kind: Kind::Templates,
+            round: "2020年第一季度".into(),
+            recipient: "区科技局".into(),
+            role: Role::Unit,
+            from: "区督考办 <office@example.org>".parse().unwrap(),
+            to: vec!["区科技局 <kj@example.org>".parse().unwrap()],
+            cc: vec![],
+            subject: "2020年第一季度任务进展填报表（区科技局）".into(),
+            body: "您好！\n请填写。".into(),
+            attachments: vec![Attachment::new(
+                PathBuf::from("x.xlsx"),
+                "2020年第一季度_区科技局_任务进展填报表.xlsx".into(),
+                vec![0, 1, 2, 255],
+            )],
+        }
+    }
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn attachment_carries_both_names() {
+        let eml = String::from_utf8(draft().build().unwrap().formatted()).unwrap();
+        assert!(eml.contains("filename*0*=utf-8''"), "{eml}");
+        assert!(eml.contains("name=\"=?utf-8?B?"), "{eml}");
+        assert!(eml.contains("spreadsheetml.sheet;"), "{eml}");
+        assert!(eml.lines().all(|l| l.len() <= 998));
+        assert!(eml.contains("Content-Transfer-Encoding: base64"));
+    }
+
+    #[test]
+    fn message_id_is_stable_and_follows_content() {
+        let d = draft();
+        assert_eq!(d.message_id(), draft().message_id());
+        let mut other = draft();
+        other.attachments[0] = Attachment::new(PathBuf::new(), "a.xlsx".into(), vec![9]);
+        assert_ne!(d.message_id(), other.message_id());
+        assert!(d.message_id().ends_with("@example.org>"));
+    }
+}

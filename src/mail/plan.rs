@@ -1,0 +1,460 @@
+//! Which messages a kind needs for a round, read from the other commands' outputs: the
+//! templates folder's manifest, the merge folder's leader workbooks, and a check report of
+//! the returns.
+//!
+//! Planning reads and decides; it sends nothing and writes nothing. A message that cannot
+//! be made (its attachment is missing or changed since it was made) is planned anyway with
+//! the reason, so the office sees it in the table and the others still go.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::Role;
+use crate::catalog::{sha256_hex, Catalog, Role as TaskRole};
+use crate::layout::{MANIFEST_COLUMNS, MANIFEST_FILE};
+use crate::report::{CheckReport, FileReport, FileStatus, Issue, Severity};
+
+/// Where an attachment's bytes come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A file made by another command; `sha256` is the hash its maker recorded, if any.
+    File {
+        path: PathBuf,
+        sha256: Option<String>,
+    },
+    /// Made for this message (a feedback workbook), to be written into the outbox.
+    Made { file_name: String, bytes: Vec<u8> },
+}
+
+/// One message to make.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Planned {
+    /// Canonical unit or leader name.
+    pub recipient: String,
+    pub role: Role,
+    /// Placeholder values known from the plan (count, status, problems …).
+    pub vars: BTreeMap<&'static str, String>,
+    pub attachments: Vec<Source>,
+    /// Why this message cannot be sent, when it cannot.
+    pub blocked: Option<String>,
+}
+
+impl Planned {
+    fn new(recipient: &str, role: Role) -> Planned {
+        Planned {
+            recipient: recipient.to_string(),
+            role,
+            vars: BTreeMap::new(),
+            attachments: Vec::new(),
+            blocked: None,
+        }
+    }
+}
+
+/// One row of a templates manifest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestRow {
+    pub unit: String,
+    pub path: PathBuf,
+    pub hosts: usize,
+    pub co_units: usize,
+    pub sha256: Option<String>,
+}
+
+/// Reads DIR/manifest.csv as `duban templates` writes it; unit names go through the
+/// registry (a hand-edited manifest may use an alias).
+pub fn read_manifest(dir: &Path, catalog: &Catalog) -> Result<Vec<ManifestRow>, String> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "无法读取 {}：{e}。--templates 应指向 duban templates 的输出文件夹",
+            path.display()
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = r
+        .headers()
+        .map_err(|e| format!("{}：{e}", path.display()))?
+        .clone();
+    let col = |i: usize| header.iter().position(|h| h.trim() == MANIFEST_COLUMNS[i]);
+    let (Some(cu), Some(cf)) = (col(0), col(1)) else {
+        return Err(format!(
+            "{} 的第一行应为 {}",
+            path.display(),
+            MANIFEST_COLUMNS.join(",")
+        ));
+    };
+    let (ch, cc, cs) = (col(2), col(3), col(4));
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 2))?;
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
+        let unit = catalog
+            .registry()
+            .unit(&get(Some(cu)))
+            .map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 2))?
+            .name
+            .clone();
+        let sha = get(cs);
+        out.push(ManifestRow {
+            unit,
+            path: dir.join(get(Some(cf))),
+            hosts: get(ch).parse().unwrap_or(0),
+            co_units: get(cc).parse().unwrap_or(0),
+            sha256: (!sha.is_empty()).then_some(sha.to_lowercase()),
+        });
+    }
+    Ok(out)
+}
+
+/// `templates`: each unit in the manifest its workbook.
+pub fn templates(dir: &Path, catalog: &Catalog, round: &str) -> Result<Vec<Planned>, String> {
+    let rows = read_manifest(dir, catalog)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut p = Planned::new(&row.unit, Role::Unit);
+            p.vars
+                .insert("count", (row.hosts + row.co_units).to_string());
+            p.vars.insert("hosts", row.hosts.to_string());
+            p.vars.insert("co_units", row.co_units.to_string());
+            let file = row
+                .path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !file.starts_with(&format!("{round}_")) {
+                p.blocked = Some(format!(
+                    "{file} 不是本期（{round}）的模板：请确认 --round 或 --templates 文件夹"
+                ));
+            }
+            p.attachments.push(Source::File {
+                path: row.path,
+                sha256: row.sha256,
+            });
+            p
+        })
+        .collect())
+}
+
+/// `summaries`: each leader of the catalog their `<round>_<leader>_分管任务进展.xlsx`.
+pub fn summaries(dir: &Path, catalog: &Catalog, round: &str) -> Vec<Planned> {
+    catalog
+        .leaders()
+        .iter()
+        .map(|leader| {
+            let mut p = Planned::new(leader, Role::Leader);
+            p.vars
+                .insert("count", catalog.tasks_of_leader(leader).count().to_string());
+            p.attachments.push(Source::File {
+                path: dir.join(format!("{round}_{leader}_分管任务进展.xlsx")),
+                sha256: None,
+            });
+            p
+        })
+        .collect()
+}
+
+/// The return that stands for a unit: its latest one not superseded and not skipped.
+fn latest<'a>(report: &'a CheckReport, unit: &str) -> Option<&'a FileReport> {
+    report.files.iter().rev().find(|f| {
+        f.unit.as_deref() == Some(unit)
+            && f.superseded_by.is_none()
+            && f.status != FileStatus::Skipped
+    })
+}
+
+/// `reminders`: each unit with tasks and no accepted return. With `templates`, the unit's
+/// template is attached again (units lose them).
+pub fn reminders(
+    report: &CheckReport,
+    catalog: &Catalog,
+    templates: Option<&[ManifestRow]>,
+) -> Vec<Planned> {
+    report
+        .missing_units
+        .iter()
+        .map(|unit| {
+            let unit = catalog
+                .registry()
+                .unit(unit)
+                .map(|u| u.name.clone())
+                .unwrap_or_else(|_| unit.clone());
+            let mut p = Planned::new(&unit, Role::Unit);
+            let tasks = catalog.tasks_of_unit(&unit);
+            p.vars.insert("count", tasks.len().to_string());
+            p.vars.insert(
+                "hosts",
+                tasks
+                    .iter()
+                    .filter(|t| t.1 == TaskRole::Host)
+                    .count()
+                    .to_string(),
+            );
+            p.vars.insert(
+                "co_units",
+                tasks
+                    .iter()
+                    .filter(|t| t.1 != TaskRole::Host)
+                    .count()
+                    .to_string(),
+            );
+            match latest(report, &unit) {
+                Some(f) if f.status == FileStatus::Rejected => {
+                    let errors: Vec<&Issue> = f
+                        .issues
+                        .iter()
+                        .filter(|i| i.severity == Severity::Error)
+                        .collect();
+                    p.vars.insert("status", "已报送但未通过校验".into());
+                    p.vars.insert(
+                        "problems",
+                        format!(
+                            "\n已收到的表格（{}）未通过校验，须修改的问题如下：\n{}\n",
+                            file_name(&f.path),
+                            problem_lines(&errors, 20)
+                        ),
+                    );
+                }
+                _ => {
+                    p.vars.insert("status", "未报送".into());
+                    p.vars.insert("problems", String::new());
+                }
+            }
+            if let Some(rows) = templates {
+                if let Some(row) = rows.iter().find(|r| r.unit == unit) {
+                    p.attachments.push(Source::File {
+                        path: row.path.clone(),
+                        sha256: row.sha256.clone(),
+                    });
+                }
+            }
+            p
+        })
+        .collect()
+}
+
+/// `feedback`: each unit whose standing return has issues, its problem workbook attached.
+/// Returns whose unit could not be told are listed in the second value: nobody to mail.
+pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    for f in &report.files {
+        if f.status == FileStatus::Skipped || f.superseded_by.is_some() || f.issues.is_empty() {
+            continue;
+        }
+        let Some(unit) = f.unit.as_deref() else {
+            unknown.push(format!(
+                "{}：无法确定报送单位，未生成反馈邮件",
+                f.path.display()
+            ));
+            continue;
+        };
+        let mut p = Planned::new(unit, Role::Unit);
+        let refs: Vec<&Issue> = f.issues.iter().collect();
+        let errors = refs
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .count();
+        p.vars.insert("count", refs.len().to_string());
+        p.vars.insert("errors", errors.to_string());
+        p.vars.insert(
+            "verdict",
+            if f.status == FileStatus::Rejected {
+                "未通过，请修改后重新报送".into()
+            } else {
+                "已通过，但有需要注意的地方".into()
+            },
+        );
+        p.vars.insert("problems", problem_lines(&refs, 30));
+        let file_name = format!("{round}_{unit}_问题清单.xlsx");
+        match crate::feedback::feedback_workbook(f, Some(round)) {
+            Ok(bytes) => p.attachments.push(Source::Made { file_name, bytes }),
+            Err(e) => p.blocked = Some(format!("无法生成问题清单 {file_name}：{e}")),
+        }
+        out.push(p);
+    }
+    (out, unknown)
+}
+
+/// Numbered problem lines, at most `max`, then how many more.
+pub fn problem_lines(issues: &[&Issue], max: usize) -> String {
+    let mut lines: Vec<String> = issues
+        .iter()
+        .take(max)
+        .enumerate()
+        .map(|(i, is)| {
+            let place = match (&is.sheet, &is.cell) {
+                (Some(s), Some(c)) => format!("{s}!{c}"),
+                (Some(s), None) => s.clone(),
+                (None, Some(c)) => c.clone(),
+                (None, None) => "整个文件".into(),
+            };
+            let task = is.task.map(|t| format!("（任务 {t}）")).unwrap_or_default();
+            let fix = if is.fix.is_empty() {
+                String::new()
+            } else {
+                format!(" 怎么改：{}", is.fix)
+            };
+            format!("{}. {place}{task}：{}{fix}", i + 1, is.message)
+        })
+        .collect();
+    if issues.len() > max {
+        lines.push(format!("……另有 {} 处，详见附件", issues.len() - max));
+    }
+    lines.join("\n")
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Reads a planned attachment: the file, checked against its recorded hash.
+pub fn read_source(s: &Source) -> Result<(PathBuf, String, Vec<u8>), String> {
+    match s {
+        Source::Made { file_name, bytes } => {
+            Ok((PathBuf::from(file_name), file_name.clone(), bytes.clone()))
+        }
+        Source::File { path, sha256 } => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("附件 {} 不存在", path.display())
+                } else {
+                    format!("无法读取附件 {}：{e}", path.display())
+                }
+            })?;
+            if let Some(want) = sha256 {
+                if sha256_hex(&bytes) != *want {
+                    return Err(format!(
+                        "附件 {} 与 manifest.csv 记录的 SHA-256 不符（生成后被改动或替换过）；请重新生成模板",
+                        path.display()
+                    ));
+                }
+            }
+            Ok((path.clone(), file_name(path), bytes))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Issue;
+
+    fn issue(code: &str, severity: Severity) -> Issue {
+        Issue {
+            code: code.into(),
+            severity,
+            sheet: Some("任务进展".into()),
+            cell: Some("G5".into()),
+            row: Some(5),
+            task: Some(3),
+            message: "推进状态为空".into(),
+            fix: "从下拉列表中选择".into(),
+        }
+    }
+
+    fn file(path: &str, unit: &str, status: FileStatus, issues: Vec<Issue>) -> FileReport {
+        FileReport {
+            path: PathBuf::from(path),
+            unit: Some(unit.into()),
+            round: Some("R".into()),
+            status,
+            superseded_by: None,
+            issues,
+            data: None,
+        }
+    }
+
+    #[test]
+    fn reminders_tell_missing_from_rejected() {
+        let cat = Catalog::embedded();
+        let units: Vec<String> = cat.assignments().keys().take(3).cloned().collect();
+        let report = CheckReport {
+            round: Some("R".into()),
+            files: vec![
+                file("a.xlsx", &units[0], FileStatus::Accepted, vec![]),
+                file(
+                    "b.xlsx",
+                    &units[1],
+                    FileStatus::Rejected,
+                    vec![issue("E-STATUS-MISSING", Severity::Error)],
+                ),
+            ],
+            missing_units: vec![units[1].clone(), units[2].clone()],
+        };
+        let plan = reminders(&report, &cat, None);
+        assert_eq!(plan.len(), 2);
+        assert_eq!(plan[0].recipient, units[1]);
+        assert_eq!(plan[0].vars["status"], "已报送但未通过校验");
+        assert!(
+            plan[0].vars["problems"].contains("任务进展!G5（任务 3）"),
+            "{}",
+            plan[0].vars["problems"]
+        );
+        assert_eq!(plan[1].vars["status"], "未报送");
+        assert_eq!(
+            plan[1].vars["count"],
+            cat.tasks_of_unit(&units[2]).len().to_string()
+        );
+    }
+
+    #[test]
+    fn feedback_only_for_standing_returns_with_issues() {
+        let cat = Catalog::embedded();
+        let units: Vec<String> = cat.assignments().keys().take(3).cloned().collect();
+        let mut old = file(
+            "old.xlsx",
+            &units[0],
+            FileStatus::Rejected,
+            vec![issue("E-X", Severity::Error)],
+        );
+        old.superseded_by = Some(PathBuf::from("new.xlsx"));
+        let mut nameless = file(
+            "x.xlsx",
+            "",
+            FileStatus::Rejected,
+            vec![issue("E-UNIT", Severity::Error)],
+        );
+        nameless.unit = None;
+        let report = CheckReport {
+            round: Some("R".into()),
+            files: vec![
+                old,
+                file("new.xlsx", &units[0], FileStatus::Accepted, vec![]),
+                file(
+                    "c.xlsx",
+                    &units[1],
+                    FileStatus::Accepted,
+                    vec![issue("W-X", Severity::Warning)],
+                ),
+                file(
+                    "d.xlsx",
+                    &units[2],
+                    FileStatus::Rejected,
+                    vec![
+                        issue("E-X", Severity::Error),
+                        issue("W-X", Severity::Warning),
+                    ],
+                ),
+                nameless,
+            ],
+            missing_units: vec![],
+        };
+        let (plan, unknown) = feedback(&report, "R");
+        let who: Vec<&str> = plan.iter().map(|p| p.recipient.as_str()).collect();
+        assert_eq!(who, [units[1].as_str(), units[2].as_str()]);
+        assert_eq!(plan[1].vars["errors"], "1");
+        assert_eq!(plan[1].vars["count"], "2");
+        assert!(plan[1].vars["verdict"].starts_with("未通过"));
+        assert!(
+            matches!(&plan[1].attachments[0], Source::Made { file_name, bytes } if file_name.ends_with("问题清单.xlsx") && bytes.starts_with(b"PK"))
+        );
+        assert_eq!(unknown.len(), 1);
+    }
+}
