@@ -18,7 +18,10 @@ const ROUND: &str = "2020年第一季度";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let n: usize = args.get(1).and_then(|a| a.parse().ok()).expect("usage: bench_data N OUT_DIR");
+    let n: usize = args
+        .get(1)
+        .and_then(|a| a.parse().ok())
+        .expect("usage: bench_data N OUT_DIR");
     let out = Path::new(args.get(2).expect("usage: bench_data N OUT_DIR"));
     let mut data = Catalog::embedded().data().clone();
     let units = n.max(1000);
@@ -38,7 +41,9 @@ fn main() {
     // Each unit holds 3-30 tasks (most hold few), hosting the first and assisting the rest.
     let mut seed: u64 = 2020;
     let mut next = |m: u64| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) % m
     };
     let tasks = data.tasks.len() as u64;
@@ -77,7 +82,11 @@ fn main() {
             }
             _ => {}
         }
-        std::fs::write(out.join(format!("returns/{ROUND}_{unit}_任务进展情况.xlsx")), r.bytes()).unwrap();
+        std::fs::write(
+            out.join(format!("returns/{ROUND}_{unit}_任务进展情况.xlsx")),
+            r.bytes(),
+        )
+        .unwrap();
     }
     println!("{n} returns of {units} units in {}", out.display());
 }

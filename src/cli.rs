@@ -19,6 +19,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Parsed once per run, so the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 任务清单：导入通知、查看、导出。

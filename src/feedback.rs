@@ -77,7 +77,7 @@ pub fn feedback_workbook(report: &FileReport, round: Option<&str>) -> Result<Vec
         sheet.write_string_with_format(
             r,
             2,
-            &format!("{word}：{}（{}）", issue.message, issue.code),
+            format!("{word}：{}（{}）", issue.message, issue.code),
             fmt,
         )?;
         sheet.write_string_with_format(r, 3, &issue.fix, &cell)?;

@@ -706,10 +706,27 @@ fn libreoffice_resaves_read_the_same() {
 #[test]
 fn a_filled_template_is_accepted_and_survives_libreoffice() {
     let wd = Workdir::new("check-template");
-    wd.run(&["templates", "--round", ROUND, "--deadline", "2020-04-05", "--out", "t", "--unit", UNIT]);
+    wd.run(&[
+        "templates",
+        "--round",
+        ROUND,
+        "--deadline",
+        "2020-04-05",
+        "--out",
+        "t",
+        "--unit",
+        UNIT,
+    ]);
     let name = format!("{ROUND}_{UNIT}_任务进展填报表.xlsx");
     let template = std::fs::read(wd.path(&format!("t/{name}"))).unwrap();
-    let filled = crate::returns::fill_template(&template, &cat(), &[(13, "推进状态", s("滞后")), (13, "存在问题", s("用地指标未落实"))]);
+    let filled = crate::returns::fill_template(
+        &template,
+        &cat(),
+        &[
+            (13, "推进状态", s("滞后")),
+            (13, "存在问题", s("用地指标未落实")),
+        ],
+    );
     let src = wd.create(&format!("returns/{name}"), filled);
     let v = check_json(&wd, &["returns", "--round", ROUND], 0);
     let f = &v["files"][0];
@@ -719,11 +736,18 @@ fn a_filled_template_is_accepted_and_survives_libreoffice() {
     // The unfilled template itself is rejected for what is missing, not for its shape.
     let v = check_json(&wd, &["t"], 1);
     let f = file(&v, &name);
-    let codes: std::collections::BTreeSet<String> = issues(f).into_iter().map(|(c, _, _)| c).collect();
-    let expected: std::collections::BTreeSet<String> = ["E-STATUS-MISSING", "E-PERCENT-MISSING", "E-PROGRESS-MISSING", "W-PHONE-MISSING", "W-VALUE-MISSING"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let codes: std::collections::BTreeSet<String> =
+        issues(f).into_iter().map(|(c, _, _)| c).collect();
+    let expected: std::collections::BTreeSet<String> = [
+        "E-STATUS-MISSING",
+        "E-PERCENT-MISSING",
+        "E-PROGRESS-MISSING",
+        "W-PHONE-MISSING",
+        "W-VALUE-MISSING",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     assert_eq!(codes, expected, "{f:#}");
 
     if soffice().is_none() {
@@ -736,15 +760,35 @@ fn a_filled_template_is_accepted_and_survives_libreoffice() {
     let report = duban::check::check_paths(&paths, &cat(), &Default::default());
     let values = |f: &duban::report::FileReport| {
         let d = f.data.as_ref().unwrap();
-        let rows: Vec<_> = d.rows.iter().map(|x| (x.task, x.status, x.percent, x.progress.clone(), x.problems.clone())).collect();
-        let inds: Vec<_> = d.indicators.iter().map(|i| (i.task, i.name.clone(), i.value)).collect();
+        let rows: Vec<_> = d
+            .rows
+            .iter()
+            .map(|x| {
+                (
+                    x.task,
+                    x.status,
+                    x.percent,
+                    x.progress.clone(),
+                    x.problems.clone(),
+                )
+            })
+            .collect();
+        let inds: Vec<_> = d
+            .indicators
+            .iter()
+            .map(|i| (i.task, i.name.clone(), i.value))
+            .collect();
         (rows, inds, d.contact.clone())
     };
     let original = report.files.iter().find(|f| f.path == src).unwrap();
     assert_eq!(original.data.as_ref().unwrap().rows.len(), 7);
     assert!(!original.data.as_ref().unwrap().indicators.is_empty());
     for f in &report.files {
-        let left: Vec<_> = f.issues.iter().filter(|i| i.code != "W-SUPERSEDED").collect();
+        let left: Vec<_> = f
+            .issues
+            .iter()
+            .filter(|i| i.code != "W-SUPERSEDED")
+            .collect();
         assert!(left.is_empty(), "{}: {left:?}", f.path.display());
         assert_eq!(f.unit.as_deref(), Some(UNIT), "{}", f.path.display());
         assert_eq!(values(f), values(original), "{}", f.path.display());

@@ -315,14 +315,22 @@ pub fn fill_template(template: &[u8], cat: &Catalog, overrides: &[(u32, &str, V)
         if name == layout::SHEET_TASKS {
             for (i, row) in rows.iter().enumerate().skip(h + 1) {
                 if let Ok(n) = row[col("序号").unwrap()].parse::<u32>() {
-                    let host = cat.tasks_of_unit(&unit_of(&rows)).iter().any(|(t, r)| *t == n && *r == Role::Host);
+                    let host = cat
+                        .tasks_of_unit(&unit_of(&rows))
+                        .iter()
+                        .any(|(t, r)| *t == n && *r == Role::Host);
                     let mut fill = vec![
                         ("推进状态", s("序时推进")),
                         ("完成进度(%)", V::N(50.0)),
                         ("下步措施", s("继续按计划推进")),
                     ];
                     if host {
-                        fill.push(("工作进展", V::S(format!("任务{n}：已制定实施方案，召开推进会 2 次。\n完成一季度阶段目标。"))));
+                        fill.push((
+                            "工作进展",
+                            V::S(format!(
+                                "任务{n}：已制定实施方案，召开推进会 2 次。\n完成一季度阶段目标。"
+                            )),
+                        ));
                     }
                     for (t, title, v) in overrides {
                         if *t == n {
@@ -357,9 +365,17 @@ pub fn fill_template(template: &[u8], cat: &Catalog, overrides: &[(u32, &str, V)
         edits.push((si, cells));
     }
     let mut out = patch_zip(template, |path, xml| {
-        let i: usize = path.strip_prefix("xl/worksheets/sheet")?.strip_suffix(".xml")?.parse().ok()?;
+        let i: usize = path
+            .strip_prefix("xl/worksheets/sheet")?
+            .strip_suffix(".xml")?
+            .parse()
+            .ok()?;
         let cells = &edits.iter().find(|(si, _)| *si + 1 == i)?.1;
-        Some(cells.iter().fold(xml.to_string(), |x, (r, v)| set_cell(&x, r, v)))
+        Some(
+            cells
+                .iter()
+                .fold(xml.to_string(), |x, (r, v)| set_cell(&x, r, v)),
+        )
     });
     std::mem::take(&mut out)
 }
@@ -367,7 +383,10 @@ pub fn fill_template(template: &[u8], cat: &Catalog, overrides: &[(u32, &str, V)
 fn unit_of(rows: &[Vec<String>]) -> String {
     rows.iter()
         .flatten()
-        .find_map(|c| c.strip_prefix(&format!("{}：", layout::LINE_UNIT)).map(String::from))
+        .find_map(|c| {
+            c.strip_prefix(&format!("{}：", layout::LINE_UNIT))
+                .map(String::from)
+        })
         .unwrap_or_default()
 }
 
@@ -387,7 +406,8 @@ fn patch_zip(bytes: &[u8], mut f: impl FnMut(&str, &str) -> Option<String>) -> V
         };
         match changed {
             Some(new) => {
-                zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+                zout.start_file(name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
                 zout.write_all(new.as_bytes()).unwrap();
             }
             None => zout.raw_copy_file(zin.by_index(i).unwrap()).unwrap(),
@@ -412,9 +432,16 @@ fn set_cell(xml: &str, r: &str, v: &V) -> String {
         .split_once(" s=\"")
         .map(|(_, rest)| format!(" s=\"{}\"", &rest[..rest.find('"').unwrap()]))
         .unwrap_or_default();
-    let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
     let new = match v {
-        V::S(t) => format!("<c r=\"{r}\"{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>", esc(t)),
+        V::S(t) => format!(
+            "<c r=\"{r}\"{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+            esc(t)
+        ),
         V::N(n) | V::Pct(n) => format!("<c r=\"{r}\"{style}><v>{n}</v></c>"),
         V::Err(e) => format!("<c r=\"{r}\"{style} t=\"e\"><v>{}</v></c>", esc(e)),
         V::Empty => format!("<c r=\"{r}\"{style}/>"),

@@ -399,8 +399,8 @@ fn check_status(text: &str, at: At<'_>, issues: &mut Issues) -> Option<Status> {
         return None;
     }
     match parse_status(text) {
-        Ok((s, true)) => Some(s),
-        Ok((s, false)) => {
+        Some((s, true)) => Some(s),
+        Some((s, false)) => {
             issues.push(
                 "W-STATUS-NORMALISED",
                 at,
@@ -409,7 +409,7 @@ fn check_status(text: &str, at: At<'_>, issues: &mut Issues) -> Option<Status> {
             );
             Some(s)
         }
-        Err(()) => {
+        None => {
             issues.push(
                 "E-STATUS-INVALID",
                 at,

@@ -75,22 +75,21 @@ const STATUS_VARIANTS: &[(Status, &[&str])] = &[
     ),
 ];
 
-/// A status as typed: `Ok((status, exact))`, or `Err(())` for text that is none of them.
-pub fn parse_status(text: &str) -> Result<(Status, bool), ()> {
+/// A status as typed: `Some((status, exact))`, or `None` for text that is none of them.
+pub fn parse_status(text: &str) -> Option<(Status, bool)> {
     let t = text.trim();
     if let Some(s) = Status::from_label(t) {
-        return Ok((s, true));
+        return Some((s, true));
     }
     let f = fold(t);
     let f = f.trim_end_matches(['。', '.', '!', '！']);
     if let Some(s) = Status::from_label(f) {
-        return Ok((s, false));
+        return Some((s, false));
     }
     STATUS_VARIANTS
         .iter()
         .find(|(_, vs)| vs.contains(&f))
         .map(|(s, _)| (*s, false))
-        .ok_or(())
 }
 
 /// Why a percent could not be read.
@@ -208,14 +207,17 @@ mod tests {
 
     #[test]
     fn statuses() {
-        assert_eq!(parse_status("已完成"), Ok((Status::Done, true)));
-        assert_eq!(parse_status(" 完成 "), Ok((Status::Done, false)));
-        assert_eq!(parse_status("已完成的"), Ok((Status::Done, false)));
-        assert_eq!(parse_status("正常推进"), Ok((Status::OnSchedule, false)));
-        assert_eq!(parse_status("按序时推进"), Ok((Status::OnSchedule, false)));
-        assert_eq!(parse_status("进度滞后"), Ok((Status::Lagging, false)));
-        assert_eq!(parse_status("未开始"), Ok((Status::NotStarted, false)));
-        assert_eq!(parse_status("很好"), Err(()));
+        assert_eq!(parse_status("已完成"), Some((Status::Done, true)));
+        assert_eq!(parse_status(" 完成 "), Some((Status::Done, false)));
+        assert_eq!(parse_status("已完成的"), Some((Status::Done, false)));
+        assert_eq!(parse_status("正常推进"), Some((Status::OnSchedule, false)));
+        assert_eq!(
+            parse_status("按序时推进"),
+            Some((Status::OnSchedule, false))
+        );
+        assert_eq!(parse_status("进度滞后"), Some((Status::Lagging, false)));
+        assert_eq!(parse_status("未开始"), Some((Status::NotStarted, false)));
+        assert_eq!(parse_status("很好"), None);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! One module per subcommand: its arguments and its `run`.
 
 pub mod catalog;
-pub mod templates;
 pub mod check;
-pub mod merge;
 pub mod mail;
+pub mod merge;
+pub mod templates;
 
 use std::io::Write;
 

@@ -196,7 +196,10 @@ mod tests {
         // Task 3: 区科技局 hosts, 工业园区 and 各镇街 assist.
         let t = cat.task(3).unwrap();
         assert_eq!(others_text(t, "区科技局"), "协办：工业园区、各镇街");
-        assert_eq!(others_text(t, "新兖镇"), "主办：区科技局；协办：工业园区、各镇街");
+        assert_eq!(
+            others_text(t, "新兖镇"),
+            "主办：区科技局；协办：工业园区、各镇街"
+        );
     }
 
     #[test]
