@@ -587,7 +587,10 @@ mod tests {
         assert!((5..=6).contains(&n), "{n}");
         // Each extra line adds one line height; the padding is paid once.
         let extra = row_height_for(&long, 20.0) - row_height_for("字", 20.0);
-        assert!((extra - (n - 1) as f64 * FONT_SIZE * LINE_FACTOR).abs() < 1e-9, "{extra}");
+        assert!(
+            (extra - (n - 1) as f64 * FONT_SIZE * LINE_FACTOR).abs() < 1e-9,
+            "{extra}"
+        );
         assert!(row_height_for(&"字".repeat(10_000), 20.0) <= MAX_ROW_HEIGHT);
     }
 

@@ -6,4 +6,5 @@ mod catalog;
 mod check;
 mod merge;
 mod returns;
+mod samples;
 mod templates;

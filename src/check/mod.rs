@@ -236,6 +236,33 @@ fn supersede(checked: &mut [(FileReport, Option<SystemTime>, bool)]) {
 /// Checks one file. Returns the report and whether its identity says co-unit rows were
 /// not asked for (`--hosts-only` templates).
 pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileReport, bool) {
+    match read::read_workbook(path, &opts.limits) {
+        Ok(book) => check_workbook(&book, path, catalog, opts),
+        Err(e) => {
+            let mut issues = Issues::default();
+            issues.push(e.code(), At::default(), e.to_string(), e.fix());
+            let report = FileReport {
+                path: path.to_path_buf(),
+                unit: None,
+                round: None,
+                status: FileStatus::Rejected,
+                superseded_by: None,
+                issues: issues.list,
+                data: None,
+            };
+            (report, false)
+        }
+    }
+}
+
+/// Checks a workbook already read; `path` names the file (its name is one of the ways to
+/// find the unit). The fuzz target's second stage, after [`read::read_bytes`].
+pub fn check_workbook(
+    book: &read::Workbook,
+    path: &Path,
+    catalog: &Catalog,
+    opts: &CheckOptions,
+) -> (FileReport, bool) {
     let mut issues = Issues::default();
     let mut report = FileReport {
         path: path.to_path_buf(),
@@ -246,18 +273,10 @@ pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileR
         issues: Vec::new(),
         data: None,
     };
-    let book = match read::read_workbook(path, &opts.limits) {
-        Ok(b) => b,
-        Err(e) => {
-            issues.push(e.code(), At::default(), e.to_string(), e.fix());
-            report.issues = issues.list;
-            return (report, false);
-        }
-    };
-    let id = identity::identify(&book, path, catalog, opts, &mut issues);
+    let id = identity::identify(book, path, catalog, opts, &mut issues);
     report.unit = id.unit.clone();
     report.round = id.round.clone();
-    let data = rows::check_rows(&book, catalog, &id, &opts.limits, &mut issues);
+    let data = rows::check_rows(book, catalog, &id, &opts.limits, &mut issues);
     report.data = Some(ReturnData {
         modified: book.modified.clone(),
         ..data

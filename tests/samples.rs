@@ -1,0 +1,95 @@
+//! `samples/returns/` is what examples/make_samples.rs writes, byte for byte, and
+//! `duban check` finds in it exactly what the generator's plan put there.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use duban::catalog::Catalog;
+use serde_json::Value;
+
+use crate::workdir::Workdir;
+
+#[path = "../examples/make_samples.rs"]
+mod make_samples;
+
+fn samples() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/returns")
+}
+
+fn listing(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn committed_samples_are_what_the_generator_writes() {
+    let plan = make_samples::plan(&Catalog::embedded());
+    let wd = Workdir::new("samples-regen");
+    make_samples::write(&plan, &wd.dir);
+    let (fresh, committed) = (listing(&wd.dir), listing(&samples()));
+    assert_eq!(
+        fresh, committed,
+        "samples/returns differs from the generator: run `cargo run --example make_samples -- samples/returns`"
+    );
+    for name in &fresh {
+        assert!(
+            std::fs::read(wd.dir.join(name)).unwrap()
+                == std::fs::read(samples().join(name)).unwrap(),
+            "{name} differs from the generator's output"
+        );
+    }
+}
+
+#[test]
+fn check_finds_what_the_plan_put_in_the_samples() {
+    let plan = make_samples::plan(&Catalog::embedded());
+    let wd = Workdir::new("samples-check");
+    let dir = samples();
+    let run = wd.output(&[
+        "check",
+        dir.to_str().unwrap(),
+        "--round",
+        make_samples::ROUND,
+        "--format",
+        "json",
+    ]);
+    run.assert_code(1);
+    let v: Value = serde_json::from_str(&run.stdout()).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), plan.files.len(), "{}", run.stdout());
+    for p in &plan.files {
+        let f = files
+            .iter()
+            .find(|f| {
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("/{}", p.file))
+            })
+            .unwrap_or_else(|| panic!("{} not in the check's output", p.file));
+        let codes: BTreeSet<&str> = f["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap())
+            .collect();
+        let expected: BTreeSet<&str> = p.codes.iter().copied().collect();
+        assert_eq!(codes, expected, "{}: {f:#}", p.file);
+        assert_eq!(f["status"], p.status, "{}: {f:#}", p.file);
+        assert_eq!(!f["superseded_by"].is_null(), p.superseded, "{}", p.file);
+    }
+    let count = |s: &str| plan.files.iter().filter(|f| f.status == s).count();
+    assert!(
+        count("accepted") >= 30 && count("rejected") >= 5,
+        "a realistic mix"
+    );
+    let missing: Vec<&str> = v["missing_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(missing, plan.missing_units, "missing units");
+}
