@@ -10,6 +10,8 @@
 //! [`plan`] also says what `duban check` must find in each file, for tests/samples.rs.
 #![allow(dead_code)]
 
+// tests/samples.rs includes this file, so the test binary loads returns.rs twice.
+#[allow(clippy::duplicate_mod)]
 #[path = "../tests/returns.rs"]
 mod returns;
 
@@ -146,7 +148,7 @@ fn status(unit: &str, task: u32, role: Role) -> St {
         5 => St::NotStarted,
         _ => St::OnSchedule,
     };
-    if st == St::OnSchedule && role == Role::Host && h(unit, task) % 25 == 0 {
+    if st == St::OnSchedule && role == Role::Host && h(unit, task).is_multiple_of(25) {
         return St::Lagging;
     }
     st
@@ -225,7 +227,7 @@ fn row_values(unit: &str, task: u32, text: &str, role: Role) -> (St, f64, String
         (Role::Host, St::NotStarted) => {
             "该任务按年度计划于下半年集中实施，目前正在开展前期准备。".to_string()
         }
-        (Role::CoUnit, _) if h(unit, k(5)) % 4 == 0 => String::new(),
+        (Role::CoUnit, _) if h(unit, k(5)).is_multiple_of(4) => String::new(),
         (Role::CoUnit, _) => format!(
             "配合牵头单位做好“{t}”相关工作，按要求报送材料 {} 次。",
             1 + h(unit, k(6)) % 3
@@ -233,7 +235,7 @@ fn row_values(unit: &str, task: u32, text: &str, role: Role) -> (St, f64, String
     };
     let problems = match st {
         St::Lagging => pick(PROBLEMS, unit, k(7)).to_string(),
-        St::OnSchedule if h(unit, k(8)) % 5 == 0 => "无".to_string(),
+        St::OnSchedule if h(unit, k(8)).is_multiple_of(5) => "无".to_string(),
         _ => String::new(),
     };
     let next = match st {
