@@ -10,6 +10,8 @@
 //! [`plan`] also says what `duban check` must find in each file, for tests/samples.rs.
 #![allow(dead_code)]
 
+// tests/samples.rs includes this file, so the test binary loads returns.rs twice.
+#[allow(clippy::duplicate_mod)]
 #[path = "../tests/returns.rs"]
 mod returns;
 
