@@ -8,13 +8,17 @@
 //! a reader panic escape: one bad file becomes one [`ReadError`], and the batch goes on.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
-use std::path::Path;
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
 
 use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Sheets, Xls, Xlsx, XlsxError};
 
 /// Bounds on what one return may hold; beyond them the file is refused with a clear message.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Limits {
     /// Bytes on disk.
     pub file_bytes: u64,
@@ -29,6 +33,50 @@ pub struct Limits {
     pub area: u64,
     /// Characters in one cell; longer text is cut and reported.
     pub cell_chars: usize,
+    /// Where .xls and .ods are parsed; see [`Isolation`].
+    #[serde(skip)]
+    pub isolation: Isolation,
+}
+
+/// Where the .xls and .ods readers run.
+///
+/// calamine parses an .xls or .ods whole when it opens it, into dense sheets sized by the
+/// cells' bounding box, before any of our limits can apply: a 30 KB .xls whose one cell
+/// claims to sit at column 60,000 makes it ask for gigabytes, and the allocation failure
+/// aborts the process (fuzz/findings/xls-dense-range-oom.xls). An abort cannot be caught,
+/// so the command-line tool parses these formats in a child process (`duban read-isolated`)
+/// with a cap on its address space and a deadline: the child dies, the parent reports that
+/// one file, and the batch goes on. Library users and the fuzz target read in-process.
+#[derive(Clone, Debug, Default)]
+pub enum Isolation {
+    #[default]
+    InProcess,
+    Child {
+        /// The duban executable to run as `exe read-isolated`.
+        exe: PathBuf,
+        /// Address space allowed to the child (Unix only; elsewhere only the deadline).
+        memory_bytes: u64,
+        timeout: Duration,
+    },
+}
+
+impl Limits {
+    /// The default limits, with .xls and .ods read in a child of the running executable
+    /// (2 GiB, 60 s). Falls back to in-process when the executable cannot be found.
+    pub fn isolated() -> Limits {
+        let isolation = match std::env::current_exe() {
+            Ok(exe) => Isolation::Child {
+                exe,
+                memory_bytes: 2 << 30,
+                timeout: Duration::from_secs(60),
+            },
+            Err(_) => Isolation::InProcess,
+        };
+        Limits {
+            isolation,
+            ..Limits::default()
+        }
+    }
 }
 
 impl Default for Limits {
@@ -41,12 +89,13 @@ impl Default for Limits {
             cells: 500_000,
             area: 5_000_000,
             cell_chars: 5_000,
+            isolation: Isolation::InProcess,
         }
     }
 }
 
 /// The file formats duban reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Format {
     Xlsx,
     Xls,
@@ -55,7 +104,7 @@ pub enum Format {
 
 /// Why a file could not be read at all. Each variant has a stable code and a Chinese
 /// message that says what to do.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum ReadError {
     /// The file could not be opened or read from disk.
     #[error("无法读取文件：{0}")]
@@ -84,6 +133,12 @@ pub enum ReadError {
     /// The reader panicked; reported like a damaged file.
     #[error("读取时出错（文件可能已损坏）：{0}")]
     Panic(String),
+    /// The isolated reader ran out of its memory allowance: the file claims a huge sheet.
+    #[error("文件内容展开后过大（读取需要超过 {limit_mb} MB 内存），可能已损坏")]
+    OutOfMemory { limit_mb: u64 },
+    /// The isolated reader did not finish in time.
+    #[error("读取超时（超过 {secs} 秒），文件可能已损坏")]
+    Timeout { secs: u64 },
 }
 
 impl ReadError {
@@ -94,11 +149,13 @@ impl ReadError {
             ReadError::Unsupported { .. } => "E-FILE-FORMAT",
             ReadError::NotSpreadsheet { .. } => "E-FILE-NOT-SPREADSHEET",
             ReadError::Encrypted => "E-FILE-ENCRYPTED",
-            ReadError::TooLarge { .. } => "E-FILE-TOO-LARGE",
+            ReadError::TooLarge { .. } | ReadError::OutOfMemory { .. } => "E-FILE-TOO-LARGE",
             ReadError::ZipBomb { .. } => "E-FILE-ZIP-BOMB",
             ReadError::TooManySheets { .. } => "E-FILE-TOO-MANY-SHEETS",
             ReadError::SheetTooLarge { .. } => "E-SHEET-TOO-LARGE",
-            ReadError::Corrupt(_) | ReadError::Panic(_) => "E-FILE-CORRUPT",
+            ReadError::Corrupt(_) | ReadError::Panic(_) | ReadError::Timeout { .. } => {
+                "E-FILE-CORRUPT"
+            }
         }
     }
 
@@ -119,7 +176,13 @@ impl ReadError {
                 "请只保留下发模板中的内容（删除多余的图片、附件和大量空行空列），另存为 .xlsx 后重新报送".into()
             }
             ReadError::TooManySheets { .. } => "请删除多余的工作表，只保留下发模板中的工作表后重新报送".into(),
-            ReadError::Io(_) | ReadError::Corrupt(_) | ReadError::Panic(_) => {
+            ReadError::OutOfMemory { .. } => {
+                "文件可能已损坏或含有大量空行空列：请在 Excel 或 WPS 中打开确认，只保留模板内容，另存为 .xlsx 后重新报送".into()
+            }
+            ReadError::Io(_)
+            | ReadError::Corrupt(_)
+            | ReadError::Panic(_)
+            | ReadError::Timeout { .. } => {
                 "文件可能在传送中损坏：请在 Excel 或 WPS 中打开确认能正常显示，另存为 .xlsx 后重新报送".into()
             }
         }
@@ -127,7 +190,7 @@ impl ReadError {
 }
 
 /// Whether a sheet shows in the tab bar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Visibility {
     Visible,
     Hidden,
@@ -135,7 +198,7 @@ pub enum Visibility {
 }
 
 /// A cell's value, as the check needs it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Empty,
     Text(String),
@@ -169,7 +232,7 @@ impl Value {
 }
 
 /// One non-empty cell.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub value: Value,
     /// The cell's number format shows a percent (so 0.8 means 80).
@@ -179,10 +242,11 @@ pub struct Cell {
 }
 
 /// One sheet, sparse: positions are absolute, 0-based (row, column).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Sheet {
     pub name: String,
     pub visibility: Option<Visibility>,
+    #[serde(with = "cells_as_list")]
     pub cells: BTreeMap<(u32, u32), Cell>,
 }
 
@@ -213,7 +277,7 @@ impl Sheet {
 }
 
 /// A workbook as read.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Workbook {
     pub format: Format,
     pub sheets: Vec<Sheet>,
@@ -288,7 +352,7 @@ fn read_sniffed(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         let kind = inspect_zip(bytes, limits)?;
         return match kind {
             ZipKind::Xlsx => read_xlsx(bytes, limits),
-            ZipKind::Ods => read_dense(Format::Ods, bytes, limits),
+            ZipKind::Ods => read_dense_isolated(Format::Ods, bytes, limits),
             ZipKind::Other(what) => Err(ReadError::NotSpreadsheet { what }),
         };
     }
@@ -297,7 +361,7 @@ fn read_sniffed(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes)) {
             return Err(ReadError::Encrypted);
         }
-        return read_dense(Format::Xls, bytes, limits);
+        return read_dense_isolated(Format::Xls, bytes, limits);
     }
     let what = if bytes.starts_with(b"%PDF") {
         "这是 PDF 文件"
@@ -538,6 +602,7 @@ fn bounded(value: Value, limits: &Limits) -> Cell {
 fn value_ref(d: &DataRef<'_>) -> Value {
     match d {
         DataRef::Int(i) => Value::Number(*i as f64),
+        DataRef::Float(f) if !f.is_finite() => Value::Error("#NUM!".into()),
         DataRef::Float(f) => Value::Number(*f),
         DataRef::String(s) => text_value(s),
         DataRef::SharedString(s) => text_value(s),
@@ -564,6 +629,8 @@ fn text_value(s: &str) -> Value {
 fn value_owned(d: &Data) -> Value {
     match d {
         Data::Int(i) => Value::Number(*i as f64),
+        // A NaN or infinity only comes from a damaged file; a spreadsheet shows #NUM!.
+        Data::Float(f) if !f.is_finite() => Value::Error("#NUM!".into()),
         Data::Float(f) => Value::Number(*f),
         Data::String(s) => text_value(s),
         Data::Bool(b) => Value::Bool(*b),
@@ -573,6 +640,189 @@ fn value_owned(d: &Data) -> Value {
         Data::Empty => Value::Empty,
     }
 }
+
+/// Sheet cells travel between processes as a list: JSON has no tuple keys.
+mod cells_as_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Cell;
+
+    pub fn serialize<S: Serializer>(
+        cells: &BTreeMap<(u32, u32), Cell>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(cells.iter().map(|(&(r, c), cell)| (r, c, cell)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<(u32, u32), Cell>, D::Error> {
+        let list: Vec<(u32, u32, Cell)> = Vec::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .map(|(r, c, cell)| ((r, c), cell))
+            .collect())
+    }
+}
+
+/// The name of the hidden subcommand that runs [`isolated_child`].
+pub const ISOLATED_SUBCOMMAND: &str = "read-isolated";
+
+/// Reads an .xls or .ods where `limits.isolation` says: in this process, or in a child
+/// that may die without taking the batch with it.
+fn read_dense_isolated(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Workbook, ReadError> {
+    let Isolation::Child {
+        exe,
+        memory_bytes,
+        timeout,
+    } = &limits.isolation
+    else {
+        return read_dense(format, bytes, limits);
+    };
+    let spawn_failed = |e: std::io::Error| ReadError::Io(format!("无法启动读取进程：{e}"));
+    let limits_json = serde_json::to_string(limits).map_err(|e| ReadError::Io(e.to_string()))?;
+    let mut child = Command::new(exe)
+        .arg(ISOLATED_SUBCOMMAND)
+        .arg(match format {
+            Format::Xls => "xls",
+            _ => "ods",
+        })
+        .arg(memory_bytes.to_string())
+        .arg(limits_json)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_failed)?;
+    let (mut stdin, mut stdout, mut stderr) = (
+        child.stdin.take().expect("piped"),
+        child.stdout.take().expect("piped"),
+        child.stderr.take().expect("piped"),
+    );
+    let deadline = Instant::now() + *timeout;
+    let (status, out, err) = std::thread::scope(|scope| {
+        // The child may die before reading all its input; a broken pipe is then expected.
+        scope.spawn(move || {
+            let _ = stdin.write_all(bytes);
+        });
+        let out = scope.spawn(move || {
+            let mut v = Vec::new();
+            let _ = stdout.read_to_end(&mut v);
+            v
+        });
+        let err = scope.spawn(move || {
+            let mut v = Vec::new();
+            let _ = (&mut stderr).take(64 << 10).read_to_end(&mut v);
+            v
+        });
+        let mut pause = Duration::from_micros(200);
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break None;
+                }
+                Ok(None) => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+                Err(_) => break child.wait().ok(),
+            }
+        };
+        (
+            status,
+            out.join().unwrap_or_default(),
+            err.join().unwrap_or_default(),
+        )
+    });
+    let Some(status) = status else {
+        return Err(ReadError::Timeout {
+            secs: timeout.as_secs().max(1),
+        });
+    };
+    if status.success() {
+        if let Ok(result) = serde_json::from_slice::<Result<Workbook, ReadError>>(&out) {
+            return result;
+        }
+    }
+    let err = String::from_utf8_lossy(&err);
+    if err.contains("memory allocation") || err.contains("out of memory") {
+        return Err(ReadError::OutOfMemory {
+            limit_mb: memory_bytes >> 20,
+        });
+    }
+    Err(ReadError::Panic(format!(
+        "读取进程异常退出（{status}）{}",
+        err.lines().last().unwrap_or_default()
+    )))
+}
+
+/// The child's side of [`Isolation::Child`]: `duban read-isolated xls|ods MEMORY LIMITS`.
+/// Reads the file's bytes from stdin, caps its own address space, parses, and writes the
+/// result as JSON to stdout.
+pub fn isolated_child(args: &[String]) -> std::process::ExitCode {
+    let usage = || {
+        eprintln!("usage: duban {ISOLATED_SUBCOMMAND} xls|ods MEMORY_BYTES LIMITS_JSON");
+        std::process::ExitCode::from(2)
+    };
+    let [format, memory, limits] = args else {
+        return usage();
+    };
+    let format = match format.as_str() {
+        "xls" => Format::Xls,
+        "ods" => Format::Ods,
+        _ => return usage(),
+    };
+    let (Ok(memory), Ok(limits)) = (
+        memory.parse::<u64>(),
+        serde_json::from_str::<Limits>(limits),
+    ) else {
+        return usage();
+    };
+    let mut bytes = Vec::new();
+    if std::io::stdin().read_to_end(&mut bytes).is_err() {
+        return usage();
+    }
+    cap_address_space(memory);
+    let result = if bytes.len() as u64 > limits.file_bytes {
+        Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.file_bytes,
+        })
+    } else {
+        quiet_panics(|| read_dense(format, &bytes, &limits))
+    };
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer(&mut out, &result).is_ok() && out.flush().is_ok();
+    if written {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(3)
+    }
+}
+
+#[cfg(unix)]
+fn cap_address_space(bytes: u64) {
+    let limit = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: bytes as libc::rlim_t,
+    };
+    // SAFETY: setrlimit reads the struct we pass and touches no memory of ours.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_AS, &limit);
+    }
+}
+
+#[cfg(not(unix))]
+fn cap_address_space(_bytes: u64) {}
 
 thread_local! {
     static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };

@@ -568,6 +568,13 @@ fn broken_files_do_not_stop_the_batch() {
         .collect();
     wd.create("random.xlsx", &random);
     wd.create("bomb.xlsx", zip_bomb(&good));
+    // 20 KB whose parse asks for gigabytes (found by fuzzing): the reader's child process
+    // runs out of its allowance and dies; the batch goes on.
+    std::fs::copy(
+        crate::workdir::repo().join("tests/fixtures/hostile-dense-range.xls"),
+        wd.path("hostile.xls"),
+    )
+    .unwrap();
     // An .xls that is really an xlsx: sniffed by content, not by name.
     wd.create(&format!("{ROUND}_{UNIT}_renamed.xls"), &good);
     let v = check_json(&wd, &["."], 1);
@@ -578,6 +585,7 @@ fn broken_files_do_not_stop_the_batch() {
         ("truncated.xlsx", "E-FILE-CORRUPT"),
         ("random.xlsx", "E-FILE-NOT-SPREADSHEET"),
         ("bomb.xlsx", "E-FILE-ZIP-BOMB"),
+        ("hostile.xls", "E-FILE-TOO-LARGE"),
     ] {
         let f = file(&v, name);
         assert_eq!(f["status"], "rejected");

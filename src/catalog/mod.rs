@@ -405,7 +405,13 @@ pub fn to_toml(data: &CatalogData) -> String {
 fn assign(tasks: &[Task], registry: &Registry) -> IndexMap<String, Vec<(u32, Role)>> {
     // unit name → task → role; a unit named as host and also reached as co-unit is a host.
     let mut by_unit: BTreeMap<usize, BTreeMap<u32, Role>> = BTreeMap::new();
-    let position = |name: &str| registry.units().iter().position(|u| u.name == name);
+    let positions: std::collections::HashMap<&str, usize> = registry
+        .units()
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.name.as_str(), i))
+        .collect();
+    let position = |name: &str| positions.get(name).copied();
     for t in tasks {
         for (names, role) in [(&t.hosts, Role::Host), (&t.co_units, Role::CoUnit)] {
             for name in names {

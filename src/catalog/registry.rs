@@ -200,6 +200,19 @@ impl Registry {
         &self.units
     }
 
+    /// The unit whose name or alias (of two characters or more) occurs in `text`, both
+    /// folded; the longest such name wins. Used on file names and title lines
+    /// ("区科技局一季度进展.xlsx"); the folded names come from the index, so a batch of a
+    /// thousand files against a thousand units folds each name once, not once per file.
+    pub fn unit_named_in(&self, text: &str) -> Option<&Unit> {
+        let f = fold(text);
+        self.index
+            .iter()
+            .filter(|(k, (group, _))| !group && k.chars().count() >= 2 && f.contains(k.as_str()))
+            .max_by_key(|(k, _)| k.chars().count())
+            .map(|(_, (_, i))| &self.units[*i])
+    }
+
     pub fn groups(&self) -> &[Group] {
         &self.groups
     }

@@ -140,7 +140,27 @@ pub fn fold_title(s: &str) -> String {
     out
 }
 
+/// Characters outside brackets, not counting white space: a bound on a title's folded
+/// length that costs no Unicode normalisation (task text fills the rows scanned for the
+/// header and is far longer than any title).
+fn visible_len(s: &str) -> usize {
+    let mut depth = 0usize;
+    let mut n = 0;
+    for c in s.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' | '（' | '［' => depth += 1,
+            ')' | ']' | '】' | '〕' | '）' | '］' => depth = depth.saturating_sub(1),
+            c if depth == 0 && !c.is_whitespace() => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
 fn classify<C: Copy>(title: &str, table: &[(C, &[&str])]) -> Option<(C, bool)> {
+    if visible_len(title) > 40 {
+        return None;
+    }
     let t = fold_title(title);
     if t.is_empty() || t.chars().count() > 12 {
         return None;

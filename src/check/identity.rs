@@ -268,15 +268,5 @@ fn resolve_unit(catalog: &Catalog, name: &str, contained_only: bool) -> Option<S
             return Some(u.name.clone());
         }
     }
-    let f = fold(name);
-    reg.units()
-        .iter()
-        .flat_map(|u| {
-            std::iter::once(&u.name)
-                .chain(&u.aliases)
-                .map(move |n| (u, fold(n)))
-        })
-        .filter(|(_, n)| n.chars().count() >= 2 && f.contains(n.as_str()))
-        .max_by_key(|(_, n)| n.chars().count())
-        .map(|(u, _)| u.name.clone())
+    reg.unit_named_in(name).map(|u| u.name.clone())
 }

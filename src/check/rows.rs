@@ -344,7 +344,7 @@ fn match_by_text(catalog: &Catalog, id: &Identity, text: &str) -> Option<u32> {
 
 /// Warns when the canonical 任务内容 was edited, showing what changed.
 fn check_text(cell: &str, canonical: &str, at: At<'_>, issues: &mut Issues) {
-    if fold_text(cell) == fold_text(canonical) {
+    if cell == canonical || fold_text(cell) == fold_text(canonical) {
         return;
     }
     let what = if cell.trim().is_empty() {
@@ -478,6 +478,12 @@ const CONTACT_LABELS: &[(&str, u8)] = &[
 ];
 
 fn contact_label(text: &str) -> Option<(u8, String)> {
+    // Every text cell below the table is asked; fold only a short head until one matches.
+    let head: String = text.trim_start().chars().take(16).collect();
+    let h = fold(&head);
+    if !CONTACT_LABELS.iter().any(|(label, _)| h.starts_with(label)) {
+        return None;
+    }
     let f = fold(text);
     CONTACT_LABELS.iter().find_map(|(label, field)| {
         let rest = f.strip_prefix(label)?;

@@ -56,7 +56,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
     }
     let opts = CheckOptions {
         round: args.round.clone(),
-        ..CheckOptions::default()
+        limits: crate::read::Limits::isolated(),
     };
     let report = check_paths(&args.paths, &catalog, &opts);
     if let Some(dir) = &args.feedback {

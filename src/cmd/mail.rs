@@ -350,7 +350,7 @@ fn check_report(args: &Args, catalog: &Catalog) -> Result<CheckReport, CliError>
     }
     let opts = CheckOptions {
         round: Some(args.round.clone()),
-        ..CheckOptions::default()
+        limits: crate::read::Limits::isolated(),
     };
     Ok(check_paths(std::slice::from_ref(dir), catalog, &opts))
 }

@@ -45,6 +45,11 @@ pub struct Args {
     /// 覆盖输出文件夹中已有的同名文件。
     #[arg(long)]
     pub force: bool,
+
+    /// 输出文件的压缩级别（0-9）：越高文件越小、写得越慢；默认 1。
+    #[arg(long, value_name = "LEVEL", default_value_t = xlsx::DEFAULT_COMPRESSION,
+          value_parser = clap::value_parser!(u8).range(0..=9))]
+    pub compression: u8,
 }
 
 /// The files a merge writes, in the order they are written.
@@ -102,7 +107,7 @@ fn file_part(s: &str) -> String {
 fn check(paths: &[PathBuf], catalog: &Catalog, round: &str) -> CheckReport {
     let opts = crate::check::CheckOptions {
         round: Some(round.to_string()),
-        ..Default::default()
+        limits: crate::read::Limits::isolated(),
     };
     crate::check::check_paths(paths, catalog, &opts)
 }
@@ -144,7 +149,7 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let m = Merged::new(&catalog, &report, schedule, config.colour);
     let st = stats(&m);
     let ind = indicators(&m);
-    let level = xlsx::DEFAULT_COMPRESSION;
+    let level = args.compression;
 
     let (book, leaders) = rayon::join(
         || xlsx::consolidated(&m, &st, &ind, round, level),

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Times `duban merge` beside the baselines, in one run, on the same files.
+
+    python3 benches/merge.py                 # N = 100, 1000, 5000
+    python3 benches/merge.py 100 1000        # chosen sizes
+    RUNS=5 python3 benches/merge.py 1000     # more repetitions (median is reported)
+
+For each N it generates a city-scale catalog (max(N, 1000) units) and N returns of its
+units in the shape of our templates, a tenth with typical problems
+(`cargo run --release --example bench_data`), then runs, each RUNS times:
+
+  duban       duban merge, release build: full check, 总表/明细/统计/指标/问题 sheets,
+              one summary per leader, CSV and JSON report
+  duban -c6   the same at zip compression level 6 (the floor's and rust_xlsxwriter's default)
+  floor       benches/baselines/floor `par cm`: a bare calamine read of every cell and a bare
+              rust_xlsxwriter write of them (constant memory), nothing else
+  openpyxl    benches/baselines/merge_openpyxl.py, what an office programmer writes
+  pandas      benches/baselines/merge_pandas.py (calamine engine, XlsxWriter)
+
+The baselines are ../shared/bench's, unchanged but for the header lookup (our header is
+on row 3 of sheet 任务进展, as theirs). Wall time and peak resident memory (ru_maxrss of the
+process) are measured here with os.wait4; ratios compare medians of the same run, because
+these machines are shared and absolute times drift. The Python packages (openpyxl, pandas,
+python-calamine, xlsxwriter) are installed with pip when missing.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BASE = os.path.join(ROOT, "benches", "baselines")
+ROUND = "2020年第一季度"
+
+
+def sh(*cmd, **kw):
+    subprocess.run(cmd, check=True, **kw)
+
+
+def measure(cmd, cwd=None):
+    """(wall seconds, peak RSS MiB, exit code) of one run."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    return wall, usage.ru_maxrss / 1024, p.returncode, err
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
+    runs = int(os.environ.get("RUNS", "3"))
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    env = dict(os.environ, CARGO_TARGET_DIR=target)
+
+    need = [m for m in ("openpyxl", "pandas", "python_calamine", "xlsxwriter")
+            if subprocess.run([sys.executable, "-c", f"import {m}"],
+                              capture_output=True).returncode]
+    if need:
+        pip = [n.replace("_", "-") for n in need]
+        sh(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *pip)
+    print("building release binaries …", file=sys.stderr)
+    sh("cargo", "build", "--release", "--quiet", "--bin", "duban", "--example", "bench_data",
+       cwd=ROOT, env=env)
+    sh("cargo", "build", "--release", "--quiet", "--manifest-path",
+       os.path.join(BASE, "floor", "Cargo.toml"), cwd=ROOT, env=env)
+    duban = os.path.join(target, "release", "duban")
+    gen = os.path.join(target, "release", "examples", "bench_data")
+    floor = os.path.join(target, "release", "floor")
+
+    cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"],
+                         capture_output=True, text=True).stdout.strip()
+    print(f"machine: {os.cpu_count()} cores, {cpu}; load before: {os.getloadavg()[0]:.2f}; "
+          f"runs per program: {runs} (median)\n")
+    print("| N | program | wall s | peak MiB | vs duban |")
+    print("| ---: | --- | ---: | ---: | ---: |")
+    work = tempfile.mkdtemp(prefix="duban-bench-")
+    try:
+        for n in sizes:
+            data = os.path.join(work, f"n{n}")
+            sh(gen, str(n), data, stdout=subprocess.DEVNULL)
+            returns = os.path.join(data, "returns")
+            out = os.path.join(work, "out")
+            programs = [
+                ("duban", [duban, "--catalog", os.path.join(data, "catalog.toml"), "merge",
+                           returns, "--round", ROUND, "--out", out, "--force"], {1}),
+                ("duban -c6", [duban, "--catalog", os.path.join(data, "catalog.toml"), "merge",
+                               returns, "--round", ROUND, "--out", out + "6", "--force",
+                               "--compression", "6"], {1}),
+                ("floor par cm", [floor, returns, os.path.join(work, "floor.xlsx"), "par", "cm"],
+                 set()),
+                ("openpyxl", [sys.executable, os.path.join(BASE, "merge_openpyxl.py"), returns,
+                              os.path.join(work, "openpyxl.xlsx")], set()),
+                ("pandas", [sys.executable, os.path.join(BASE, "merge_pandas.py"), returns,
+                            os.path.join(work, "pandas.xlsx")], set()),
+            ]
+            results = {}
+            for rep in range(runs):
+                # Interleaved, so that a burst of load hits every program alike.
+                for name, cmd, ok_codes in programs:
+                    wall, rss, code, err = measure(cmd)
+                    if code != 0 and code not in ok_codes:
+                        sys.exit(f"{name} failed ({code}) at N={n}:\n{err}")
+                    results.setdefault(name, []).append((wall, rss))
+            base = statistics.median(w for w, _ in results["duban"])
+            for name, _, _ in programs:
+                walls = [w for w, _ in results[name]]
+                wall = statistics.median(walls)
+                rss = max(r for _, r in results[name])
+                print(f"| {n} | {name} | {wall:.2f} | {rss:.0f} | {wall / base:.2f}× |")
+            def size(d):
+                return sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)) / 1e6
+            print(f"|  | duban's {len(os.listdir(out))} output files: {size(out):.1f} MB, "
+                  f"{size(out + '6'):.1f} MB at level 6 | | | |", flush=True)
+            shutil.rmtree(data)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nload after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
