@@ -5,6 +5,9 @@
     python3 benches/merge.py 100 1000        # chosen sizes
     RUNS=5 python3 benches/merge.py 1000     # more repetitions (median is reported)
 
+The Python baselines take minutes at N = 5,000; from N = 2,000 on they run PY_RUNS times
+(default 1), the Rust programs RUNS times (default 3).
+
 For each N it generates a city-scale catalog (max(N, 1000) units) and N returns of its
 units in the shape of our templates, a tenth with typical problems
 (`cargo run --release --example bench_data`), then runs, each RUNS times:
@@ -55,6 +58,7 @@ def measure(cmd, cwd=None):
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
     runs = int(os.environ.get("RUNS", "3"))
+    py_runs = int(os.environ.get("PY_RUNS", "1"))
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     env = dict(os.environ, CARGO_TARGET_DIR=target)
 
@@ -76,7 +80,7 @@ def main():
     cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"],
                          capture_output=True, text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} cores, {cpu}; load before: {os.getloadavg()[0]:.2f}; "
-          f"runs per program: {runs} (median)\n")
+          f"runs per program: {runs} (median; Python from N = 2,000: {py_runs})\n")
     print("| N | program | wall s | peak MiB | vs duban |")
     print("| ---: | --- | ---: | ---: | ---: |")
     work = tempfile.mkdtemp(prefix="duban-bench-")
@@ -103,6 +107,8 @@ def main():
             for rep in range(runs):
                 # Interleaved, so that a burst of load hits every program alike.
                 for name, cmd, ok_codes in programs:
+                    if n >= 2000 and rep >= py_runs and cmd[0] == sys.executable:
+                        continue
                     wall, rss, code, err = measure(cmd)
                     if code != 0 and code not in ok_codes:
                         sys.exit(f"{name} failed ({code}) at N={n}:\n{err}")

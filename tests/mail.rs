@@ -153,6 +153,8 @@ fn send(wd: &Workdir, smtp: &Smtp, security: &str, extra: &[&str], password: Opt
     let mut args = vec![
         "mail",
         "templates",
+        "--deadline",
+        "2020年4月5日",
         "--round",
         ROUND,
         "--contacts",
@@ -377,12 +379,16 @@ fn starttls_with_login_and_the_office_ca() {
     );
     let login = ["--smtp-user", "duban", "--smtp-ca", &ca];
 
-    // A wrong password: every message fails, nothing arrives, the status says so.
+    // A wrong password, or a server certificate not trusted without the office CA: the
+    // connection is tried once before any message, the run stops (status 2) saying why,
+    // and nothing is sent or logged as sent.
     let run = send(&wd, &smtp, "starttls", &login, Some("wrong"));
-    run.assert_code(1);
-    assert!(smtp.received().is_empty());
-
-    // Without the office CA the server's certificate is not trusted.
+    run.assert_code(2);
+    assert!(
+        run.stderr().contains("无法连接或登录邮件服务器") && run.stderr().contains("535"),
+        "{}",
+        run.describe()
+    );
     let run = send(
         &wd,
         &smtp,
@@ -390,8 +396,10 @@ fn starttls_with_login_and_the_office_ca() {
         &["--smtp-user", "duban"],
         Some("s3cret-口令"),
     );
-    run.assert_code(1);
+    run.assert_code(2);
+    assert!(run.stderr().contains("certificate"), "{}", run.describe());
     assert!(smtp.received().is_empty());
+    assert!(!wd.path("outbox/sent-log.jsonl").exists() || log_lines(&wd).is_empty());
 
     send(&wd, &smtp, "starttls", &login, Some("s3cret-口令")).assert_code(0);
     assert_one_each(&wd, &smtp.received());
@@ -457,6 +465,8 @@ fn dry_run_eml_files_parse_with_python_email() {
     let run = wd.run(&[
         "mail",
         "templates",
+        "--deadline",
+        "2020年4月5日",
         "--round",
         ROUND,
         "--contacts",
@@ -540,6 +550,8 @@ fn plain_smtp_is_refused_to_a_remote_host() {
     let run = wd.output(&[
         "mail",
         "templates",
+        "--deadline",
+        "2020年4月5日",
         "--round",
         ROUND,
         "--contacts",

@@ -551,6 +551,18 @@ fn send_all(
         None => None,
     };
     let transport = smtp::transport(&settings, password).map_err(usage)?;
+    // Connect, secure and log in once before the first message: a wrong password or an
+    // untrusted certificate would fail every message alike, so say so once and send none.
+    if let Err(e) = transport.test_connection() {
+        return Err(usage(format!(
+            "无法连接或登录邮件服务器 {}:{}（{}）：{}；未发送任何邮件。请检查服务器、端口、加密方式、用户名、密码（{}）和 CA 证书",
+            settings.host,
+            settings.port,
+            settings.security.name(),
+            smtp::describe_error(&e),
+            smtp::PASSWORD_ENV
+        )));
+    }
     let gap = (settings.rate > 0).then(|| Duration::from_secs_f64(60.0 / f64::from(settings.rate)));
     let mut last_send: Option<Instant> = None;
     for i in todo {

@@ -41,6 +41,15 @@ impl Security {
             Security::None => 25,
         }
     }
+
+    /// The option's own word, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Security::Starttls => "starttls",
+            Security::Tls => "tls",
+            Security::None => "none",
+        }
+    }
 }
 
 /// Everything needed to connect and send.
@@ -149,16 +158,19 @@ fn pem_certificates(pem: &[u8]) -> Vec<Vec<u8>> {
 
 /// Sends one message; the error is the server's or the connection's, in one line.
 pub fn send(t: &SmtpTransport, m: &Message) -> Result<(), String> {
-    t.send(m).map(|_| ()).map_err(|e| {
-        let mut s = e.to_string();
-        let mut src = std::error::Error::source(&e);
-        while let Some(inner) = src {
-            s.push_str(": ");
-            s.push_str(&inner.to_string());
-            src = inner.source();
-        }
-        s.replace('\n', " ")
-    })
+    t.send(m).map(|_| ()).map_err(|e| describe_error(&e))
+}
+
+/// An SMTP error and its causes, in one line.
+pub fn describe_error(e: &lettre::transport::smtp::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s.replace('\n', " ")
 }
 
 #[cfg(test)]

@@ -91,7 +91,8 @@ def main():
                 and auth_data.login.decode() == a.user
                 and auth_data.password.decode() == a.password
             )
-            return AuthResult(success=ok)
+            # handled=False: aiosmtpd answers 535 itself (handled=True means "already answered").
+            return AuthResult(success=ok, handled=False)
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=a.tls_mode != "plain")
     port = free_port()

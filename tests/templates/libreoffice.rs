@@ -69,7 +69,11 @@ fn every_template_converts_to_pdf() {
         .iter()
         .filter(|u| !cat.tasks_of_unit(&u.name).is_empty())
         .count();
-    assert_eq!(units.len(), expected, "a template for every unit with a task");
+    assert_eq!(
+        units.len(),
+        expected,
+        "a template for every unit with a task"
+    );
     let files: Vec<PathBuf> = units
         .iter()
         .map(|u| wd.path("out").join(file_of(u)))
