@@ -22,7 +22,8 @@ units in the shape of our templates, a tenth with typical problems
 
 The baselines are ../shared/bench's, unchanged but for the header lookup (our header is
 on row 3 of sheet 任务进展, as theirs). Wall time and peak resident memory (ru_maxrss of the
-process) are measured here with os.wait4; ratios compare medians of the same run, because
+process) and CPU time (user + system) are measured here with os.wait4; CPU time is the
+steadier figure when other work shares the cores; ratios compare medians of the same run, because
 these machines are shared and absolute times drift. The Python packages (openpyxl, pandas,
 python-calamine, xlsxwriter) are installed with pip when missing.
 """
@@ -44,7 +45,7 @@ def sh(*cmd, **kw):
 
 
 def measure(cmd, cwd=None):
-    """(wall seconds, peak RSS MiB, exit code) of one run."""
+    """(wall seconds, peak RSS MiB, exit code, stderr, CPU seconds) of one run."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(p.pid, 0)
@@ -52,7 +53,7 @@ def measure(cmd, cwd=None):
     p.returncode = os.waitstatus_to_exitcode(status)
     err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
-    return wall, usage.ru_maxrss / 1024, p.returncode, err
+    return wall, usage.ru_maxrss / 1024, p.returncode, err, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -81,8 +82,8 @@ def main():
                          capture_output=True, text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} cores, {cpu}; load before: {os.getloadavg()[0]:.2f}; "
           f"runs per program: {runs} (median; Python from N = 2,000: {py_runs})\n")
-    print("| N | program | wall s | peak MiB | vs duban |")
-    print("| ---: | --- | ---: | ---: | ---: |")
+    print("| N | program | wall s | wall vs duban | CPU s | CPU vs duban | peak MiB |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     work = tempfile.mkdtemp(prefix="duban-bench-")
     try:
         for n in sizes:
@@ -109,20 +110,22 @@ def main():
                 for name, cmd, ok_codes in programs:
                     if n >= 2000 and rep >= py_runs and cmd[0] == sys.executable:
                         continue
-                    wall, rss, code, err = measure(cmd)
+                    wall, rss, code, err, cpu = measure(cmd)
                     if code != 0 and code not in ok_codes:
                         sys.exit(f"{name} failed ({code}) at N={n}:\n{err}")
-                    results.setdefault(name, []).append((wall, rss))
-            base = statistics.median(w for w, _ in results["duban"])
+                    results.setdefault(name, []).append((wall, rss, cpu))
+            base = statistics.median(w for w, _, _ in results["duban"])
+            base_cpu = statistics.median(c for _, _, c in results["duban"])
             for name, _, _ in programs:
-                walls = [w for w, _ in results[name]]
-                wall = statistics.median(walls)
-                rss = max(r for _, r in results[name])
-                print(f"| {n} | {name} | {wall:.2f} | {rss:.0f} | {wall / base:.2f}× |")
+                wall = statistics.median(w for w, _, _ in results[name])
+                cpu = statistics.median(c for _, _, c in results[name])
+                rss = max(r for _, r, _ in results[name])
+                print(f"| {n} | {name} | {wall:.2f} | {wall / base:.2f}× | {cpu:.2f} | "
+                      f"{cpu / base_cpu:.2f}× | {rss:.0f} |")
             def size(d):
                 return sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)) / 1e6
             print(f"|  | duban's {len(os.listdir(out))} output files: {size(out):.1f} MB, "
-                  f"{size(out + '6'):.1f} MB at level 6 | | | |", flush=True)
+                  f"{size(out + '6'):.1f} MB at level 6 | | | | | |", flush=True)
             shutil.rmtree(data)
     finally:
         shutil.rmtree(work, ignore_errors=True)
