@@ -340,7 +340,8 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> 
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+/// The first bytes of an OLE compound file (.xls, or an encrypted .xlsx).
+pub const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 fn read_sniffed(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {

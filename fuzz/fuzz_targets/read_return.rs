@@ -20,7 +20,7 @@ use std::sync::{Mutex, OnceLock};
 
 use duban::catalog::Catalog;
 use duban::check::{check_workbook, CheckOptions};
-use duban::read::{read_bytes, Limits, ReadError};
+use duban::read::{read_bytes, Limits, ReadError, OLE_MAGIC};
 use libfuzzer_sys::fuzz_target;
 
 fn catalog() -> &'static Catalog {
@@ -41,8 +41,6 @@ fn options() -> &'static CheckOptions {
         },
     })
 }
-
-const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 fuzz_target!(|data: &[u8]| {
     if data.starts_with(OLE_MAGIC) {
