@@ -5,8 +5,8 @@
     python3 benches/merge.py 100 1000        # chosen sizes
     RUNS=5 python3 benches/merge.py 1000     # more repetitions (median is reported)
 
-The Python baselines take minutes at N = 5,000; from N = 2,000 on they run PY_RUNS times
-(default 1), the Rust programs RUNS times (default 3).
+The Python baselines take minutes at N = 5,000; from N = 2,000 on (or at every N when
+PY_RUNS is set) they run PY_RUNS times (default 1), the Rust programs RUNS times (default 3).
 
 For each N it generates a city-scale catalog (max(N, 1000) units) and N returns of its
 units in the shape of our templates, a tenth with typical problems
@@ -60,6 +60,7 @@ def main():
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
     runs = int(os.environ.get("RUNS", "3"))
     py_runs = int(os.environ.get("PY_RUNS", "1"))
+    py_all = "PY_RUNS" in os.environ
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     env = dict(os.environ, CARGO_TARGET_DIR=target)
 
@@ -81,7 +82,8 @@ def main():
     cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"],
                          capture_output=True, text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} cores, {cpu}; load before: {os.getloadavg()[0]:.2f}; "
-          f"runs per program: {runs} (median; Python from N = 2,000: {py_runs})\n")
+          f"runs per program: {runs} (median; Python "
+          f"{'at every N' if py_all else 'from N = 2,000'}: {py_runs})\n")
     print("| N | program | wall s | wall vs duban | CPU s | CPU vs duban | peak MiB |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     work = tempfile.mkdtemp(prefix="duban-bench-")
@@ -108,7 +110,7 @@ def main():
             for rep in range(runs):
                 # Interleaved, so that a burst of load hits every program alike.
                 for name, cmd, ok_codes in programs:
-                    if n >= 2000 and rep >= py_runs and cmd[0] == sys.executable:
+                    if (n >= 2000 or py_all) and rep >= py_runs and cmd[0] == sys.executable:
                         continue
                     wall, rss, code, err, cpu = measure(cmd)
                     if code != 0 and code not in ok_codes:

@@ -460,34 +460,37 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
             visibility: Some(visibility(vis)),
             cells: BTreeMap::new(),
         };
-        {
-            let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
-            while let Some(cell) = reader.next_cell().map_err(corrupt)? {
-                let value = value_ref(cell.get_value());
-                if value == Value::Empty {
-                    continue;
-                }
-                if sheet.cells.len() >= limits.cells {
-                    return Err(ReadError::SheetTooLarge {
-                        sheet: name.clone(),
-                        what: format!("超过 {} 个非空单元格", limits.cells),
-                    });
-                }
-                sheet
-                    .cells
-                    .insert(cell.get_position(), bounded(value, limits));
+        let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+        // Values and style ids in one pass over the sheet XML: a percent-formatted 0.8
+        // means 80. Style 0 is the default format, as in calamine's own style ranges.
+        let percent: Vec<bool> = reader
+            .styles()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                i > 0
+                    && s.number_format
+                        .as_ref()
+                        .is_some_and(|f| is_percent_format(&f.format_code))
+            })
+            .collect();
+        while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(corrupt)? {
+            let value = value_ref(cell.get_value());
+            if value == Value::Empty {
+                continue;
             }
-        }
-        // A second pass for number formats: a percent-formatted 0.8 means 80.
-        let styles = book.worksheet_style(&name).map_err(corrupt)?;
-        for (pos, cell) in sheet.cells.iter_mut() {
-            if let Value::Number(_) = cell.value {
-                cell.percent = styles
-                    .get(*pos)
-                    .and_then(|s| s.number_format.as_ref())
-                    .is_some_and(|f| is_percent_format(&f.format_code));
+            if sheet.cells.len() >= limits.cells {
+                return Err(ReadError::SheetTooLarge {
+                    sheet: name.clone(),
+                    what: format!("超过 {} 个非空单元格", limits.cells),
+                });
             }
+            let mut c = bounded(value, limits);
+            c.percent =
+                matches!(c.value, Value::Number(_)) && percent.get(style).copied().unwrap_or(false);
+            sheet.cells.insert(cell.get_position(), c);
         }
+        drop(reader);
         sheets.push(sheet);
     }
     let props = book.workbook_properties().unwrap_or_default();
@@ -582,7 +585,8 @@ fn read_dense(format: Format, bytes: &[u8], limits: &Limits) -> Result<Workbook,
 fn bounded(value: Value, limits: &Limits) -> Cell {
     let mut cut_from = None;
     let value = match value {
-        Value::Text(s) => {
+        // A string of no more bytes than the limit has no more chars either.
+        Value::Text(s) if s.len() > limits.cell_chars => {
             let n = s.chars().count();
             if n > limits.cell_chars {
                 cut_from = Some(n);
@@ -621,7 +625,11 @@ fn text_value(s: &str) -> Value {
     const ERRORS: &[&str] = &[
         "#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!",
     ];
-    match ERRORS.iter().find(|e| s.trim().eq_ignore_ascii_case(e)) {
+    let t = s.trim();
+    if !t.starts_with('#') {
+        return Value::Text(s.to_string());
+    }
+    match ERRORS.iter().find(|e| t.eq_ignore_ascii_case(e)) {
         Some(e) => Value::Error(e.to_string()),
         None => Value::Text(s.to_string()),
     }

@@ -138,6 +138,9 @@ pub struct Registry {
     groups: Vec<Group>,
     /// folded name or alias → (is_group, index)
     index: IndexMap<String, (bool, usize)>,
+    /// Folded unit names and aliases of two characters or more with their unit, longest
+    /// first (of equal length, the later in `index` first), for [`Registry::unit_named_in`].
+    by_length: Vec<(String, usize)>,
 }
 
 /// The district's registry, committed under templates/.
@@ -178,10 +181,22 @@ impl Registry {
         for (i, g) in groups.iter().enumerate() {
             add(&g.name, &g.name, (true, i))?;
         }
+        let mut by_length: Vec<(usize, usize, String, usize)> = index
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, (group, _)))| !group)
+            .map(|(pos, (k, (_, unit)))| (k.chars().count(), pos, k.clone(), *unit))
+            .filter(|(chars, ..)| *chars >= 2)
+            .collect();
+        by_length.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
         let reg = Registry {
             units,
             groups,
             index,
+            by_length: by_length
+                .into_iter()
+                .map(|(_, _, k, unit)| (k, unit))
+                .collect(),
         };
         for g in &reg.groups {
             for m in &g.members {
@@ -206,11 +221,10 @@ impl Registry {
     /// thousand files against a thousand units folds each name once, not once per file.
     pub fn unit_named_in(&self, text: &str) -> Option<&Unit> {
         let f = fold(text);
-        self.index
+        self.by_length
             .iter()
-            .filter(|(k, (group, _))| !group && k.chars().count() >= 2 && f.contains(k.as_str()))
-            .max_by_key(|(k, _)| k.chars().count())
-            .map(|(_, (_, i))| &self.units[*i])
+            .find(|(k, _)| f.contains(k.as_str()))
+            .map(|(_, i)| &self.units[*i])
     }
 
     pub fn groups(&self) -> &[Group] {

@@ -142,15 +142,20 @@ pub fn fold_title(s: &str) -> String {
 
 /// Characters outside brackets, not counting white space: a bound on a title's folded
 /// length that costs no Unicode normalisation (task text fills the rows scanned for the
-/// header and is far longer than any title).
-fn visible_len(s: &str) -> usize {
+/// header and is far longer than any title). Counting stops past `cap`.
+fn visible_len(s: &str, cap: usize) -> usize {
     let mut depth = 0usize;
     let mut n = 0;
     for c in s.chars() {
         match c {
             '(' | '[' | '【' | '〔' | '（' | '［' => depth += 1,
             ')' | ']' | '】' | '〕' | '）' | '］' => depth = depth.saturating_sub(1),
-            c if depth == 0 && !c.is_whitespace() => n += 1,
+            c if depth == 0 && !c.is_whitespace() => {
+                n += 1;
+                if n > cap {
+                    return n;
+                }
+            }
             _ => {}
         }
     }
@@ -158,7 +163,7 @@ fn visible_len(s: &str) -> usize {
 }
 
 fn classify<C: Copy>(title: &str, table: &[(C, &[&str])]) -> Option<(C, bool)> {
-    if visible_len(title) > 40 {
+    if visible_len(title, 40) > 40 {
         return None;
     }
     let t = fold_title(title);
@@ -174,7 +179,7 @@ fn classify<C: Copy>(title: &str, table: &[(C, &[&str])]) -> Option<(C, bool)> {
     table
         .iter()
         .flat_map(|(col, names)| names.iter().map(move |n| (*col, *n)))
-        .filter(|(_, n)| n.chars().count() >= 2 && t.contains(n))
+        .filter(|(_, n)| n.len() <= t.len() && t.contains(n) && n.chars().count() >= 2)
         .max_by_key(|(_, n)| n.chars().count())
         .map(|(c, _)| (c, false))
 }
@@ -195,7 +200,7 @@ impl<C: PartialEq + Copy> Header<C> {
 
 /// The title of a header cell; an empty cell under a title (a two-row or vertically merged
 /// header) takes the title above it.
-fn title_at(sheet: &Sheet, row: u32, col: u32) -> Option<String> {
+fn title_at(sheet: &Sheet, row: u32, col: u32) -> Option<&str> {
     let own = text_of(sheet.value(row, col));
     if !own.is_empty() {
         return Some(own);
@@ -205,14 +210,23 @@ fn title_at(sheet: &Sheet, row: u32, col: u32) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-fn text_of(v: &Value) -> String {
+fn text_of(v: &Value) -> &str {
     match v {
-        Value::Text(s) => s.trim().to_string(),
-        _ => String::new(),
+        Value::Text(s) => s.trim(),
+        _ => "",
     }
 }
 
-fn map_row<C: Copy + PartialEq>(sheet: &Sheet, row: u32, table: &[(C, &[&str])]) -> Vec<(C, u32)> {
+/// Titles already classified during one header search: the rows scanned repeat the same
+/// short values (主办, 序时推进, leaders' names) row after row.
+type Seen<'a, C> = Vec<(&'a str, Option<(C, bool)>)>;
+
+fn map_row<'a, C: Copy + PartialEq>(
+    sheet: &'a Sheet,
+    row: u32,
+    table: &[(C, &[&str])],
+    seen: &mut Seen<'a, C>,
+) -> Vec<(C, u32)> {
     let mut cols: Vec<u32> = sheet.row(row).map(|(c, _)| c).collect();
     if row > 0 {
         cols.extend(sheet.row(row - 1).map(|(c, _)| c));
@@ -223,7 +237,15 @@ fn map_row<C: Copy + PartialEq>(sheet: &Sheet, row: u32, table: &[(C, &[&str])])
     // synonym elsewhere, and 问题 does not steal 存在问题's place.
     let mut found: Vec<(C, u32, bool)> = Vec::new();
     for c in cols {
-        if let Some((kind, exact)) = title_at(sheet, row, c).and_then(|t| classify(&t, table)) {
+        let class = title_at(sheet, row, c).and_then(|t| {
+            if let Some((_, class)) = seen.iter().find(|(s, _)| *s == t) {
+                return *class;
+            }
+            let class = classify(t, table);
+            seen.push((t, class));
+            class
+        });
+        if let Some((kind, exact)) = class {
             match found.iter().position(|(k, _, _)| *k == kind) {
                 Some(i) if exact && !found[i].2 => found[i] = (kind, c, exact),
                 Some(_) => {}
@@ -246,8 +268,9 @@ fn best_header<C: Copy + PartialEq>(
         if skip(sheet) {
             continue;
         }
+        let mut seen = Seen::new();
         for row in 0..HEADER_SCAN_ROWS {
-            let cols = map_row(sheet, row, table);
+            let cols = map_row(sheet, row, table, &mut seen);
             if cols.len() < 3 || !required.iter().all(|r| cols.iter().any(|(k, _)| k == r)) {
                 continue;
             }

@@ -2,6 +2,7 @@
 //! the unit's editing (hidden identity sheet, custom properties, the 填报单位 line, the file
 //! name), in that order of trust, each through the registry's name matching.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -9,7 +10,7 @@ use super::{At, CheckOptions, Issues};
 use crate::catalog::names::fold;
 use crate::catalog::Catalog;
 use crate::layout::{key, LINE_ROUND, LINE_UNIT, SHEET_IDENTITY};
-use crate::read::Workbook;
+use crate::read::{Value, Workbook};
 
 /// What the check knows about a return's origin.
 #[derive(Clone, Debug, Default)]
@@ -209,9 +210,13 @@ fn header_line(book: &Workbook) -> HashMap<&'static str, String> {
     sheets.sort_by_key(|s| s.name != crate::layout::SHEET_TASKS);
     for sheet in sheets {
         for row in 0..super::HEADER_SCAN_ROWS {
-            let cells: Vec<(u32, String)> = sheet
+            // Text is looked at in place: these rows also hold long task text.
+            let cells: Vec<(u32, Cow<'_, str>)> = sheet
                 .row(row)
-                .map(|(c, cell)| (c, cell.value.text()))
+                .map(|(c, cell)| match &cell.value {
+                    Value::Text(t) => (c, Cow::Borrowed(t.trim())),
+                    v => (c, Cow::Owned(v.text())),
+                })
                 .filter(|(_, t)| !t.is_empty())
                 .collect();
             for (i, (_, text)) in cells.iter().enumerate() {

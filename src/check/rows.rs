@@ -478,7 +478,12 @@ const CONTACT_LABELS: &[(&str, u8)] = &[
 ];
 
 fn contact_label(text: &str) -> Option<(u8, String)> {
-    // Every text cell below the table is asked; fold only a short head until one matches.
+    // Every text cell below the table is asked: first a look at the first character that
+    // folding keeps, then a fold of a short head, and only then of the whole text.
+    let first = text.chars().find_map(crate::catalog::names::fold_char)?;
+    if !CONTACT_LABELS.iter().any(|(l, _)| l.starts_with(first)) {
+        return None;
+    }
     let head: String = text.trim_start().chars().take(16).collect();
     let h = fold(&head);
     if !CONTACT_LABELS.iter().any(|(label, _)| h.starts_with(label)) {

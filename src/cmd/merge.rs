@@ -151,23 +151,33 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let ind = indicators(&m);
     let level = args.compression;
 
-    let (book, leaders) = rayon::join(
-        || xlsx::consolidated(&m, &st, &ind, round, level),
+    // Every output is built in memory at once on the cores there are, then written.
+    let ((book, leaders), (csv, json)) = rayon::join(
         || {
-            use rayon::prelude::*;
-            outputs
-                .leaders
-                .par_iter()
-                .map(|(l, _)| xlsx::leader_summary(&m, l, round, level))
-                .collect::<Result<Vec<_>, _>>()
+            rayon::join(
+                || xlsx::consolidated(&m, &st, &ind, round, level),
+                || {
+                    use rayon::prelude::*;
+                    outputs
+                        .leaders
+                        .par_iter()
+                        .map(|(l, _)| xlsx::leader_summary(&m, l, round, level))
+                        .collect::<Result<Vec<_>, _>>()
+                },
+            )
+        },
+        || {
+            (
+                csv::detail_csv(&m),
+                serde_json::to_vec_pretty(&report).expect("a check report serialises"),
+            )
         },
     );
     write_atomic(&outputs.workbook, &book?)?;
     for ((_, path), bytes) in outputs.leaders.iter().zip(leaders?) {
         write_atomic(path, &bytes)?;
     }
-    write_atomic(&outputs.csv, &csv::detail_csv(&m))?;
-    let json = serde_json::to_vec_pretty(&report).expect("a check report serialises");
+    write_atomic(&outputs.csv, &csv)?;
     write_atomic(&outputs.report, &json)?;
 
     let rejected = report

@@ -19,7 +19,7 @@ pub mod schedule;
 pub mod stats;
 pub mod xlsx;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
@@ -307,34 +307,38 @@ fn line<'a>(
     schedule: Option<f64>,
     t: &Thresholds,
 ) -> TaskLine<'a> {
+    // City-scale tasks have hundreds of units and thousands of rows: look them up by name.
+    let mut by_unit: HashMap<&str, &'a TaskRow> = HashMap::with_capacity(rows.len());
+    for (u, _, r) in rows {
+        by_unit.entry(*u).or_insert(*r);
+    }
     let entry = |unit: &'a str| Entry {
         unit,
         file: returns.get(unit).copied(),
-        row: rows.iter().find(|(u, _, _)| *u == unit).map(|(_, _, r)| *r),
+        row: by_unit.get(unit).copied(),
     };
-    let expand = |names: &'a [String]| {
+    let mut listed: HashSet<&'a str> = HashSet::new();
+    let mut expand = |names: &'a [String]| {
         let mut units: Vec<&'a str> = Vec::new();
         for n in names {
             for u in catalog.expand_name(n) {
-                if !units.contains(&u.name.as_str()) {
+                if listed.insert(u.name.as_str()) {
                     units.push(u.name.as_str());
                 }
             }
         }
         units
     };
+    // Hosts first: a unit listed as both is a host.
     let host_units = expand(&task.hosts);
+    let co_unit_names = expand(&task.co_units);
     let mut hosts: Vec<Entry> = host_units.iter().map(|u| entry(u)).collect();
-    let mut co_units: Vec<Entry> = expand(&task.co_units)
-        .into_iter()
-        .filter(|u| !host_units.contains(u))
-        .map(entry)
-        .collect();
+    let mut co_units: Vec<Entry> = co_unit_names.into_iter().map(entry).collect();
     // Units outside the lists (an open list 等, a group the registry cannot enumerate) that
     // reported anyway: hosts when no host can be named, co-units otherwise.
     let extra: Vec<Entry> = rows
         .iter()
-        .filter(|(u, _, _)| !hosts.iter().chain(&co_units).any(|e| e.unit == *u))
+        .filter(|(u, _, _)| !listed.contains(u))
         .map(|(u, f, r)| Entry {
             unit: u,
             file: Some(*f),

@@ -78,6 +78,33 @@ impl Styles {
         }
     }
 
+    /// Every format the sheets use, in a fixed order: registered with the workbook before
+    /// sheets are filled on several threads, so that the constant-memory sheets' shared
+    /// format indices, handed out on first use, do not depend on which thread came first
+    /// (the output stays byte-identical from run to run).
+    fn all(&self) -> Vec<Format> {
+        let mut all = vec![
+            self.title.clone(),
+            self.info.clone(),
+            self.header.clone(),
+            self.text.clone(),
+            self.center.clone(),
+            self.number.clone(),
+            self.missing.clone(),
+        ];
+        all.extend(
+            [
+                State::Done,
+                State::OnSchedule,
+                State::Lagging,
+                State::NotStarted,
+            ]
+            .map(|s| self.state(s)),
+        );
+        all.extend([Colour::Blue, Colour::Yellow, Colour::Red].map(|c| self.colour(c)));
+        all
+    }
+
     /// A centred cell in the state's colours (the templates' status colours; 未报送 like
     /// every other missing thing).
     pub fn state(&self, s: State) -> Format {
@@ -237,13 +264,34 @@ pub fn consolidated(
 ) -> Result<Vec<u8>, BuildError> {
     let st = Styles::new();
     let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression)?;
-    tasks::overview(wb.add_worksheet(), &st, m, stats, round)?;
-    sheets::detail(wb.add_worksheet_with_constant_memory()?, &st, m)?;
-    sheets::statistics(wb.add_worksheet(), &st, m, stats, round)?;
-    sheets::indicators(wb.add_worksheet(), &st, indicators)?;
-    sheets::missing(wb.add_worksheet(), &st, m, stats)?;
-    sheets::files(wb.add_worksheet(), &st, m)?;
-    sheets::issues(wb.add_worksheet_with_constant_memory()?, &st, m)?;
+    for f in st.all() {
+        wb.register_format(&f);
+    }
+    wb.add_worksheet();
+    wb.add_worksheet_with_constant_memory()?;
+    for _ in 0..4 {
+        wb.add_worksheet();
+    }
+    wb.add_worksheet_with_constant_memory()?;
+    // The detail sheet, one row per (unit, task), is most of the work: it is filled on one
+    // thread while the other sheets are filled on another.
+    let [overview, detail, statistics, ind, missing, files, issues] = &mut wb.worksheets_mut()[..]
+    else {
+        unreachable!("seven sheets were added");
+    };
+    let (a, b) = rayon::join(
+        || sheets::detail(detail, &st, m),
+        || -> Result<(), XlsxError> {
+            tasks::overview(overview, &st, m, stats, round)?;
+            sheets::statistics(statistics, &st, m, stats, round)?;
+            sheets::indicators(ind, &st, indicators)?;
+            sheets::missing(missing, &st, m, stats)?;
+            sheets::files(files, &st, m)?;
+            sheets::issues(issues, &st, m)
+        },
+    );
+    a?;
+    b?;
     Ok(wb.save_to_buffer()?)
 }
 
