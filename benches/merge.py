@@ -4,6 +4,7 @@
     python3 benches/merge.py                 # N = 100, 1000, 5000
     python3 benches/merge.py 100 1000        # chosen sizes
     RUNS=5 python3 benches/merge.py 1000     # more repetitions (median is reported)
+    ONLY="floor par cm" python3 benches/merge.py 5000   # duban and chosen programs only
 
 The Python baselines take minutes at N = 5,000; from N = 2,000 on (or at every N when
 PY_RUNS is set) they run PY_RUNS times (default 1), the Rust programs RUNS times (default 3).
@@ -106,6 +107,10 @@ def main():
                 ("pandas", [sys.executable, os.path.join(BASE, "merge_pandas.py"), returns,
                             os.path.join(work, "pandas.xlsx")], set()),
             ]
+            only = os.environ.get("ONLY")
+            if only:  # e.g. ONLY="duban,floor par cm" for a quick Rust-only run
+                keep = {p.strip() for p in only.split(",")} | {"duban"}
+                programs = [p for p in programs if p[0] in keep]
             results = {}
             for rep in range(runs):
                 # Interleaved, so that a burst of load hits every program alike.
@@ -126,8 +131,9 @@ def main():
                       f"{cpu / base_cpu:.2f}× | {rss:.0f} |")
             def size(d):
                 return sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)) / 1e6
-            print(f"|  | duban's {len(os.listdir(out))} output files: {size(out):.1f} MB, "
-                  f"{size(out + '6'):.1f} MB at level 6 | | | | | |", flush=True)
+            at6 = (f", {size(out + '6'):.1f} MB at level 6" if os.path.isdir(out + "6") else "")
+            print(f"|  | duban's {len(os.listdir(out))} output files: {size(out):.1f} MB{at6} "
+                  f"| | | | | |", flush=True)
             shutil.rmtree(data)
     finally:
         shutil.rmtree(work, ignore_errors=True)

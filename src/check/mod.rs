@@ -175,6 +175,11 @@ fn most_common_round(reports: &[FileReport]) -> Option<String> {
 /// Units expected to return (every unit with a task, or with a hosted task when the
 /// templates were made with `--hosts-only`) that have no usable return.
 fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) -> Vec<String> {
+    let returned: std::collections::HashSet<&str> = reports
+        .iter()
+        .filter(|r| r.status == FileStatus::Accepted && r.superseded_by.is_none())
+        .filter_map(|r| r.unit.as_deref())
+        .collect();
     catalog
         .assignments()
         .iter()
@@ -182,13 +187,7 @@ fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) ->
             !hosts_only || tasks.iter().any(|(_, r)| *r == crate::catalog::Role::Host)
         })
         .map(|(unit, _)| unit)
-        .filter(|unit| {
-            !reports.iter().any(|r| {
-                r.status == FileStatus::Accepted
-                    && r.superseded_by.is_none()
-                    && r.unit.as_deref() == Some(unit.as_str())
-            })
-        })
+        .filter(|unit| !returned.contains(unit.as_str()))
         .cloned()
         .collect()
 }

@@ -239,11 +239,11 @@ impl<'a> Merged<'a> {
         }
         // task → rows of that task, in return order.
         let mut by_task: HashMap<u32, Vec<(&str, &FileReport, &TaskRow)>> = HashMap::new();
+        let mut seen: HashSet<(u32, &str)> = HashSet::new();
         for (unit, f) in &returns {
             for row in f.data.iter().flat_map(|d| &d.rows) {
-                let rows = by_task.entry(row.task).or_default();
-                if !rows.iter().any(|(u, _, _)| u == unit) {
-                    rows.push((unit, f, row));
+                if seen.insert((row.task, unit)) {
+                    by_task.entry(row.task).or_default().push((unit, f, row));
                 }
             }
         }
