@@ -314,16 +314,18 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
         return Err(ReadError::Unsupported { ext });
     }
-    let size = std::fs::metadata(path)
-        .map_err(|e| ReadError::Io(e.to_string()))?
-        .len();
+    // One open, its size from the open file, one read: no second lookup of the path.
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > limits.file_bytes {
         return Err(ReadError::TooLarge {
             size,
             limit: limits.file_bytes,
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(io)?;
     read_bytes(&bytes, limits)
 }
 
@@ -453,6 +455,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         .collect();
     check_sheet_count(meta.len(), limits)?;
     let mut sheets = Vec::with_capacity(meta.len());
+    let mut percent: Option<Vec<bool>> = None;
     for (name, vis) in meta {
         let corrupt = |e: XlsxError| ReadError::Corrupt(format!("工作表“{name}”：{e}"));
         let mut sheet = Sheet {
@@ -462,18 +465,21 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         };
         let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
         // Values and style ids in one pass over the sheet XML: a percent-formatted 0.8
-        // means 80. Style 0 is the default format, as in calamine's own style ranges.
-        let percent: Vec<bool> = reader
-            .styles()
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                i > 0
-                    && s.number_format
-                        .as_ref()
-                        .is_some_and(|f| is_percent_format(&f.format_code))
-            })
-            .collect();
+        // means 80. Style 0 is the default format, as in calamine's own style ranges. The
+        // style palette is the workbook's: which styles show a percent is found once.
+        let percent = percent.get_or_insert_with(|| {
+            reader
+                .styles()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    i > 0
+                        && s.number_format
+                            .as_ref()
+                            .is_some_and(|f| is_percent_format(&f.format_code))
+                })
+                .collect::<Vec<bool>>()
+        });
         while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(corrupt)? {
             let value = value_ref(cell.get_value());
             if value == Value::Empty {
@@ -490,7 +496,6 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
                 matches!(c.value, Value::Number(_)) && percent.get(style).copied().unwrap_or(false);
             sheet.cells.insert(cell.get_position(), c);
         }
-        drop(reader);
         sheets.push(sheet);
     }
     let props = book.workbook_properties().unwrap_or_default();

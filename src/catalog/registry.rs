@@ -181,22 +181,19 @@ impl Registry {
         for (i, g) in groups.iter().enumerate() {
             add(&g.name, &g.name, (true, i))?;
         }
-        let mut by_length: Vec<(usize, usize, String, usize)> = index
+        // Longest first; the sort is stable, so of equal length the later name comes first.
+        let mut by_length: Vec<(String, usize)> = index
             .iter()
-            .enumerate()
-            .filter(|(_, (_, (group, _)))| !group)
-            .map(|(pos, (k, (_, unit)))| (k.chars().count(), pos, k.clone(), *unit))
-            .filter(|(chars, ..)| *chars >= 2)
+            .rev()
+            .filter(|(k, (group, _))| !group && k.chars().count() >= 2)
+            .map(|(k, (_, unit))| (k.clone(), *unit))
             .collect();
-        by_length.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+        by_length.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
         let reg = Registry {
             units,
             groups,
             index,
-            by_length: by_length
-                .into_iter()
-                .map(|(_, _, k, unit)| (k, unit))
-                .collect(),
+            by_length,
         };
         for g in &reg.groups {
             for m in &g.members {

@@ -14,7 +14,7 @@ mod identity;
 mod rows;
 pub mod values;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -175,7 +175,7 @@ fn most_common_round(reports: &[FileReport]) -> Option<String> {
 /// Units expected to return (every unit with a task, or with a hosted task when the
 /// templates were made with `--hosts-only`) that have no usable return.
 fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) -> Vec<String> {
-    let returned: std::collections::HashSet<&str> = reports
+    let returned: HashSet<&str> = reports
         .iter()
         .filter(|r| r.status == FileStatus::Accepted && r.superseded_by.is_none())
         .filter_map(|r| r.unit.as_deref())
