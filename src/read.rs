@@ -305,8 +305,49 @@ pub fn a1(row: u32, col: u32) -> String {
     format!("{name}{}", row + 1)
 }
 
+/// Which document properties (custom properties, modified time) to read.
+///
+/// On a small return they are a sixth of the reading (three more zip entries to inflate
+/// and parse), and the check needs them only where the hidden identity sheet did not
+/// survive, or where two returns of a unit compete (see [`read_properties`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Properties {
+    #[default]
+    Always,
+    /// Not when the workbook has a non-empty sheet of this name (.xlsx only; .xls and .ods
+    /// are read whole anyway).
+    UnlessSheet(&'static str),
+}
+
+impl Properties {
+    fn wanted(self, sheets: &[Sheet]) -> bool {
+        match self {
+            Properties::Always => true,
+            Properties::UnlessSheet(name) => {
+                !sheets.iter().any(|s| s.name == name && !s.cells.is_empty())
+            }
+        }
+    }
+}
+
 /// Reads a return. Never panics: a panic inside calamine becomes [`ReadError::Panic`].
 pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
+    read_workbook_with(path, limits, Properties::Always)
+}
+
+/// [`read_workbook`], reading document properties only as `props` says.
+pub fn read_workbook_with(
+    path: &Path,
+    limits: &Limits,
+    props: Properties,
+) -> Result<Workbook, ReadError> {
+    let bytes = read_file(path, limits)?;
+    quiet_panics(|| read_sniffed(&bytes, limits, props))
+}
+
+/// The bytes of a file with a supported extension, refused beyond the size limit. One
+/// open, its size from the open file, one read: no second lookup of the path.
+fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -314,7 +355,6 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
         return Err(ReadError::Unsupported { ext });
     }
-    // One open, its size from the open file, one read: no second lookup of the path.
     let io = |e: std::io::Error| ReadError::Io(e.to_string());
     let mut file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
@@ -326,7 +366,39 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(io)?;
-    read_bytes(&bytes, limits)
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.file_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Only the document properties of an .xlsx return (custom properties, modified time);
+/// for the few returns whose properties [`Properties::UnlessSheet`] skipped and that
+/// turn out to be needed after all.
+pub fn read_properties(
+    path: &Path,
+    limits: &Limits,
+) -> Result<(HashMap<String, String>, Option<String>), ReadError> {
+    let bytes = read_file(path, limits)?;
+    quiet_panics(|| {
+        if !bytes.starts_with(ZIP_MAGIC) {
+            return Ok((HashMap::new(), None));
+        }
+        inspect_zip(&bytes, limits)?;
+        let mut book = match Xlsx::new(Cursor::new(&bytes[..])) {
+            Ok(b) => b,
+            Err(XlsxError::Password) => return Err(ReadError::Encrypted),
+            Err(e) => return Err(ReadError::Corrupt(e.to_string())),
+        };
+        let props = book.workbook_properties().unwrap_or_default();
+        Ok((
+            props.custom_properties,
+            props.modified.filter(|m| !m.is_empty()),
+        ))
+    })
 }
 
 /// Reads a workbook from its bytes (the file name plays no part): the testable core of
@@ -338,14 +410,14 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> 
             limit: limits.file_bytes,
         });
     }
-    quiet_panics(|| read_sniffed(bytes, limits))
+    quiet_panics(|| read_sniffed(bytes, limits, Properties::Always))
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The first bytes of an OLE compound file (.xls, or an encrypted .xlsx).
 pub const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn read_sniffed(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+fn read_sniffed(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::NotSpreadsheet {
             what: "文件是空的（0 字节）".into(),
@@ -354,7 +426,7 @@ fn read_sniffed(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.starts_with(ZIP_MAGIC) {
         let kind = inspect_zip(bytes, limits)?;
         return match kind {
-            ZipKind::Xlsx => read_xlsx(bytes, limits),
+            ZipKind::Xlsx => read_xlsx(bytes, limits, props),
             ZipKind::Ods => read_dense_isolated(Format::Ods, bytes, limits),
             ZipKind::Other(what) => Err(ReadError::NotSpreadsheet { what }),
         };
@@ -442,7 +514,7 @@ fn visibility(v: SheetVisible) -> Visibility {
 
 /// xlsx is read cell by cell from the sheet XML, so a declared dimension or a stray cell at
 /// XFD1048576 costs nothing: only real cells are stored, and at most `limits.cells`.
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+fn read_xlsx(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
     let mut book = match Xlsx::new(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(XlsxError::Password) => return Err(ReadError::Encrypted),
@@ -498,7 +570,11 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
         }
         sheets.push(sheet);
     }
-    let props = book.workbook_properties().unwrap_or_default();
+    let props = if props.wanted(&sheets) {
+        book.workbook_properties().unwrap_or_default()
+    } else {
+        Default::default()
+    };
     Ok(Workbook {
         format: Format::Xlsx,
         sheets,

@@ -89,7 +89,9 @@ pub struct ReturnData {
     pub rows: Vec<TaskRow>,
     pub indicators: Vec<IndicatorValue>,
     pub contact: Contact,
-    /// The workbook's own modified time (ISO 8601), if it records one.
+    /// The workbook's own modified time (ISO 8601), if it records one. Read where it
+    /// matters: when two returns of the unit compete, or when the hidden identity sheet
+    /// is missing (the document properties are read then); otherwise left out.
     pub modified: Option<String>,
 }
 

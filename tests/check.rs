@@ -443,6 +443,57 @@ fn units_disagreeing_is_a_warning() {
 }
 
 #[test]
+fn document_properties_stand_in_for_a_lost_identity_sheet() {
+    // No identity sheet and no 填报单位 line (a copy into a new workbook that kept the
+    // properties), under a file name that names no unit: the properties decide.
+    let mut r = clean();
+    r.identity_sheet = false;
+    r.unit_line = false;
+    let wd = Workdir::new("check-props");
+    wd.create("未命名.xlsx", r.bytes());
+    let v = check_json(&wd, &["."], 0);
+    let f = &v["files"][0];
+    assert_eq!(f["unit"], UNIT, "{f:#}");
+    assert_eq!(f["round"], ROUND, "{f:#}");
+    assert_eq!(f["status"], "accepted", "{f:#}");
+    // Without them the unit is unknown.
+    r.properties = false;
+    wd.create("未命名.xlsx", r.bytes());
+    let v = check_json(&wd, &["."], 1);
+    assert_has(&v["files"][0], "E-UNIT-MISSING", None);
+}
+
+#[test]
+fn the_workbook_time_decides_against_file_time_and_name() {
+    // The read skips the properties of returns with their identity sheet, so the
+    // workbook's own time of competing returns is read afterwards: here it alone says
+    // which is later (file times and names say the opposite).
+    let wd = Workdir::new("check-supersede-time");
+    let mut late = clean();
+    late.modified = Some((2020, 4, 4, 16));
+    let mut early = clean();
+    early.modified = Some((2020, 4, 3, 9));
+    let a = wd.create("a_late.xlsx", late.bytes());
+    let z = wd.create("z_early.xlsx", early.bytes());
+    let at = |p: &std::path::Path, secs: u64| {
+        let f = std::fs::File::options().write(true).open(p).unwrap();
+        f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+            .unwrap();
+    };
+    at(&a, 1_600_000_000);
+    at(&z, 1_700_000_000);
+    let v = check_json(&wd, &["."], 0);
+    let early = file(&v, "z_early.xlsx");
+    assert!(
+        early["superseded_by"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("a_late.xlsx")),
+        "{v:#}"
+    );
+    assert_eq!(file(&v, "a_late.xlsx")["superseded_by"], Value::Null);
+}
+
+#[test]
 fn hosts_only_returns_need_no_co_unit_rows() {
     let wd = Workdir::new("check-hosts");
     let unit = "新兖镇"; // hosts 2 tasks, co-unit on 56

@@ -307,6 +307,63 @@ fn merge_writes_what_the_office_expects() {
     assert_eq!(&cz11[5], "'@财政局 已对接");
     assert_eq!(&cz11[6], "'=SUM(A1:A3) 资金未到位");
     assert_eq!(&cz11[7], "'-加快拨付");
+
+    // 分单位明细: the same rows as the CSV, with the text as returned (a workbook cell
+    // is not a formula unless written as one, so nothing is prefixed there).
+    let book = r.out("汇总.xlsx");
+    let detail = sheet(&book, "分单位明细");
+    assert_eq!(detail.len(), rows_sent + 1);
+    let row = detail
+        .iter()
+        .find(|x| x[0] == "区财政局" && x[1] == "11")
+        .unwrap();
+    assert_eq!(row[5], "@财政局 已对接");
+    for (unit, tasks) in &r.sent {
+        for (task, (status, percent)) in tasks {
+            let row = detail
+                .iter()
+                .find(|x| &x[0] == unit && x[1] == task.to_string())
+                .unwrap_or_else(|| panic!("{unit} {task} not in 分单位明细"));
+            assert_eq!(&row[3], status, "{unit} {task}");
+            assert_eq!(row[4], format_number(*percent), "{unit} {task}");
+        }
+    }
+    // Its grid and status colours are conditional formats over exactly the rows written,
+    // status rules first (LibreOffice applies only the first rule that holds).
+    let xml = sheet_xml(&book, "分单位明细");
+    let last = rows_sent + 1;
+    let grid = format!("<conditionalFormatting sqref=\"A2:L{last}\">");
+    let status = format!("<conditionalFormatting sqref=\"D2:D{last}\">");
+    assert!(xml.contains(&grid), "{}", &xml[xml.len() - 3000..]);
+    assert!(xml.find(&status).unwrap() < xml.find(&grid).unwrap());
+    for word in ["已完成", "序时推进", "滞后", "未启动"] {
+        assert!(
+            xml.contains(&format!("<formula>\"{word}\"</formula>")),
+            "{word}"
+        );
+    }
+    assert!(xml.contains("containsBlanks"));
+}
+
+/// The XML of a sheet of an .xlsx, found by its name through workbook.xml and its rels.
+fn sheet_xml(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut read = |path: &str| {
+        let mut s = String::new();
+        zip.by_name(path).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = read("xl/workbook.xml");
+    let at = workbook.find(&format!("name=\"{name}\"")).unwrap();
+    let rid = workbook[at..].split("r:id=\"").nth(1).unwrap();
+    let rid = &rid[..rid.find('"').unwrap()];
+    let rels = read("xl/_rels/workbook.xml.rels");
+    let at = rels.find(&format!("Id=\"{rid}\"")).unwrap();
+    let rel = &rels[rels[..at].rfind('<').unwrap()..];
+    let target = rel.split("Target=\"").nth(1).unwrap();
+    let target = &target[..target.find('"').unwrap()];
+    read(&format!("xl/{}", target.trim_start_matches("/xl/")))
 }
 
 #[test]

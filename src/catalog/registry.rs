@@ -4,6 +4,7 @@
 //! The registry is the only place that decides whether two spellings name one unit. It
 //! never invents a unit: a name it does not know is an error that lists the closest ones.
 
+use aho_corasick::AhoCorasick;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -141,6 +142,9 @@ pub struct Registry {
     /// Folded unit names and aliases of two characters or more with their unit, longest
     /// first (of equal length, the later in `index` first), for [`Registry::unit_named_in`].
     by_length: Vec<(String, usize)>,
+    /// `by_length`'s names as one automaton: a text is searched once for all of them
+    /// (a city has thousands of units; one `contains` per name was quadratic in effect).
+    named_in: AhoCorasick,
 }
 
 /// The district's registry, committed under templates/.
@@ -189,11 +193,14 @@ impl Registry {
             .map(|(k, (_, unit))| (k.clone(), *unit))
             .collect();
         by_length.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
+        let named_in = AhoCorasick::new(by_length.iter().map(|(k, _)| k))
+            .expect("unit names fit the automaton's limits");
         let reg = Registry {
             units,
             groups,
             index,
             by_length,
+            named_in,
         };
         for g in &reg.groups {
             for m in &g.members {
@@ -217,11 +224,14 @@ impl Registry {
     /// ("区科技局一季度进展.xlsx"); the folded names come from the index, so a batch of a
     /// thousand files against a thousand units folds each name once, not once per file.
     pub fn unit_named_in(&self, text: &str) -> Option<&Unit> {
+        // Every occurrence of every name, overlapping: the first name in `by_length`
+        // order that occurs at all wins, as a scan of the list would find it.
         let f = fold(text);
-        self.by_length
-            .iter()
-            .find(|(k, _)| f.contains(k.as_str()))
-            .map(|(_, i)| &self.units[*i])
+        self.named_in
+            .find_overlapping_iter(&f)
+            .map(|m| m.pattern().as_usize())
+            .min()
+            .map(|p| &self.units[self.by_length[p].1])
     }
 
     pub fn groups(&self) -> &[Group] {
@@ -239,6 +249,11 @@ impl Registry {
     /// Looks a name up without suggestions. Also accepts the district prefix
     /// (兖州区科技局 → 区科技局, 兖州区新兖镇 → 新兖镇).
     pub fn lookup(&self, name: &str) -> Option<Resolved<'_>> {
+        // A name already in folded form (every canonical name, most references) is its
+        // own key: fold is idempotent, so looking it up unfolded gives the same answer.
+        if let Some(&(is_group, i)) = self.index.get(name) {
+            return Some(self.resolved(is_group, i));
+        }
         let f = fold(name);
         let mut tries = vec![f.clone()];
         for prefix in ["济宁市兖州区", "兖州区"] {
@@ -247,15 +262,17 @@ impl Registry {
                 tries.push(rest.to_string());
             }
         }
-        tries.iter().find_map(|k| {
-            self.index.get(k).map(|&(is_group, i)| {
-                if is_group {
-                    Resolved::Group(&self.groups[i])
-                } else {
-                    Resolved::Unit(&self.units[i])
-                }
-            })
-        })
+        tries
+            .iter()
+            .find_map(|k| self.index.get(k).map(|&(g, i)| self.resolved(g, i)))
+    }
+
+    fn resolved(&self, is_group: bool, i: usize) -> Resolved<'_> {
+        if is_group {
+            Resolved::Group(&self.groups[i])
+        } else {
+            Resolved::Unit(&self.units[i])
+        }
     }
 
     /// Resolves a name to a unit or group, or says which names come closest.
@@ -341,6 +358,40 @@ mod tests {
         let e = r.resolve("区科技").unwrap_err();
         assert_eq!(e.closest[0], "区科技局");
         assert!(e.to_string().contains("区科技局"), "{e}");
+    }
+
+    #[test]
+    fn a_name_in_a_text_is_found_as_a_scan_of_every_name_finds_it() {
+        let r = Registry::embedded();
+        // The scan the automaton replaced: the first name, longest first, that occurs.
+        let scan = |text: &str| {
+            let f = fold(text);
+            r.by_length
+                .iter()
+                .find(|(k, _)| f.contains(k.as_str()))
+                .map(|(_, i)| r.units[*i].name.clone())
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for (i, u) in r.units.iter().enumerate() {
+            let next = &r.units[(i + 1) % r.units.len()].name;
+            texts.push(format!("2020年第一季度_{}_任务进展填报表", u.name));
+            // Two names in one text, a name inside a longer one, aliases and variants.
+            texts.push(format!("{}{}进展", u.name, next));
+            texts.push(format!("兖州区{}", u.name));
+            for a in &u.aliases {
+                texts.push(format!("{a}一季度.xlsx"));
+            }
+        }
+        texts.extend(["新兗镇报表", "区科技", "", "无关文字"].map(String::from));
+        let mut found = 0;
+        for t in &texts {
+            let got = r.unit_named_in(t).map(|u| u.name.clone());
+            assert_eq!(got, scan(t), "{t}");
+            found += usize::from(got.is_some());
+        }
+        assert!(found > r.units.len(), "{found}");
+        assert_eq!(r.unit_named_in("新兗镇报表").unwrap().name, "新兖镇");
+        assert!(r.unit_named_in("区科技").is_none());
     }
 
     #[test]

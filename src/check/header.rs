@@ -264,9 +264,22 @@ fn best_header<C: Copy + PartialEq>(
     skip: impl Fn(&Sheet) -> bool,
 ) -> Option<Header<C>> {
     let mut best: Option<(usize, Header<C>)> = None;
-    for (si, sheet) in book.sheets.iter().enumerate() {
+    // A row naming every known column on the preferred sheet cannot be beaten: the search
+    // stops there (the template's own header, in nearly every return). The preferred sheet
+    // is searched first; that changes no outcome, because its scores (4k + 2) never tie
+    // another sheet's (4k) and ties between other sheets keep their order.
+    let unbeatable = table.len() * 4 + 2;
+    let preferred = book.sheets.iter().position(|s| s.name == preferred_sheet);
+    let order = preferred
+        .into_iter()
+        .chain((0..book.sheets.len()).filter(|&i| Some(i) != preferred));
+    for si in order {
+        let sheet = &book.sheets[si];
         if skip(sheet) {
             continue;
+        }
+        if best.as_ref().is_some_and(|(s, _)| *s == unbeatable) {
+            break;
         }
         let mut seen = Seen::new();
         for row in 0..HEADER_SCAN_ROWS {
@@ -285,6 +298,9 @@ fn best_header<C: Copy + PartialEq>(
                         cols,
                     },
                 ));
+                if score == unbeatable {
+                    break;
+                }
             }
         }
     }

@@ -14,7 +14,7 @@ mod identity;
 mod rows;
 pub mod values;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -120,17 +120,13 @@ fn walk(p: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>, top: boo
 /// and no usable return.
 pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) -> CheckReport {
     let (files, skipped) = collect_files(paths);
-    let mut checked: Vec<(FileReport, Option<SystemTime>, bool)> = files
+    let mut checked: Vec<(FileReport, bool)> = files
         .par_iter()
-        .map(|p| {
-            let mtime = std::fs::metadata(p).and_then(|m| m.modified()).ok();
-            let (report, hosts_only) = check_file(p, catalog, opts);
-            (report, mtime, hosts_only)
-        })
+        .map(|p| check_file(p, catalog, opts))
         .collect();
-    supersede(&mut checked);
-    let hosts_only = checked.iter().any(|(_, _, h)| *h);
-    let mut reports: Vec<FileReport> = checked.into_iter().map(|(r, _, _)| r).collect();
+    supersede(&mut checked, &opts.limits);
+    let hosts_only = checked.iter().any(|(_, h)| *h);
+    let mut reports: Vec<FileReport> = checked.into_iter().map(|(r, _)| r).collect();
     for p in skipped {
         let mut issues = Issues::default();
         issues.push(
@@ -193,10 +189,12 @@ fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) ->
 }
 
 /// Marks all but the latest return of each unit as superseded by the latest: latest by
-/// the workbook's own modified time, then by the file's, then by path.
-fn supersede(checked: &mut [(FileReport, Option<SystemTime>, bool)]) {
+/// the workbook's own modified time, then by the file's, then by path. Only competing
+/// returns need these times, so only theirs are looked up here (the workbook's, if the
+/// read skipped its properties, is read now and kept in the report).
+fn supersede(checked: &mut [(FileReport, bool)], limits: &read::Limits) {
     let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, (r, _, _)) in checked.iter().enumerate() {
+    for (i, (r, _)) in checked.iter().enumerate() {
         if let (Some(unit), Some(_)) = (&r.unit, &r.data) {
             by_unit.entry(unit.clone()).or_default().push(i);
         }
@@ -205,14 +203,20 @@ fn supersede(checked: &mut [(FileReport, Option<SystemTime>, bool)]) {
         if idx.len() < 2 {
             continue;
         }
-        idx.sort_by(|&a, &b| {
-            let key = |i: usize| {
-                let (r, mtime, _) = &checked[i];
-                let modified = r.data.as_ref().and_then(|d| d.modified.clone());
-                (modified, *mtime, r.path.clone())
-            };
-            key(a).cmp(&key(b))
-        });
+        let mut keys: HashMap<usize, (Option<String>, Option<SystemTime>, PathBuf)> =
+            HashMap::new();
+        for &i in &idx {
+            let r = &mut checked[i].0;
+            if let Some(data) = r.data.as_mut().filter(|d| d.modified.is_none()) {
+                data.modified = read::read_properties(&r.path, limits)
+                    .ok()
+                    .and_then(|(_, m)| m);
+            }
+            let modified = r.data.as_ref().and_then(|d| d.modified.clone());
+            let mtime = std::fs::metadata(&r.path).and_then(|m| m.modified()).ok();
+            keys.insert(i, (modified, mtime, r.path.clone()));
+        }
+        idx.sort_by(|a, b| keys[a].cmp(&keys[b]));
         let latest = checked[*idx.last().unwrap()].0.path.clone();
         for &i in &idx[..idx.len() - 1] {
             let report = &mut checked[i].0;
@@ -235,7 +239,8 @@ fn supersede(checked: &mut [(FileReport, Option<SystemTime>, bool)]) {
 /// Checks one file. Returns the report and whether its identity says co-unit rows were
 /// not asked for (`--hosts-only` templates).
 pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileReport, bool) {
-    match read::read_workbook(path, &opts.limits) {
+    let props = read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY);
+    match read::read_workbook_with(path, &opts.limits, props) {
         Ok(book) => check_workbook(&book, path, catalog, opts),
         Err(e) => {
             let mut issues = Issues::default();

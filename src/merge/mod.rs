@@ -102,6 +102,8 @@ pub enum Colour {
 }
 
 impl Colour {
+    pub const ALL: [Colour; 3] = [Colour::Blue, Colour::Yellow, Colour::Red];
+
     pub fn label(self) -> &'static str {
         match self {
             Colour::Blue => "蓝",

@@ -26,6 +26,9 @@ use crate::write::{row_height_for, status_colors, BuildError, CREATED, FONT, FON
 /// writing; see the README's benchmark for what each level buys.
 pub const DEFAULT_COMPRESSION: u8 = 1;
 
+/// The fill of everything missing (未报送, an empty status).
+const MISSING_FILL: u32 = 0xF8CBAD;
+
 /// Excel refuses longer text in a cell.
 const MAX_CELL: usize = 32_000;
 
@@ -38,6 +41,16 @@ pub(crate) struct Styles {
     pub center: Format,
     pub number: Format,
     pub missing: Format,
+    /// [`Styles::state`]'s formats in [`State::ALL`] order, and [`Styles::colour`]'s:
+    /// made once, not once per cell (a `Format` holds strings).
+    states: Vec<Format>,
+    colours: Vec<Format>,
+    /// Column formats of the streamed 分单位明细 (`text`, `center`, `number` without their
+    /// border); its borders and status fills are conditional formats over the rows
+    /// written, so no cell needs a format of its own (see [`sheets::detail`]).
+    pub col_text: Format,
+    pub col_center: Format,
+    pub col_number: Format,
 }
 
 impl Styles {
@@ -47,7 +60,13 @@ impl Styles {
             .clone()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
-        Styles {
+        let unbordered = |f: &Format| f.clone().set_border(FormatBorder::None);
+        let mut st = Styles {
+            states: Vec::new(),
+            colours: Vec::new(),
+            col_text: Format::new(),
+            col_center: Format::new(),
+            col_number: Format::new(),
             title: base
                 .clone()
                 .set_bold()
@@ -74,8 +93,14 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_bold()
-                .set_background_color(Color::RGB(0xF8CBAD)),
-        }
+                .set_background_color(Color::RGB(MISSING_FILL)),
+        };
+        st.col_text = unbordered(&st.text);
+        st.col_center = unbordered(&st.center);
+        st.col_number = unbordered(&st.number);
+        st.states = State::ALL.iter().map(|&s| st.make_state(s)).collect();
+        st.colours = Colour::ALL.iter().map(|&c| st.make_colour(c)).collect();
+        st
     }
 
     /// Every format the sheets use, in a fixed order: registered with the workbook before
@@ -91,23 +116,49 @@ impl Styles {
             self.center.clone(),
             self.number.clone(),
             self.missing.clone(),
+            self.col_text.clone(),
+            self.col_center.clone(),
+            self.col_number.clone(),
         ];
-        all.extend(
-            [
-                State::Done,
-                State::OnSchedule,
-                State::Lagging,
-                State::NotStarted,
-            ]
-            .map(|s| self.state(s)),
-        );
-        all.extend([Colour::Blue, Colour::Yellow, Colour::Red].map(|c| self.colour(c)));
+        all.extend(self.states.iter().cloned());
+        all.extend(self.colours.iter().cloned());
         all
     }
 
     /// A centred cell in the state's colours (the templates' status colours; 未报送 like
     /// every other missing thing).
-    pub fn state(&self, s: State) -> Format {
+    pub fn state(&self, s: State) -> &Format {
+        let i = State::ALL.iter().position(|&x| x == s).expect("a state");
+        &self.states[i]
+    }
+
+    /// A centred bold cell with the colour's fill.
+    pub fn colour(&self, c: Colour) -> &Format {
+        let i = Colour::ALL.iter().position(|&x| x == c).expect("a colour");
+        &self.colours[i]
+    }
+
+    /// The fill and font colour of a state's cells, for a conditional format.
+    pub fn state_fill(s: State) -> Format {
+        use crate::layout::Status;
+        let status = match s {
+            State::Done => Status::Done,
+            State::OnSchedule => Status::OnSchedule,
+            State::Lagging => Status::Lagging,
+            State::NotStarted => Status::NotStarted,
+            State::Unreported => {
+                return Format::new()
+                    .set_bold()
+                    .set_background_color(Color::RGB(MISSING_FILL))
+            }
+        };
+        let (bg, fg) = status_colors(status);
+        Format::new()
+            .set_background_color(Color::RGB(bg))
+            .set_font_color(Color::RGB(fg))
+    }
+
+    fn make_state(&self, s: State) -> Format {
         use crate::layout::Status;
         let status = match s {
             State::Done => Status::Done,
@@ -123,8 +174,7 @@ impl Styles {
             .set_font_color(Color::RGB(fg))
     }
 
-    /// A centred bold cell with the colour's fill.
-    pub fn colour(&self, c: Colour) -> Format {
+    fn make_colour(&self, c: Colour) -> Format {
         let fill = match c {
             Colour::Blue => 0x9BC2E6,
             Colour::Yellow => 0xFFE699,
@@ -191,13 +241,29 @@ fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(
     if s.len() <= MAX_CELL {
         ws.write_string_with_format(row, col, s, f)?;
     } else {
-        let mut end = MAX_CELL - 32;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        ws.write_string_with_format(row, col, format!("{}…（已截断）", &s[..end]), f)?;
+        ws.write_string_with_format(row, col, cut(s), f)?;
     }
     Ok(())
+}
+
+/// Writes text without a format of its own (the column's applies), cut to what Excel
+/// accepts; an empty string writes nothing.
+fn plain_text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+    if s.len() <= MAX_CELL {
+        ws.write_string(row, col, s)?;
+    } else {
+        ws.write_string(row, col, cut(s))?;
+    }
+    Ok(())
+}
+
+/// Text too long for a cell, cut with a note.
+fn cut(s: &str) -> String {
+    let mut end = MAX_CELL - 32;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…（已截断）", &s[..end])
 }
 
 fn number(

@@ -1,13 +1,17 @@
 //! The consolidated workbook's other sheets: 分单位明细, 统计 (with its charts), 量化指标,
 //! 未报送单位, 报送文件 and 校验问题.
 
-use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartSolidFill, ChartType, Color, ConditionalFormatBlank,
+    ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula, Format,
+    FormatBorder, Worksheet, XlsxError,
+};
 
-use super::{fit_row, header, number, schedule_line, text, title, Styles};
+use super::{fit_row, header, number, plain_text, schedule_line, text, title, Styles};
 use crate::catalog::format_number;
 use crate::merge::csv::{detail_records, DETAIL_COLUMNS};
 use crate::merge::stats::{Counts, IndicatorLine, Stats};
-use crate::merge::{Merged, State};
+use crate::merge::{round1, Merged, State};
 use crate::report::{FileReport, FileStatus, Severity};
 
 const DETAIL_WIDTHS: [f64; 12] = [
@@ -15,26 +19,60 @@ const DETAIL_WIDTHS: [f64; 12] = [
 ];
 
 /// 分单位明细: every returned row, streamed in file order.
+///
+/// The sheet that grows with the returns (57,000 rows for a city) is written without a
+/// format per cell: a cell format costs rust_xlsxwriter a hash of the whole `Format` on
+/// every write, most of this sheet's time. Columns carry the font, alignment, wrapping and
+/// number format; a conditional format draws the grid over the rows written (a column's
+/// own border would run down to row 1,048,576) and others colour the status words.
 pub(super) fn detail(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), XlsxError> {
     ws.set_name("分单位明细")?;
     let columns: Vec<(&str, f64)> = DETAIL_COLUMNS.iter().copied().zip(DETAIL_WIDTHS).collect();
     let n = m.detail().count() as u32;
     header(ws, st, 0, &columns, n, 2)?;
+    for c in 0..DETAIL_WIDTHS.len() as u16 {
+        let format = match c {
+            0..=3 | 11 => &st.col_center,
+            4 => &st.col_number,
+            _ => &st.col_text,
+        };
+        ws.set_column_format(c, format)?;
+    }
+    if n > 0 {
+        // The status rules come first and draw their own border: LibreOffice applies only
+        // the first rule that holds, Excel every one (priority is the order added).
+        for s in State::ALL {
+            let format = Styles::state_fill(s).set_border(FormatBorder::Thin);
+            if s == State::Unreported {
+                let blank = ConditionalFormatBlank::new().set_format(format);
+                ws.add_conditional_format(1, 3, n, 3, &blank)?;
+            } else {
+                let word = format!("\"{}\"", s.label());
+                let rule = ConditionalFormatCell::new()
+                    .set_rule(ConditionalFormatCellRule::EqualTo(word.as_str()))
+                    .set_format(format);
+                ws.add_conditional_format(1, 3, n, 3, &rule)?;
+            }
+        }
+        let last = DETAIL_WIDTHS.len() as u16 - 1;
+        let grid = ConditionalFormatFormula::new()
+            .set_rule("TRUE")
+            .set_format(Format::new().set_border(FormatBorder::Thin));
+        ws.add_conditional_format(1, 0, n, last, &grid)?;
+    }
     for (i, (rec, (_, r))) in detail_records(m).zip(m.detail()).enumerate() {
         let row = 1 + i as u32;
         for (c, cell) in rec.iter().enumerate() {
             let c = c as u16;
             match c {
-                1 => ws
-                    .write_number_with_format(row, c, r.task, &st.center)
-                    .map(|_| ())?,
-                4 => number(ws, row, c, r.percent, &st.number)?,
-                11 => ws
-                    .write_number_with_format(row, c, r.row, &st.center)
-                    .map(|_| ())?,
-                3 => text(ws, row, c, cell, &st.state(State::of(r.status)))?,
-                0 | 2 => text(ws, row, c, cell, &st.center)?,
-                _ => text(ws, row, c, cell, &st.text)?,
+                1 => ws.write_number(row, c, r.task).map(|_| ())?,
+                4 => {
+                    if let Some(p) = r.percent {
+                        ws.write_number(row, c, round1(p))?;
+                    }
+                }
+                11 => ws.write_number(row, c, r.row).map(|_| ())?,
+                _ => plain_text(ws, row, c, cell)?,
             }
         }
         let sized: Vec<(&str, f64)> = [5, 6, 7, 8]

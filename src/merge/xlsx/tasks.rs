@@ -148,7 +148,7 @@ fn task_row(
     text(ws, row, 2, &cells[1], &st.text)?;
     text(ws, row, 3, &cells[2], &st.center)?;
     text(ws, row, 4, &cells[3], &st.text)?;
-    text(ws, row, 5, line.state.label(), &st.state(line.state))?;
+    text(ws, row, 5, line.state.label(), st.state(line.state))?;
     number(ws, row, 6, line.percent, &st.number)?;
     text(
         ws,
@@ -157,7 +157,7 @@ fn task_row(
         if line.behind { "疑似滞后" } else { "" },
         &st.center,
     )?;
-    text(ws, row, 8, line.colour.label(), &st.colour(line.colour))?;
+    text(ws, row, 8, line.colour.label(), st.colour(line.colour))?;
     for (i, c) in cells[4..].iter().enumerate() {
         text(ws, row, 9 + i as u16, c, &st.text)?;
     }
