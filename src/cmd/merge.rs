@@ -150,18 +150,19 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let st = stats(&m);
     let ind = indicators(&m);
     let level = args.compression;
+    let rows = xlsx::TaskRows::new(&m);
 
     // Every output is built in memory at once on the cores there are, then written.
     let ((book, leaders), (csv, json)) = rayon::join(
         || {
             rayon::join(
-                || xlsx::consolidated(&m, &st, &ind, round, level),
+                || xlsx::consolidated(&m, &rows, &st, &ind, round, level),
                 || {
                     use rayon::prelude::*;
                     outputs
                         .leaders
                         .par_iter()
-                        .map(|(l, _)| xlsx::leader_summary(&m, l, round, level))
+                        .map(|(l, _)| xlsx::leader_summary(&m, &rows, l, round, level))
                         .collect::<Result<Vec<_>, _>>()
                 },
             )
@@ -173,12 +174,30 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
             )
         },
     );
-    write_atomic(&outputs.workbook, &book?)?;
-    for ((_, path), bytes) in outputs.leaders.iter().zip(leaders?) {
-        write_atomic(path, &bytes)?;
-    }
-    write_atomic(&outputs.csv, &csv)?;
-    write_atomic(&outputs.report, &json)?;
+    // Each file is written whole under a temporary name, synced and renamed; the syncs
+    // wait on the disk, so the files are written side by side.
+    let (book, leaders) = (book?, leaders?);
+    let mut files: Vec<(&Path, &[u8])> = vec![
+        (&outputs.workbook, &book),
+        (&outputs.csv, &csv),
+        (&outputs.report, &json),
+    ];
+    files.extend(
+        outputs
+            .leaders
+            .iter()
+            .zip(&leaders)
+            .map(|((_, p), b)| (p.as_path(), b.as_slice())),
+    );
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .iter()
+            .map(|&(path, bytes)| s.spawn(move || write_atomic(path, bytes)))
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("a file writer does not panic"))
+    })?;
 
     let rejected = report
         .files

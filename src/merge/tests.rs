@@ -410,10 +410,11 @@ mod workbooks {
         flag_behind_schedule(&mut r, 50.0, &Thresholds::default());
         let m = merged(&c, &r, Some(50.0));
         let (s, ind) = (stats(&m), indicators(&m));
-        let bytes = xlsx::consolidated(&m, &s, &ind, "2020年上半年", 1).unwrap();
+        let bytes =
+            xlsx::consolidated(&m, &xlsx::TaskRows::new(&m), &s, &ind, "2020年上半年", 1).unwrap();
         assert_eq!(
             bytes,
-            xlsx::consolidated(&m, &s, &ind, "2020年上半年", 1).unwrap(),
+            xlsx::consolidated(&m, &xlsx::TaskRows::new(&m), &s, &ind, "2020年上半年", 1).unwrap(),
             "same bytes twice"
         );
 
@@ -469,7 +470,8 @@ mod workbooks {
         let c = Catalog::embedded();
         let r = sample(&c);
         let m = merged(&c, &r, Some(50.0));
-        let bytes = xlsx::leader_summary(&m, "屈耀武", "2020年上半年", 1).unwrap();
+        let bytes = xlsx::leader_summary(&m, &xlsx::TaskRows::new(&m), "屈耀武", "2020年上半年", 1)
+            .unwrap();
         let rows = sheet(&bytes, "分管任务进展");
         let lines = m.leader_tasks("屈耀武");
         let counts: Counts = lines.iter().map(|l| l.state).collect();

@@ -13,6 +13,8 @@
 mod sheets;
 mod tasks;
 
+pub use tasks::TaskRows;
+
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
@@ -282,10 +284,19 @@ fn number(
 
 /// Sets a row's height for its tallest wrapped cell (text, column width).
 fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
-    let h = cells
+    set_height(ws, row, row_height(cells))
+}
+
+/// The height of a row's tallest wrapped cell (text, column width).
+fn row_height(cells: &[(&str, f64)]) -> f64 {
+    cells
         .iter()
         .map(|(s, w)| row_height_for(s, *w))
-        .fold(0.0, f64::max);
+        .fold(0.0, f64::max)
+}
+
+/// Sets a row's height when taller than one line.
+fn set_height(ws: &mut Worksheet, row: u32, h: f64) -> Result<(), XlsxError> {
     if h > row_height_for("", 10.0) {
         ws.set_row_height(row, h)?;
     }
@@ -323,6 +334,7 @@ fn schedule_line(m: &Merged) -> String {
 /// `<round>_汇总.xlsx`.
 pub fn consolidated(
     m: &Merged,
+    rows: &TaskRows,
     stats: &Stats,
     indicators: &[IndicatorLine],
     round: &str,
@@ -348,7 +360,7 @@ pub fn consolidated(
     let (a, b) = rayon::join(
         || sheets::detail(detail, &st, m),
         || -> Result<(), XlsxError> {
-            tasks::overview(overview, &st, m, stats, round)?;
+            tasks::overview(overview, &st, m, rows, stats, round)?;
             sheets::statistics(statistics, &st, m, stats, round)?;
             sheets::indicators(ind, &st, indicators)?;
             sheets::missing(missing, &st, m, stats)?;
@@ -364,12 +376,13 @@ pub fn consolidated(
 /// `<round>_<leader>_分管任务进展.xlsx`.
 pub fn leader_summary(
     m: &Merged,
+    rows: &TaskRows,
     leader: &str,
     round: &str,
     compression: u8,
 ) -> Result<Vec<u8>, BuildError> {
     let st = Styles::new();
     let mut wb = workbook(&format!("{round}{leader}同志分管任务进展情况"), compression)?;
-    tasks::leader(wb.add_worksheet(), &st, m, leader, round)?;
+    tasks::leader(wb.add_worksheet(), &st, m, rows, leader, round)?;
     Ok(wb.save_to_buffer()?)
 }

@@ -1,8 +1,10 @@
 //! 总表 and the leader summaries: one row per task with the hosts' reports side by side.
 
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{fit_row, header, number, schedule_line, text, title, Styles};
+use super::{header, number, row_height, schedule_line, set_height, text, title, Styles};
 use crate::catalog::format_number;
 use crate::merge::stats::{Counts, Stats};
 use crate::merge::{Entry, Merged, TaskLine};
@@ -110,39 +112,99 @@ fn contacts(line: &TaskLine) -> String {
         .join("\n")
 }
 
+/// The text of every task's row and its height, made once for 总表 and every leader
+/// summary (a task appears in both, and with a city's hosts its cells run to pages).
+pub struct TaskRows {
+    rows: HashMap<u32, TaskCells>,
+}
+
+struct TaskCells {
+    /// 所属部分, 任务内容, 牵头领导, 主办单位, then the hosts' status, progress, problems
+    /// and next steps, and the co-units' progress.
+    cells: [String; 9],
+    contact: String,
+    /// The row's height without and with the contact column.
+    height: f64,
+    height_with_contact: f64,
+}
+
+impl TaskRows {
+    pub fn new(m: &Merged) -> TaskRows {
+        use rayon::prelude::*;
+        let rows = m
+            .tasks
+            .par_iter()
+            .map(|line| (line.task.number, TaskCells::new(m, line)))
+            .collect();
+        TaskRows { rows }
+    }
+}
+
+impl TaskCells {
+    fn new(m: &Merged, line: &TaskLine) -> TaskCells {
+        let t = line.task;
+        let cells = [
+            m.catalog.section_label(&t.section),
+            t.text.clone(),
+            t.leaders.join("、"),
+            t.hosts.join("、"),
+            by_unit(&line.hosts, |e| e.status_text()),
+            by_unit(&line.hosts, |e| {
+                e.row
+                    .map(|r| r.progress.trim().to_string())
+                    .unwrap_or_default()
+            }),
+            by_unit(&line.hosts, |e| {
+                e.row
+                    .map(|r| r.problems.trim().to_string())
+                    .unwrap_or_default()
+            }),
+            by_unit(&line.hosts, |e| {
+                e.row
+                    .map(|r| r.next_steps.trim().to_string())
+                    .unwrap_or_default()
+            }),
+            co_units(line),
+        ];
+        let contact = contacts(line);
+        let mut sized: Vec<(&str, f64)> = vec![
+            (&cells[0], COLUMNS[1].1),
+            (&cells[1], COLUMNS[2].1),
+            (&cells[3], COLUMNS[4].1),
+        ];
+        sized.extend(
+            cells[4..]
+                .iter()
+                .zip(&COLUMNS[9..])
+                .map(|(c, (_, w))| (c.as_str(), *w)),
+        );
+        let height = row_height(&sized);
+        let height_with_contact = height.max(row_height(&[(&contact, CONTACT.1)]));
+        TaskCells {
+            cells,
+            contact,
+            height,
+            height_with_contact,
+        }
+    }
+}
+
 /// Writes one task's row.
 fn task_row(
     ws: &mut Worksheet,
     st: &Styles,
-    m: &Merged,
+    rows: &TaskRows,
     row: u32,
     line: &TaskLine,
     with_contact: bool,
 ) -> Result<(), XlsxError> {
     let t = line.task;
-    let cells: Vec<String> = vec![
-        m.catalog.section_label(&t.section),
-        t.text.clone(),
-        t.leaders.join("、"),
-        t.hosts.join("、"),
-        by_unit(&line.hosts, |e| e.status_text()),
-        by_unit(&line.hosts, |e| {
-            e.row
-                .map(|r| r.progress.trim().to_string())
-                .unwrap_or_default()
-        }),
-        by_unit(&line.hosts, |e| {
-            e.row
-                .map(|r| r.problems.trim().to_string())
-                .unwrap_or_default()
-        }),
-        by_unit(&line.hosts, |e| {
-            e.row
-                .map(|r| r.next_steps.trim().to_string())
-                .unwrap_or_default()
-        }),
-        co_units(line),
-    ];
+    let TaskCells {
+        cells,
+        contact,
+        height,
+        height_with_contact,
+    } = &rows.rows[&t.number];
     ws.write_number_with_format(row, 0, t.number, &st.center)?;
     text(ws, row, 1, &cells[0], &st.text)?;
     text(ws, row, 2, &cells[1], &st.text)?;
@@ -161,27 +223,18 @@ fn task_row(
     for (i, c) in cells[4..].iter().enumerate() {
         text(ws, row, 9 + i as u16, c, &st.text)?;
     }
-    let mut sized: Vec<(&str, f64)> = vec![
-        (&cells[0], COLUMNS[1].1),
-        (&cells[1], COLUMNS[2].1),
-        (&cells[3], COLUMNS[4].1),
-    ];
-    sized.extend(
-        cells[4..]
-            .iter()
-            .zip(&COLUMNS[9..])
-            .map(|(c, (_, w))| (c.as_str(), *w)),
-    );
-    let contact = if with_contact {
-        contacts(line)
-    } else {
-        String::new()
-    };
     if with_contact {
-        text(ws, row, COLUMNS.len() as u16, &contact, &st.text)?;
-        sized.push((&contact, CONTACT.1));
+        text(ws, row, COLUMNS.len() as u16, contact, &st.text)?;
     }
-    fit_row(ws, row, &sized)
+    set_height(
+        ws,
+        row,
+        if with_contact {
+            *height_with_contact
+        } else {
+            *height
+        },
+    )
 }
 
 /// 总表: the catalog's tasks in order.
@@ -189,6 +242,7 @@ pub(super) fn overview(
     ws: &mut Worksheet,
     st: &Styles,
     m: &Merged,
+    rows: &TaskRows,
     stats: &Stats,
     round: &str,
 ) -> Result<(), XlsxError> {
@@ -209,7 +263,7 @@ pub(super) fn overview(
     )?;
     header(ws, st, 2, COLUMNS, 2 + m.tasks.len() as u32, 3)?;
     for (i, line) in m.tasks.iter().enumerate() {
-        task_row(ws, st, m, 3 + i as u32, line, false)?;
+        task_row(ws, st, rows, 3 + i as u32, line, false)?;
     }
     Ok(())
 }
@@ -219,6 +273,7 @@ pub(super) fn leader(
     ws: &mut Worksheet,
     st: &Styles,
     m: &Merged,
+    rows: &TaskRows,
     leader: &str,
     round: &str,
 ) -> Result<(), XlsxError> {
@@ -242,7 +297,7 @@ pub(super) fn leader(
     )?;
     header(ws, st, 2, &columns, 2 + lines.len() as u32, 3)?;
     for (i, line) in lines.iter().enumerate() {
-        task_row(ws, st, m, 3 + i as u32, line, true)?;
+        task_row(ws, st, rows, 3 + i as u32, line, true)?;
     }
     Ok(())
 }
