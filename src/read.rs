@@ -309,7 +309,7 @@ pub fn a1(row: u32, col: u32) -> String {
 ///
 /// On a small return they are a sixth of the reading (three more zip entries to inflate
 /// and parse), and the check needs them only where the hidden identity sheet did not
-/// survive, or where two returns of a unit compete (see [`read_properties`]).
+/// survive, or where two returns of a unit compete (see [`read_modified`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Properties {
     #[default]
@@ -375,17 +375,13 @@ fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Only the document properties of an .xlsx return (custom properties, modified time);
-/// for the few returns whose properties [`Properties::UnlessSheet`] skipped and that
-/// turn out to be needed after all.
-pub fn read_properties(
-    path: &Path,
-    limits: &Limits,
-) -> Result<(HashMap<String, String>, Option<String>), ReadError> {
+/// Only the modified time an .xlsx records of itself, for the few returns whose
+/// properties [`Properties::UnlessSheet`] skipped and whose time turns out to matter.
+pub fn read_modified(path: &Path, limits: &Limits) -> Result<Option<String>, ReadError> {
     let bytes = read_file(path, limits)?;
     quiet_panics(|| {
         if !bytes.starts_with(ZIP_MAGIC) {
-            return Ok((HashMap::new(), None));
+            return Ok(None);
         }
         inspect_zip(&bytes, limits)?;
         let mut book = match Xlsx::new(Cursor::new(&bytes[..])) {
@@ -394,10 +390,7 @@ pub fn read_properties(
             Err(e) => return Err(ReadError::Corrupt(e.to_string())),
         };
         let props = book.workbook_properties().unwrap_or_default();
-        Ok((
-            props.custom_properties,
-            props.modified.filter(|m| !m.is_empty()),
-        ))
+        Ok(props.modified.filter(|m| !m.is_empty()))
     })
 }
 

@@ -14,7 +14,7 @@ mod identity;
 mod rows;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -188,6 +188,9 @@ fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) ->
         .collect()
 }
 
+/// What decides which of a unit's returns is the latest, in order.
+type Latest = (Option<String>, Option<SystemTime>, PathBuf);
+
 /// Marks all but the latest return of each unit as superseded by the latest: latest by
 /// the workbook's own modified time, then by the file's, then by path. Only competing
 /// returns need these times, so only theirs are looked up here (the workbook's, if the
@@ -199,24 +202,24 @@ fn supersede(checked: &mut [(FileReport, bool)], limits: &read::Limits) {
             by_unit.entry(unit.clone()).or_default().push(i);
         }
     }
-    for (_, mut idx) in by_unit {
+    for (_, idx) in by_unit {
         if idx.len() < 2 {
             continue;
         }
-        let mut keys: HashMap<usize, (Option<String>, Option<SystemTime>, PathBuf)> =
-            HashMap::new();
-        for &i in &idx {
-            let r = &mut checked[i].0;
-            if let Some(data) = r.data.as_mut().filter(|d| d.modified.is_none()) {
-                data.modified = read::read_properties(&r.path, limits)
-                    .ok()
-                    .and_then(|(_, m)| m);
-            }
-            let modified = r.data.as_ref().and_then(|d| d.modified.clone());
-            let mtime = std::fs::metadata(&r.path).and_then(|m| m.modified()).ok();
-            keys.insert(i, (modified, mtime, r.path.clone()));
-        }
-        idx.sort_by(|a, b| keys[a].cmp(&keys[b]));
+        let mut keyed: Vec<(Latest, usize)> = idx
+            .iter()
+            .map(|&i| {
+                let r = &mut checked[i].0;
+                if let Some(data) = r.data.as_mut().filter(|d| d.modified.is_none()) {
+                    data.modified = read::read_modified(&r.path, limits).ok().flatten();
+                }
+                let modified = r.data.as_ref().and_then(|d| d.modified.clone());
+                let mtime = std::fs::metadata(&r.path).and_then(|m| m.modified()).ok();
+                ((modified, mtime, r.path.clone()), i)
+            })
+            .collect();
+        keyed.sort();
+        let idx: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let latest = checked[*idx.last().unwrap()].0.path.clone();
         for &i in &idx[..idx.len() - 1] {
             let report = &mut checked[i].0;

@@ -140,40 +140,41 @@ impl Styles {
         &self.colours[i]
     }
 
-    /// The fill and font colour of a state's cells, for a conditional format.
-    pub fn state_fill(s: State) -> Format {
+    /// The fill and font colour of a state's cells (the templates' status colours), or
+    /// none for 未报送, which looks like every other missing thing.
+    fn state_colours(s: State) -> Option<(u32, u32)> {
         use crate::layout::Status;
         let status = match s {
             State::Done => Status::Done,
             State::OnSchedule => Status::OnSchedule,
             State::Lagging => Status::Lagging,
             State::NotStarted => Status::NotStarted,
-            State::Unreported => {
-                return Format::new()
-                    .set_bold()
-                    .set_background_color(Color::RGB(MISSING_FILL))
-            }
+            State::Unreported => return None,
         };
-        let (bg, fg) = status_colors(status);
-        Format::new()
-            .set_background_color(Color::RGB(bg))
-            .set_font_color(Color::RGB(fg))
+        Some(status_colors(status))
+    }
+
+    /// A state's fill and font colour alone, for a conditional format.
+    pub fn state_fill(s: State) -> Format {
+        match Styles::state_colours(s) {
+            Some((bg, fg)) => Format::new()
+                .set_background_color(Color::RGB(bg))
+                .set_font_color(Color::RGB(fg)),
+            None => Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(MISSING_FILL)),
+        }
     }
 
     fn make_state(&self, s: State) -> Format {
-        use crate::layout::Status;
-        let status = match s {
-            State::Done => Status::Done,
-            State::OnSchedule => Status::OnSchedule,
-            State::Lagging => Status::Lagging,
-            State::NotStarted => Status::NotStarted,
-            State::Unreported => return self.missing.clone(),
-        };
-        let (bg, fg) = status_colors(status);
-        self.center
-            .clone()
-            .set_background_color(Color::RGB(bg))
-            .set_font_color(Color::RGB(fg))
+        match Styles::state_colours(s) {
+            Some((bg, fg)) => self
+                .center
+                .clone()
+                .set_background_color(Color::RGB(bg))
+                .set_font_color(Color::RGB(fg)),
+            None => self.missing.clone(),
+        }
     }
 
     fn make_colour(&self, c: Colour) -> Format {
