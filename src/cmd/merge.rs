@@ -152,26 +152,26 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let level = args.compression;
     let rows = xlsx::TaskRows::new(&m);
 
-    // Every output is built in memory at once on the cores there are, then written.
-    let ((book, leaders), (csv, json)) = rayon::join(
+    // Every output is built in memory on the cores there are, then written: first the
+    // consolidated workbook's sheets on one core and its other sheets, the CSV and the
+    // report on the other; then the workbook is packed while the leader summaries are made.
+    let mut side = None;
+    let filled = xlsx::fill_consolidated(&m, &rows, &st, &ind, round, level, || {
+        side = Some((
+            csv::detail_csv(&m),
+            serde_json::to_vec_pretty(&report).expect("a check report serialises"),
+        ));
+    })?;
+    let (csv, json) = side.expect("the sheets were filled, and the CSV made with them");
+    let (book, leaders) = rayon::join(
+        || filled.save(),
         || {
-            rayon::join(
-                || xlsx::consolidated(&m, &rows, &st, &ind, round, level),
-                || {
-                    use rayon::prelude::*;
-                    outputs
-                        .leaders
-                        .par_iter()
-                        .map(|(l, _)| xlsx::leader_summary(&m, &rows, l, round, level))
-                        .collect::<Result<Vec<_>, _>>()
-                },
-            )
-        },
-        || {
-            (
-                csv::detail_csv(&m),
-                serde_json::to_vec_pretty(&report).expect("a check report serialises"),
-            )
+            use rayon::prelude::*;
+            outputs
+                .leaders
+                .par_iter()
+                .map(|(l, _)| xlsx::leader_summary(&m, &rows, l, round, level))
+                .collect::<Result<Vec<_>, _>>()
         },
     );
     // Each file is written whole under a temporary name, synced and renamed; the syncs

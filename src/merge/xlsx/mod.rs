@@ -341,6 +341,32 @@ pub fn consolidated(
     round: &str,
     compression: u8,
 ) -> Result<Vec<u8>, BuildError> {
+    fill_consolidated(m, rows, stats, indicators, round, compression, || ())?.save()
+}
+
+/// The consolidated workbook with every sheet filled, not yet packed.
+pub struct Filled(Workbook);
+
+impl Filled {
+    /// Packs the workbook (compressing it is most of this).
+    pub fn save(mut self) -> Result<Vec<u8>, BuildError> {
+        Ok(self.0.save_to_buffer()?)
+    }
+}
+
+/// Fills `<round>_汇总.xlsx`'s sheets. The detail sheet, one row per (unit, task), is most
+/// of the work: it is filled on this thread while the other six are filled on another,
+/// which then runs `alongside` (the caller's work of the same size, such as the CSV), so
+/// that packing the workbook can overlap what comes after.
+pub fn fill_consolidated(
+    m: &Merged,
+    rows: &TaskRows,
+    stats: &Stats,
+    indicators: &[IndicatorLine],
+    round: &str,
+    compression: u8,
+    alongside: impl FnOnce() + Send,
+) -> Result<Filled, BuildError> {
     let st = Styles::new();
     let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression)?;
     for f in st.all() {
@@ -352,8 +378,6 @@ pub fn consolidated(
         wb.add_worksheet();
     }
     wb.add_worksheet_with_constant_memory()?;
-    // The detail sheet, one row per (unit, task), is most of the work: it is filled on one
-    // thread while the other sheets are filled on another.
     let [overview, detail, statistics, ind, missing, files, issues] = &mut wb.worksheets_mut()[..]
     else {
         unreachable!("seven sheets were added");
@@ -366,12 +390,14 @@ pub fn consolidated(
             sheets::indicators(ind, &st, indicators)?;
             sheets::missing(missing, &st, m, stats)?;
             sheets::files(files, &st, m)?;
-            sheets::issues(issues, &st, m)
+            sheets::issues(issues, &st, m)?;
+            alongside();
+            Ok(())
         },
     );
     a?;
     b?;
-    Ok(wb.save_to_buffer()?)
+    Ok(Filled(wb))
 }
 
 /// `<round>_<leader>_分管任务进展.xlsx`.
