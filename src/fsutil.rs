@@ -1,56 +1,288 @@
-//! Atomic output: every file duban writes goes to a temporary name in the same folder and
-//! is renamed into place, so an interrupted run leaves either the old file or the new one,
-//! never half of one.
+//! The one way into and out of files.
+//!
+//! In: every input file (a return, a catalog, a config, the contacts, a report) is read
+//! here, and an I/O failure becomes one Chinese message naming the path
+//! ([`InputError`]). Out: every file duban writes goes to a temporary file in the target's
+//! folder, is synced and renamed into place, and the folder is synced, so an interrupted
+//! run leaves the old file or the new one, never half of one ([`write_atomic`]).
+//! Folders of returns are walked here too ([`walk`]): in name order, each file once, a
+//! symbolic-link loop followed no further.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// A file that could not be written.
+/// An I/O failure in words a clerk can act on (the system's own text is English).
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    // Errors duban makes itself carry their Chinese words.
+    if let Some(inner) = e.get_ref() {
+        let words = inner.to_string();
+        if words
+            .chars()
+            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        {
+            return words;
+        }
+    }
+    let what = match e.kind() {
+        K::NotFound => "找不到该文件或文件夹",
+        K::PermissionDenied => "没有访问权限",
+        K::AlreadyExists => "已存在同名文件",
+        K::IsADirectory => "这是文件夹，不是文件",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "所在磁盘是只读的",
+        K::InvalidFilename => "文件名无效或过长",
+        K::InvalidData => "内容不是有效的文本",
+        K::Interrupted | K::TimedOut => "读写被中断",
+        K::OutOfMemory => "内存不足",
+        _ => match e.raw_os_error() {
+            Some(5) => "磁盘读写错误",
+            Some(24) => "同时打开的文件过多",
+            Some(n) => return format!("系统错误（代码 {n}）"),
+            None => "读写出错",
+        },
+    };
+    what.to_string()
+}
+
+/// An input file that could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("无法写入 {path}：{source}")]
-pub struct WriteError {
+#[error("无法读取 {}：{}", path.display(), describe_io(source))]
+pub struct InputError {
     pub path: PathBuf,
+    #[source]
     pub source: std::io::Error,
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename.
+impl InputError {
+    fn new(path: &Path, source: std::io::Error) -> InputError {
+        InputError {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The file does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.source.kind() == std::io::ErrorKind::NotFound
+    }
+}
+
+/// Reads a whole file.
+pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
+    std::fs::read(path).map_err(|e| InputError::new(path, e))
+}
+
+/// Reads a file of at most `limit` bytes with one open: its size is taken from the open
+/// file, not by a second look-up of the path. `Ok(Err(size))` when it is larger.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Result<Vec<u8>, u64>, InputError> {
+    let io = |e| InputError::new(path, e);
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // One byte past the limit is enough to know a file grew while being read.
+    (&mut file)
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Reads a UTF-8 text file (a byte-order mark is dropped). Text that is not UTF-8 is an
+/// [`std::io::ErrorKind::InvalidData`] error.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let bytes = read(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        InputError::new(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "不是 UTF-8 编码的文本"),
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
+/// A file that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("无法写入 {}：{}", path.display(), describe_io(source))]
+pub struct WriteError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl WriteError {
+    pub fn new(path: &Path, source: std::io::Error) -> WriteError {
+        WriteError {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, synced and
+/// renamed into place; the folder is synced after, so the rename survives a power cut.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let wrap = |source| WriteError {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let wrap = |e| WriteError::new(path, e);
+    let dir = parent_dir(path);
     std::fs::create_dir_all(&dir).map_err(wrap)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    result.map_err(wrap)
+    let mut tmp = builder.tempfile_in(&dir).map_err(wrap)?;
+    tmp.write_all(bytes).map_err(wrap)?;
+    tmp.as_file().sync_all().map_err(wrap)?;
+    tmp.persist(path).map_err(|e| wrap(e.error))?;
+    sync_dir(&dir);
+    Ok(())
+}
+
+/// The folder a path is in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Syncs a folder's entries to disk (a rename is an entry). Where folders cannot be
+/// opened (Windows), the rename is already durable enough.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Refuses to replace an existing file unless `force` is set.
 pub fn check_overwrite(path: &Path, force: bool) -> Result<(), WriteError> {
     if !force && path.exists() {
-        return Err(WriteError {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(
+        return Err(WriteError::new(
+            path,
+            std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
                 "文件已存在；如需覆盖请加 --force",
             ),
-        });
+        ));
     }
     Ok(())
+}
+
+/// What a walk of the input paths found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Files to read, in path order, each once.
+    pub files: Vec<PathBuf>,
+    /// Lock and hidden files (`~$…`, `.…`), reported apart as skipped.
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Lock files Excel and WPS leave beside an open workbook, and hidden files.
+fn is_hidden(name: &str) -> bool {
+    name.starts_with("~$") || (name.starts_with('.') && name != "." && name != "..")
+}
+
+/// The files under `paths`: a file as given, a folder read recursively in name order.
+/// Symbolic links are followed, but a link back up the tree is not (it would read the same
+/// returns again and again), and a file reached twice is listed once. Hidden folders are
+/// not entered; an unreadable entry is listed as a file, so that reading it reports why.
+pub fn walk(paths: &[PathBuf]) -> Walk {
+    let mut out = Walk::default();
+    let mut seen = std::collections::HashSet::new();
+    for p in paths {
+        let entries = walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !e.file_type().is_dir()
+                    || !is_hidden(&e.file_name().to_string_lossy())
+            });
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) if e.loop_ancestor().is_some() => continue,
+                Err(e) => {
+                    if let Some(path) = e.path() {
+                        out.files.push(path.to_path_buf());
+                    }
+                    continue;
+                }
+            };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let path = entry.path().to_path_buf();
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if !seen.insert(key) {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if is_hidden(&name) && entry.depth() > 0 {
+                out.skipped.push(path);
+            } else {
+                out.files.push(path);
+            }
+        }
+    }
+    out.files.sort();
+    out.skipped.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_chinese_and_name_the_path() {
+        let e = read(Path::new("/nonexistent/报表.xlsx")).unwrap_err();
+        assert!(e.is_not_found());
+        assert_eq!(
+            e.to_string(),
+            "无法读取 /nonexistent/报表.xlsx：找不到该文件或文件夹"
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("汇总.xlsx");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left behind");
+        assert!(check_overwrite(&p, false).is_err() && check_overwrite(&p, true).is_ok());
+    }
+
+    #[test]
+    fn bounded_reads_refuse_large_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a");
+        std::fs::write(&p, [0u8; 10]).unwrap();
+        assert_eq!(read_bounded(&p, 9).unwrap(), Err(10));
+        assert_eq!(read_bounded(&p, 10).unwrap().unwrap().len(), 10);
+    }
 }

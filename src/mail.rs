@@ -17,7 +17,68 @@ pub mod plan;
 pub mod smtp;
 pub mod text;
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
+
+use crate::fsutil::{describe_io, InputError};
+
+/// Why `duban mail` stopped before sending anything (or, for the sent log, stopped
+/// sending): each names what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error(transparent)]
+    Read(#[from] InputError),
+    #[error("配置文件 {} 格式错误：{message}", path.display())]
+    ConfigFormat { path: PathBuf, message: String },
+    #[error("配置文件 {} 不能写密码：请用环境变量 {} 或在提示时输入", path.display(), smtp::PASSWORD_ENV)]
+    PasswordInConfig { path: PathBuf },
+    #[error(
+        "缺少发件人：请加 --from \"区督考办 <office@example.org>\"（或写在配置文件的 from 键）"
+    )]
+    NoSender,
+    #[error("发件人“{text}”不是有效的邮箱地址：{message}")]
+    BadSender { text: String, message: String },
+    #[error("联系人表有 {} 处问题，未写出也未发送任何邮件：\n  {}", problems.len(), problems.join("\n  "))]
+    Contacts { problems: Vec<String> },
+    #[error(transparent)]
+    Text(#[from] text::TextError),
+    #[error(transparent)]
+    Manifest(#[from] plan::ManifestError),
+    #[error("mail {kind} 需要 {option}（{what}）")]
+    NeedsOption {
+        kind: &'static str,
+        option: &'static str,
+        what: &'static str,
+    },
+    #[error("{} 不是 duban check --format json 的校验报告：{message}", path.display())]
+    NotCheckReport { path: PathBuf, message: String },
+    #[error("{}", names.join("\n"))]
+    UnknownNames { names: Vec<String> },
+    #[error("无法生成给“{recipient}”的邮件：{message}")]
+    Build { recipient: String, message: String },
+    #[error("邮件模板（{source_name}）：{problem}；未写出也未发送任何邮件")]
+    Fill {
+        source_name: String,
+        problem: text::TextError,
+    },
+    #[error("无法读写发送记录 {}：{}；已停止发送", path.display(), describe_io(source))]
+    SentLog {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("发送需要 --smtp-host（或配置文件的 smtp-host）")]
+    NoSmtpHost,
+    #[error(transparent)]
+    Smtp(#[from] smtp::SmtpError),
+    #[error("无法连接或登录邮件服务器 {host}:{port}（{security}）：{message}；未发送任何邮件。请检查服务器、端口、加密方式、用户名、密码（{}）和 CA 证书", smtp::PASSWORD_ENV)]
+    Connect {
+        host: String,
+        port: u16,
+        security: &'static str,
+        message: String,
+    },
+}
 
 /// What is being mailed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]

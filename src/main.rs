@@ -11,8 +11,7 @@ fn main() -> ExitCode {
         let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
         return duban::read::isolated_child(&rest);
     }
-    let cli = Cli::parse();
-    match cli.run() {
+    match Cli::parse().run() {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(e) => {

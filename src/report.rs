@@ -1,5 +1,6 @@
 //! What the check finds in returns: the values read from each return and the issues, in
-//! the shape `check --format json` prints and `merge` consumes.
+//! one type that `check --format json` prints, `merge` writes as `<期次>_校验报告.json`
+//! and `mail --check-report` reads back.
 //!
 //! `check` fills these; `merge` and `mail` only read them.
 
@@ -8,33 +9,145 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Role;
-use crate::layout::Status;
+pub use crate::check::codes::{Code, Severity};
+use crate::read::a1;
+use crate::status::Status;
 
-/// How bad an issue is: an error rejects the return, a warning does not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One problem found in a return.
+/// One problem found in a return. Its place is a (row, column) of the file as returned;
+/// the A1 text is made for output only.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "IssueRepr", from = "IssueRepr")]
 pub struct Issue {
-    /// Stable code, e.g. `E-STATUS-MISSING`, `W-STATUS-NORMALISED`.
-    pub code: String,
-    pub severity: Severity,
+    pub code: Code,
     pub sheet: Option<String>,
-    /// A1 reference in the file as returned.
-    pub cell: Option<String>,
     /// 1-based row in the file as returned.
     pub row: Option<u32>,
+    /// 1-based column, when the issue concerns one cell.
+    pub col: Option<u32>,
     pub task: Option<u32>,
     /// What is wrong, in Chinese.
     pub message: String,
-    /// How to fix it, in Chinese (the 怎么改 column of the feedback workbook).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// How to fix it, in Chinese (the 怎么改 column of the problem list).
     pub fix: String,
+}
+
+impl Issue {
+    /// An issue of `code` with the code's fix (placeholders filled from `args`).
+    pub fn new(code: Code, message: impl Into<String>, args: &[(&str, &str)]) -> Issue {
+        Issue {
+            code,
+            sheet: None,
+            row: None,
+            col: None,
+            task: None,
+            message: message.into(),
+            fix: code.fix(args),
+        }
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    /// "H5", when the issue concerns one cell.
+    pub fn cell(&self) -> Option<String> {
+        match (self.row, self.col) {
+            (Some(r), Some(c)) if r > 0 && c > 0 => Some(a1(r - 1, c - 1)),
+            _ => None,
+        }
+    }
+
+    /// Where, for a person: "任务进展!H5", "任务进展", or "整个文件".
+    pub fn place(&self) -> String {
+        match (&self.sheet, self.cell()) {
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            (Some(s), None) => s.clone(),
+            (None, Some(c)) => c,
+            (None, None) => "整个文件".to_string(),
+        }
+    }
+
+    /// File-level issues first, then by sheet, row, column, task.
+    pub fn sort_key(&self) -> (bool, Option<&str>, Option<u32>, Option<u32>, Option<u32>) {
+        (
+            self.sheet.is_some(),
+            self.sheet.as_deref(),
+            self.row,
+            self.col,
+            self.task,
+        )
+    }
+}
+
+/// The issue as JSON carries it: the code's severity and the cell in A1 form beside the
+/// row, so other programs need not know the table.
+#[derive(Serialize, Deserialize)]
+struct IssueRepr {
+    code: Code,
+    #[serde(default = "default_severity")]
+    severity: Severity,
+    sheet: Option<String>,
+    cell: Option<String>,
+    row: Option<u32>,
+    task: Option<u32>,
+    message: String,
+    #[serde(default)]
+    fix: String,
+}
+
+fn default_severity() -> Severity {
+    Severity::Warning
+}
+
+impl From<Issue> for IssueRepr {
+    fn from(i: Issue) -> IssueRepr {
+        IssueRepr {
+            severity: i.severity(),
+            cell: i.cell(),
+            code: i.code,
+            sheet: i.sheet,
+            row: i.row,
+            task: i.task,
+            message: i.message,
+            fix: i.fix,
+        }
+    }
+}
+
+impl From<IssueRepr> for Issue {
+    fn from(r: IssueRepr) -> Issue {
+        let col = r.cell.as_deref().and_then(column_of);
+        Issue {
+            code: r.code,
+            sheet: r.sheet,
+            row: r.row,
+            col,
+            task: r.task,
+            message: r.message,
+            fix: r.fix,
+        }
+    }
+}
+
+/// The 1-based column of an A1 reference ("H5" → 8).
+fn column_of(cell: &str) -> Option<u32> {
+    let letters: Vec<u8> = cell
+        .bytes()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    Some(
+        letters
+            .iter()
+            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1)),
+    )
 }
 
 /// Verdict on one file.
@@ -52,6 +165,7 @@ pub struct TaskRow {
     pub task: u32,
     /// The unit's role on the task according to the catalog.
     pub role: Option<Role>,
+    /// One of [`Status::REPORTED`], when filled in.
     pub status: Option<Status>,
     /// 0-100.
     pub percent: Option<f64>,
@@ -62,6 +176,9 @@ pub struct TaskRow {
     pub sheet: String,
     /// 1-based row in the file as returned.
     pub row: u32,
+    /// 1-based column of 完成进度(%) in the file as returned, for issues about it.
+    #[serde(default)]
+    pub percent_col: Option<u32>,
 }
 
 /// A reported indicator value.
@@ -95,7 +212,7 @@ pub struct ReturnData {
     pub modified: Option<String>,
 }
 
-/// The verdict on one file, as `check --format json` prints it.
+/// The verdict on one file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: PathBuf,
@@ -110,20 +227,79 @@ pub struct FileReport {
     pub data: Option<ReturnData>,
 }
 
+impl FileReport {
+    /// A report of a file that could not be read at all.
+    pub fn unread(path: PathBuf, status: FileStatus, issue: Issue) -> FileReport {
+        FileReport {
+            path,
+            unit: None,
+            round: None,
+            status,
+            superseded_by: None,
+            issues: vec![issue],
+            data: None,
+        }
+    }
+
+    pub fn errors(&self) -> usize {
+        self.issues.iter().filter(|i| i.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.issues.len() - self.errors()
+    }
+
+    /// Accepted and not superseded: what a merge uses.
+    pub fn is_usable(&self) -> bool {
+        self.status == FileStatus::Accepted && self.superseded_by.is_none()
+    }
+
+    /// The file's name without its folder.
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// The whole check of a batch.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
     pub round: Option<String>,
     pub files: Vec<FileReport>,
-    /// Units with tasks and no accepted return.
+    /// Expected units with no accepted return.
     pub missing_units: Vec<String>,
+    /// The templates asked only for hosted tasks (`--hosts-only`): only units hosting a
+    /// task are expected (see [`crate::check::expected_units`]).
+    #[serde(default)]
+    pub hosts_only: bool,
 }
 
 impl CheckReport {
     /// The accepted, not superseded returns: what a merge uses.
     pub fn usable(&self) -> impl Iterator<Item = &FileReport> {
-        self.files
-            .iter()
-            .filter(|f| f.status == FileStatus::Accepted && f.superseded_by.is_none())
+        self.files.iter().filter(|f| f.is_usable())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issues_round_trip_with_their_cell_and_fix() {
+        let mut i = Issue::new(Code::TaskMissing, "缺少任务 57", &[("task", "57")]);
+        i.sheet = Some("任务进展".into());
+        i.row = Some(5);
+        i.col = Some(8);
+        let json = serde_json::to_value(&i).unwrap();
+        assert_eq!(json["cell"], "H5");
+        assert_eq!(json["severity"], "error");
+        assert_eq!(json["code"], "E-TASK-MISSING");
+        assert!(json["fix"].as_str().unwrap().contains("任务 57"));
+        let back: Issue = serde_json::from_value(json).unwrap();
+        assert_eq!(back, i);
+        assert_eq!(column_of("AA12"), Some(27));
     }
 }

@@ -96,7 +96,7 @@ fn json_has_exactly_the_issue_shape() {
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["files", "missing_units", "round"]);
+    assert_eq!(keys(&v), ["files", "hosts_only", "missing_units", "round"]);
     let f = &v["files"][0];
     assert_eq!(
         keys(f),
@@ -105,9 +105,19 @@ fn json_has_exactly_the_issue_shape() {
     assert_eq!(f["superseded_by"], Value::Null);
     assert_eq!(
         keys(&f["issues"][0]),
-        ["cell", "code", "message", "row", "severity", "sheet", "task"]
+        ["cell", "code", "fix", "message", "row", "severity", "sheet", "task"]
     );
     assert_eq!(f["issues"][0]["severity"], "error");
+    // The fix is a field of its own, not glued to the message.
+    let issue = &f["issues"][0];
+    assert!(
+        issue["fix"].as_str().unwrap().contains("下拉列表"),
+        "{issue:#}"
+    );
+    assert!(
+        !issue["message"].as_str().unwrap().contains("下拉列表"),
+        "{issue:#}"
+    );
     assert!(v["missing_units"]
         .as_array()
         .unwrap()
@@ -588,14 +598,11 @@ fn other_formats_are_told_what_to_save_as() {
         let f = file(&v, name);
         assert_eq!(issues(f)[0].0, code, "{f:#}");
         assert!(
-            f["issues"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains(".xlsx"),
+            f["issues"][0]["fix"].as_str().unwrap().contains(".xlsx"),
             "{f:#}"
         );
     }
-    assert!(file(&v, "b.et")["issues"][0]["message"]
+    assert!(file(&v, "b.et")["issues"][0]["fix"]
         .as_str()
         .unwrap()
         .contains("WPS"));
@@ -752,7 +759,7 @@ fn libreoffice_resaves_read_the_same() {
         let errors: Vec<_> = f
             .issues
             .iter()
-            .filter(|i| i.code != "W-SUPERSEDED")
+            .filter(|i| i.code.as_str() != "W-SUPERSEDED")
             .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", f.path.display());
         assert_eq!(f.unit.as_deref(), Some(UNIT), "{}", f.path.display());
@@ -846,7 +853,7 @@ fn a_filled_template_is_accepted_and_survives_libreoffice() {
         let left: Vec<_> = f
             .issues
             .iter()
-            .filter(|i| i.code != "W-SUPERSEDED")
+            .filter(|i| i.code.as_str() != "W-SUPERSEDED")
             .collect();
         assert!(left.is_empty(), "{}: {left:?}", f.path.display());
         assert_eq!(f.unit.as_deref(), Some(UNIT), "{}", f.path.display());

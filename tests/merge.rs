@@ -444,7 +444,11 @@ fn as_of_and_config_change_the_judgement() {
         "2020-13-01",
     ]);
     bad.assert_code(2);
-    assert!(bad.stderr().contains("2020-03-31"), "{}", bad.describe());
+    assert!(
+        bad.stderr().contains("--as-of") && bad.stderr().contains("2020-13-01"),
+        "{}",
+        bad.describe()
+    );
 }
 
 #[test]

@@ -6,7 +6,8 @@
 #![allow(dead_code)]
 
 use duban::catalog::{Catalog, Role};
-use duban::layout::{self, key, TASK_COLUMNS};
+use duban::columns::{INDICATOR_COLUMNS, TASK_COLUMNS};
+use duban::layout::{self, key};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
 
 /// A cell value to write.
@@ -88,7 +89,7 @@ impl Return {
             unit: unit.to_string(),
             round: round.to_string(),
             sheet: layout::SHEET_TASKS.to_string(),
-            header: TASK_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            header: TASK_COLUMNS.iter().map(|c| c.title.to_string()).collect(),
             rows,
             extra_top_rows: 0,
             unit_line: true,
@@ -222,8 +223,8 @@ impl Return {
         if !self.indicators.is_empty() {
             let ws = wb.add_worksheet();
             ws.set_name(layout::SHEET_INDICATORS).unwrap();
-            for (c, t) in layout::INDICATOR_COLUMNS.iter().enumerate() {
-                ws.write_with_format(0, c as u16, *t, &bold).unwrap();
+            for (c, t) in INDICATOR_COLUMNS.iter().map(|c| c.title).enumerate() {
+                ws.write_with_format(0, c as u16, t, &bold).unwrap();
             }
             for (i, (task, name, v)) in self.indicators.iter().enumerate() {
                 let r = 1 + i as u32;

@@ -156,11 +156,8 @@ pub struct CatalogData {
 /// A catalog that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("无法读取任务清单文件 {path}：{source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] crate::fsutil::InputError),
     #[error("任务清单文件 {path} 格式错误：{message}")]
     Format { path: PathBuf, message: String },
     #[error("任务清单文件 {path} 的单位名录有误：{source}")]
@@ -200,13 +197,7 @@ impl Catalog {
     pub fn load(path: Option<&Path>) -> Result<Catalog, CatalogError> {
         match path {
             None => Ok(Catalog::embedded()),
-            Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|source| CatalogError::Io {
-                    path: p.to_path_buf(),
-                    source,
-                })?;
-                Catalog::from_toml(&text, p)
-            }
+            Some(p) => Catalog::from_toml(&crate::fsutil::read_text(p)?, p),
         }
     }
 
@@ -373,18 +364,6 @@ impl Catalog {
             .iter()
             .find(|(n, _)| *n == task)
             .map(|(_, r)| *r)
-    }
-
-    /// Names in a task's lists that are groups expanding to no unit (区直有关部门).
-    pub fn open_groups(&self, task: &Task) -> Vec<&Group> {
-        task.hosts
-            .iter()
-            .chain(&task.co_units)
-            .filter_map(|n| match self.registry.lookup(n) {
-                Some(Resolved::Group(g)) if !g.enumerable => Some(g),
-                _ => None,
-            })
-            .collect()
     }
 
     /// The catalog file's text, as `catalog import` writes it.

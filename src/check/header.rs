@@ -2,125 +2,16 @@
 //!
 //! Clerks insert, move and rename columns, merge title cells, put instructions above the
 //! header or split it over two rows. So every sheet's first rows are scanned for the row
-//! that names the most known columns (under their titles or common synonyms), and each
-//! column is located by what its title says.
+//! that names the most known columns (under their titles or the synonyms of
+//! [`crate::columns`]), and each column is located by what its title says.
 
 use crate::catalog::names::fold;
+use crate::columns::{Column, IndicatorCol, TaskCol, INDICATOR_COLUMNS, TASK_COLUMNS};
+use crate::layout::{SHEET_IDENTITY, SHEET_INDICATORS, SHEET_TASKS};
 use crate::read::{Sheet, Value, Workbook};
 
 /// How many rows from the top a header may start.
 pub const HEADER_SCAN_ROWS: u32 = 15;
-
-/// A column of the tasks sheet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Col {
-    Number,
-    Section,
-    Text,
-    Leaders,
-    Role,
-    Others,
-    Status,
-    Percent,
-    Progress,
-    Problems,
-    NextSteps,
-    Remarks,
-}
-
-/// Titles and synonyms, folded (no spaces, half-width, no `(%)`). Exact titles first.
-const TASK_TITLES: &[(Col, &[&str])] = &[
-    (Col::Number, &["序号", "编号", "任务序号", "任务编号", "序"]),
-    (Col::Section, &["所属部分", "部分", "所属板块", "板块"]),
-    (
-        Col::Text,
-        &[
-            "任务内容",
-            "重点任务",
-            "工作任务",
-            "任务",
-            "主要任务",
-            "具体任务",
-        ],
-    ),
-    (Col::Leaders, &["牵头领导", "责任领导", "分管领导"]),
-    (Col::Role, &["本单位角色", "角色", "承办角色", "主协办"]),
-    (
-        Col::Others,
-        &["其他承办单位", "承办单位", "协办单位", "配合单位"],
-    ),
-    (
-        Col::Status,
-        &["推进状态", "完成状态", "进度状态", "状态", "推进情况"],
-    ),
-    (
-        Col::Percent,
-        &[
-            "完成进度",
-            "完成比例",
-            "进度",
-            "完成率",
-            "完成百分比",
-            "进度百分比",
-        ],
-    ),
-    (
-        Col::Progress,
-        &[
-            "工作进展",
-            "进展情况",
-            "完成情况",
-            "进展",
-            "工作进展情况",
-            "推进进展",
-        ],
-    ),
-    (
-        Col::Problems,
-        &["存在问题", "存在的问题", "问题", "困难问题", "存在困难"],
-    ),
-    (
-        Col::NextSteps,
-        &[
-            "下步措施",
-            "下步打算",
-            "下一步工作",
-            "下一步打算",
-            "下步工作",
-            "下一步措施",
-            "下步工作打算",
-        ],
-    ),
-    (Col::Remarks, &["备注", "其他"]),
-];
-
-/// A column of the indicators sheet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum IndCol {
-    Number,
-    Name,
-    Target,
-    Value,
-    Note,
-}
-
-const INDICATOR_TITLES: &[(IndCol, &[&str])] = &[
-    (IndCol::Number, &["序号", "任务序号", "编号"]),
-    (IndCol::Name, &["指标", "指标名称", "量化指标"]),
-    (IndCol::Target, &["目标值", "目标", "年度目标"]),
-    (
-        IndCol::Value,
-        &[
-            "完成值",
-            "实际完成值",
-            "完成数",
-            "实际值",
-            "完成数值",
-            "累计完成",
-        ],
-    ),
-    (IndCol::Note, &["说明", "备注"]),
-];
 
 /// Folds a header title: width, spaces and line breaks, quotes, `(%)`, `%`, `*` and
 /// parenthesised hints like （单位：%） all go.
@@ -162,7 +53,7 @@ fn visible_len(s: &str, cap: usize) -> usize {
     n
 }
 
-fn classify<C: Copy>(title: &str, table: &[(C, &[&str])]) -> Option<(C, bool)> {
+fn classify<C: Copy>(title: &str, table: &[Column<C>]) -> Option<(C, bool)> {
     if visible_len(title, 40) > 40 {
         return None;
     }
@@ -170,15 +61,15 @@ fn classify<C: Copy>(title: &str, table: &[(C, &[&str])]) -> Option<(C, bool)> {
     if t.is_empty() || t.chars().count() > 12 {
         return None;
     }
-    for (col, names) in table {
-        if names.contains(&t.as_str()) {
-            return Some((*col, true));
+    for c in table {
+        if c.names().any(|n| n == t) {
+            return Some((c.id, true));
         }
     }
     // A renamed title that still contains a known one (本季度工作进展 → 工作进展): the longest wins.
     table
         .iter()
-        .flat_map(|(col, names)| names.iter().map(move |n| (*col, *n)))
+        .flat_map(|c| c.names().map(move |n| (c.id, n)))
         .filter(|(_, n)| n.len() <= t.len() && t.contains(n) && n.chars().count() >= 2)
         .max_by_key(|(_, n)| n.chars().count())
         .map(|(c, _)| (c, false))
@@ -224,7 +115,7 @@ type Seen<'a, C> = Vec<(&'a str, Option<(C, bool)>)>;
 fn map_row<'a, C: Copy + PartialEq>(
     sheet: &'a Sheet,
     row: u32,
-    table: &[(C, &[&str])],
+    table: &[Column<C>],
     seen: &mut Seen<'a, C>,
 ) -> Vec<(C, u32)> {
     let mut cols: Vec<u32> = sheet.row(row).map(|(c, _)| c).collect();
@@ -258,7 +149,7 @@ fn map_row<'a, C: Copy + PartialEq>(
 
 fn best_header<C: Copy + PartialEq>(
     book: &Workbook,
-    table: &[(C, &[&str])],
+    table: &[Column<C>],
     required: &[C],
     preferred_sheet: &str,
     skip: impl Fn(&Sheet) -> bool,
@@ -268,7 +159,7 @@ fn best_header<C: Copy + PartialEq>(
     // stops there (the template's own header, in nearly every return). The preferred sheet
     // is searched first; that changes no outcome, because its scores (4k + 2) never tie
     // another sheet's (4k) and ties between other sheets keep their order.
-    let unbeatable = table.len() * 4 + 2;
+    let unbeatable = table.iter().filter(|c| c.searched()).count() * 4 + 2;
     let preferred = book.sheets.iter().position(|s| s.name == preferred_sheet);
     let order = preferred
         .into_iter()
@@ -308,20 +199,20 @@ fn best_header<C: Copy + PartialEq>(
 }
 
 /// The tasks header: a row naming at least the status column and 序号 or 任务内容.
-pub fn find_task_header(book: &Workbook) -> Option<Header<Col>> {
+pub fn find_task_header(book: &Workbook) -> Option<Header<TaskCol>> {
     let with_number = best_header(
         book,
-        TASK_TITLES,
-        &[Col::Status, Col::Number],
-        crate::layout::SHEET_TASKS,
+        TASK_COLUMNS,
+        &[TaskCol::Status, TaskCol::Number],
+        SHEET_TASKS,
         skip_identity,
     );
     with_number.or_else(|| {
         best_header(
             book,
-            TASK_TITLES,
-            &[Col::Status, Col::Text],
-            crate::layout::SHEET_TASKS,
+            TASK_COLUMNS,
+            &[TaskCol::Status, TaskCol::Text],
+            SHEET_TASKS,
             skip_identity,
         )
     })
@@ -331,18 +222,18 @@ pub fn find_task_header(book: &Workbook) -> Option<Header<Col>> {
 pub fn find_indicator_header(
     book: &Workbook,
     tasks_sheet: Option<usize>,
-) -> Option<Header<IndCol>> {
+) -> Option<Header<IndicatorCol>> {
     best_header(
         book,
-        INDICATOR_TITLES,
-        &[IndCol::Name, IndCol::Value],
-        crate::layout::SHEET_INDICATORS,
+        INDICATOR_COLUMNS,
+        &[IndicatorCol::Name, IndicatorCol::Value],
+        SHEET_INDICATORS,
         |s| skip_identity(s) || tasks_sheet.is_some_and(|t| book.sheets[t].name == s.name),
     )
 }
 
 fn skip_identity(s: &Sheet) -> bool {
-    s.name == crate::layout::SHEET_IDENTITY
+    s.name == SHEET_IDENTITY
 }
 
 #[cfg(test)]
@@ -352,32 +243,35 @@ mod tests {
     #[test]
     fn titles_and_synonyms() {
         assert_eq!(
-            classify("完成进度(%)", TASK_TITLES),
-            Some((Col::Percent, true))
+            classify("完成进度(%)", TASK_COLUMNS),
+            Some((TaskCol::Percent, true))
         );
         assert_eq!(
-            classify("完成进度（%）", TASK_TITLES),
-            Some((Col::Percent, true))
-        );
-        assert_eq!(classify("进度(%)", TASK_TITLES), Some((Col::Percent, true)));
-        assert_eq!(
-            classify("完成 情况", TASK_TITLES),
-            Some((Col::Progress, true))
+            classify("完成进度（%）", TASK_COLUMNS),
+            Some((TaskCol::Percent, true))
         );
         assert_eq!(
-            classify("下一步工作", TASK_TITLES),
-            Some((Col::NextSteps, true))
+            classify("进度(%)", TASK_COLUMNS),
+            Some((TaskCol::Percent, true))
         );
         assert_eq!(
-            classify("本季度工作进展", TASK_TITLES),
-            Some((Col::Progress, false))
+            classify("完成 情况", TASK_COLUMNS),
+            Some((TaskCol::Progress, true))
         );
         assert_eq!(
-            classify("其他承办单位", TASK_TITLES),
-            Some((Col::Others, true))
+            classify("下一步工作", TASK_COLUMNS),
+            Some((TaskCol::NextSteps, true))
         );
         assert_eq!(
-            classify("2020年政府工作报告任务落实进展情况", TASK_TITLES),
+            classify("本季度工作进展", TASK_COLUMNS),
+            Some((TaskCol::Progress, false))
+        );
+        assert_eq!(
+            classify("其他承办单位", TASK_COLUMNS),
+            Some((TaskCol::Others, true))
+        );
+        assert_eq!(
+            classify("2020年政府工作报告任务落实进展情况", TASK_COLUMNS),
             None
         );
     }

@@ -6,10 +6,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{At, CheckOptions, Issues};
+use super::{At, CheckOptions, Code, Issues};
 use crate::catalog::names::fold;
 use crate::catalog::Catalog;
-use crate::layout::{key, LINE_ROUND, LINE_UNIT, SHEET_IDENTITY};
+use crate::layout::{key, LINE_DEADLINE, LINE_ROUND, LINE_UNIT, SHEET_IDENTITY, SHEET_TASKS};
 use crate::read::{Value, Workbook};
 
 /// What the check knows about a return's origin.
@@ -22,12 +22,38 @@ pub struct Identity {
     pub hosts_only: bool,
 }
 
-/// Where a unit name was read.
-struct Source {
-    label: &'static str,
+/// Where a unit's name was read, in order of trust.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SourceKind {
+    IdentitySheet,
+    Properties,
+    UnitLine,
+    FileName,
+}
+
+impl SourceKind {
+    fn label(self) -> &'static str {
+        match self {
+            SourceKind::IdentitySheet => "隐藏的模板标识",
+            SourceKind::Properties => "文档属性",
+            SourceKind::UnitLine => "“填报单位”栏",
+            SourceKind::FileName => "文件名",
+        }
+    }
+}
+
+/// A unit name as read from one place.
+struct Source<'a> {
+    kind: SourceKind,
     name: String,
-    /// Where, for the message.
-    place: At<'static>,
+    /// The cell it was read from, if any.
+    at: At<'a>,
+}
+
+/// A value of the 填报单位 / 填报期次 line and the cell it sits in.
+struct LineValue<'a> {
+    text: String,
+    at: At<'a>,
 }
 
 pub(super) fn identify(
@@ -54,132 +80,141 @@ pub(super) fn identify(
             .cloned()
     };
     let line = header_line(book);
+    let sources = sources(&sheet_keys, &props, &line, path);
+    let unit = choose_unit(catalog, &sources, issues);
 
-    let mut sources: Vec<Source> = Vec::new();
-    if let Some(u) = sheet_keys.get(key::UNIT).filter(|v| !v.is_empty()) {
-        sources.push(Source {
-            label: "隐藏的模板标识",
-            name: u.clone(),
-            place: At::default(),
-        });
-    }
-    if let Some(u) = props.get(key::UNIT).filter(|v| !v.is_empty()) {
-        sources.push(Source {
-            label: "文档属性",
-            name: u.clone(),
-            place: At::default(),
-        });
-    }
-    if let Some(u) = line.get(LINE_UNIT) {
-        sources.push(Source {
-            label: "“填报单位”栏",
-            name: u.clone(),
-            place: At::default(),
-        });
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    sources.push(Source {
-        label: "文件名",
-        name: stem,
-        place: At::default(),
-    });
-
-    let resolved: Vec<(usize, Option<String>)> = sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, resolve_unit(catalog, &s.name, s.label == "文件名")))
-        .collect();
-    let unit = resolved.iter().find_map(|(_, u)| u.clone());
-    match &unit {
-        Some(u) => {
-            let others: Vec<String> = resolved
-                .iter()
-                .filter_map(|(i, r)| {
-                    r.as_ref()
-                        .filter(|r| *r != u)
-                        .map(|r| format!("{}写的是“{}”", sources[*i].label, r))
-                })
-                .collect();
-            if !others.is_empty() {
-                let first = resolved
-                    .iter()
-                    .find(|(_, r)| r.is_some())
-                    .map(|(i, _)| sources[*i].label)
-                    .unwrap_or("");
-                issues.push(
-                    "W-UNIT-DISAGREE",
-                    sources[0].place,
-                    format!(
-                        "报送单位不一致：按{first}认定为“{u}”，但{}",
-                        others.join("，")
-                    ),
-                    "请确认是否用了其他单位的模板；请使用本单位的模板，填报单位写本单位全称",
-                );
-            }
-            if catalog.tasks_of_unit(u).is_empty() {
-                issues.push(
-                    "E-UNIT-NO-TASKS",
-                    At::default(),
-                    format!("单位“{u}”在任务清单中没有承办任务"),
-                    "请确认报送单位是否正确；如有疑问请联系区督考办",
-                );
-            }
-        }
-        None => {
-            let named: Vec<&Source> = sources.iter().filter(|s| s.label != "文件名").collect();
-            if let Some(s) = named.first() {
-                let e = catalog.registry().unit(&s.name).err();
-                let hint = e
-                    .map(|e| e.closest)
-                    .filter(|c| !c.is_empty())
-                    .map(|c| format!("，最接近的是：{}", c.join("、")))
-                    .unwrap_or_default();
-                issues.push(
-                    "E-UNIT-UNKNOWN",
-                    s.place,
-                    format!("{}中的单位“{}”不在单位名录中{hint}", s.label, s.name),
-                    "请在“填报单位”处填写本单位规范全称（与下发模板一致），或直接使用下发的模板重新填报",
-                );
-            } else {
-                issues.push(
-                    "E-UNIT-MISSING",
-                    At::default(),
-                    "无法确定报送单位：文件中没有模板标识、“填报单位”栏，文件名中也没有单位名称",
-                    "请使用下发的本单位模板填报，并保留“填报单位”一行；或把文件名改为“期次_单位名称_任务进展填报表.xlsx”",
-                );
-            }
-        }
-    }
-
-    let round = get(key::ROUND).or_else(|| line.get(LINE_ROUND).cloned());
+    let round = get(key::ROUND).or_else(|| line.get(LINE_ROUND).map(|v| v.text.clone()));
     if let (Some(want), Some(got)) = (&opts.round, &round) {
         if fold(want) != fold(got) {
-            issues.push(
-                "W-ROUND-DIFFERS",
-                At::default(),
+            issues.add_with(
+                Code::RoundDiffers,
+                line.get(LINE_ROUND).map_or(At::default(), |v| v.at),
                 format!("本文件的填报期次是“{got}”，本次收集的是“{want}”"),
-                format!("请确认是否报错了期次；应使用“{want}”的模板填报"),
+                &[("round", want)],
             );
         }
     }
-    if let Some(h) = get(key::CATALOG_HASH) {
-        if h != catalog.hash() {
-            issues.push(
-                "W-CATALOG-DIFFERS",
-                At::default(),
-                "本文件所用模板的任务清单与当前任务清单不同（任务清单可能已更新）",
-                "请向区督考办索取最新模板，把填报内容复制到新模板后重新报送",
-            );
-        }
+    let same_catalog = get(key::CATALOG_HASH).map(|h| h == catalog.hash());
+    if same_catalog == Some(false) {
+        let from = get(key::CATALOG_NUMBER)
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default();
+        issues.add(
+            Code::CatalogDiffers,
+            At::default(),
+            format!("本文件所用模板的任务清单{from}与当前任务清单不同（任务清单可能已更新）"),
+        );
     }
     Identity {
         unit,
         round,
         hosts_only: get(key::ROWS).is_some_and(|r| r == "hosts"),
     }
+}
+
+/// Every place that names a unit, most trusted first; the file name always comes last.
+fn sources<'a>(
+    sheet_keys: &HashMap<String, String>,
+    props: &HashMap<String, String>,
+    line: &HashMap<&'static str, LineValue<'a>>,
+    path: &Path,
+) -> Vec<Source<'a>> {
+    let mut out = Vec::new();
+    for (kind, name) in [
+        (SourceKind::IdentitySheet, sheet_keys.get(key::UNIT)),
+        (SourceKind::Properties, props.get(key::UNIT)),
+    ] {
+        if let Some(name) = name.filter(|v| !v.is_empty()) {
+            out.push(Source {
+                kind,
+                name: name.clone(),
+                at: At::default(),
+            });
+        }
+    }
+    if let Some(v) = line.get(LINE_UNIT) {
+        out.push(Source {
+            kind: SourceKind::UnitLine,
+            name: v.text.clone(),
+            at: v.at,
+        });
+    }
+    out.push(Source {
+        kind: SourceKind::FileName,
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        at: At::default(),
+    });
+    out
+}
+
+/// The unit of the most trusted source that names one; disagreement, an unknown name and
+/// a unit without tasks are reported.
+fn choose_unit(catalog: &Catalog, sources: &[Source<'_>], issues: &mut Issues) -> Option<String> {
+    let resolved: Vec<Option<String>> = sources
+        .iter()
+        .map(|s| resolve_unit(catalog, &s.name, s.kind == SourceKind::FileName))
+        .collect();
+    let Some(first) = resolved.iter().position(Option::is_some) else {
+        report_no_unit(catalog, sources, issues);
+        return None;
+    };
+    let unit = resolved[first].clone().expect("found above");
+    let others: Vec<String> = resolved
+        .iter()
+        .zip(sources)
+        .filter_map(|(r, s)| {
+            r.as_ref()
+                .filter(|r| **r != unit)
+                .map(|r| format!("{}写的是“{}”", s.kind.label(), r))
+        })
+        .collect();
+    if !others.is_empty() {
+        issues.add(
+            Code::UnitDisagree,
+            sources[first].at,
+            format!(
+                "报送单位不一致：按{}认定为“{unit}”，但{}",
+                sources[first].kind.label(),
+                others.join("，")
+            ),
+        );
+    }
+    if catalog.tasks_of_unit(&unit).is_empty() {
+        issues.add(
+            Code::UnitNoTasks,
+            sources[first].at,
+            format!("单位“{unit}”在任务清单中没有承办任务"),
+        );
+    }
+    Some(unit)
+}
+
+fn report_no_unit(catalog: &Catalog, sources: &[Source<'_>], issues: &mut Issues) {
+    let named = sources.iter().find(|s| s.kind != SourceKind::FileName);
+    let Some(s) = named else {
+        issues.add(
+            Code::UnitMissing,
+            At::default(),
+            "无法确定报送单位：文件中没有模板标识、“填报单位”栏，文件名中也没有单位名称",
+        );
+        return;
+    };
+    let hint = catalog
+        .registry()
+        .unit(&s.name)
+        .err()
+        .map(|e| e.closest)
+        .filter(|c| !c.is_empty())
+        .map(|c| format!("，最接近的是：{}", c.join("、")))
+        .unwrap_or_default();
+    issues.add(
+        Code::UnitUnknown,
+        s.at,
+        format!("{}中的单位“{}”不在单位名录中{hint}", s.kind.label(), s.name),
+    );
 }
 
 /// Rows (key, value) of the identity sheet, if it survived.
@@ -199,7 +234,7 @@ fn identity_sheet(book: &Workbook) -> HashMap<String, String> {
 
 /// The 填报单位 / 填报期次 line between title and header: `label：value` in one cell, or
 /// the label in one cell and the value in the next non-empty one.
-fn header_line(book: &Workbook) -> HashMap<&'static str, String> {
+fn header_line(book: &Workbook) -> HashMap<&'static str, LineValue<'_>> {
     let mut out = HashMap::new();
     // The tasks sheet's line first: 填报说明 may mention 填报单位 in its prose.
     let mut sheets: Vec<_> = book
@@ -207,7 +242,7 @@ fn header_line(book: &Workbook) -> HashMap<&'static str, String> {
         .iter()
         .filter(|s| s.name != SHEET_IDENTITY)
         .collect();
-    sheets.sort_by_key(|s| s.name != crate::layout::SHEET_TASKS);
+    sheets.sort_by_key(|s| s.name != SHEET_TASKS);
     for sheet in sheets {
         for row in 0..super::HEADER_SCAN_ROWS {
             // Text is looked at in place: these rows also hold long task text.
@@ -219,7 +254,7 @@ fn header_line(book: &Workbook) -> HashMap<&'static str, String> {
                 })
                 .filter(|(_, t)| !t.is_empty())
                 .collect();
-            for (i, (_, text)) in cells.iter().enumerate() {
+            for (i, (col, text)) in cells.iter().enumerate() {
                 for label in [LINE_UNIT, LINE_ROUND] {
                     if out.contains_key(label) {
                         continue;
@@ -230,16 +265,21 @@ fn header_line(book: &Workbook) -> HashMap<&'static str, String> {
                     let rest = text[pos + label.len()..].trim_start_matches([':', '：', ' ', '　']);
                     // "填报单位：区科技局  填报期次：…" in one cell: stop at the next label.
                     let rest = cut_at_labels(rest);
-                    let value = if rest.is_empty() {
+                    let (value, col) = if rest.is_empty() {
                         cells
                             .get(i + 1)
-                            .map(|(_, t)| cut_at_labels(t))
-                            .unwrap_or_default()
+                            .map(|(c, t)| (cut_at_labels(t), *c))
+                            .unwrap_or((String::new(), *col))
                     } else {
-                        rest
+                        (rest, *col)
                     };
                     if !value.is_empty() {
-                        out.insert(label, value);
+                        let at = At {
+                            sheet: Some(sheet.name.as_str()),
+                            pos: Some((row, col)),
+                            ..At::default()
+                        };
+                        out.insert(label, LineValue { text: value, at });
                     }
                 }
             }
@@ -253,7 +293,7 @@ fn header_line(book: &Workbook) -> HashMap<&'static str, String> {
 
 fn cut_at_labels(s: &str) -> String {
     let mut end = s.len();
-    for l in [LINE_UNIT, LINE_ROUND, crate::layout::LINE_DEADLINE] {
+    for l in [LINE_UNIT, LINE_ROUND, LINE_DEADLINE] {
         if let Some(p) = s.find(l) {
             end = end.min(p);
         }

@@ -9,8 +9,11 @@
 //!
 //! `merge` calls [`check_paths`] and uses [`CheckReport::usable`] returns' `data`.
 
+pub mod codes;
+mod contacts;
 mod header;
 mod identity;
+mod indicators;
 mod rows;
 pub mod values;
 
@@ -20,10 +23,11 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use crate::catalog::Catalog;
-use crate::read::{self, a1, Limits};
-use crate::report::{CheckReport, FileReport, FileStatus, Issue, ReturnData, Severity};
+use crate::catalog::{Catalog, Role};
+use crate::read::{self, Limits};
+use crate::report::{CheckReport, FileReport, FileStatus, Issue, ReturnData};
 
+pub use codes::{Code, Severity};
 pub use header::{fold_title, HEADER_SCAN_ROWS};
 
 /// How to check.
@@ -34,13 +38,13 @@ pub struct CheckOptions {
     pub limits: Limits,
 }
 
-/// Collects issues for one file; severity follows the code's `E-`/`W-` prefix.
+/// Collects the issues of one file.
 #[derive(Default)]
 pub(crate) struct Issues {
     list: Vec<Issue>,
 }
 
-/// Where an issue is: sheet, 0-based (row, column), task.
+/// Where an issue is: sheet, 0-based (row, column) of a cell or a 0-based row, task.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct At<'a> {
     pub sheet: Option<&'a str>,
@@ -50,68 +54,37 @@ pub(crate) struct At<'a> {
 }
 
 impl Issues {
-    pub fn push(
+    /// Adds an issue of `code` with the code's fix.
+    pub fn add(&mut self, code: Code, at: At<'_>, message: impl Into<String>) {
+        self.add_with(code, at, message, &[]);
+    }
+
+    /// Adds an issue whose fix names what only this finding knows (`{task}`, `{column}` …).
+    pub fn add_with(
         &mut self,
-        code: &str,
+        code: Code,
         at: At<'_>,
         message: impl Into<String>,
-        fix: impl Into<String>,
+        args: &[(&str, &str)],
     ) {
-        let severity = if code.starts_with("E-") {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        self.list.push(Issue {
-            code: code.to_string(),
-            severity,
-            sheet: at.sheet.map(String::from),
-            cell: at.pos.map(|(r, c)| a1(r, c)),
-            row: at.pos.map(|(r, _)| r + 1).or(at.row.map(|r| r + 1)),
-            task: at.task,
-            message: message.into(),
-            fix: fix.into(),
-        });
+        let mut issue = Issue::new(code, message, args);
+        issue.sheet = at.sheet.map(String::from);
+        issue.row = at.pos.map(|(r, _)| r + 1).or(at.row.map(|r| r + 1));
+        issue.col = at.pos.map(|(_, c)| c + 1);
+        issue.task = at.task;
+        self.list.push(issue);
     }
 }
 
-/// Files found under the given paths: folders are read recursively, in name order. Lock
-/// and temporary files (`~$…`, `.…`) are returned apart, to be reported as skipped.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    for p in paths {
-        walk(p, &mut files, &mut skipped, true);
-    }
-    (files, skipped)
-}
-
-fn walk(p: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>, top: bool) {
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let hidden = name.starts_with("~$") || (name.starts_with('.') && name != "." && name != "..");
-    if p.is_dir() {
-        if hidden && !top {
-            return;
-        }
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(_) => {
-                files.push(p.to_path_buf());
-                return;
-            }
-        };
-        entries.sort();
-        for e in entries {
-            walk(&e, files, skipped, false);
-        }
-    } else if hidden {
-        skipped.push(p.to_path_buf());
-    } else {
-        files.push(p.to_path_buf());
-    }
+/// The units expected to return in a round: every unit with a task, or only those hosting
+/// one when the templates were made with `--hosts-only`. Check, merge and mail all count
+/// from this one set.
+pub fn expected_units(catalog: &Catalog, hosts_only: bool) -> impl Iterator<Item = &str> {
+    catalog
+        .assignments()
+        .iter()
+        .filter(move |(_, tasks)| !hosts_only || tasks.iter().any(|(_, r)| *r == Role::Host))
+        .map(|(unit, _)| unit.as_str())
 }
 
 /// Checks every file under `paths` (files or folders) against the catalog: one
@@ -119,7 +92,7 @@ fn walk(p: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>, top: boo
 /// later returns of a unit supersede earlier ones; `missing_units` lists units with tasks
 /// and no usable return.
 pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) -> CheckReport {
-    let (files, skipped) = collect_files(paths);
+    let crate::fsutil::Walk { files, skipped } = crate::fsutil::walk(paths);
     let mut checked: Vec<(FileReport, bool)> = files
         .par_iter()
         .map(|p| check_file(p, catalog, opts))
@@ -128,22 +101,12 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
     let hosts_only = checked.iter().any(|(_, h)| *h);
     let mut reports: Vec<FileReport> = checked.into_iter().map(|(r, _)| r).collect();
     for p in skipped {
-        let mut issues = Issues::default();
-        issues.push(
-            "W-FILE-SKIPPED",
-            At::default(),
+        let issue = Issue::new(
+            Code::FileSkipped,
             "这是 Excel/WPS 打开文件时产生的临时（锁定）文件或隐藏文件，已跳过",
-            "无需处理；如果这正是报送的文件，请改名（去掉开头的“~$”或“.”）后重新检查",
+            &[],
         );
-        reports.push(FileReport {
-            path: p,
-            unit: None,
-            round: None,
-            status: FileStatus::Skipped,
-            superseded_by: None,
-            issues: issues.list,
-            data: None,
-        });
+        reports.push(FileReport::unread(p, FileStatus::Skipped, issue));
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     let round = opts.round.clone().or_else(|| most_common_round(&reports));
@@ -152,6 +115,7 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
         round,
         files: reports,
         missing_units,
+        hosts_only,
     }
 }
 
@@ -168,23 +132,16 @@ fn most_common_round(reports: &[FileReport]) -> Option<String> {
         .map(|(r, _)| r.to_string())
 }
 
-/// Units expected to return (every unit with a task, or with a hosted task when the
-/// templates were made with `--hosts-only`) that have no usable return.
+/// [`expected_units`] that have no usable return.
 fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) -> Vec<String> {
     let returned: HashSet<&str> = reports
         .iter()
-        .filter(|r| r.status == FileStatus::Accepted && r.superseded_by.is_none())
+        .filter(|r| r.is_usable())
         .filter_map(|r| r.unit.as_deref())
         .collect();
-    catalog
-        .assignments()
-        .iter()
-        .filter(|(_, tasks)| {
-            !hosts_only || tasks.iter().any(|(_, r)| *r == crate::catalog::Role::Host)
-        })
-        .map(|(unit, _)| unit)
-        .filter(|unit| !returned.contains(unit.as_str()))
-        .cloned()
+    expected_units(catalog, hosts_only)
+        .filter(|unit| !returned.contains(unit))
+        .map(String::from)
         .collect()
 }
 
@@ -224,17 +181,14 @@ fn supersede(checked: &mut [(FileReport, bool)], limits: &read::Limits) {
         for &i in &idx[..idx.len() - 1] {
             let report = &mut checked[i].0;
             report.superseded_by = Some(latest.clone());
-            let mut issues = Issues::default();
-            issues.push(
-                "W-SUPERSEDED",
-                At::default(),
+            report.issues.push(Issue::new(
+                Code::Superseded,
                 format!(
                     "本单位另有更晚报送的文件 {}，本文件已被其取代（两份均保留）",
                     latest.display()
                 ),
-                "以较晚报送的文件为准；如本文件才是最终版本，请重新报送本文件",
-            );
-            report.issues.extend(issues.list);
+                &[],
+            ));
         }
     }
 }
@@ -246,17 +200,7 @@ pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileR
     match read::read_workbook_with(path, &opts.limits, props) {
         Ok(book) => check_workbook(&book, path, catalog, opts),
         Err(e) => {
-            let mut issues = Issues::default();
-            issues.push(e.code(), At::default(), e.to_string(), e.fix());
-            let report = FileReport {
-                path: path.to_path_buf(),
-                unit: None,
-                round: None,
-                status: FileStatus::Rejected,
-                superseded_by: None,
-                issues: issues.list,
-                data: None,
-            };
+            let report = FileReport::unread(path.to_path_buf(), FileStatus::Rejected, e.issue());
             (report, false)
         }
     }
@@ -289,33 +233,13 @@ pub fn check_workbook(
         ..data
     });
     report.issues = issues.list;
-    sort_issues(&mut report.issues);
-    report.status = if report.issues.iter().any(|i| i.severity == Severity::Error) {
+    report
+        .issues
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.status = if report.issues.iter().any(Issue::is_error) {
         FileStatus::Rejected
     } else {
         FileStatus::Accepted
     };
     (report, id.hosts_only)
-}
-
-/// File-level issues first, then by sheet, row, column.
-fn sort_issues(issues: &mut [Issue]) {
-    fn col_of(cell: &Option<String>) -> (usize, String) {
-        let letters: String = cell
-            .as_deref()
-            .unwrap_or("")
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
-        (letters.len(), letters)
-    }
-    issues.sort_by(|a, b| {
-        (a.sheet.is_some(), &a.sheet, a.row, col_of(&a.cell), a.task).cmp(&(
-            b.sheet.is_some(),
-            &b.sheet,
-            b.row,
-            col_of(&b.cell),
-            b.task,
-        ))
-    });
 }

@@ -83,11 +83,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
                 (None, Some(l), None) => show_leader(&cat, &l)?,
                 (None, None, Some(u)) => show_unit(&cat, &u)?,
                 (None, None, None) => show_overview(&cat),
-                _ => {
-                    return Err(CliError::Usage(
-                        "--task、--leader、--unit 一次只能用一个".into(),
-                    ))
-                }
+                _ => return Err(CliError::Exclusive("--task、--leader、--unit")),
             };
             out(&text);
             Ok(Outcome::Clean)
@@ -117,24 +113,19 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
 
 fn import(input: &Path, output: &Path, registry: Option<&Path>, force: bool) -> CliResult {
     check_overwrite(output, force)?;
-    let text = std::fs::read_to_string(input)
-        .map_err(|e| CliError::Usage(format!("无法读取 {}：{e}", input.display())))?;
+    let text = crate::fsutil::read_text(input)?;
     let data = if input
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
     {
-        let export: Export = serde_json::from_str(&text).map_err(|e| {
-            CliError::Usage(format!("{} 不是 duban 导出的 JSON：{e}", input.display()))
+        let export: Export = serde_json::from_str(&text).map_err(|e| CliError::NotCatalogJson {
+            path: input.to_path_buf(),
+            message: e.to_string(),
         })?;
         export.into_data()
     } else {
         let registry = match registry {
-            Some(p) => {
-                let t = std::fs::read_to_string(p).map_err(|e| {
-                    CliError::Usage(format!("无法读取单位名录 {}：{e}", p.display()))
-                })?;
-                Registry::from_toml(&t)?
-            }
+            Some(p) => Registry::from_toml(&crate::fsutil::read_text(p)?)?,
             None => Registry::embedded(),
         };
         notice::parse(&text, &registry)?
@@ -225,8 +216,9 @@ fn show_overview(cat: &Catalog) -> String {
 }
 
 fn show_task(cat: &Catalog, n: u32) -> Result<String, CliError> {
-    let t = cat.task(n).ok_or_else(|| {
-        CliError::Usage(format!("没有任务 {n}：任务序号为 1-{}", cat.tasks().len()))
+    let t = cat.task(n).ok_or(CliError::NoSuchTask {
+        number: n,
+        count: cat.tasks().len(),
     })?;
     let mut s = format!(
         "任务 {}（{}）\n{}\n\n",
@@ -291,12 +283,9 @@ fn show_leader(cat: &Catalog, name: &str) -> Result<String, CliError> {
         .leaders()
         .iter()
         .find(|l| catalog::names::fold(l) == folded)
-        .ok_or_else(|| {
-            let close = catalog::names::closest(name, cat.leaders().iter().map(|s| s.as_str()), 3);
-            CliError::Usage(format!(
-                "没有名为“{name}”的牵头领导，最接近的是：{}",
-                close.join("、")
-            ))
+        .ok_or_else(|| CliError::NoSuchLeader {
+            name: name.to_string(),
+            closest: catalog::names::closest(name, cat.leaders().iter().map(|s| s.as_str()), 3),
         })?;
     let tasks: Vec<&Task> = cat.tasks_of_leader(leader).collect();
     let mut s = format!("{leader} 牵头的任务：{} 项\n\n", tasks.len());

@@ -16,10 +16,10 @@ use clap::ValueEnum;
 
 use super::out;
 use crate::catalog::Catalog;
-use crate::check::{check_paths, CheckOptions};
-use crate::feedback::feedback_workbook;
+use crate::check::{check_paths, expected_units, CheckOptions};
 use crate::fsutil::write_atomic;
-use crate::report::{CheckReport, FileReport, FileStatus, Severity};
+use crate::report::{CheckReport, FileReport, FileStatus};
+use crate::write::feedback::feedback_workbook;
 use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Args)]
@@ -46,13 +46,8 @@ pub enum OutputFormat {
 
 pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
     let catalog = Catalog::load(catalog_path)?;
-    for p in &args.paths {
-        if !p.exists() {
-            return Err(CliError::Usage(format!(
-                "找不到文件或文件夹：{}",
-                p.display()
-            )));
-        }
+    if let Some(p) = args.paths.iter().find(|p| !p.exists()) {
+        return Err(CliError::NoSuchPath(p.clone()));
     }
     let opts = CheckOptions {
         round: args.round.clone(),
@@ -64,7 +59,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
     }
     match args.format {
         OutputFormat::Json => out(&(json(&report) + "\n")),
-        OutputFormat::Text => out(&text(&report)),
+        OutputFormat::Text => out(&text(&report, &catalog)),
     }
     if report
         .files
@@ -77,45 +72,13 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
     }
 }
 
-/// The report as `--format json` prints it: the issue's shape, with each issue's fix
-/// folded into its message.
+/// The report as `--format json` prints it: the one report type, as merge writes it too.
 pub fn json(report: &CheckReport) -> String {
-    let mut v = serde_json::to_value(report).expect("report serialises");
-    if let Some(files) = v.get_mut("files").and_then(|f| f.as_array_mut()) {
-        for f in files {
-            for issue in f
-                .get_mut("issues")
-                .and_then(|i| i.as_array_mut())
-                .into_iter()
-                .flatten()
-            {
-                if let Some(obj) = issue.as_object_mut() {
-                    let fix = obj
-                        .remove("fix")
-                        .and_then(|f| f.as_str().map(String::from))
-                        .unwrap_or_default();
-                    if !fix.is_empty() {
-                        let msg = obj
-                            .get("message")
-                            .and_then(|m| m.as_str())
-                            .unwrap_or("")
-                            .to_string();
-                        obj.insert("message".into(), format!("{msg}。{fix}").into());
-                    }
-                }
-            }
-        }
-    }
-    serde_json::to_string_pretty(&v).expect("json")
+    serde_json::to_string_pretty(report).expect("a check report serialises")
 }
 
 fn status_word(f: &FileReport) -> String {
-    let errors = f
-        .issues
-        .iter()
-        .filter(|i| i.severity == Severity::Error)
-        .count();
-    let warnings = f.issues.len() - errors;
+    let (errors, warnings) = (f.errors(), f.warnings());
     let mut s = match f.status {
         FileStatus::Accepted if warnings == 0 => "通过".to_string(),
         FileStatus::Accepted => format!("通过（{warnings} 条提醒）"),
@@ -129,7 +92,7 @@ fn status_word(f: &FileReport) -> String {
 }
 
 /// Problems grouped by file, then sheet and row; a summary at the end.
-pub fn text(report: &CheckReport) -> String {
+pub fn text(report: &CheckReport, catalog: &Catalog) -> String {
     let mut s = String::new();
     for f in &report.files {
         s.push_str(&format!("■ {}\n", f.path.display()));
@@ -163,15 +126,8 @@ pub fn text(report: &CheckReport) -> String {
             } else {
                 "  "
             };
-            let word = match i.severity {
-                Severity::Error => "错误",
-                Severity::Warning => "提醒",
-            };
-            let cell = i
-                .cell
-                .as_deref()
-                .map(|c| format!("{c} "))
-                .unwrap_or_default();
+            let word = i.severity().label();
+            let cell = i.cell().map(|c| format!("{c} ")).unwrap_or_default();
             let task = match (i.row, i.task) {
                 (None, Some(t)) => format!("任务 {t}："),
                 _ => String::new(),
@@ -186,18 +142,18 @@ pub fn text(report: &CheckReport) -> String {
         }
         s.push('\n');
     }
-    s.push_str(&summary(report));
+    s.push_str(&summary(report, catalog));
     s
 }
 
-fn summary(report: &CheckReport) -> String {
+fn summary(report: &CheckReport, catalog: &Catalog) -> String {
     let count = |st: FileStatus| report.files.iter().filter(|f| f.status == st).count();
     let warnings: usize = report
         .files
         .iter()
         .filter(|f| f.status != FileStatus::Skipped)
         .flat_map(|f| &f.issues)
-        .filter(|i| i.severity == Severity::Warning)
+        .filter(|i| !i.is_error())
         .count();
     let covered: BTreeSet<&str> = report.usable().filter_map(|f| f.unit.as_deref()).collect();
     let mut s = format!(
@@ -213,7 +169,11 @@ fn summary(report: &CheckReport) -> String {
         count(FileStatus::Skipped),
         warnings
     );
-    s.push_str(&format!("已报送且通过的单位 {} 个", covered.len()));
+    let expected = expected_units(catalog, report.hosts_only).count();
+    s.push_str(&format!(
+        "应报送单位 {expected} 个，已报送且通过的单位 {} 个",
+        covered.len()
+    ));
     if report.missing_units.is_empty() {
         s.push_str("；所有单位均已报送。\n");
     } else {
@@ -226,23 +186,14 @@ fn summary(report: &CheckReport) -> String {
     s
 }
 
+/// One problem list per standing return with issues, named as `mail feedback` names it.
 fn write_feedback(dir: &Path, report: &CheckReport) -> Result<(), CliError> {
-    for f in report
-        .files
-        .iter()
-        .filter(|f| f.status != FileStatus::Skipped && !f.issues.is_empty())
-    {
-        let stem = f
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let name = match &f.unit {
-            Some(u) if !stem.contains(u.as_str()) => format!("{u}_{stem}_问题清单.xlsx"),
-            _ => format!("{stem}_问题清单.xlsx"),
-        };
-        let bytes = feedback_workbook(f, report.round.as_deref())
-            .map_err(|e| CliError::Usage(format!("无法生成问题清单 {name}：{e}")))?;
+    let round = report.round.as_deref();
+    for f in report.files.iter().filter(|f| {
+        f.status != FileStatus::Skipped && f.superseded_by.is_none() && !f.issues.is_empty()
+    }) {
+        let name = crate::outputs::feedback(round, f.unit.as_deref(), &f.path);
+        let bytes = feedback_workbook(f, round)?;
         write_atomic(&dir.join(name), &bytes)?;
     }
     Ok(())

@@ -30,6 +30,7 @@ use crate::mail::log::{self, Entry, Outcome as LogOutcome};
 use crate::mail::message::{Attachment, Draft};
 use crate::mail::plan::{self, Planned};
 use crate::mail::smtp::{self, Security, Settings};
+use crate::mail::MailError;
 use crate::mail::{text, Kind, Role};
 use crate::report::CheckReport;
 use crate::table::{render, truncate};
@@ -127,20 +128,19 @@ struct Config {
     office_contact: Option<String>,
 }
 
-fn read_config(path: &Path) -> Result<Config, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("无法读取配置文件 {}：{e}", path.display())))?;
-    let table: toml::Table = toml::from_str(&text)
-        .map_err(|e| usage(format!("配置文件 {} 格式错误：{e}", path.display())))?;
+fn read_config(path: &Path) -> Result<Config, MailError> {
+    let text = crate::fsutil::read_text(path)?;
+    let format = |e: toml::de::Error| MailError::ConfigFormat {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let table: toml::Table = toml::from_str(&text).map_err(format)?;
     if table.keys().any(|k| k.to_lowercase().contains("password")) {
-        return Err(usage(format!(
-            "配置文件 {} 不能写密码：请用环境变量 {} 或在提示时输入",
-            path.display(),
-            smtp::PASSWORD_ENV
-        )));
+        return Err(MailError::PasswordInConfig {
+            path: path.to_path_buf(),
+        });
     }
-    let mut c: Config = toml::from_str(&text)
-        .map_err(|e| usage(format!("配置文件 {} 有误：{e}", path.display())))?;
+    let mut c: Config = toml::from_str(&text).map_err(format)?;
     // A CA path in the file is relative to the file, not to where duban runs.
     if let (Some(ca), Some(dir)) = (c.smtp_ca.as_mut(), path.parent()) {
         if ca.is_relative() {
@@ -148,10 +148,6 @@ fn read_config(path: &Path) -> Result<Config, CliError> {
         }
     }
     Ok(c)
-}
-
-fn usage(s: String) -> CliError {
-    CliError::Usage(s)
 }
 
 /// One message, made and ready, or why not.
@@ -170,16 +166,17 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
         Some(p) => read_config(p)?,
         None => Config::default(),
     };
-    let from_text = args.from.clone().or(cfg.from.clone()).ok_or_else(|| {
-        usage(
-            "缺少发件人：请加 --from \"区督考办 <office@example.org>\"（或写在配置文件的 from 键）"
-                .into(),
-        )
+    let from_text = args
+        .from
+        .clone()
+        .or(cfg.from.clone())
+        .ok_or(MailError::NoSender)?;
+    let from: Mailbox = from_text.parse().map_err(|e| MailError::BadSender {
+        text: from_text.clone(),
+        message: format!("{e}"),
     })?;
-    let from: Mailbox = from_text
-        .parse()
-        .map_err(|e| usage(format!("发件人“{from_text}”不是有效的邮箱地址：{e}")))?;
-    let mail_text = text::load(args.kind, args.mail_templates.as_deref()).map_err(usage)?;
+    let mail_text =
+        text::load(args.kind, args.mail_templates.as_deref()).map_err(MailError::from)?;
 
     let (mut planned, notes) = plan_kind(&args, &catalog)?;
     let only = resolve_names(&args.only, &catalog, "--only")?;
@@ -210,11 +207,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
         }
     }
     if !problems.is_empty() {
-        return Err(usage(format!(
-            "联系人表有 {} 处问题，未写出也未发送任何邮件：\n  {}",
-            problems.len(),
-            problems.join("\n  ")
-        )));
+        return Err(MailError::Contacts { problems }.into());
     }
 
     let mut base: BTreeMap<&str, String> = BTreeMap::new();
@@ -254,9 +247,10 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
         {
             write_atomic(&a.path, &a.bytes)?;
         }
-        let msg = d
-            .build()
-            .map_err(|e| usage(format!("无法生成给“{}”的邮件：{e}", d.recipient)))?;
+        let msg = d.build().map_err(|e| MailError::Build {
+            recipient: d.recipient.clone(),
+            message: e.to_string(),
+        })?;
         write_atomic(&m.eml, &msg.formatted())?;
     }
     for n in &notes {
@@ -283,30 +277,33 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
 
 /// The messages of the kind, and notes about returns nobody can be mailed about.
 fn plan_kind(args: &Args, catalog: &Catalog) -> Result<(Vec<Planned>, Vec<String>), CliError> {
-    let need = |dir: &Option<PathBuf>, opt: &str, what: &str| {
-        dir.clone()
-            .ok_or_else(|| usage(format!("mail {} 需要 {opt} DIR（{what}）", args.kind.key())))
+    let need = |dir: &Option<PathBuf>, option: &'static str, what: &'static str| {
+        dir.clone().ok_or(MailError::NeedsOption {
+            kind: args.kind.key(),
+            option,
+            what,
+        })
     };
     Ok(match args.kind {
         Kind::Templates => {
             let dir = need(
                 &args.templates,
-                "--templates",
+                "--templates DIR",
                 "duban templates 的输出文件夹",
             )?;
             (
-                plan::templates(&dir, catalog, &args.round).map_err(usage)?,
+                plan::templates(&dir, catalog, &args.round).map_err(MailError::from)?,
                 vec![],
             )
         }
         Kind::Summaries => {
-            let dir = need(&args.merged, "--merged", "duban merge 的输出文件夹")?;
+            let dir = need(&args.merged, "--merged DIR", "duban merge 的输出文件夹")?;
             (plan::summaries(&dir, catalog, &args.round), vec![])
         }
         Kind::Reminders => {
             let report = check_report(args, catalog)?;
             let manifest = match &args.templates {
-                Some(dir) => Some(plan::read_manifest(dir, catalog).map_err(usage)?),
+                Some(dir) => Some(plan::read_manifest(dir, catalog).map_err(MailError::from)?),
                 None => None,
             };
             (
@@ -327,26 +324,28 @@ fn check_report(args: &Args, catalog: &Catalog) -> Result<CheckReport, CliError>
     let from_merge = args
         .merged
         .as_ref()
-        .map(|d| d.join(format!("{}_校验报告.json", args.round)))
+        .map(|d| d.join(crate::outputs::check_report(&args.round)))
         .filter(|p| p.exists() && args.returns.is_none());
     if let Some(p) = args.check_report.clone().or(from_merge) {
-        let text = std::fs::read_to_string(&p)
-            .map_err(|e| usage(format!("无法读取校验报告 {}：{e}", p.display())))?;
+        let text = crate::fsutil::read_text(&p)?;
         return serde_json::from_str(&text).map_err(|e| {
-            usage(format!(
-                "{} 不是 duban check --format json 的校验报告：{e}",
-                p.display()
-            ))
+            MailError::NotCheckReport {
+                path: p.clone(),
+                message: e.to_string(),
+            }
+            .into()
         });
     }
     let Some(dir) = &args.returns else {
-        return Err(usage(format!(
-            "mail {} 需要 --returns DIR（各单位报送的表格），或 --check-report FILE",
-            args.kind.key()
-        )));
+        return Err(MailError::NeedsOption {
+            kind: args.kind.key(),
+            option: "--returns DIR 或 --check-report FILE",
+            what: "各单位报送的表格，或 duban check --format json 的校验报告",
+        }
+        .into());
     };
     if !dir.exists() {
-        return Err(usage(format!("找不到文件夹：{}", dir.display())));
+        return Err(CliError::NoSuchPath(dir.clone()));
     }
     let opts = CheckOptions {
         round: Some(args.round.clone()),
@@ -384,7 +383,7 @@ fn resolve_names(
     if bad.is_empty() {
         Ok(out)
     } else {
-        Err(usage(bad.join("\n")))
+        Err(MailError::UnknownNames { names: bad }.into())
     }
 }
 
@@ -397,11 +396,10 @@ fn make(
     from: &Mailbox,
     args: &Args,
 ) -> Result<Made, CliError> {
-    let eml = args.outbox.join(format!(
-        "{}_{}_{}.eml",
-        args.round,
+    let eml = args.outbox.join(crate::outputs::eml(
+        &args.round,
         args.kind.label(),
-        p.recipient
+        &p.recipient,
     ));
     let mut made = Made {
         planned: p.clone(),
@@ -421,7 +419,10 @@ fn make(
         match plan::read_source(s) {
             // Made attachments are kept beside the .eml files, for the office to open.
             Ok((_, name, bytes)) if matches!(s, plan::Source::Made { .. }) => {
-                let path = args.outbox.join("附件").join(&name);
+                let path = args
+                    .outbox
+                    .join(crate::outputs::OUTBOX_ATTACHMENTS)
+                    .join(&name);
                 attachments.push(Attachment::new(path, name, bytes))
             }
             Ok((path, name, bytes)) => attachments.push(Attachment::new(path, name, bytes)),
@@ -453,11 +454,9 @@ fn make(
     vars.insert("attachment", names.join("、"));
     // A missing value is the same for every message: one error for the run, not per unit.
     let fill = |s: &str| {
-        text::fill(s, &vars).map_err(|e| {
-            usage(format!(
-                "邮件模板（{}）：{e}；未写出也未发送任何邮件",
-                mail_text.source
-            ))
+        text::fill(s, &vars).map_err(|problem| MailError::Fill {
+            source_name: mail_text.source.clone(),
+            problem,
         })
     };
     let subject = fill(&mail_text.subject)?;
@@ -489,11 +488,9 @@ fn send_all(
     made: &mut [Made],
     resend: &[(Role, String)],
 ) -> Result<(), CliError> {
-    let (entries, torn) = log::read(&args.outbox).map_err(|e| {
-        usage(format!(
-            "无法读取发送记录 {}：{e}",
-            log::path(&args.outbox).display()
-        ))
+    let (entries, torn) = log::read(&args.outbox).map_err(|source| MailError::SentLog {
+        path: log::path(&args.outbox),
+        source,
     })?;
     if torn > 0 {
         out(&format!(
@@ -535,7 +532,7 @@ fn send_all(
             .smtp_host
             .clone()
             .or(cfg.smtp_host.clone())
-            .ok_or_else(|| usage("发送需要 --smtp-host（或配置文件的 smtp-host）".into()))?,
+            .ok_or(MailError::NoSmtpHost)?,
         port: args
             .smtp_port
             .or(cfg.smtp_port)
@@ -547,30 +544,30 @@ fn send_all(
         rate: args.rate.or(cfg.rate).unwrap_or(20),
     };
     let password = match &settings.user {
-        Some(u) => Some(smtp::password(u).map_err(usage)?),
+        Some(u) => Some(smtp::password(u).map_err(MailError::from)?),
         None => None,
     };
-    let transport = smtp::transport(&settings, password).map_err(usage)?;
+    let transport = smtp::transport(&settings, password).map_err(MailError::from)?;
     // Connect, secure and log in once before the first message: a wrong password or an
     // untrusted certificate would fail every message alike, so say so once and send none.
     if let Err(e) = transport.test_connection() {
-        return Err(usage(format!(
-            "无法连接或登录邮件服务器 {}:{}（{}）：{}；未发送任何邮件。请检查服务器、端口、加密方式、用户名、密码（{}）和 CA 证书",
-            settings.host,
-            settings.port,
-            settings.security.name(),
-            smtp::describe_error(&e),
-            smtp::PASSWORD_ENV
-        )));
+        return Err(MailError::Connect {
+            host: settings.host.clone(),
+            port: settings.port,
+            security: settings.security.name(),
+            message: smtp::describe_error(&e),
+        }
+        .into());
     }
     let gap = (settings.rate > 0).then(|| Duration::from_secs_f64(60.0 / f64::from(settings.rate)));
     let mut last_send: Option<Instant> = None;
     for i in todo {
         let m = &mut made[i];
         let d = m.draft.as_ref().expect("todo holds drafts");
-        let msg = d
-            .build()
-            .map_err(|e| usage(format!("无法生成给“{}”的邮件：{e}", d.recipient)))?;
+        let msg = d.build().map_err(|e| MailError::Build {
+            recipient: d.recipient.clone(),
+            message: e.to_string(),
+        })?;
         if let (Some(gap), Some(t)) = (gap, last_send) {
             let since = t.elapsed();
             if since < gap {
@@ -594,11 +591,9 @@ fn send_all(
             result: LogOutcome::Sending,
             error: String::new(),
         };
-        let log_err = |e: std::io::Error| {
-            usage(format!(
-                "无法写发送记录 {}：{e}；已停止发送",
-                log::path(&args.outbox).display()
-            ))
+        let log_err = |source| MailError::SentLog {
+            path: log::path(&args.outbox),
+            source,
         };
         log::append(&args.outbox, &entry).map_err(log_err)?;
         last_send = Some(Instant::now());
@@ -610,6 +605,7 @@ fn send_all(
                 m.status = "已发送".into();
             }
             Err(e) => {
+                let e = e.to_string();
                 entry.result = LogOutcome::Failed;
                 entry.error = e.clone();
                 m.status = format!("发送失败：{e}");

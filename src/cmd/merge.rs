@@ -14,10 +14,14 @@
 use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
+use crate::date::Date;
 use crate::fsutil::{check_overwrite, write_atomic};
+use crate::merge::colour::Thresholds;
 use crate::merge::stats::{indicators, stats};
-use crate::merge::{csv, flag_behind_schedule, schedule, xlsx, Config, Date, Merged};
+use crate::merge::{csv, flag_behind_schedule, schedule, Config, Merged};
+use crate::outputs::MergeOutputs;
 use crate::report::{CheckReport, FileStatus};
+use crate::write::merge as xlsx;
 use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Args)]
@@ -38,8 +42,7 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 
-    /// 三色标识阈值配置文件（TOML），不指定时用默认阈值（10、30、50）。
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = Thresholds::help())]
     pub config: Option<PathBuf>,
 
     /// 覆盖输出文件夹中已有的同名文件。
@@ -50,57 +53,6 @@ pub struct Args {
     #[arg(long, value_name = "LEVEL", default_value_t = xlsx::DEFAULT_COMPRESSION,
           value_parser = clap::value_parser!(u8).range(0..=9))]
     pub compression: u8,
-}
-
-/// The files a merge writes, in the order they are written.
-#[derive(Debug)]
-pub struct Outputs {
-    pub workbook: PathBuf,
-    pub csv: PathBuf,
-    pub report: PathBuf,
-    /// (leader, path) in catalog order.
-    pub leaders: Vec<(String, PathBuf)>,
-}
-
-impl Outputs {
-    pub fn new(out: &Path, round: &str, catalog: &Catalog) -> Outputs {
-        let r = file_part(round);
-        Outputs {
-            workbook: out.join(format!("{r}_汇总.xlsx")),
-            csv: out.join(format!("{r}_明细.csv")),
-            report: out.join(format!("{r}_校验报告.json")),
-            leaders: catalog
-                .leaders()
-                .iter()
-                .map(|l| {
-                    (
-                        l.clone(),
-                        out.join(format!("{r}_{}_分管任务进展.xlsx", file_part(l))),
-                    )
-                })
-                .collect(),
-        }
-    }
-
-    fn all(&self) -> impl Iterator<Item = &PathBuf> {
-        [&self.workbook, &self.csv, &self.report]
-            .into_iter()
-            .chain(self.leaders.iter().map(|(_, p)| p))
-    }
-}
-
-/// A name made safe for a file name on Windows too.
-fn file_part(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| {
-            if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 /// The boundary with the check: the same rules and report as `duban check`.
@@ -115,29 +67,27 @@ fn check(paths: &[PathBuf], catalog: &Catalog, round: &str) -> CheckReport {
 pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let round = args.round.trim();
     if round.is_empty() {
-        return Err(CliError::Usage(
-            "--round 不能为空，请写明填报期次，如 2020年第一季度".into(),
-        ));
+        return Err(CliError::EmptyRound { option: "--round" });
     }
     let catalog = Catalog::load(catalog)?;
     let config = match &args.config {
         None => Config::default(),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| CliError::Usage(format!("无法读取配置文件 {}：{e}", p.display())))?;
-            Config::from_toml(&text, p).map_err(CliError::Usage)?
-        }
+        Some(p) => Config::load(p)?,
     };
     let schedule = match &args.as_of {
         Some(d) => Some(
             Date::parse(d)
-                .map_err(|e| CliError::Usage(format!("--as-of：{e}")))?
+                .map_err(CliError::date("--as-of"))?
                 .schedule(),
         ),
         None => schedule::from_round(round),
     };
     refuse_output_among_inputs(&args.out, &args.paths)?;
-    let outputs = Outputs::new(&args.out, round, &catalog);
+    let outputs = MergeOutputs::new(
+        &args.out,
+        round,
+        catalog.leaders().iter().map(|l| l.as_str()),
+    );
     for p in outputs.all() {
         check_overwrite(p, args.force)?;
     }
@@ -254,11 +204,10 @@ fn refuse_output_among_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), CliE
     };
     for p in inputs {
         if p.is_dir() && p.canonicalize().is_ok_and(|p| out.starts_with(&p)) {
-            return Err(CliError::Usage(format!(
-                "输出文件夹 {} 位于报表文件夹 {} 之内，下次汇总会把汇总表当作报表读取；请换一个输出文件夹",
-                out.display(),
-                p.display()
-            )));
+            return Err(CliError::OutputInsideInputs {
+                out,
+                input: p.clone(),
+            });
         }
     }
     Ok(())

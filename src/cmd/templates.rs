@@ -16,9 +16,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::catalog::{sha256_hex, Catalog, Resolved};
+use crate::date::Date;
 use crate::fsutil::{check_overwrite, write_atomic};
-use crate::layout::{MANIFEST_COLUMNS, MANIFEST_FILE};
-use crate::template::{self, Date, Rows, Spec};
+use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
+use crate::template::{self, Rows, Spec};
 use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Args)]
@@ -51,13 +52,10 @@ pub struct Args {
 
 pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
     let cat = Catalog::load(catalog_path)?;
-    let deadline =
-        Date::parse(&args.deadline).map_err(|e| CliError::Usage(format!("--deadline：{e}")))?;
+    let deadline = Date::parse(&args.deadline).map_err(CliError::date("--deadline"))?;
     let round = args.round.trim();
     if round.is_empty() {
-        return Err(CliError::Usage(
-            "--round 不能为空，请写填报期次，如 2020年第一季度".into(),
-        ));
+        return Err(CliError::EmptyRound { option: "--round" });
     }
     let rows = if args.hosts_only {
         Rows::HostsOnly
@@ -68,19 +66,18 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
 
     let targets: Vec<PathBuf> = units
         .iter()
-        .map(|u| args.out.join(template::file_name(round, u)))
-        .chain([args.out.join(MANIFEST_FILE)])
+        .map(|u| args.out.join(outputs::template(round, u)))
+        .chain([args.out.join(MANIFEST)])
         .collect();
     let existing: Vec<&PathBuf> = targets
         .iter()
         .filter(|t| check_overwrite(t, args.force).is_err())
         .collect();
     if let Some(first) = existing.first() {
-        return Err(CliError::Usage(format!(
-            "输出文件夹中已有 {} 个同名文件（如 {}），未写入任何文件；如需覆盖请加 --force",
-            existing.len(),
-            first.display()
-        )));
+        return Err(CliError::OutputsExist {
+            count: existing.len(),
+            first: first.to_path_buf(),
+        });
     }
 
     let spec = |unit| Spec {
@@ -110,7 +107,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
             }
             Ok(ManifestRow {
                 unit: unit.to_string(),
-                file: template::file_name(round, unit),
+                file: outputs::template(round, unit),
                 hosts: built.hosts(),
                 co_units: built.co_units(),
                 sha256: sha256_hex(&built.bytes),
@@ -129,7 +126,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
             }
         }
     }
-    let manifest = args.out.join(MANIFEST_FILE);
+    let manifest = args.out.join(MANIFEST);
     write_atomic(&manifest, &manifest_csv(&done))?;
     let task_rows: usize = done.iter().map(|r| r.hosts + r.co_units).sum();
     eprintln!(
@@ -143,9 +140,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
         eprint!("{}", unassigned_note(&cat));
     }
     if failed > 0 {
-        return Err(CliError::Usage(format!(
-            "{failed} 个单位的模板未能生成，见上面的错误"
-        )));
+        return Err(CliError::TemplatesFailed(failed));
     }
     Ok(Outcome::Clean)
 }
@@ -203,21 +198,23 @@ fn select_units<'a>(
                     } else {
                         "在任务清单中没有任务"
                     };
-                    return Err(CliError::Usage(format!(
-                        "单位“{}”{why}，无需生成模板",
-                        u.name
-                    )));
+                    return Err(CliError::NoRows {
+                        unit: u.name.clone(),
+                        why,
+                    });
                 }
                 vec![u.name.as_str()]
             }
             Resolved::Group(g) => {
                 let members = cat.registry().expand(g);
                 if members.is_empty() {
-                    return Err(CliError::Usage(format!(
-                        "“{}”无法展开为具体单位：{}；请用 --unit 逐个指定单位",
-                        g.name,
-                        g.note.as_deref().unwrap_or("名录中没有它的成员")
-                    )));
+                    return Err(CliError::GroupNotListed {
+                        group: g.name.clone(),
+                        note: g
+                            .note
+                            .clone()
+                            .unwrap_or_else(|| "名录中没有它的成员".into()),
+                    });
                 }
                 members
                     .iter()

@@ -49,7 +49,7 @@ impl Contacts {
 
 /// Reads a contacts file; an unreadable file is one problem.
 pub fn read(path: &Path, catalog: &Catalog) -> Contacts {
-    match std::fs::read(path) {
+    match crate::fsutil::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => parse(&text, path, catalog),
             Err(_) => Contacts {
@@ -63,7 +63,7 @@ pub fn read(path: &Path, catalog: &Catalog) -> Contacts {
         },
         Err(e) => Contacts {
             path: path.to_path_buf(),
-            problems: vec![format!("无法读取联系人文件 {}：{e}", path.display())],
+            problems: vec![e.to_string()],
             ..Contacts::default()
         },
     }
@@ -158,8 +158,8 @@ pub fn parse(text: &str, path: &Path, catalog: &Catalog) -> Contacts {
         };
         let resolved = match resolve(&name, role, catalog) {
             Ok(r) => r,
-            Err(msg) => {
-                out.problems.push(at(msg));
+            Err(problem) => {
+                out.problems.push(at(problem.to_string()));
                 continue;
             }
         };
@@ -201,8 +201,23 @@ pub fn parse(text: &str, path: &Path, catalog: &Catalog) -> Contacts {
     out
 }
 
+/// A contacts name that names no single unit or leader.
+#[derive(Debug, thiserror::Error)]
+pub enum NameProblem {
+    #[error("领导“{name}”不在任务清单的牵头领导中{}", suggest(closest))]
+    UnknownLeader { name: String, closest: Vec<String> },
+    #[error("“{name}”是单位组，不是单个单位；请为组内每个单位各写一行")]
+    Group { name: String },
+    #[error("单位“{name}”不在单位名录中{}", suggest(closest))]
+    UnknownUnit { name: String, closest: Vec<String> },
+}
+
 /// A name to a canonical unit or leader; the error names the closest known ones.
-fn resolve(name: &str, role: Option<Role>, catalog: &Catalog) -> Result<(String, Role), String> {
+fn resolve(
+    name: &str,
+    role: Option<Role>,
+    catalog: &Catalog,
+) -> Result<(String, Role), NameProblem> {
     let leader = catalog
         .leaders()
         .iter()
@@ -211,23 +226,27 @@ fn resolve(name: &str, role: Option<Role>, catalog: &Catalog) -> Result<(String,
     match (role, leader) {
         (Some(Role::Leader) | None, Some(l)) => return Ok((l, Role::Leader)),
         (Some(Role::Leader), None) => {
-            let near = closest(name, catalog.leaders().iter().map(|s| s.as_str()), 3);
-            return Err(format!(
-                "领导“{name}”不在任务清单的牵头领导中{}",
-                suggest(&near)
-            ));
+            return Err(NameProblem::UnknownLeader {
+                name: name.to_string(),
+                closest: closest(name, catalog.leaders().iter().map(|s| s.as_str()), 3),
+            });
         }
         _ => {}
     }
     match catalog.registry().lookup(name) {
         Some(Resolved::Unit(u)) => Ok((u.name.clone(), Role::Unit)),
-        Some(Resolved::Group(g)) => Err(format!(
-            "“{}”是单位组，不是单个单位；请为组内每个单位各写一行",
-            g.name
-        )),
+        Some(Resolved::Group(g)) => Err(NameProblem::Group {
+            name: g.name.clone(),
+        }),
         None => {
-            let e = catalog.registry().unit(name).unwrap_err();
-            Err(format!("单位“{name}”不在单位名录中{}", suggest(&e.closest)))
+            let e = catalog
+                .registry()
+                .unit(name)
+                .expect_err("lookup found nothing");
+            Err(NameProblem::UnknownUnit {
+                name: name.to_string(),
+                closest: e.closest,
+            })
         }
     }
 }

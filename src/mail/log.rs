@@ -10,14 +10,10 @@
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use super::Kind;
-
-/// The log's file name in the outbox.
-pub const LOG_FILE: &str = "sent-log.jsonl";
 
 /// What happened to one message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +50,7 @@ pub struct Entry {
 
 /// The log of an outbox.
 pub fn path(outbox: &Path) -> PathBuf {
-    outbox.join(LOG_FILE)
+    outbox.join(crate::outputs::SENT_LOG)
 }
 
 /// Every readable line; lines that do not parse (a torn write) are counted, not fatal.
@@ -119,43 +115,12 @@ pub fn last<'a>(
 
 /// Now as `2020-04-01T08:30:00Z`.
 pub fn now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    rfc3339(secs)
-}
-
-/// Seconds since 1970 as RFC 3339 UTC (days to civil date after Howard Hinnant).
-pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    crate::date::now_rfc3339()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_585_729_800), "2020-04-01T08:30:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-    }
 
     #[test]
     fn torn_lines_are_skipped_and_last_wins() {

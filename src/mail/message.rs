@@ -158,56 +158,30 @@ impl Header for AttachmentType {
 
     fn display(&self) -> HeaderValue {
         let raw = format!("{}; name=\"{}\"", self.mime, self.file_name);
-        let words = encoded_words(&self.file_name);
-        // Each encoded word on its own folded line keeps every line under 78 columns.
-        let encoded = format!("{};\r\n name=\"{}\"", self.mime, words.join("\r\n "));
+        // The parameter on its own folded line; the encoder folds between its words.
+        let encoded = format!(
+            "{};\r\n name=\"{}\"",
+            self.mime,
+            encoded_words(&self.file_name)
+        );
         HeaderValue::dangerous_new_pre_encoded(Self::name(), raw, encoded)
     }
 }
 
-/// `=?utf-8?B?…?=` words of at most 75 characters, split on character boundaries (a word
-/// must decode on its own); ASCII-safe names are left as they are.
-pub fn encoded_words(s: &str) -> Vec<String> {
+/// The RFC 2047 form of a name for a `name="…"` parameter (email-encoding's encoder, which
+/// keeps words whole and lines short); ASCII-safe names are left as they are.
+pub fn encoded_words(s: &str) -> String {
     let plain = s
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ' ' | '(' | ')'));
     if plain && s.len() < 60 {
-        return vec![s.to_string()];
+        return s.to_string();
     }
-    // 12 bytes per overhead "=?utf-8?B?" + "?=": 45 bytes of text → 60 base64 chars.
-    let mut words = Vec::new();
-    let mut chunk = String::new();
-    for c in s.chars() {
-        if chunk.len() + c.len_utf8() > 45 {
-            words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
-            chunk.clear();
-        }
-        chunk.push(c);
-    }
-    if !chunk.is_empty() {
-        words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
-    }
-    words
-}
-
-/// Standard base64 with padding (small; not worth a dependency for a header).
-pub fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
+    let mut out = String::new();
+    {
+        let mut w =
+            email_encoding::headers::writer::EmailWriter::new(&mut out, " name=\"".len(), 0, false);
+        email_encoding::headers::rfc2047::encode(s, &mut w).expect("writing to a String");
     }
     out
 }
@@ -236,18 +210,10 @@ mod tests {
     }
 
     #[test]
-    fn base64_matches_the_standard() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
-
-    #[test]
     fn attachment_carries_both_names() {
         let eml = String::from_utf8(draft().build().unwrap().formatted()).unwrap();
         assert!(eml.contains("filename*0*=utf-8''"), "{eml}");
-        assert!(eml.contains("name=\"=?utf-8?B?"), "{eml}");
+        assert!(eml.to_lowercase().contains("name=\"=?utf-8?b?"), "{eml}");
         assert!(eml.contains("spreadsheetml.sheet;"), "{eml}");
         assert!(eml.lines().all(|l| l.len() <= 998));
         assert!(eml.contains("Content-Transfer-Encoding: base64"));

@@ -10,9 +10,45 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Role;
-use crate::catalog::{sha256_hex, Catalog, Role as TaskRole};
-use crate::layout::{MANIFEST_COLUMNS, MANIFEST_FILE};
-use crate::report::{CheckReport, FileReport, FileStatus, Issue, Severity};
+use crate::catalog::{sha256_hex, Catalog, Role as TaskRole, UnknownName};
+use crate::fsutil::InputError;
+use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
+use crate::report::{CheckReport, FileReport, FileStatus, Issue};
+
+/// A templates folder whose manifest cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("{source}。--templates 应指向 duban templates 的输出文件夹")]
+    Read {
+        #[from]
+        source: InputError,
+    },
+    #[error("{} 的第一行应为 {}", path.display(), MANIFEST_COLUMNS.join(","))]
+    Header { path: PathBuf },
+    #[error("{} 第 {line} 行：{message}", path.display())]
+    Row {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{} 第 {line} 行：{source}", path.display())]
+    Unit {
+        path: PathBuf,
+        line: usize,
+        source: UnknownName,
+    },
+}
+
+/// An attachment that cannot be sent as planned.
+#[derive(Debug, thiserror::Error)]
+pub enum AttachmentError {
+    #[error("附件 {} 不存在", path.display())]
+    Missing { path: PathBuf },
+    #[error(transparent)]
+    Read(InputError),
+    #[error("附件 {} 与 manifest.csv 记录的 SHA-256 不符（生成后被改动或替换过）；请重新生成模板", path.display())]
+    Changed { path: PathBuf },
+}
 
 /// Where an attachment's bytes come from.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,39 +99,37 @@ pub struct ManifestRow {
 
 /// Reads DIR/manifest.csv as `duban templates` writes it; unit names go through the
 /// registry (a hand-edited manifest may use an alias).
-pub fn read_manifest(dir: &Path, catalog: &Catalog) -> Result<Vec<ManifestRow>, String> {
-    let path = dir.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "无法读取 {}：{e}。--templates 应指向 duban templates 的输出文件夹",
-            path.display()
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+pub fn read_manifest(dir: &Path, catalog: &Catalog) -> Result<Vec<ManifestRow>, ManifestError> {
+    let path = dir.join(MANIFEST);
+    let text = crate::fsutil::read_text(&path)?;
     let mut r = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let header = r
         .headers()
-        .map_err(|e| format!("{}：{e}", path.display()))?
+        .map_err(|_| ManifestError::Header { path: path.clone() })?
         .clone();
     let col = |i: usize| header.iter().position(|h| h.trim() == MANIFEST_COLUMNS[i]);
     let (Some(cu), Some(cf)) = (col(0), col(1)) else {
-        return Err(format!(
-            "{} 的第一行应为 {}",
-            path.display(),
-            MANIFEST_COLUMNS.join(",")
-        ));
+        return Err(ManifestError::Header { path });
     };
     let (ch, cc, cs) = (col(2), col(3), col(4));
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 2))?;
+        let rec = rec.map_err(|e| ManifestError::Row {
+            path: path.clone(),
+            line: i + 2,
+            message: e.to_string(),
+        })?;
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
         let unit = catalog
             .registry()
             .unit(&get(Some(cu)))
-            .map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 2))?
+            .map_err(|source| ManifestError::Unit {
+                path: path.clone(),
+                line: i + 2,
+                source,
+            })?
             .name
             .clone();
         let sha = get(cs);
@@ -111,7 +145,11 @@ pub fn read_manifest(dir: &Path, catalog: &Catalog) -> Result<Vec<ManifestRow>, 
 }
 
 /// `templates`: each unit in the manifest its workbook.
-pub fn templates(dir: &Path, catalog: &Catalog, round: &str) -> Result<Vec<Planned>, String> {
+pub fn templates(
+    dir: &Path,
+    catalog: &Catalog,
+    round: &str,
+) -> Result<Vec<Planned>, ManifestError> {
     let rows = read_manifest(dir, catalog)?;
     Ok(rows
         .into_iter()
@@ -126,7 +164,7 @@ pub fn templates(dir: &Path, catalog: &Catalog, round: &str) -> Result<Vec<Plann
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if !file.starts_with(&format!("{round}_")) {
+            if file != outputs::template(round, &row.unit) {
                 p.blocked = Some(format!(
                     "{file} 不是本期（{round}）的模板：请确认 --round 或 --templates 文件夹"
                 ));
@@ -150,7 +188,7 @@ pub fn summaries(dir: &Path, catalog: &Catalog, round: &str) -> Vec<Planned> {
             p.vars
                 .insert("count", catalog.tasks_of_leader(leader).count().to_string());
             p.attachments.push(Source::File {
-                path: dir.join(format!("{round}_{leader}_分管任务进展.xlsx")),
+                path: dir.join(outputs::leader_summary(round, leader)),
                 sha256: None,
             });
             p
@@ -204,11 +242,7 @@ pub fn reminders(
             );
             match latest(report, &unit) {
                 Some(f) if f.status == FileStatus::Rejected => {
-                    let errors: Vec<&Issue> = f
-                        .issues
-                        .iter()
-                        .filter(|i| i.severity == Severity::Error)
-                        .collect();
+                    let errors: Vec<&Issue> = f.issues.iter().filter(|i| i.is_error()).collect();
                     p.vars.insert("status", "已报送但未通过校验".into());
                     p.vars.insert(
                         "problems",
@@ -255,10 +289,7 @@ pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>
         };
         let mut p = Planned::new(unit, Role::Unit);
         let refs: Vec<&Issue> = f.issues.iter().collect();
-        let errors = refs
-            .iter()
-            .filter(|i| i.severity == Severity::Error)
-            .count();
+        let errors = f.errors();
         p.vars.insert("count", refs.len().to_string());
         p.vars.insert("errors", errors.to_string());
         p.vars.insert(
@@ -270,8 +301,8 @@ pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>
             },
         );
         p.vars.insert("problems", problem_lines(&refs, 30));
-        let file_name = format!("{round}_{unit}_问题清单.xlsx");
-        match crate::feedback::feedback_workbook(f, Some(round)) {
+        let file_name = outputs::feedback(Some(round), Some(unit), &f.path);
+        match crate::write::feedback::feedback_workbook(f, Some(round)) {
             Ok(bytes) => p.attachments.push(Source::Made { file_name, bytes }),
             Err(e) => p.blocked = Some(format!("无法生成问题清单 {file_name}：{e}")),
         }
@@ -287,12 +318,7 @@ pub fn problem_lines(issues: &[&Issue], max: usize) -> String {
         .take(max)
         .enumerate()
         .map(|(i, is)| {
-            let place = match (&is.sheet, &is.cell) {
-                (Some(s), Some(c)) => format!("{s}!{c}"),
-                (Some(s), None) => s.clone(),
-                (None, Some(c)) => c.clone(),
-                (None, None) => "整个文件".into(),
-            };
+            let place = is.place();
             let task = is.task.map(|t| format!("（任务 {t}）")).unwrap_or_default();
             let fix = if is.fix.is_empty() {
                 String::new()
@@ -315,25 +341,22 @@ fn file_name(p: &Path) -> String {
 }
 
 /// Reads a planned attachment: the file, checked against its recorded hash.
-pub fn read_source(s: &Source) -> Result<(PathBuf, String, Vec<u8>), String> {
+pub fn read_source(s: &Source) -> Result<(PathBuf, String, Vec<u8>), AttachmentError> {
     match s {
         Source::Made { file_name, bytes } => {
             Ok((PathBuf::from(file_name), file_name.clone(), bytes.clone()))
         }
         Source::File { path, sha256 } => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    format!("附件 {} 不存在", path.display())
+            let bytes = crate::fsutil::read(path).map_err(|e| {
+                if e.is_not_found() {
+                    AttachmentError::Missing { path: path.clone() }
                 } else {
-                    format!("无法读取附件 {}：{e}", path.display())
+                    AttachmentError::Read(e)
                 }
             })?;
             if let Some(want) = sha256 {
                 if sha256_hex(&bytes) != *want {
-                    return Err(format!(
-                        "附件 {} 与 manifest.csv 记录的 SHA-256 不符（生成后被改动或替换过）；请重新生成模板",
-                        path.display()
-                    ));
+                    return Err(AttachmentError::Changed { path: path.clone() });
                 }
             }
             Ok((path.clone(), file_name(path), bytes))
@@ -344,19 +367,16 @@ pub fn read_source(s: &Source) -> Result<(PathBuf, String, Vec<u8>), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Code;
     use crate::report::Issue;
 
-    fn issue(code: &str, severity: Severity) -> Issue {
-        Issue {
-            code: code.into(),
-            severity,
-            sheet: Some("任务进展".into()),
-            cell: Some("G5".into()),
-            row: Some(5),
-            task: Some(3),
-            message: "推进状态为空".into(),
-            fix: "从下拉列表中选择".into(),
-        }
+    fn issue(code: Code) -> Issue {
+        let mut i = Issue::new(code, "推进状态为空", &[]);
+        i.sheet = Some("任务进展".into());
+        i.row = Some(5);
+        i.col = Some(7);
+        i.task = Some(3);
+        i
     }
 
     fn file(path: &str, unit: &str, status: FileStatus, issues: Vec<Issue>) -> FileReport {
@@ -383,10 +403,11 @@ mod tests {
                     "b.xlsx",
                     &units[1],
                     FileStatus::Rejected,
-                    vec![issue("E-STATUS-MISSING", Severity::Error)],
+                    vec![issue(Code::StatusMissing)],
                 ),
             ],
             missing_units: vec![units[1].clone(), units[2].clone()],
+            hosts_only: false,
         };
         let plan = reminders(&report, &cat, None);
         assert_eq!(plan.len(), 2);
@@ -412,14 +433,14 @@ mod tests {
             "old.xlsx",
             &units[0],
             FileStatus::Rejected,
-            vec![issue("E-X", Severity::Error)],
+            vec![issue(Code::StatusMissing)],
         );
         old.superseded_by = Some(PathBuf::from("new.xlsx"));
         let mut nameless = file(
             "x.xlsx",
             "",
             FileStatus::Rejected,
-            vec![issue("E-UNIT", Severity::Error)],
+            vec![issue(Code::UnitMissing)],
         );
         nameless.unit = None;
         let report = CheckReport {
@@ -431,20 +452,18 @@ mod tests {
                     "c.xlsx",
                     &units[1],
                     FileStatus::Accepted,
-                    vec![issue("W-X", Severity::Warning)],
+                    vec![issue(Code::PhoneMissing)],
                 ),
                 file(
                     "d.xlsx",
                     &units[2],
                     FileStatus::Rejected,
-                    vec![
-                        issue("E-X", Severity::Error),
-                        issue("W-X", Severity::Warning),
-                    ],
+                    vec![issue(Code::StatusMissing), issue(Code::PhoneMissing)],
                 ),
                 nameless,
             ],
             missing_units: vec![],
+            hosts_only: false,
         };
         let (plan, unknown) = feedback(&report, "R");
         let who: Vec<&str> = plan.iter().map(|p| p.recipient.as_str()).collect();

@@ -21,6 +21,30 @@ use serde::Deserialize;
 /// The environment variable holding the SMTP password.
 pub const PASSWORD_ENV: &str = "DUBAN_SMTP_PASSWORD";
 
+/// Why no connection could be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SmtpError {
+    #[error("需要 SMTP 用户 {user} 的密码：请设置环境变量 {PASSWORD_ENV}（密码不能写在命令行或配置文件里）")]
+    NoPassword { user: String },
+    #[error("无法读取密码：{}", crate::fsutil::describe_io(.0))]
+    Prompt(std::io::Error),
+    #[error(
+        "--smtp-security none 只能用于本机（localhost/127.0.0.1），{host} 请用 starttls 或 tls"
+    )]
+    PlainToRemote { host: String },
+    #[error(transparent)]
+    CaRead(#[from] crate::fsutil::InputError),
+    #[error("CA 证书文件 {} 不是有效的 PEM 证书：{message}", path.display())]
+    CaInvalid { path: PathBuf, message: String },
+    #[error("TLS 设置有误：{0}")]
+    Tls(String),
+}
+
+/// The server refused a message, or the connection broke: the server's own words.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SendFailure(pub String);
+
 /// How the connection is protected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -77,42 +101,42 @@ pub fn is_loopback(host: &str) -> bool {
 
 /// The password for `user`: from the environment, else a prompt when a person is at the
 /// terminal.
-pub fn password(user: &str) -> Result<String, String> {
+pub fn password(user: &str) -> Result<String, SmtpError> {
     if let Ok(p) = std::env::var(PASSWORD_ENV) {
         return Ok(p);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(format!(
-            "需要 SMTP 用户 {user} 的密码：请设置环境变量 {PASSWORD_ENV}（密码不能写在命令行或配置文件里）"
-        ));
+        return Err(SmtpError::NoPassword {
+            user: user.to_string(),
+        });
     }
-    rpassword::prompt_password(format!("SMTP 用户 {user} 的密码："))
-        .map_err(|e| format!("无法读取密码：{e}"))
+    rpassword::prompt_password(format!("SMTP 用户 {user} 的密码：")).map_err(SmtpError::Prompt)
 }
 
 /// A ready transport. Refuses `none` to anything but loopback.
-pub fn transport(s: &Settings, password: Option<String>) -> Result<SmtpTransport, String> {
+pub fn transport(s: &Settings, password: Option<String>) -> Result<SmtpTransport, SmtpError> {
     if s.security == Security::None && !is_loopback(&s.host) {
-        return Err(format!(
-            "--smtp-security none 只能用于本机（localhost/127.0.0.1），{} 请用 starttls 或 tls",
-            s.host
-        ));
+        return Err(SmtpError::PlainToRemote {
+            host: s.host.clone(),
+        });
     }
     let tls = match s.security {
         Security::None => Tls::None,
         sec => {
             let mut b = TlsParameters::builder(s.host.clone());
             if let Some(ca) = &s.ca {
-                let pem = std::fs::read(ca)
-                    .map_err(|e| format!("无法读取 CA 证书文件 {}：{e}", ca.display()))?;
+                let pem = crate::fsutil::read(ca)?;
                 for cert in pem_certificates(&pem) {
-                    let c = Certificate::from_pem(&cert).map_err(|e| {
-                        format!("CA 证书文件 {} 不是有效的 PEM 证书：{e}", ca.display())
+                    let c = Certificate::from_pem(&cert).map_err(|e| SmtpError::CaInvalid {
+                        path: ca.clone(),
+                        message: e.to_string(),
                     })?;
                     b = b.add_root_certificate(c);
                 }
             }
-            let params = b.build_rustls().map_err(|e| format!("TLS 设置有误：{e}"))?;
+            let params = b
+                .build_rustls()
+                .map_err(|e| SmtpError::Tls(e.to_string()))?;
             if sec == Security::Tls {
                 Tls::Wrapper(params)
             } else {
@@ -125,7 +149,7 @@ pub fn transport(s: &Settings, password: Option<String>) -> Result<SmtpTransport
         .tls(tls)
         .timeout(Some(Duration::from_secs(60)));
     if let Some(user) = &s.user {
-        let pw = password.ok_or_else(|| format!("SMTP 用户 {user} 没有密码"))?;
+        let pw = password.ok_or_else(|| SmtpError::NoPassword { user: user.clone() })?;
         b = b.credentials(Credentials::new(user.clone(), pw));
     }
     Ok(b.build())
@@ -157,8 +181,10 @@ fn pem_certificates(pem: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// Sends one message; the error is the server's or the connection's, in one line.
-pub fn send(t: &SmtpTransport, m: &Message) -> Result<(), String> {
-    t.send(m).map(|_| ()).map_err(|e| describe_error(&e))
+pub fn send(t: &SmtpTransport, m: &Message) -> Result<(), SendFailure> {
+    t.send(m)
+        .map(|_| ())
+        .map_err(|e| SendFailure(describe_error(&e)))
 }
 
 /// An SMTP error and its causes, in one line.
@@ -190,6 +216,9 @@ mod tests {
             ca: None,
             rate: 0,
         };
-        assert!(transport(&s, None).unwrap_err().contains("只能用于本机"));
+        assert!(matches!(
+            transport(&s, None),
+            Err(SmtpError::PlainToRemote { .. })
+        ));
     }
 }

@@ -10,6 +10,26 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Kind;
+use crate::fsutil::InputError;
+
+/// A mail template that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    #[error(transparent)]
+    Read(#[from] InputError),
+    #[error("邮件模板 {source_name} 的第一行（邮件主题）为空")]
+    EmptySubject { source_name: String },
+    #[error("邮件模板 {source_name} 用了未知的占位符 {{{name}}}；可用的有：{known}")]
+    UnknownPlaceholder {
+        source_name: String,
+        name: String,
+        known: String,
+    },
+    #[error("占位符没有结束的 }}：{snippet}")]
+    Unclosed { snippet: String },
+    #[error("没有可填入的值：{hints}")]
+    Missing { hints: String },
+}
 
 /// Subject and body of one kind, unfilled.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,12 +70,11 @@ fn embedded(kind: Kind) -> &'static str {
 }
 
 /// The text for `kind`: DIR/KIND.txt when `dir` is given and holds one, else the embedded one.
-pub fn load(kind: Kind, dir: Option<&Path>) -> Result<MailText, String> {
+pub fn load(kind: Kind, dir: Option<&Path>) -> Result<MailText, TextError> {
     if let Some(dir) = dir {
         let p = dir.join(format!("{}.txt", kind.key()));
         if p.exists() {
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| format!("无法读取邮件模板 {}：{e}", p.display()))?;
+            let text = crate::fsutil::read_text(&p)?;
             return split(&text, &p.display().to_string());
         }
     }
@@ -63,7 +82,7 @@ pub fn load(kind: Kind, dir: Option<&Path>) -> Result<MailText, String> {
 }
 
 /// Splits a template file into subject (first line) and body.
-pub fn split(text: &str, source: &str) -> Result<MailText, String> {
+pub fn split(text: &str, source: &str) -> Result<MailText, TextError> {
     let text = text
         .strip_prefix('\u{feff}')
         .unwrap_or(text)
@@ -76,7 +95,9 @@ pub fn split(text: &str, source: &str) -> Result<MailText, String> {
         .trim()
         .to_string();
     if subject.is_empty() {
-        return Err(format!("邮件模板 {source} 的第一行（邮件主题）为空"));
+        return Err(TextError::EmptySubject {
+            source_name: source.to_string(),
+        });
     }
     let mt = MailText {
         subject,
@@ -90,10 +111,11 @@ pub fn split(text: &str, source: &str) -> Result<MailText, String> {
                     .iter()
                     .map(|(p, _)| format!("{{{p}}}"))
                     .collect();
-                return Err(format!(
-                    "邮件模板 {source} 用了未知的占位符 {{{name}}}；可用的有：{}",
-                    known.join(" ")
-                ));
+                return Err(TextError::UnknownPlaceholder {
+                    source_name: source.to_string(),
+                    name,
+                    known: known.join(" "),
+                });
             }
         }
     }
@@ -101,7 +123,7 @@ pub fn split(text: &str, source: &str) -> Result<MailText, String> {
 }
 
 /// The placeholder names used in `s` (`{{` and `}}` are literal braces).
-pub fn placeholders(s: &str) -> Result<Vec<String>, String> {
+pub fn placeholders(s: &str) -> Result<Vec<String>, TextError> {
     let mut out = Vec::new();
     fill_with(s, |name| {
         out.push(name.to_string());
@@ -111,7 +133,7 @@ pub fn placeholders(s: &str) -> Result<Vec<String>, String> {
 }
 
 /// Fills the placeholders from `vars`; a placeholder without a value is an error naming it.
-pub fn fill(s: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> {
+pub fn fill(s: &str, vars: &BTreeMap<&str, String>) -> Result<String, TextError> {
     let mut missing = Vec::new();
     let out = fill_with(s, |name| match vars.get(name) {
         Some(v) => Some(v.clone()),
@@ -133,11 +155,13 @@ pub fn fill(s: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> {
                 format!("{{{m}}}（{what}）")
             })
             .collect();
-        Err(format!("没有可填入的值：{}", hints.join("、")))
+        Err(TextError::Missing {
+            hints: hints.join("、"),
+        })
     }
 }
 
-fn fill_with(s: &str, mut value: impl FnMut(&str) -> Option<String>) -> Result<String, String> {
+fn fill_with(s: &str, mut value: impl FnMut(&str) -> Option<String>) -> Result<String, TextError> {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -152,11 +176,8 @@ fn fill_with(s: &str, mut value: impl FnMut(&str) -> Option<String>) -> Result<S
             }
             '{' => {
                 let rest = &s[i + 1..];
-                let end = rest.find('}').ok_or_else(|| {
-                    format!(
-                        "占位符没有结束的 }}：{}",
-                        &s[i..].chars().take(20).collect::<String>()
-                    )
+                let end = rest.find('}').ok_or_else(|| TextError::Unclosed {
+                    snippet: s[i..].chars().take(20).collect(),
                 })?;
                 let name = rest[..end].trim();
                 if let Some(v) = value(name) {
@@ -194,9 +215,13 @@ mod tests {
         let vars = BTreeMap::from([("unit", "区科技局".to_string())]);
         assert_eq!(fill("{unit}：{{原样}}", &vars).unwrap(), "区科技局：{原样}");
         let e = fill("{unit}{deadline}", &vars).unwrap_err();
-        assert!(e.contains("{deadline}") && e.contains("--deadline"), "{e}");
-        assert!(split("{单位}\n\n正文", "t")
-            .unwrap_err()
-            .contains("未知的占位符"));
+        assert!(
+            matches!(&e, TextError::Missing { hints } if hints.contains("{deadline}")),
+            "{e}"
+        );
+        assert!(matches!(
+            split("{单位}\n\n正文", "t"),
+            Err(TextError::UnknownPlaceholder { name, .. }) if name == "单位"
+        ));
     }
 }

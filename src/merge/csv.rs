@@ -7,50 +7,42 @@ use std::borrow::Cow;
 
 use super::{round1, Merged};
 use crate::catalog::format_number;
+use crate::columns::{DetailField, TaskCol, DETAIL_COLUMNS};
+use crate::report::{FileReport, TaskRow};
 
-/// Columns shared by the CSV and the 分单位明细 sheet.
-pub const DETAIL_COLUMNS: &[&str] = &[
-    "填报单位",
-    "序号",
-    "本单位角色",
-    "推进状态",
-    "完成进度(%)",
-    "工作进展",
-    "存在问题",
-    "下步措施",
-    "备注",
-    "文件",
-    "工作表",
-    "行号",
-];
-
-/// A detail row's cells as text (percent and row as numbers' text), in [`DETAIL_COLUMNS`] order.
+/// A detail row's cells as text (percent and row as numbers' text), one per column of
+/// [`DETAIL_COLUMNS`], which decides what each column holds.
 pub fn detail_records<'m>(m: &'m Merged<'_>) -> impl Iterator<Item = [Cow<'m, str>; 12]> + 'm {
-    m.detail().map(|(f, r)| {
-        let file = f
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        [
-            Cow::Borrowed(f.unit.as_deref().unwrap_or("")),
-            Cow::Owned(r.task.to_string()),
-            Cow::Borrowed(r.role.map_or("", |x| x.label())),
-            Cow::Borrowed(r.status.map_or("", |s| s.label())),
-            Cow::Owned(
+    m.detail()
+        .map(|(f, r)| DETAIL_COLUMNS.map(|(field, _)| detail_cell(field, f, r)))
+}
+
+/// One cell of the detail.
+fn detail_cell<'m>(field: DetailField, f: &'m FileReport, r: &'m TaskRow) -> Cow<'m, str> {
+    match field {
+        DetailField::Unit => Cow::Borrowed(f.unit.as_deref().unwrap_or("")),
+        DetailField::File => Cow::Owned(f.file_name()),
+        DetailField::Sheet => Cow::Borrowed(r.sheet.as_str()),
+        DetailField::Row => Cow::Owned(r.row.to_string()),
+        DetailField::Task(c) => match c {
+            TaskCol::Number => Cow::Owned(r.task.to_string()),
+            TaskCol::Role => Cow::Borrowed(r.role.map_or("", |x| x.label())),
+            TaskCol::Status => Cow::Borrowed(r.status.map_or("", |s| s.label())),
+            TaskCol::Percent => Cow::Owned(
                 r.percent
                     .map(|p| format_number(round1(p)))
                     .unwrap_or_default(),
             ),
-            Cow::Borrowed(r.progress.as_str()),
-            Cow::Borrowed(r.problems.as_str()),
-            Cow::Borrowed(r.next_steps.as_str()),
-            Cow::Borrowed(r.remarks.as_str()),
-            Cow::Owned(file.into_owned()),
-            Cow::Borrowed(r.sheet.as_str()),
-            Cow::Owned(r.row.to_string()),
-        ]
-    })
+            TaskCol::Progress => Cow::Borrowed(r.progress.as_str()),
+            TaskCol::Problems => Cow::Borrowed(r.problems.as_str()),
+            TaskCol::NextSteps => Cow::Borrowed(r.next_steps.as_str()),
+            TaskCol::Remarks => Cow::Borrowed(r.remarks.as_str()),
+            // Canonical columns are the catalog's, not the return's: not in the detail.
+            TaskCol::Section | TaskCol::Text | TaskCol::Leaders | TaskCol::Others => {
+                Cow::Borrowed("")
+            }
+        },
+    }
 }
 
 /// Prefixes `'` to text a spreadsheet would read as a formula (= + - @, tab, carriage return).
@@ -68,7 +60,8 @@ pub fn detail_csv(m: &Merged<'_>) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(DETAIL_COLUMNS).expect("writing to memory");
+        w.write_record(crate::columns::detail_titles())
+            .expect("writing to memory");
         for rec in detail_records(m) {
             let cells: Vec<Cow<str>> = rec.iter().map(|c| neutralise(c)).collect();
             w.write_record(cells.iter().map(|c| c.as_bytes()))

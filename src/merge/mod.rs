@@ -3,8 +3,8 @@
 //! counts, indicator rates and leader summaries built on them.
 //!
 //! Everything here is a pure function of a [`Catalog`] and a [`CheckReport`] (plus 序时进度
-//! and the colour thresholds), so the rules are tested without files; [`xlsx`] and [`csv`]
-//! only lay the results out, and `cmd::merge` only reads, calls and writes.
+//! and the colour thresholds), so the rules are tested without files; [`crate::write::merge`] and
+//! [`csv`] only lay the results out, and `cmd::merge` only reads, calls and writes.
 //!
 //! The rules, as the office states them:
 //! - a task's 推进状态 is the least advanced of its hosts' (滞后 before 未启动 before 序时推进
@@ -14,147 +14,21 @@
 //! - 蓝 done or on schedule, 黄 lagging or behind 序时进度 by up to `red_gap` points, 红 further
 //!   behind, 未启动 after mid-year, or 未报送.
 
+pub mod colour;
 pub mod csv;
 pub mod schedule;
 pub mod stats;
-pub mod xlsx;
 
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
 use crate::catalog::{format_number, Catalog, Task};
-use crate::layout::Status;
-use crate::report::{CheckReport, FileReport, Issue, Severity, TaskRow};
+use crate::check::Code;
+use crate::report::{CheckReport, FileReport, Issue, TaskRow};
+use crate::status::Status;
 
-pub use schedule::{Config, Date, Thresholds};
-
-/// Code of the warning given to a 序时推进 row far below 序时进度.
-pub const BEHIND_CODE: &str = "W-BEHIND-SCHEDULE";
-
-/// A task's or a unit row's state in the merge: a reported status, or nothing reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum State {
-    Done,
-    OnSchedule,
-    Lagging,
-    NotStarted,
-    Unreported,
-}
-
-impl State {
-    /// The order of counts and columns: 已完成, 序时推进, 滞后, 未启动, 未报送.
-    pub const ALL: [State; 5] = [
-        State::Done,
-        State::OnSchedule,
-        State::Lagging,
-        State::NotStarted,
-        State::Unreported,
-    ];
-
-    pub fn of(status: Option<Status>) -> State {
-        match status {
-            Some(Status::Done) => State::Done,
-            Some(Status::OnSchedule) => State::OnSchedule,
-            Some(Status::Lagging) => State::Lagging,
-            Some(Status::NotStarted) => State::NotStarted,
-            None => State::Unreported,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Done => "已完成",
-            State::OnSchedule => "序时推进",
-            State::Lagging => "滞后",
-            State::NotStarted => "未启动",
-            State::Unreported => "未报送",
-        }
-    }
-
-    /// 滞后, 未启动 and 未报送: what a leader must look at first.
-    pub fn is_lagging(self) -> bool {
-        matches!(self, State::Lagging | State::NotStarted | State::Unreported)
-    }
-
-    /// Position in a leader summary: 滞后, 未启动, 未报送, then 序时推进, 已完成.
-    pub fn summary_rank(self) -> u8 {
-        match self {
-            State::Lagging => 0,
-            State::NotStarted => 1,
-            State::Unreported => 2,
-            State::OnSchedule => 3,
-            State::Done => 4,
-        }
-    }
-
-    pub(crate) fn index(self) -> usize {
-        State::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-}
-
-/// The district's three-colour marking.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Colour {
-    Blue,
-    Yellow,
-    Red,
-}
-
-impl Colour {
-    pub const ALL: [Colour; 3] = [Colour::Blue, Colour::Yellow, Colour::Red];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Colour::Blue => "蓝",
-            Colour::Yellow => "黄",
-            Colour::Red => "红",
-        }
-    }
-
-    /// Decides a task's colour from its derived state, its (least) percent and 序时进度.
-    /// Without 序时进度 only the state counts.
-    pub fn judge(
-        state: State,
-        percent: Option<f64>,
-        schedule: Option<f64>,
-        t: &Thresholds,
-    ) -> Colour {
-        let gap = |default: f64| match schedule {
-            Some(s) => s - percent.unwrap_or(default),
-            None => 0.0,
-        };
-        match state {
-            State::Unreported => Colour::Red,
-            State::Done => Colour::Blue,
-            State::NotStarted => {
-                let late = schedule.is_some_and(|s| s > t.not_started_red_after);
-                if late || gap(0.0) > t.red_gap {
-                    Colour::Red
-                } else {
-                    Colour::Yellow
-                }
-            }
-            State::Lagging => {
-                if gap(100.0) > t.red_gap {
-                    Colour::Red
-                } else {
-                    Colour::Yellow
-                }
-            }
-            State::OnSchedule => {
-                let g = gap(100.0);
-                if g > t.red_gap {
-                    Colour::Red
-                } else if g > t.tolerance {
-                    Colour::Yellow
-                } else {
-                    Colour::Blue
-                }
-            }
-        }
-    }
-}
+pub use colour::{Colour, Config, Thresholds};
 
 /// One unit's part in a task: its return (if any) and its row (if it filled one).
 #[derive(Clone, Copy, Debug)]
@@ -165,8 +39,8 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    pub fn state(&self) -> State {
-        State::of(self.row.and_then(|r| r.status))
+    pub fn status(&self) -> Status {
+        Status::or_unreported(self.row.and_then(|r| r.status))
     }
 
     pub fn percent(&self) -> Option<f64> {
@@ -178,8 +52,8 @@ impl Entry<'_> {
         match (self.file, self.row) {
             (None, _) => "未报送".to_string(),
             (Some(_), Some(r)) if r.status.is_some() => match r.percent {
-                Some(p) => format!("{} {}%", self.state().label(), format_number(round1(p))),
-                None => self.state().label().to_string(),
+                Some(p) => format!("{} {}%", self.status().label(), format_number(round1(p))),
+                None => self.status().label().to_string(),
             },
             (Some(_), _) => "未填写".to_string(),
         }
@@ -195,7 +69,7 @@ pub struct TaskLine<'a> {
     /// Co-units (groups expanded) and any other unit that returned a row for the task.
     pub co_units: Vec<Entry<'a>>,
     /// The least advanced of the hosts' statuses; 未报送 when no host reported one.
-    pub state: State,
+    pub status: Status,
     /// The least of the hosts' percents.
     pub percent: Option<f64>,
     /// 疑似滞后: 序时推进, but a host's percent is more than the tolerance below 序时进度.
@@ -267,9 +141,9 @@ impl<'a> Merged<'a> {
         }
     }
 
-    /// Units with at least one task, in registry order.
-    pub fn expected_units(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.catalog.assignments().keys().map(|s| s.as_str())
+    /// The units expected to return, in registry order (see [`crate::check::expected_units`]).
+    pub fn expected_units(&self) -> impl Iterator<Item = &'a str> + 'a {
+        crate::check::expected_units(self.catalog, self.report.hosts_only)
     }
 
     /// Expected units without a usable return.
@@ -287,7 +161,7 @@ impl<'a> Merged<'a> {
             .iter()
             .filter(|l| l.task.leaders.iter().any(|x| x == leader))
             .collect();
-        v.sort_by_key(|l| (l.state.summary_rank(), l.task.number));
+        v.sort_by_key(|l| (l.status, l.task.number));
         v
     }
 
@@ -355,29 +229,29 @@ fn line<'a>(
 
     let reported: Vec<&Entry> = hosts
         .iter()
-        .filter(|e| e.state() != State::Unreported)
+        .filter(|e| e.status() != Status::Unreported)
         .collect();
-    let state = reported
+    let status = reported
         .iter()
-        .filter_map(|e| e.row.and_then(|r| r.status))
+        .map(|e| e.status())
         .min()
-        .map_or(State::Unreported, |s| State::of(Some(s)));
+        .unwrap_or(Status::Unreported);
     let percent = reported
         .iter()
         .filter_map(|e| e.percent())
         .min_by(|a, b| a.total_cmp(b));
-    let behind = state == State::OnSchedule
+    let behind = status == Status::OnSchedule
         && schedule.is_some_and(|s| {
-            reported.iter().any(|e| {
-                e.state() == State::OnSchedule && e.percent().is_some_and(|p| p < s - t.tolerance)
-            })
+            reported
+                .iter()
+                .any(|e| t.behind(e.row.and_then(|r| r.status), e.percent(), s))
         });
-    let colour = Colour::judge(state, percent, schedule, t);
+    let colour = t.colour(status, percent, schedule);
     TaskLine {
         task,
         hosts,
         co_units,
-        state,
+        status,
         percent,
         behind,
         colour,
@@ -388,41 +262,28 @@ fn line<'a>(
 /// tolerance below 序时进度, so the unit hears of it with its other problems. Returns how
 /// many were added; a second call adds none.
 pub fn flag_behind_schedule(report: &mut CheckReport, schedule: f64, t: &Thresholds) -> usize {
-    let usable: Vec<usize> = report
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            f.status == crate::report::FileStatus::Accepted && f.superseded_by.is_none()
-        })
-        .map(|(i, _)| i)
-        .collect();
     let mut added = 0;
-    for i in usable {
-        let f = &mut report.files[i];
+    for f in report.files.iter_mut().filter(|f| f.is_usable()) {
         let Some(data) = &f.data else { continue };
         let mut new = Vec::new();
         for r in &data.rows {
-            let Some(p) = r.percent else { continue };
-            if r.status != Some(Status::OnSchedule) || p >= schedule - t.tolerance {
+            let Some(p) = r
+                .percent
+                .filter(|_| t.behind(r.status, r.percent, schedule))
+            else {
                 continue;
-            }
+            };
             let already = f.issues.iter().chain(&new).any(|i: &Issue| {
-                i.code == BEHIND_CODE
+                i.code == Code::BehindSchedule
                     && i.row == Some(r.row)
                     && i.sheet.as_deref() == Some(&r.sheet)
             });
             if already {
                 continue;
             }
-            new.push(Issue {
-                code: BEHIND_CODE.to_string(),
-                severity: Severity::Warning,
-                sheet: Some(r.sheet.clone()),
-                cell: None,
-                row: Some(r.row),
-                task: Some(r.task),
-                message: format!(
+            let mut issue = Issue::new(
+                Code::BehindSchedule,
+                format!(
                     "第 {} 行任务 {} 报“序时推进”，完成进度 {}% 低于序时进度 {}% 超过 {} 个百分点，疑似滞后",
                     r.row,
                     r.task,
@@ -430,9 +291,13 @@ pub fn flag_behind_schedule(report: &mut CheckReport, schedule: f64, t: &Thresho
                     format_number(round1(schedule)),
                     format_number(t.tolerance)
                 ),
-                fix: "请核实：确已落后的改报“滞后”并在“存在问题”中说明原因；进度填错的更正“完成进度(%)”"
-                    .to_string(),
-            });
+                &[],
+            );
+            issue.sheet = Some(r.sheet.clone());
+            issue.row = Some(r.row);
+            issue.col = r.percent_col;
+            issue.task = Some(r.task);
+            new.push(issue);
         }
         added += new.len();
         f.issues.extend(new);

@@ -4,18 +4,19 @@
 use crate::catalog::{format_number, Indicator};
 use crate::report::FileReport;
 
-use super::{round1, Merged, State};
+use super::{round1, Merged};
+use crate::status::Status;
 
-/// Tasks (or rows) counted by [`State`].
+/// Tasks (or rows) counted by [`Status`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts([usize; 5]);
 
 impl Counts {
-    pub fn add(&mut self, s: State) {
+    pub fn add(&mut self, s: Status) {
         self.0[s.index()] += 1;
     }
 
-    pub fn get(&self, s: State) -> usize {
+    pub fn get(&self, s: Status) -> usize {
         self.0[s.index()]
     }
 
@@ -25,7 +26,7 @@ impl Counts {
 
     /// "分管任务 12 项：已完成 2 项，序时推进 7 项，滞后 2 项，未报送 1 项" (states with none left out).
     pub fn line(&self, what: &str) -> String {
-        let parts: Vec<String> = State::ALL
+        let parts: Vec<String> = Status::ALL
             .iter()
             .filter(|s| self.get(**s) > 0)
             .map(|s| format!("{} {} 项", s.label(), self.get(*s)))
@@ -38,8 +39,8 @@ impl Counts {
     }
 }
 
-impl FromIterator<State> for Counts {
-    fn from_iter<I: IntoIterator<Item = State>>(iter: I) -> Self {
+impl FromIterator<Status> for Counts {
+    fn from_iter<I: IntoIterator<Item = Status>>(iter: I) -> Self {
         let mut c = Counts::default();
         iter.into_iter().for_each(|s| c.add(s));
         c
@@ -95,7 +96,7 @@ impl Stats<'_> {
 
 /// Computes 统计.
 pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
-    let overall = m.tasks.iter().map(|l| l.state).collect();
+    let overall = m.tasks.iter().map(|l| l.status).collect();
     let sections = m
         .catalog
         .sections()
@@ -106,7 +107,7 @@ pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
                 .tasks
                 .iter()
                 .filter(|l| l.task.section == s.number)
-                .map(|l| l.state)
+                .map(|l| l.status)
                 .collect();
             (m.catalog.section_label(&s.number), c)
         })
@@ -120,24 +121,25 @@ pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
                 .tasks
                 .iter()
                 .filter(|l| l.task.leaders.contains(leader))
-                .map(|l| l.state)
+                .map(|l| l.status)
                 .collect();
             (leader.as_str(), c)
         })
         .collect();
     let units: Vec<UnitStats> = m
-        .catalog
-        .assignments()
-        .iter()
+        .expected_units()
+        .map(|unit| (unit, m.catalog.tasks_of_unit(unit)))
         .map(|(unit, tasks)| {
-            let file = m.returns.get(unit.as_str()).copied();
+            let file = m.returns.get(unit).copied();
             let rows = file
                 .and_then(|f| f.data.as_ref())
                 .map(|d| &d.rows[..])
                 .unwrap_or(&[]);
             let counts = tasks
                 .iter()
-                .map(|(n, _)| State::of(rows.iter().find(|r| r.task == *n).and_then(|r| r.status)))
+                .map(|(n, _)| {
+                    Status::or_unreported(rows.iter().find(|r| r.task == *n).and_then(|r| r.status))
+                })
                 .collect();
             let kind = m
                 .catalog
@@ -145,7 +147,7 @@ pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
                 .unit(unit)
                 .map_or("", |u| u.kind.label());
             UnitStats {
-                unit: unit.as_str(),
+                unit,
                 kind,
                 tasks: tasks.len(),
                 hosted: tasks

@@ -30,13 +30,13 @@ fn task_status_is_the_least_advanced_host() {
     let m = merged(&c, &r, Some(50.0));
     let t1 = &m.tasks[0];
     assert_eq!(t1.task.number, 1);
-    assert_eq!(t1.state, State::Lagging);
+    assert_eq!(t1.status, Status::Lagging);
     assert_eq!(t1.percent, Some(40.0));
     assert_eq!(t1.hosts.len(), 3);
     assert_eq!(t1.hosts[2].status_text(), "滞后 40%");
     // Task 9: 区发展改革局 未启动, the other three hosts silent: still 未启动, not 未报送.
     let t9 = &m.tasks[8];
-    assert_eq!(t9.state, State::NotStarted);
+    assert_eq!(t9.status, Status::NotStarted);
     assert_eq!(t9.missing_hosts().count(), 3);
     assert_eq!(t9.hosts[1].status_text(), "未报送");
 }
@@ -45,17 +45,17 @@ fn task_status_is_the_least_advanced_host() {
 fn order_is_lagging_not_started_on_schedule_done() {
     let c = Catalog::embedded();
     for (a, b, want) in [
-        (N, L, State::Lagging),
-        (O, N, State::NotStarted),
-        (D, O, State::OnSchedule),
-        (D, D, State::Done),
+        (N, L, Status::Lagging),
+        (O, N, Status::NotStarted),
+        (D, O, Status::OnSchedule),
+        (D, D, Status::Done),
     ] {
         // Task 11: hosts 区发展改革局, 区财政局.
         let r = report(vec![
             file(&c, "区发展改革局", vec![row(11, a, None)]),
             file(&c, "区财政局", vec![row(11, b, None)]),
         ]);
-        assert_eq!(merged(&c, &r, None).tasks[10].state, want, "{a:?} {b:?}");
+        assert_eq!(merged(&c, &r, None).tasks[10].status, want, "{a:?} {b:?}");
     }
 }
 
@@ -66,10 +66,10 @@ fn no_host_return_is_unreported_whatever_the_co_units_say() {
     let r = report(vec![file(&c, "工业园区", vec![row(3, D, Some(100.0))])]);
     let m = merged(&c, &r, Some(25.0));
     let t3 = &m.tasks[2];
-    assert_eq!(t3.state, State::Unreported);
+    assert_eq!(t3.status, Status::Unreported);
     assert_eq!(t3.colour, Colour::Red);
     let park = t3.co_units.iter().find(|e| e.unit == "工业园区").unwrap();
-    assert_eq!(park.state(), State::Done);
+    assert_eq!(park.status(), Status::Done);
     assert!(
         t3.co_units.len() > 10,
         "各镇街 expanded: {}",
@@ -87,7 +87,7 @@ fn rejected_and_superseded_returns_are_not_merged() {
     let new = file(&c, "区科技局", vec![row(3, O, Some(50.0))]);
     let r = report(vec![rejected, old, new]);
     let m = merged(&c, &r, None);
-    assert_eq!(m.tasks[2].state, State::OnSchedule);
+    assert_eq!(m.tasks[2].status, Status::OnSchedule);
     assert_eq!(m.detail().count(), 1);
 }
 
@@ -109,8 +109,8 @@ fn behind_schedule_is_flagged_coloured_and_warned() {
         "a second call adds nothing"
     );
     let w = &r.files[0].issues[0];
-    assert_eq!(w.code, BEHIND_CODE);
-    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(w.code, crate::check::Code::BehindSchedule);
+    assert_eq!(w.severity(), crate::check::Severity::Warning);
     assert_eq!((w.task, w.row), (Some(3), Some(7)));
     assert!(
         w.message.contains("35%") && w.message.contains("50%"),
@@ -122,16 +122,16 @@ fn behind_schedule_is_flagged_coloured_and_warned() {
     let m = merged(&c, &r, Some(50.0));
     let (t3, t5, t8) = (&m.tasks[2], &m.tasks[4], &m.tasks[7]);
     assert_eq!(
-        (t3.state, t3.behind, t3.colour),
-        (State::OnSchedule, true, Colour::Yellow)
+        (t3.status, t3.behind, t3.colour),
+        (Status::OnSchedule, true, Colour::Yellow)
     );
     assert_eq!(
-        (t5.state, t5.behind, t5.colour),
-        (State::OnSchedule, false, Colour::Blue)
+        (t5.status, t5.behind, t5.colour),
+        (Status::OnSchedule, false, Colour::Blue)
     );
     assert_eq!(
-        (t8.state, t8.behind, t8.colour),
-        (State::OnSchedule, true, Colour::Red)
+        (t8.status, t8.behind, t8.colour),
+        (Status::OnSchedule, true, Colour::Red)
     );
     // Without 序时进度 nothing is judged behind.
     assert!(!merged(&c, &r, None).tasks[2].behind);
@@ -140,29 +140,35 @@ fn behind_schedule_is_flagged_coloured_and_warned() {
 #[test]
 fn colours_follow_the_thresholds() {
     let t = Thresholds::default();
-    let j = |s, p, sch| Colour::judge(s, p, sch, &t);
-    assert_eq!(j(State::Done, Some(100.0), Some(50.0)), Colour::Blue);
-    assert_eq!(j(State::Unreported, None, None), Colour::Red);
-    assert_eq!(j(State::Lagging, Some(30.0), Some(50.0)), Colour::Yellow);
-    assert_eq!(j(State::Lagging, Some(10.0), Some(50.0)), Colour::Red);
-    assert_eq!(j(State::Lagging, None, None), Colour::Yellow);
-    assert_eq!(j(State::NotStarted, Some(0.0), Some(25.0)), Colour::Yellow);
-    assert_eq!(j(State::NotStarted, None, Some(1100.0 / 12.0)), Colour::Red);
-    assert_eq!(j(State::OnSchedule, Some(40.0), Some(50.0)), Colour::Blue);
-    assert_eq!(j(State::OnSchedule, Some(39.0), Some(50.0)), Colour::Yellow);
-    assert_eq!(j(State::OnSchedule, Some(19.0), Some(50.0)), Colour::Red);
-    assert_eq!(j(State::OnSchedule, None, Some(50.0)), Colour::Blue);
+    let j = |s, p, sch| t.colour(s, p, sch);
+    assert_eq!(j(Status::Done, Some(100.0), Some(50.0)), Colour::Blue);
+    assert_eq!(j(Status::Unreported, None, None), Colour::Red);
+    assert_eq!(j(Status::Lagging, Some(30.0), Some(50.0)), Colour::Yellow);
+    assert_eq!(j(Status::Lagging, Some(10.0), Some(50.0)), Colour::Red);
+    assert_eq!(j(Status::Lagging, None, None), Colour::Yellow);
+    assert_eq!(j(Status::NotStarted, Some(0.0), Some(25.0)), Colour::Yellow);
+    assert_eq!(
+        j(Status::NotStarted, None, Some(1100.0 / 12.0)),
+        Colour::Red
+    );
+    assert_eq!(j(Status::OnSchedule, Some(40.0), Some(50.0)), Colour::Blue);
+    assert_eq!(
+        j(Status::OnSchedule, Some(39.0), Some(50.0)),
+        Colour::Yellow
+    );
+    assert_eq!(j(Status::OnSchedule, Some(19.0), Some(50.0)), Colour::Red);
+    assert_eq!(j(Status::OnSchedule, None, Some(50.0)), Colour::Blue);
     let strict = Thresholds {
         tolerance: 5.0,
         red_gap: 15.0,
         not_started_red_after: 20.0,
     };
     assert_eq!(
-        Colour::judge(State::OnSchedule, Some(40.0), Some(50.0), &strict),
+        strict.colour(Status::OnSchedule, Some(40.0), Some(50.0)),
         Colour::Yellow
     );
     assert_eq!(
-        Colour::judge(State::NotStarted, None, Some(25.0), &strict),
+        strict.colour(Status::NotStarted, None, Some(25.0)),
         Colour::Red
     );
 }
@@ -188,7 +194,7 @@ fn leader_summary_lists_lagging_first_with_a_count_line() {
             .collect();
         if i % 5 == 4 {
             // Nobody hosting it reports, so it is 未报送.
-            want.add(State::Unreported);
+            want.add(Status::Unreported);
             continue;
         }
         let s = cycle[i % 4];
@@ -198,7 +204,7 @@ fn leader_summary_lists_lagging_first_with_a_count_line() {
                 .or_default()
                 .push(row(*n, s, Some(50.0)));
         }
-        want.add(State::of(s));
+        want.add(Status::or_unreported(s));
     }
     let r = report(
         files
@@ -209,27 +215,27 @@ fn leader_summary_lists_lagging_first_with_a_count_line() {
     let m = merged(&c, &r, Some(50.0));
     let lines = m.leader_tasks("褚福梅");
     assert_eq!(lines.len(), 12);
-    let got: Counts = lines.iter().map(|l| l.state).collect();
+    let got: Counts = lines.iter().map(|l| l.status).collect();
     assert_eq!(
         got,
         want,
         "{:?}",
         lines
             .iter()
-            .map(|l| (l.task.number, l.state))
+            .map(|l| (l.task.number, l.status))
             .collect::<Vec<_>>()
     );
-    let ranks: Vec<u8> = lines.iter().map(|l| l.state.summary_rank()).collect();
-    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
-    assert!(lines[0].state.is_lagging());
+    let order: Vec<Status> = lines.iter().map(|l| l.status).collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    assert!(lines[0].status.is_lagging());
     for w in lines.windows(2) {
-        if w[0].state == w[1].state {
+        if w[0].status == w[1].status {
             assert!(w[0].task.number < w[1].task.number);
         }
     }
     let expected_line = format!(
         "分管任务 12 项：{}",
-        State::ALL
+        Status::ALL
             .iter()
             .filter(|s| want.get(**s) > 0)
             .map(|s| format!("{} {} 项", s.label(), want.get(*s)))
@@ -243,10 +249,10 @@ fn leader_summary_lists_lagging_first_with_a_count_line() {
 fn count_line_reads_like_the_office_writes_it() {
     let mut c = Counts::default();
     for (s, n) in [
-        (State::Done, 2),
-        (State::OnSchedule, 7),
-        (State::Lagging, 2),
-        (State::Unreported, 1),
+        (Status::Done, 2),
+        (Status::OnSchedule, 7),
+        (Status::Lagging, 2),
+        (Status::Unreported, 1),
     ] {
         (0..n).for_each(|_| c.add(s));
     }
@@ -271,27 +277,27 @@ fn statistics_add_up_by_section_leader_and_unit() {
     let m = merged(&c, &r, Some(50.0));
     let s = stats(&m);
     assert_eq!(s.overall.total(), 77);
-    assert_eq!(s.overall.get(State::Done), 1);
-    assert_eq!(s.overall.get(State::Lagging), 1);
+    assert_eq!(s.overall.get(Status::Done), 1);
+    assert_eq!(s.overall.get(Status::Lagging), 1);
     // Task 6 has six hosts; one reported 序时推进: 序时推进.
-    assert_eq!(s.overall.get(State::OnSchedule), 1);
-    assert_eq!(s.overall.get(State::Unreported), 74);
+    assert_eq!(s.overall.get(Status::OnSchedule), 1);
+    assert_eq!(s.overall.get(Status::Unreported), 74);
     assert_eq!(s.sections.len(), 7);
     assert_eq!(s.sections.iter().map(|(_, c)| c.total()).sum::<usize>(), 77);
     let (label, sec2) = &s.sections[0];
     assert!(label.starts_with("二、"), "{label}");
-    assert_eq!(sec2.get(State::Done), 1);
+    assert_eq!(sec2.get(Status::Done), 1);
     let chu = s.leaders.iter().find(|(l, _)| *l == "褚福梅").unwrap().1;
     assert_eq!(chu.total(), 12);
-    assert_eq!(chu.get(State::Done), 1); // task 3
+    assert_eq!(chu.get(Status::Done), 1); // task 3
     assert_eq!(s.returned, 2);
     assert_eq!(s.expected, c.assignments().len());
     assert!((s.return_rate() - 200.0 / s.expected as f64).abs() < 1e-9);
     let kj = s.units.iter().find(|u| u.unit == "区科技局").unwrap();
     assert_eq!(kj.tasks, c.tasks_of_unit("区科技局").len());
-    assert_eq!(kj.counts.get(State::Done), 1);
-    assert_eq!(kj.counts.get(State::OnSchedule), 1);
-    assert_eq!(kj.counts.get(State::Unreported), kj.tasks - 2);
+    assert_eq!(kj.counts.get(Status::Done), 1);
+    assert_eq!(kj.counts.get(Status::OnSchedule), 1);
+    assert_eq!(kj.counts.get(Status::Unreported), kj.tasks - 2);
     assert_eq!(m.missing_units().len(), s.expected - 2);
 }
 
@@ -410,11 +416,26 @@ mod workbooks {
         flag_behind_schedule(&mut r, 50.0, &Thresholds::default());
         let m = merged(&c, &r, Some(50.0));
         let (s, ind) = (stats(&m), indicators(&m));
-        let bytes =
-            xlsx::consolidated(&m, &xlsx::TaskRows::new(&m), &s, &ind, "2020年上半年", 1).unwrap();
+        let bytes = crate::write::merge::consolidated(
+            &m,
+            &crate::write::merge::TaskRows::new(&m),
+            &s,
+            &ind,
+            "2020年上半年",
+            1,
+        )
+        .unwrap();
         assert_eq!(
             bytes,
-            xlsx::consolidated(&m, &xlsx::TaskRows::new(&m), &s, &ind, "2020年上半年", 1).unwrap(),
+            crate::write::merge::consolidated(
+                &m,
+                &crate::write::merge::TaskRows::new(&m),
+                &s,
+                &ind,
+                "2020年上半年",
+                1
+            )
+            .unwrap(),
             "same bytes twice"
         );
 
@@ -460,7 +481,9 @@ mod workbooks {
         let detail = sheet(&bytes, "分单位明细");
         assert_eq!(detail.len(), 1 + 5);
         let issues = sheet(&bytes, "校验问题");
-        assert!(issues.iter().any(|r| r[4] == BEHIND_CODE));
+        assert!(issues
+            .iter()
+            .any(|r| r[4] == crate::check::Code::BehindSchedule.as_str()));
         let missing = sheet(&bytes, "未报送单位");
         assert_eq!(missing.len() - 1, m.missing_units().len());
     }
@@ -470,11 +493,17 @@ mod workbooks {
         let c = Catalog::embedded();
         let r = sample(&c);
         let m = merged(&c, &r, Some(50.0));
-        let bytes = xlsx::leader_summary(&m, &xlsx::TaskRows::new(&m), "屈耀武", "2020年上半年", 1)
-            .unwrap();
+        let bytes = crate::write::merge::leader_summary(
+            &m,
+            &crate::write::merge::TaskRows::new(&m),
+            "屈耀武",
+            "2020年上半年",
+            1,
+        )
+        .unwrap();
         let rows = sheet(&bytes, "分管任务进展");
         let lines = m.leader_tasks("屈耀武");
-        let counts: Counts = lines.iter().map(|l| l.state).collect();
+        let counts: Counts = lines.iter().map(|l| l.status).collect();
         assert!(
             rows[1][0].starts_with(&counts.line("分管任务")),
             "{}",

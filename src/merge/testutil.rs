@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use crate::catalog::Catalog;
-use crate::layout::Status;
 use crate::report::{
     CheckReport, Contact, FileReport, FileStatus, IndicatorValue, ReturnData, TaskRow,
 };
+use crate::status::Status;
 
 pub fn row(task: u32, status: Option<Status>, percent: Option<f64>) -> TaskRow {
     TaskRow {
@@ -20,6 +20,7 @@ pub fn row(task: u32, status: Option<Status>, percent: Option<f64>) -> TaskRow {
         remarks: String::new(),
         sheet: "任务进展".into(),
         row: task + 4,
+        percent_col: Some(8),
     }
 }
 
@@ -59,6 +60,7 @@ pub fn indicator(task: u32, name: &str, value: f64) -> IndicatorValue {
 
 pub fn report(files: Vec<FileReport>) -> CheckReport {
     CheckReport {
+        hosts_only: false,
         round: Some("2020年上半年".into()),
         files,
         missing_units: vec![],

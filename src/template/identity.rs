@@ -173,7 +173,8 @@ pub fn identity(cat: &Catalog, spec: &Spec, rows: &[(u32, Role)]) -> Vec<(String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::{Date, Rows};
+    use crate::date::Date;
+    use crate::template::Rows;
 
     #[test]
     fn compact_tasks_folds_runs() {

@@ -28,11 +28,11 @@ pub use identity::{
     row_hash, task_entry,
 };
 pub use sheets::{
-    CANONICAL_INDICATOR_COLUMNS, CANONICAL_TASK_COLUMNS, FIRST_ROW, HEADER_ROW, INDICATOR_WIDTHS,
-    LINE_ROW, TASK_WIDTHS, TITLE_ROW,
+    CANONICAL_INDICATOR_COLUMNS, CANONICAL_TASK_COLUMNS, FIRST_ROW, HEADER_ROW, LINE_ROW, TITLE_ROW,
 };
 
 use crate::catalog::{Catalog, Role};
+use crate::date::Date;
 use crate::layout::key;
 use crate::write::{Book, BuildError};
 
@@ -52,75 +52,6 @@ impl Rows {
             Rows::All => "all",
             Rows::HostsOnly => "hosts",
         }
-    }
-
-    pub fn from_label(s: &str) -> Option<Rows> {
-        [Rows::All, Rows::HostsOnly]
-            .into_iter()
-            .find(|r| r.label() == s)
-    }
-}
-
-/// A calendar date (the round's deadline).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Date {
-    /// Parses `YYYY-MM-DD` (one-digit month and day accepted), refusing dates that do not
-    /// exist.
-    ///
-    /// ```
-    /// use duban::template::Date;
-    /// assert_eq!(Date::parse("2020-4-5").unwrap().iso(), "2020-04-05");
-    /// assert!(Date::parse("2020-02-30").is_err());
-    /// assert!(Date::parse("2021-02-29").is_err());
-    /// assert!(Date::parse("2020-02-29").is_ok());
-    /// ```
-    pub fn parse(s: &str) -> Result<Date, String> {
-        let bad = || format!("日期“{s}”无效：请写成 YYYY-MM-DD，如 2020-04-05");
-        let parts: Vec<&str> = s.trim().split('-').collect();
-        let [y, m, d] = parts.as_slice() else {
-            return Err(bad());
-        };
-        let num = |p: &str, len: std::ops::RangeInclusive<usize>| {
-            (len.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse::<u16>().ok())
-                .flatten()
-        };
-        let (Some(year), Some(month), Some(day)) = (num(y, 4..=4), num(m, 1..=2), num(d, 1..=2))
-        else {
-            return Err(bad());
-        };
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(bad()),
-        };
-        if year < 1900 || day == 0 || day > days {
-            return Err(bad());
-        }
-        Ok(Date {
-            year,
-            month: month as u8,
-            day: day as u8,
-        })
-    }
-
-    /// 2020-04-05.
-    pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-
-    /// 2020年4月5日.
-    pub fn chinese(&self) -> String {
-        format!("{}年{}月{}日", self.year, self.month, self.day)
     }
 }
 
@@ -156,26 +87,6 @@ impl Built {
     pub fn co_units(&self) -> usize {
         self.rows.len() - self.hosts()
     }
-}
-
-/// The file name of a unit's template: `<round>_<unit>_任务进展填报表.xlsx`, with characters
-/// that no file system takes replaced by `_`.
-pub fn file_name(round: &str, unit: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.trim()
-            .chars()
-            .map(|c| {
-                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-                    || c.is_control()
-                {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect()
-    };
-    format!("{}_{}_任务进展填报表.xlsx", clean(round), clean(unit))
 }
 
 /// The task rows of a unit's template, in task order.

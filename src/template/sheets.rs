@@ -2,7 +2,9 @@
 
 use super::{canonical_cells, Role, Rows, Spec};
 use crate::catalog::{Catalog, Indicator, Task};
-use crate::layout::{self, Status, SHEET_GUIDE, SHEET_IDENTITY, SHEET_INDICATORS, SHEET_TASKS};
+use crate::columns::{IndicatorCol, TaskCol, INDICATOR_COLUMNS, TASK_COLUMNS};
+use crate::layout::{self, SHEET_GUIDE, SHEET_IDENTITY, SHEET_INDICATORS, SHEET_TASKS};
+use crate::status::Status;
 use crate::write::{page_footer, BuildError, Print, Prompt, Rule, Sheet, Style};
 
 /// Row of the title on 任务进展 and 量化指标 (0-based).
@@ -14,21 +16,10 @@ pub const HEADER_ROW: u32 = 2;
 /// First task (or indicator) row.
 pub const FIRST_ROW: u32 = 3;
 
-/// Column widths of 任务进展, in [`TASK_COLUMNS`](layout::TASK_COLUMNS) order: a CJK
-/// character is about two units.
-pub const TASK_WIDTHS: [f64; 12] = [
-    6.0, 14.0, 42.0, 10.0, 9.0, 22.0, 10.0, 9.0, 28.0, 20.0, 20.0, 10.0,
-];
-/// Column widths of 量化指标.
-pub const INDICATOR_WIDTHS: [f64; 7] = [6.0, 36.0, 10.0, 8.0, 7.0, 12.0, 40.0];
-
-const COL_STATUS: u16 = 6;
-const COL_PERCENT: u16 = 7;
 /// Columns of 任务进展 that are canonical (locked): 序号 … 其他承办单位.
 pub const CANONICAL_TASK_COLUMNS: usize = 6;
 /// Columns of 量化指标 that are canonical: 序号 … 比较.
 pub const CANONICAL_INDICATOR_COLUMNS: usize = 5;
-const COL_VALUE: u16 = 5;
 
 /// The title, and under it the unit, round and deadline over three column spans.
 fn title_lines(
@@ -50,11 +41,28 @@ fn title_lines(
     Ok(())
 }
 
-fn header(sheet: &mut Sheet, titles: &[&str]) -> Result<(), BuildError> {
-    for (c, t) in titles.iter().enumerate() {
-        sheet.text(HEADER_ROW, c as u16, t, Style::Header)?;
+/// The column widths of a column table (set first: row heights are estimated from them).
+fn widths<C>(sheet: &mut Sheet, columns: &[crate::columns::Column<C>]) -> Result<(), BuildError> {
+    let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
+    sheet.set_widths(&widths)
+}
+
+/// The header row of a column table.
+fn header<C>(sheet: &mut Sheet, columns: &[crate::columns::Column<C>]) -> Result<(), BuildError> {
+    for (c, col) in columns.iter().enumerate() {
+        sheet.text(HEADER_ROW, c as u16, col.title, Style::Header)?;
     }
     Ok(())
+}
+
+/// The style of a template cell: canonical on grey or input on white, centred or wrapped.
+fn cell_style<C>(col: &crate::columns::Column<C>) -> Style {
+    match (col.input, col.centred) {
+        (false, true) => Style::CellCenter,
+        (false, false) => Style::Cell,
+        (true, true) => Style::InputCenter,
+        (true, false) => Style::Input,
+    }
 }
 
 fn print_setup(sheet: &mut Sheet, spec: &Spec) -> Result<(), BuildError> {
@@ -71,39 +79,34 @@ pub(super) fn tasks_sheet(
     rows: &[(u32, Role)],
 ) -> Result<Sheet, BuildError> {
     let mut sheet = Sheet::new(SHEET_TASKS)?;
-    sheet.set_widths(&TASK_WIDTHS)?;
-    let last_col = (layout::TASK_COLUMNS.len() - 1) as u16;
+    widths(&mut sheet, TASK_COLUMNS)?;
+    let last_col = (TASK_COLUMNS.len() - 1) as u16;
     title_lines(
         &mut sheet,
         spec,
         layout::TITLE,
         [(0, 2), (3, 7), (8, last_col)],
     )?;
-    header(&mut sheet, layout::TASK_COLUMNS)?;
+    header(&mut sheet, TASK_COLUMNS)?;
+    let (col_status, col_percent) = (TaskCol::Status.index(), TaskCol::Percent.index());
     for (i, (n, role)) in rows.iter().enumerate() {
         let r = FIRST_ROW + i as u32;
         let task = cat.task(*n).expect("rows come from the catalog");
         let cells = canonical_cells(cat, spec.unit, task, *role);
-        sheet.number(r, 0, f64::from(*n), Style::CellCenter)?;
-        for (c, text) in cells.iter().enumerate().skip(1) {
-            let style = if c == 4 {
-                Style::CellCenter
-            } else {
-                Style::Cell
-            };
-            sheet.text(r, c as u16, text, style)?;
-        }
-        sheet.blank(r, COL_STATUS, Style::InputCenter)?;
-        sheet.blank(r, COL_PERCENT, Style::InputCenter)?;
-        for c in COL_PERCENT + 1..=last_col {
-            sheet.blank(r, c, Style::Input)?;
+        for (c, col) in TASK_COLUMNS.iter().enumerate() {
+            let (c, style) = (c as u16, cell_style(col));
+            match (col.id, cells.get(c as usize)) {
+                (TaskCol::Number, _) => sheet.number(r, c, f64::from(*n), style)?,
+                (_, Some(text)) if !col.input => sheet.text(r, c, text, style)?,
+                _ => sheet.blank(r, c, style)?,
+            }
         }
     }
     let last_row = FIRST_ROW + rows.len().max(1) as u32 - 1;
     if !rows.is_empty() {
-        let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
+        let statuses: Vec<&str> = Status::REPORTED.iter().map(|s| s.label()).collect();
         sheet.validate(
-            (FIRST_ROW, COL_STATUS, last_row, COL_STATUS),
+            (FIRST_ROW, col_status, last_row, col_status),
             Rule::List(&statuses),
             &Prompt {
                 title: "推进状态",
@@ -112,7 +115,7 @@ pub(super) fn tasks_sheet(
             },
         )?;
         sheet.validate(
-            (FIRST_ROW, COL_PERCENT, last_row, COL_PERCENT),
+            (FIRST_ROW, col_percent, last_row, col_percent),
             Rule::Decimal(0.0, 100.0),
             &Prompt {
                 title: "完成进度(%)",
@@ -120,7 +123,7 @@ pub(super) fn tasks_sheet(
                 error: "完成进度只能填 0 到 100 之间的数字（不带 % 号），如 80。",
             },
         )?;
-        sheet.color_statuses(FIRST_ROW, last_row, COL_STATUS)?;
+        sheet.color_statuses(FIRST_ROW, last_row, col_status)?;
     }
     // Contact lines after one blank row: the label right-aligned in 任务内容 (wide enough
     // for 审核人（分管负责人）), the value in the next cell, merged over three columns.
@@ -170,28 +173,33 @@ pub(super) fn indicators_sheet(
     indicators: &[(&Task, &Indicator)],
 ) -> Result<Sheet, BuildError> {
     let mut sheet = Sheet::new(SHEET_INDICATORS)?;
-    sheet.set_widths(&INDICATOR_WIDTHS)?;
-    let last_col = (layout::INDICATOR_COLUMNS.len() - 1) as u16;
+    widths(&mut sheet, INDICATOR_COLUMNS)?;
+    let last_col = (INDICATOR_COLUMNS.len() - 1) as u16;
     title_lines(
         &mut sheet,
         spec,
         "量化指标完成情况",
         [(0, 1), (2, 5), (6, last_col)],
     )?;
-    header(&mut sheet, layout::INDICATOR_COLUMNS)?;
+    header(&mut sheet, INDICATOR_COLUMNS)?;
     for (i, (task, ind)) in indicators.iter().enumerate() {
         let r = FIRST_ROW + i as u32;
-        sheet.number(r, 0, f64::from(task.number), Style::CellCenter)?;
-        sheet.text(r, 1, &ind.name, Style::Cell)?;
-        sheet.number(r, 2, ind.target, Style::CellCenter)?;
-        sheet.text(r, 3, &ind.unit, Style::CellCenter)?;
-        sheet.text(r, 4, ind.comparator.label(), Style::CellCenter)?;
-        sheet.blank(r, COL_VALUE, Style::InputCenter)?;
-        sheet.blank(r, COL_VALUE + 1, Style::Input)?;
+        for (c, col) in INDICATOR_COLUMNS.iter().enumerate() {
+            let (c, style) = (c as u16, cell_style(col));
+            match col.id {
+                IndicatorCol::Number => sheet.number(r, c, f64::from(task.number), style)?,
+                IndicatorCol::Name => sheet.text(r, c, &ind.name, style)?,
+                IndicatorCol::Target => sheet.number(r, c, ind.target, style)?,
+                IndicatorCol::Measure => sheet.text(r, c, &ind.unit, style)?,
+                IndicatorCol::Comparator => sheet.text(r, c, ind.comparator.label(), style)?,
+                IndicatorCol::Value | IndicatorCol::Note => sheet.blank(r, c, style)?,
+            }
+        }
     }
     let last_row = FIRST_ROW + indicators.len() as u32 - 1;
+    let col_value = IndicatorCol::Value.index();
     sheet.validate(
-        (FIRST_ROW, COL_VALUE, last_row, COL_VALUE),
+        (FIRST_ROW, col_value, last_row, col_value),
         Rule::Decimal(-1.0e12, 1.0e12),
         &Prompt {
             title: "完成值",
@@ -248,7 +256,7 @@ pub(super) fn guide_sheet(
         Style::Heading,
     )?;
     r += 1;
-    for s in Status::ALL {
+    for s in Status::REPORTED {
         sheet.text(r, 0, s.label(), Style::Status(s))?;
         sheet.text(r, 1, s.meaning(), Style::Cell)?;
         r += 1;

@@ -7,21 +7,24 @@ use std::path::Path;
 
 use calamine::{open_workbook, Data, Reader, SheetVisible, Xlsx};
 use duban::catalog::{format_number, Catalog, Role};
-use duban::layout::{self, key, Status};
+use duban::columns::{INDICATOR_COLUMNS, TASK_COLUMNS};
+use duban::layout::{self, key};
+use duban::outputs::{MANIFEST, MANIFEST_COLUMNS};
+use duban::status::Status;
 use duban::template;
 
 use super::{DEADLINE, ROUND};
 
 /// The manifest's rows (without the header), checking its BOM and header.
 pub fn manifest(dir: &Path) -> Vec<Vec<String>> {
-    let bytes = std::fs::read(dir.join(layout::MANIFEST_FILE)).unwrap();
+    let bytes = std::fs::read(dir.join(MANIFEST)).unwrap();
     assert!(
         bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
         "manifest.csv starts with a BOM"
     );
     let mut r = csv::Reader::from_reader(&bytes[3..]);
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, layout::MANIFEST_COLUMNS);
+    assert_eq!(header, MANIFEST_COLUMNS);
     r.records()
         .map(|rec| rec.unwrap().iter().map(String::from).collect())
         .collect()
@@ -97,7 +100,10 @@ pub fn read(path: &Path) -> Readback {
     let indicators = has(layout::SHEET_INDICATORS).then(|| {
         data_rows(
             &grid(&mut book, layout::SHEET_INDICATORS),
-            layout::INDICATOR_COLUMNS,
+            &INDICATOR_COLUMNS
+                .iter()
+                .map(|c| c.title)
+                .collect::<Vec<_>>(),
         )
     });
     let identity = if has(layout::SHEET_IDENTITY) {
@@ -111,7 +117,10 @@ pub fn read(path: &Path) -> Readback {
     let properties = book.workbook_properties().unwrap().custom_properties;
     Readback {
         sheets,
-        tasks: data_rows(&task_grid, layout::TASK_COLUMNS),
+        tasks: data_rows(
+            &task_grid,
+            &TASK_COLUMNS.iter().map(|c| c.title).collect::<Vec<_>>(),
+        ),
         task_grid,
         indicators,
         guide: grid(&mut book, layout::SHEET_GUIDE),
@@ -329,7 +338,7 @@ pub fn check_template(
     for want in [ROUND, "2020年4月5日", "请勿插入、删除、移动行或列"] {
         assert!(guide.contains(want), "{unit}: 填报说明 says {want}");
     }
-    for s in Status::ALL {
+    for s in Status::REPORTED {
         assert!(
             guide.contains(s.label()) && guide.contains(s.meaning()),
             "{unit}: 填报说明 explains {}",
@@ -433,7 +442,7 @@ pub fn check_xml(unit: &str, path: &Path, n_rows: usize) {
         "{unit}: {}",
         cf[0]
     );
-    for s in Status::ALL {
+    for s in Status::REPORTED {
         assert!(
             cf[0].contains(&format!("<formula>\"{}\"</formula>", s.label())),
             "{unit}: colour for {}: {}",

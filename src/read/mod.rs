@@ -7,15 +7,20 @@
 //! inflated zip content, the sheets and the cells before and while reading), and never lets
 //! a reader panic escape: one bad file becomes one [`ReadError`], and the batch goes on.
 
+mod isolated;
+
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Cursor, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::io::Cursor;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Sheets, Xls, Xlsx, XlsxError};
+
+use crate::check::codes::{format_advice, Code};
+use crate::report::Issue;
+use isolated::read_dense_isolated;
+pub use isolated::{isolated_child, Isolation, ISOLATED_SUBCOMMAND};
 
 /// Bounds on what one return may hold; beyond them the file is refused with a clear message.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -36,47 +41,6 @@ pub struct Limits {
     /// Where .xls and .ods are parsed; see [`Isolation`].
     #[serde(skip)]
     pub isolation: Isolation,
-}
-
-/// Where the .xls and .ods readers run.
-///
-/// calamine parses an .xls or .ods whole when it opens it, into dense sheets sized by the
-/// cells' bounding box, before any of our limits can apply: a 30 KB .xls whose one cell
-/// claims to sit at column 60,000 makes it ask for gigabytes, and the allocation failure
-/// aborts the process (fuzz/findings/xls-dense-range-oom.xls). An abort cannot be caught,
-/// so the command-line tool parses these formats in a child process (`duban read-isolated`)
-/// with a cap on its address space and a deadline: the child dies, the parent reports that
-/// one file, and the batch goes on. Library users and the fuzz target read in-process.
-#[derive(Clone, Debug, Default)]
-pub enum Isolation {
-    #[default]
-    InProcess,
-    Child {
-        /// The duban executable to run as `exe read-isolated`.
-        exe: PathBuf,
-        /// Address space allowed to the child (Unix only; elsewhere only the deadline).
-        memory_bytes: u64,
-        timeout: Duration,
-    },
-}
-
-impl Limits {
-    /// The default limits, with .xls and .ods read in a child of the running executable
-    /// (2 GiB, 60 s). Falls back to in-process when the executable cannot be found.
-    pub fn isolated() -> Limits {
-        let isolation = match std::env::current_exe() {
-            Ok(exe) => Isolation::Child {
-                exe,
-                memory_bytes: 2 << 30,
-                timeout: Duration::from_secs(60),
-            },
-            Err(_) => Isolation::InProcess,
-        };
-        Limits {
-            isolation,
-            ..Limits::default()
-        }
-    }
 }
 
 impl Default for Limits {
@@ -102,13 +66,13 @@ pub enum Format {
     Ods,
 }
 
-/// Why a file could not be read at all. Each variant has a stable code and a Chinese
-/// message that says what to do.
+/// Why a file could not be read at all. Each variant maps to one [`Code`], and its
+/// message says in Chinese what is wrong (never the reader library's English).
 #[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum ReadError {
     /// The file could not be opened or read from disk.
-    #[error("无法读取文件：{0}")]
-    Io(String),
+    #[error("{message}")]
+    Io { message: String },
     /// A known non-spreadsheet extension (.et, .csv, .xlsb …).
     #[error("不支持 .{ext} 格式")]
     Unsupported { ext: String },
@@ -123,69 +87,79 @@ pub enum ReadError {
     /// The zip's entries would inflate beyond the limit (a zip bomb or a huge sheet).
     #[error("文件解压后过大（{size} 字节，上限 {limit} 字节）")]
     ZipBomb { size: u64, limit: u64 },
+    /// The zip holds more entries than any workbook needs.
+    #[error("文件中的压缩条目过多（{count} 个，上限 {limit} 个）")]
+    TooManyEntries { count: usize, limit: usize },
     #[error("工作表过多（{count} 个，上限 {limit} 个）")]
     TooManySheets { count: usize, limit: usize },
     #[error("工作表“{sheet}”过大（{what}）")]
     SheetTooLarge { sheet: String, what: String },
-    /// Damaged content: truncated, bad zip, bad XML.
-    #[error("文件已损坏，无法解析：{0}")]
-    Corrupt(String),
+    /// Damaged content: truncated, bad zip, bad XML. `detail` is the reader's own words,
+    /// kept for whoever debugs, not shown to the clerk.
+    #[error("文件已损坏，无法解析：{what}")]
+    Corrupt { what: String, detail: String },
     /// The reader panicked; reported like a damaged file.
-    #[error("读取时出错（文件可能已损坏）：{0}")]
-    Panic(String),
+    #[error("读取时出错，文件可能已损坏")]
+    Panic { detail: String },
     /// The isolated reader ran out of its memory allowance: the file claims a huge sheet.
     #[error("文件内容展开后过大（读取需要超过 {limit_mb} MB 内存），可能已损坏")]
     OutOfMemory { limit_mb: u64 },
     /// The isolated reader did not finish in time.
     #[error("读取超时（超过 {secs} 秒），文件可能已损坏")]
     Timeout { secs: u64 },
+    /// The isolated reader could not cap its own memory, so it did not read the file.
+    #[error("无法限制读取进程的内存（{message}），为安全起见未读取此文件")]
+    Sandbox { message: String },
 }
 
 impl ReadError {
-    /// Stable code for the report.
-    pub fn code(&self) -> &'static str {
+    /// The code of the issue that reports it.
+    pub fn code(&self) -> Code {
         match self {
-            ReadError::Io(_) => "E-FILE-UNREADABLE",
-            ReadError::Unsupported { .. } => "E-FILE-FORMAT",
-            ReadError::NotSpreadsheet { .. } => "E-FILE-NOT-SPREADSHEET",
-            ReadError::Encrypted => "E-FILE-ENCRYPTED",
-            ReadError::TooLarge { .. } | ReadError::OutOfMemory { .. } => "E-FILE-TOO-LARGE",
-            ReadError::ZipBomb { .. } => "E-FILE-ZIP-BOMB",
-            ReadError::TooManySheets { .. } => "E-FILE-TOO-MANY-SHEETS",
-            ReadError::SheetTooLarge { .. } => "E-SHEET-TOO-LARGE",
-            ReadError::Corrupt(_) | ReadError::Panic(_) | ReadError::Timeout { .. } => {
-                "E-FILE-CORRUPT"
+            ReadError::Io { .. } | ReadError::Sandbox { .. } => Code::FileUnreadable,
+            ReadError::Unsupported { .. } => Code::FileFormat,
+            ReadError::NotSpreadsheet { .. } => Code::FileNotSpreadsheet,
+            ReadError::Encrypted => Code::FileEncrypted,
+            ReadError::TooLarge { .. } | ReadError::OutOfMemory { .. } => Code::FileTooLarge,
+            ReadError::ZipBomb { .. } | ReadError::TooManyEntries { .. } => Code::FileZipBomb,
+            ReadError::TooManySheets { .. } => Code::FileTooManySheets,
+            ReadError::SheetTooLarge { .. } => Code::SheetTooLarge,
+            ReadError::Corrupt { .. } | ReadError::Panic { .. } | ReadError::Timeout { .. } => {
+                Code::FileCorrupt
             }
         }
     }
 
-    /// How to fix it, in Chinese.
-    pub fn fix(&self) -> String {
-        match self {
-            ReadError::Unsupported { ext } if ext == "et" || ext == "ett" => {
-                "这是 WPS 表格格式：请在 WPS 中“文件 → 另存为”，文件类型选“Excel 工作簿(*.xlsx)”后重新报送".into()
-            }
-            ReadError::Unsupported { ext } if ext == "csv" || ext == "txt" => {
-                "CSV/文本文件会丢失表格结构：请用下发的模板填写，保存为 .xlsx 后重新报送".into()
-            }
-            ReadError::Unsupported { .. } | ReadError::NotSpreadsheet { .. } => {
-                "请用下发的 Excel 模板填写，另存为 .xlsx（Excel 工作簿）后重新报送".into()
-            }
-            ReadError::Encrypted => "请取消打开密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新报送".into(),
-            ReadError::TooLarge { .. } | ReadError::ZipBomb { .. } | ReadError::SheetTooLarge { .. } => {
-                "请只保留下发模板中的内容（删除多余的图片、附件和大量空行空列），另存为 .xlsx 后重新报送".into()
-            }
-            ReadError::TooManySheets { .. } => "请删除多余的工作表，只保留下发模板中的工作表后重新报送".into(),
-            ReadError::OutOfMemory { .. } => {
-                "文件可能已损坏或含有大量空行空列：请在 Excel 或 WPS 中打开确认，只保留模板内容，另存为 .xlsx 后重新报送".into()
-            }
-            ReadError::Io(_)
-            | ReadError::Corrupt(_)
-            | ReadError::Panic(_)
-            | ReadError::Timeout { .. } => {
-                "文件可能在传送中损坏：请在 Excel 或 WPS 中打开确认能正常显示，另存为 .xlsx 后重新报送".into()
-            }
-        }
+    /// The issue that reports it, with the code's fix.
+    pub fn issue(&self) -> Issue {
+        let advice = match self {
+            ReadError::Unsupported { ext } => format_advice(ext),
+            _ => "",
+        };
+        Issue::new(self.code(), self.to_string(), &[("advice", advice)])
+    }
+
+    /// A damaged file, in words a clerk understands; the reader's own words are kept.
+    pub(crate) fn corrupt(sheet: Option<&str>, detail: impl std::fmt::Display) -> ReadError {
+        let detail = detail.to_string();
+        let d = detail.to_lowercase();
+        let why = if d.contains("eocd") || d.contains("invalid zip") || d.contains("end of central")
+        {
+            "不是完整的 Excel 文件，可能下载或复制不完整"
+        } else if d.contains("deflate") || d.contains("crc") || d.contains("compress") {
+            "文件中的压缩数据已损坏"
+        } else if d.contains("xml") || d.contains("utf") || d.contains("encoding") {
+            "表格内容（XML）已损坏"
+        } else if d.contains("eof") || d.contains("unexpected end") || d.contains("too short") {
+            "文件被截断，内容不完整"
+        } else {
+            "文件结构无法识别"
+        };
+        let what = match sheet {
+            Some(s) => format!("工作表“{s}”{why}"),
+            None => why.to_string(),
+        };
+        ReadError::Corrupt { what, detail }
     }
 }
 
@@ -330,12 +304,8 @@ impl Properties {
     }
 }
 
-/// Reads a return. Never panics: a panic inside calamine becomes [`ReadError::Panic`].
-pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
-    read_workbook_with(path, limits, Properties::Always)
-}
-
-/// [`read_workbook`], reading document properties only as `props` says.
+/// Reads a return, reading document properties only as `props` says. Never panics: a
+/// panic inside calamine becomes [`ReadError::Panic`].
 pub fn read_workbook_with(
     path: &Path,
     limits: &Limits,
@@ -345,8 +315,7 @@ pub fn read_workbook_with(
     quiet_panics(|| read_sniffed(&bytes, limits, props))
 }
 
-/// The bytes of a file with a supported extension, refused beyond the size limit. One
-/// open, its size from the open file, one read: no second lookup of the path.
+/// The bytes of a file with a supported extension, refused beyond the size limit.
 fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     let ext = path
         .extension()
@@ -355,24 +324,16 @@ fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
         return Err(ReadError::Unsupported { ext });
     }
-    let io = |e: std::io::Error| ReadError::Io(e.to_string());
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > limits.file_bytes {
-        return Err(ReadError::TooLarge {
+    match crate::fsutil::read_bounded(path, limits.file_bytes) {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(size)) => Err(ReadError::TooLarge {
             size,
             limit: limits.file_bytes,
-        });
+        }),
+        Err(e) => Err(ReadError::Io {
+            message: e.to_string(),
+        }),
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > limits.file_bytes {
-        return Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
-            limit: limits.file_bytes,
-        });
-    }
-    Ok(bytes)
 }
 
 /// Only the modified time an .xlsx records of itself, for the few returns whose
@@ -387,7 +348,7 @@ pub fn read_modified(path: &Path, limits: &Limits) -> Result<Option<String>, Rea
         let mut book = match Xlsx::new(Cursor::new(&bytes[..])) {
             Ok(b) => b,
             Err(XlsxError::Password) => return Err(ReadError::Encrypted),
-            Err(e) => return Err(ReadError::Corrupt(e.to_string())),
+            Err(e) => return Err(ReadError::corrupt(None, e)),
         };
         let props = book.workbook_properties().unwrap_or_default();
         Ok(props.modified.filter(|m| !m.is_empty()))
@@ -395,7 +356,7 @@ pub fn read_modified(path: &Path, limits: &Limits) -> Result<Option<String>, Rea
 }
 
 /// Reads a workbook from its bytes (the file name plays no part): the testable core of
-/// [`read_workbook`], and the fuzz target's entry point.
+/// [`read_workbook_with`], and the fuzz target's entry point.
 pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.len() as u64 > limits.file_bytes {
         return Err(ReadError::TooLarge {
@@ -451,11 +412,11 @@ enum ZipKind {
 /// to tell xlsx from ods from docx.
 fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     let mut zip =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::corrupt(None, e))?;
     if zip.len() > limits.zip_entries {
-        return Err(ReadError::ZipBomb {
-            size: zip.len() as u64,
-            limit: limits.zip_entries as u64,
+        return Err(ReadError::TooManyEntries {
+            count: zip.len(),
+            limit: limits.zip_entries,
         });
     }
     let mut total: u64 = 0;
@@ -463,7 +424,7 @@ fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
-            .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+            .map_err(|e| ReadError::corrupt(None, e))?;
         total = total.saturating_add(entry.size());
         names.push(entry.name().map(|n| n.into_owned()).unwrap_or_default());
     }
@@ -511,7 +472,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workboo
     let mut book = match Xlsx::new(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(XlsxError::Password) => return Err(ReadError::Encrypted),
-        Err(e) => return Err(ReadError::Corrupt(e.to_string())),
+        Err(e) => return Err(ReadError::corrupt(None, e)),
     };
     let meta: Vec<(String, SheetVisible)> = book
         .sheets_metadata()
@@ -522,7 +483,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workboo
     let mut sheets = Vec::with_capacity(meta.len());
     let mut percent: Option<Vec<bool>> = None;
     for (name, vis) in meta {
-        let corrupt = |e: XlsxError| ReadError::Corrupt(format!("工作表“{name}”：{e}"));
+        let corrupt = |e: XlsxError| ReadError::corrupt(Some(&name), e);
         let mut sheet = Sheet {
             name: name.clone(),
             visibility: Some(visibility(vis)),
@@ -594,12 +555,16 @@ fn is_percent_format(code: &str) -> bool {
 
 /// .xls and .ods have no streaming reader in calamine: the range is dense, so its area is
 /// bounded right after loading (the file size limit bounds what loading can cost).
-fn read_dense(format: Format, bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+pub(crate) fn read_dense(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Workbook, ReadError> {
     let opened = |msg: String| {
         if msg.to_lowercase().contains("password") || msg.contains("encrypt") {
             ReadError::Encrypted
         } else {
-            ReadError::Corrupt(msg)
+            ReadError::corrupt(None, msg)
         }
     };
     let cursor = Cursor::new(bytes.to_vec());
@@ -617,7 +582,7 @@ fn read_dense(format: Format, bytes: &[u8], limits: &Limits) -> Result<Workbook,
     for (name, vis) in meta {
         let range = book
             .worksheet_range(&name)
-            .map_err(|e| ReadError::Corrupt(format!("工作表“{name}”：{e}")))?;
+            .map_err(|e| ReadError::corrupt(Some(&name), e))?;
         let (h, w) = range.get_size();
         if (h as u64).saturating_mul(w as u64) > limits.area {
             return Err(ReadError::SheetTooLarge {
@@ -750,163 +715,6 @@ mod cells_as_list {
     }
 }
 
-/// The name of the hidden subcommand that runs [`isolated_child`].
-pub const ISOLATED_SUBCOMMAND: &str = "read-isolated";
-
-/// Reads an .xls or .ods where `limits.isolation` says: in this process, or in a child
-/// that may die without taking the batch with it.
-fn read_dense_isolated(
-    format: Format,
-    bytes: &[u8],
-    limits: &Limits,
-) -> Result<Workbook, ReadError> {
-    let Isolation::Child {
-        exe,
-        memory_bytes,
-        timeout,
-    } = &limits.isolation
-    else {
-        return read_dense(format, bytes, limits);
-    };
-    let spawn_failed = |e: std::io::Error| ReadError::Io(format!("无法启动读取进程：{e}"));
-    let limits_json = serde_json::to_string(limits).map_err(|e| ReadError::Io(e.to_string()))?;
-    let mut child = Command::new(exe)
-        .arg(ISOLATED_SUBCOMMAND)
-        .arg(match format {
-            Format::Xls => "xls",
-            _ => "ods",
-        })
-        .arg(memory_bytes.to_string())
-        .arg(limits_json)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(spawn_failed)?;
-    let (mut stdin, mut stdout, mut stderr) = (
-        child.stdin.take().expect("piped"),
-        child.stdout.take().expect("piped"),
-        child.stderr.take().expect("piped"),
-    );
-    let deadline = Instant::now() + *timeout;
-    let (status, out, err) = std::thread::scope(|scope| {
-        // The child may die before reading all its input; a broken pipe is then expected.
-        scope.spawn(move || {
-            let _ = stdin.write_all(bytes);
-        });
-        let out = scope.spawn(move || {
-            let mut v = Vec::new();
-            let _ = stdout.read_to_end(&mut v);
-            v
-        });
-        let err = scope.spawn(move || {
-            let mut v = Vec::new();
-            let _ = (&mut stderr).take(64 << 10).read_to_end(&mut v);
-            v
-        });
-        let mut pause = Duration::from_micros(200);
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break Some(status),
-                Ok(None) if Instant::now() >= deadline => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    break None;
-                }
-                Ok(None) => {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(20));
-                }
-                Err(_) => break child.wait().ok(),
-            }
-        };
-        (
-            status,
-            out.join().unwrap_or_default(),
-            err.join().unwrap_or_default(),
-        )
-    });
-    let Some(status) = status else {
-        return Err(ReadError::Timeout {
-            secs: timeout.as_secs().max(1),
-        });
-    };
-    if status.success() {
-        if let Ok(result) = serde_json::from_slice::<Result<Workbook, ReadError>>(&out) {
-            return result;
-        }
-    }
-    let err = String::from_utf8_lossy(&err);
-    if err.contains("memory allocation") || err.contains("out of memory") {
-        return Err(ReadError::OutOfMemory {
-            limit_mb: memory_bytes >> 20,
-        });
-    }
-    Err(ReadError::Panic(format!(
-        "读取进程异常退出（{status}）{}",
-        err.lines().last().unwrap_or_default()
-    )))
-}
-
-/// The child's side of [`Isolation::Child`]: `duban read-isolated xls|ods MEMORY LIMITS`.
-/// Reads the file's bytes from stdin, caps its own address space, parses, and writes the
-/// result as JSON to stdout.
-pub fn isolated_child(args: &[String]) -> std::process::ExitCode {
-    let usage = || {
-        eprintln!("usage: duban {ISOLATED_SUBCOMMAND} xls|ods MEMORY_BYTES LIMITS_JSON");
-        std::process::ExitCode::from(2)
-    };
-    let [format, memory, limits] = args else {
-        return usage();
-    };
-    let format = match format.as_str() {
-        "xls" => Format::Xls,
-        "ods" => Format::Ods,
-        _ => return usage(),
-    };
-    let (Ok(memory), Ok(limits)) = (
-        memory.parse::<u64>(),
-        serde_json::from_str::<Limits>(limits),
-    ) else {
-        return usage();
-    };
-    let mut bytes = Vec::new();
-    if std::io::stdin().read_to_end(&mut bytes).is_err() {
-        return usage();
-    }
-    cap_address_space(memory);
-    let result = if bytes.len() as u64 > limits.file_bytes {
-        Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
-            limit: limits.file_bytes,
-        })
-    } else {
-        quiet_panics(|| read_dense(format, &bytes, &limits))
-    };
-    let mut out = std::io::stdout().lock();
-    let written = serde_json::to_writer(&mut out, &result).is_ok() && out.flush().is_ok();
-    if written {
-        std::process::ExitCode::SUCCESS
-    } else {
-        std::process::ExitCode::from(3)
-    }
-}
-
-#[cfg(unix)]
-fn cap_address_space(bytes: u64) {
-    let limit = libc::rlimit {
-        rlim_cur: bytes as libc::rlim_t,
-        rlim_max: bytes as libc::rlim_t,
-    };
-    // SAFETY: setrlimit reads the struct we pass and touches no memory of ours.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_AS, &limit);
-    }
-}
-
-#[cfg(not(unix))]
-fn cap_address_space(_bytes: u64) {}
-
 thread_local! {
     static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -914,7 +722,7 @@ thread_local! {
 /// Runs `f`, turning a panic into [`ReadError::Panic`]. While `f` runs on this thread the
 /// panic hook stays silent (the panic is reported as an issue instead); panics elsewhere
 /// still print as usual.
-fn quiet_panics<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+pub(crate) fn quiet_panics<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -935,7 +743,7 @@ fn quiet_panics<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadEr
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "未知错误".into());
-            Err(ReadError::Panic(msg))
+            Err(ReadError::Panic { detail: msg })
         }
     }
 }
@@ -970,11 +778,11 @@ mod tests {
         ));
         assert!(matches!(
             read_bytes(b"PK\x03\x04garbage", &l),
-            Err(ReadError::Corrupt(_))
+            Err(ReadError::Corrupt { .. })
         ));
         assert!(matches!(
             read_bytes(OLE_MAGIC, &l),
-            Err(ReadError::Corrupt(_))
+            Err(ReadError::Corrupt { .. })
         ));
         assert!(matches!(
             read_bytes(b"a,b\n1,2\n", &l),

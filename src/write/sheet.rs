@@ -1,56 +1,25 @@
-//! Writing workbooks: the only user of rust_xlsxwriter in the crate.
-//!
-//! Everything duban writes for people (templates, the merged workbook, leader summaries,
-//! check feedback) goes through a [`Book`] of [`Sheet`]s, so that every file looks the same
-//! and behaves the same in Excel, WPS and LibreOffice:
-//!
-//! - one set of cell [`Style`]s: a CJK font, borders, wrapped text, locked canonical cells on a
-//!   grey fill and unlocked input cells on white, status colours;
-//! - row heights set from an estimate of the wrapped lines ([`row_height_for`]), because
-//!   LibreOffice does not size the rows of wrapped text written here and long texts would
-//!   overlap the next row;
-//! - a fixed creation time ([`CREATED`]), so that the same input gives byte-identical files
-//!   (the manifest's hashes and the tests rely on it);
-//! - validations, protection, conditional colours and print setup behind small plain calls.
+//! The templates' workbooks: a [`Book`] of [`Sheet`]s with one set of cell [`Style`]s (a
+//! CJK font, borders, wrapped text, locked canonical cells on a grey fill and unlocked
+//! input cells on white, status colours), row heights from the wrapped text, and
+//! validations, protection, conditional colours and print setup behind small plain calls.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use rust_xlsxwriter::{
     Color, ConditionalFormatCell, ConditionalFormatCellRule, DataValidation,
-    DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
+    DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, FormatBorder,
+    ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
-use crate::layout::Status;
+use super::{
+    palette, properties, row_height_for_size, BuildError, FONT, FONT_CHARSET, FONT_FAMILY,
+    FONT_SIZE, MAX_ROW_HEIGHT,
+};
+use crate::status::Status;
 
-/// The font of every cell. 宋体 (SimSun) ships with every Chinese Windows, Excel and WPS;
-/// the charset 134 (GB2312) tells a program without it to substitute a Chinese font, and
-/// LibreOffice falls back per character to an installed CJK font (Noto CJK here).
-pub const FONT: &str = "宋体";
-/// Body text size in points.
-pub const FONT_SIZE: f64 = 11.0;
-const FONT_CHARSET: u8 = 134;
-const FONT_FAMILY: u8 = 3;
-
-/// The creation date written into every workbook: not a real date but a constant, so that
-/// output is byte-reproducible.
-pub const CREATED: (u16, u8, u8) = (2020, 1, 1);
-
-/// The tallest row Excel allows, in points.
-const MAX_ROW_HEIGHT: f64 = 409.0;
-/// Line height as a multiple of the font size: CJK fonts (Noto CJK, SimSun in WPS) need
-/// about 1.3 em per line; a little more keeps descenders off the cell border.
-const LINE_FACTOR: f64 = 1.36;
-/// Space above and below the text in a row, in points.
-const ROW_PADDING: f64 = 6.0;
 /// The column width Excel uses when none is set.
 const DEFAULT_COL_WIDTH: f64 = 8.43;
-
-/// A workbook could not be built (a limit of the xlsx format, or of the writer).
-#[derive(Debug, thiserror::Error)]
-#[error("生成 Excel 文件出错：{0}")]
-pub struct BuildError(#[from] XlsxError);
 
 /// The cell styles every duban workbook uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,20 +69,6 @@ impl Style {
     }
 }
 
-/// Background and font colours of a status, as RGB: used by the template's conditional
-/// formats and by any output that shows a status.
-pub fn status_colors(status: Status) -> (u32, u32) {
-    match status {
-        Status::Done => (0xC6EFCE, 0x006100),
-        Status::OnSchedule => (0xDDEBF7, 0x1F4E78),
-        Status::Lagging => (0xFFC7CE, 0x9C0006),
-        Status::NotStarted => (0xFFEB9C, 0x9C5700),
-    }
-}
-
-const GREY_HEADER: u32 = 0xD9D9D9;
-const GREY_CELL: u32 = 0xF2F2F2;
-
 fn base() -> Format {
     Format::new()
         .set_font_name(FONT)
@@ -152,7 +107,7 @@ impl Styles {
             Style::Heading,
             Style::Plain,
         ];
-        let statuses = Status::ALL.map(Style::Status);
+        let statuses = Status::REPORTED.map(Style::Status);
         for s in plain.into_iter().chain(statuses) {
             formats.insert(s, Styles::build(s));
         }
@@ -170,18 +125,18 @@ impl Styles {
             Style::Header => boxed(f)
                 .set_bold()
                 .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(GREY_HEADER)),
-            Style::Cell => boxed(f).set_background_color(Color::RGB(GREY_CELL)),
+                .set_background_color(Color::RGB(palette::TEMPLATE_HEADER)),
+            Style::Cell => boxed(f).set_background_color(Color::RGB(palette::CANONICAL_CELL)),
             Style::CellCenter => boxed(f)
                 .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(GREY_CELL)),
+                .set_background_color(Color::RGB(palette::CANONICAL_CELL)),
             Style::Input => boxed(f).set_unlocked(),
             Style::InputCenter => boxed(f).set_align(FormatAlign::Center).set_unlocked(),
             Style::InputText => boxed(f).set_num_format("@").set_unlocked(),
             Style::Label => boxed(f)
                 .set_bold()
                 .set_align(FormatAlign::Right)
-                .set_background_color(Color::RGB(GREY_CELL)),
+                .set_background_color(Color::RGB(palette::CANONICAL_CELL)),
             Style::Paragraph => f.set_text_wrap().set_align(FormatAlign::Top),
             Style::Heading => f
                 .set_bold()
@@ -189,7 +144,7 @@ impl Styles {
                 .set_align(FormatAlign::VerticalCenter),
             Style::Plain => f,
             Style::Status(s) => {
-                let (bg, fg) = status_colors(s);
+                let (bg, fg) = palette::status(s).unwrap_or((palette::MISSING, 0));
                 boxed(f)
                     .set_align(FormatAlign::Center)
                     .set_background_color(Color::RGB(bg))
@@ -201,69 +156,6 @@ impl Styles {
     fn get(&self, style: Style) -> &Format {
         &self.formats[&style]
     }
-}
-
-/// Width of `text` in column-width units (the width of a digit in the default font, about
-/// 7 pixels) at `size` points, on its longest line. A CJK character takes one em, about
-/// two units at 11 pt; other characters about 0.6 em.
-pub fn text_width(text: &str, size: f64) -> f64 {
-    text.split('\n')
-        .map(|l| line_px(l, size))
-        .fold(0.0, f64::max)
-        / 7.0
-}
-
-fn char_px(c: char, size: f64) -> f64 {
-    let em = size * 96.0 / 72.0;
-    match unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) {
-        0 => 0.0,
-        1 => em * 0.6,
-        _ => em,
-    }
-}
-
-fn line_px(line: &str, size: f64) -> f64 {
-    line.chars().map(|c| char_px(c, size)).sum()
-}
-
-/// How many lines `text` takes in a column `col_width` units wide at `size` points, with
-/// its own line breaks kept. An estimate that errs on the side of more lines: Chinese text
-/// breaks between any two characters, so a character-by-character fill is close.
-pub fn wrapped_lines(text: &str, col_width: f64, size: f64) -> usize {
-    // Cell margins take a few pixels; keep 2% spare for fonts wider than estimated.
-    let avail = ((col_width * 7.0) - 6.0).max(7.0) * 0.98;
-    text.split('\n')
-        .map(|line| {
-            let mut lines = 1;
-            let mut used = 0.0;
-            for c in line.chars() {
-                let w = char_px(c, size);
-                if used + w > avail && used > 0.0 {
-                    lines += 1;
-                    used = 0.0;
-                }
-                used += w;
-            }
-            lines
-        })
-        .sum()
-}
-
-/// The row height in points that shows `text` whole in a column `col_width` units wide,
-/// at the body font size.
-///
-/// ```
-/// use duban::write::row_height_for;
-/// assert!(row_height_for("短", 10.0) < row_height_for(&"长".repeat(40), 10.0));
-/// ```
-pub fn row_height_for(text: &str, col_width: f64) -> f64 {
-    row_height_for_size(text, col_width, FONT_SIZE)
-}
-
-/// [`row_height_for`] at a given font size.
-pub fn row_height_for_size(text: &str, col_width: f64, size: f64) -> f64 {
-    let lines = wrapped_lines(text, col_width, size) as f64;
-    (lines * size * LINE_FACTOR + ROW_PADDING).min(MAX_ROW_HEIGHT)
 }
 
 /// What a data validation allows.
@@ -296,21 +188,6 @@ pub struct Print {
     pub repeat_rows: Option<(u32, u32)>,
     /// Footer text; `&P` is the page number, `&N` the page count, `&L`/`&C`/`&R` sections.
     pub footer: String,
-}
-
-/// A footer with the page number in the centre ("第 1 页，共 3 页"), and optional text on
-/// the left and right. `&` in the texts is escaped.
-pub fn page_footer(left: &str, right: &str) -> String {
-    let esc = |s: &str| s.replace('&', "&&");
-    let mut f = String::new();
-    if !left.is_empty() {
-        f.push_str(&format!("&L{}", esc(left)));
-    }
-    f.push_str("&C第 &P 页，共 &N 页");
-    if !right.is_empty() {
-        f.push_str(&format!("&R{}", esc(right)));
-    }
-    f
 }
 
 /// One worksheet being written. Tracks column widths and, per row, the height its wrapped
@@ -453,8 +330,8 @@ impl Sheet {
         last_row: u32,
         col: u16,
     ) -> Result<(), BuildError> {
-        for s in Status::ALL {
-            let (bg, fg) = status_colors(s);
+        for s in Status::REPORTED {
+            let (bg, fg) = palette::status(s).expect("a reported status has colours");
             let cf = ConditionalFormatCell::new()
                 .set_rule(ConditionalFormatCellRule::EqualTo(s.label()))
                 .set_format(
@@ -512,11 +389,6 @@ impl Sheet {
     pub fn very_hidden(&mut self) {
         self.ws.set_very_hidden(true);
     }
-
-    /// Makes this the sheet shown when the file opens.
-    pub fn activate(&mut self) {
-        self.ws.set_active(true);
-    }
 }
 
 /// A workbook being written.
@@ -550,52 +422,11 @@ impl Book {
 
     /// Sets the title and custom properties (text), with the fixed creation time.
     pub fn set_properties(&mut self, title: &str, custom: &[(String, String)]) {
-        let (y, m, d) = CREATED;
-        let created = ExcelDateTime::from_ymd(y, m, d).expect("a valid constant date");
-        let mut p = DocProperties::new()
-            .set_creation_datetime(&created)
-            .set_author("duban")
-            .set_title(title);
-        for (k, v) in custom {
-            p = p.set_custom_property(k.as_str(), v.as_str());
-        }
-        self.wb.set_properties(&p);
+        self.wb.set_properties(&properties(title, custom));
     }
 
     /// The .xlsx file's bytes.
     pub fn save(mut self) -> Result<Vec<u8>, BuildError> {
         Ok(self.wb.save_to_buffer()?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wide_characters_count_double() {
-        assert!((text_width("兖州", 11.0) - 2.0 * text_width("ab", 11.0) / 0.6 / 2.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn lines_grow_with_text_and_keep_breaks() {
-        assert_eq!(wrapped_lines("任务", 20.0, 11.0), 1);
-        assert_eq!(wrapped_lines("一\n二\n三", 20.0, 11.0), 3);
-        // 20 units ≈ 140 px ≈ 9.5 characters of 14.7 px with the margin kept spare.
-        let long = "字".repeat(40);
-        let n = wrapped_lines(&long, 20.0, 11.0);
-        assert!((5..=6).contains(&n), "{n}");
-        // Each extra line adds one line height; the padding is paid once.
-        let extra = row_height_for(&long, 20.0) - row_height_for("字", 20.0);
-        assert!(
-            (extra - (n - 1) as f64 * FONT_SIZE * LINE_FACTOR).abs() < 1e-9,
-            "{extra}"
-        );
-        assert!(row_height_for(&"字".repeat(10_000), 20.0) <= MAX_ROW_HEIGHT);
-    }
-
-    #[test]
-    fn footer_escapes_ampersands() {
-        assert_eq!(page_footer("A&B", ""), "&LA&&B&C第 &P 页，共 &N 页");
     }
 }

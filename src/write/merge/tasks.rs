@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{header, number, row_height, schedule_line, set_height, text, title, Styles};
-use crate::catalog::format_number;
+use super::schedule_line;
 use crate::merge::stats::{Counts, Stats};
 use crate::merge::{Entry, Merged, TaskLine};
+use crate::write::report::{header, number, row_height, set_height, text, title, Styles};
 
 /// Columns of 总表 (title, width); leader summaries add 联系人.
 const COLUMNS: &[(&str, f64)] = &[
@@ -28,18 +28,6 @@ const COLUMNS: &[(&str, f64)] = &[
 ];
 
 const CONTACT: (&str, f64) = ("主办单位联系人", 20.0);
-
-/// The colour rule as the office reads it, with the thresholds in use.
-fn legend(m: &Merged) -> String {
-    let t = &m.thresholds;
-    format!(
-        "三色标识：蓝 已完成或按序时推进；黄 滞后，或落后序时进度 {}～{} 个百分点；红 落后序时进度超过 {} 个百分点、序时进度过 {}% 仍未启动，或未报送",
-        format_number(t.tolerance),
-        format_number(t.red_gap),
-        format_number(t.red_gap),
-        format_number(t.not_started_red_after)
-    )
-}
 
 /// "unit：value" lines over the entries whose value is not empty; no names with one entry.
 fn by_unit<'a>(entries: &[Entry<'a>], value: impl Fn(&Entry<'a>) -> String) -> String {
@@ -210,7 +198,7 @@ fn task_row(
     text(ws, row, 2, &cells[1], &st.text)?;
     text(ws, row, 3, &cells[2], &st.center)?;
     text(ws, row, 4, &cells[3], &st.text)?;
-    text(ws, row, 5, line.state.label(), st.state(line.state))?;
+    text(ws, row, 5, line.status.label(), st.status(line.status))?;
     number(ws, row, 6, line.percent, &st.number)?;
     text(
         ws,
@@ -252,7 +240,7 @@ pub(super) fn overview(
         schedule_line(m),
         stats.overall.line("任务"),
         stats.return_line(),
-        legend(m)
+        m.thresholds.legend()
     );
     title(
         ws,
@@ -279,13 +267,17 @@ pub(super) fn leader(
 ) -> Result<(), XlsxError> {
     ws.set_name("分管任务进展")?;
     let lines = m.leader_tasks(leader);
-    let counts: Counts = lines.iter().map(|l| l.state).collect();
+    let counts: Counts = lines.iter().map(|l| l.status).collect();
     let behind = lines.iter().filter(|l| l.behind).count();
     let mut info = counts.line("分管任务");
     if behind > 0 {
         info.push_str(&format!("（其中疑似滞后 {behind} 项）"));
     }
-    info.push_str(&format!("。{}\n{}", schedule_line(m), legend(m)));
+    info.push_str(&format!(
+        "。{}\n{}",
+        schedule_line(m),
+        m.thresholds.legend()
+    ));
     let mut columns = COLUMNS.to_vec();
     columns.push(CONTACT);
     title(

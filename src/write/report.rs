@@ -1,38 +1,16 @@
-//! The merge's workbooks: `<round>_汇总.xlsx` (总表, 分单位明细, 统计, 量化指标, 未报送单位,
-//! 报送文件, 校验问题) and one `<round>_<leader>_分管任务进展.xlsx` per leader.
-//!
-//! Laid out to be read on screen and printed: frozen headers, autofilter, wrapped text with
-//! row heights estimated (LibreOffice does not size rows of wrapped text itself), status and
-//! colour words with a fill (so they survive black-and-white printing), A4 landscape with
-//! the header repeated on every page. The workbook's creation time is fixed and every list
-//! is in a stable order, so the same inputs give the same bytes.
-//!
-//! Sheets that grow with the number of returns (分单位明细, 校验问题) are streamed in
-//! rust_xlsxwriter's constant-memory mode: rows go to disk as they are written.
+//! The office's report styles and sheet helpers, shared by the consolidated workbook, the
+//! leader summaries and the problem lists: frozen headers, autofilter, wrapped text with
+//! row heights estimated, status and colour words on their fills, A4 landscape with the
+//! header repeated on every page.
 
-mod sheets;
-mod tasks;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-pub use tasks::TaskRows;
-
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
-};
-
-use super::stats::{IndicatorLine, Stats};
-use super::{Colour, Merged, State};
-use crate::write::{row_height_for, status_colors, BuildError, CREATED, FONT, FONT_SIZE};
-
-/// How hard the output is compressed (0-9). Compression is the largest single cost of
-/// writing; see the README's benchmark for what each level buys.
-pub const DEFAULT_COMPRESSION: u8 = 1;
-
-/// The fill of everything missing (未报送, an empty status).
-const MISSING_FILL: u32 = 0xF8CBAD;
+use super::{palette, properties, row_height_for, FONT, FONT_SIZE};
+use crate::merge::Colour;
+use crate::status::Status;
 
 /// Excel refuses longer text in a cell.
-const MAX_CELL: usize = 32_000;
+pub(crate) const MAX_CELL: usize = 32_000;
 
 /// The cell formats every sheet shares.
 pub(crate) struct Styles {
@@ -43,7 +21,7 @@ pub(crate) struct Styles {
     pub center: Format,
     pub number: Format,
     pub missing: Format,
-    /// [`Styles::state`]'s formats in [`State::ALL`] order, and [`Styles::colour`]'s:
+    /// [`Styles::status`]'s formats in [`Status::ALL`] order, and [`Styles::colour`]'s:
     /// made once, not once per cell (a `Format` holds strings).
     states: Vec<Format>,
     colours: Vec<Format>,
@@ -56,7 +34,7 @@ pub(crate) struct Styles {
 }
 
 impl Styles {
-    fn new() -> Styles {
+    pub fn new() -> Styles {
         let base = Format::new().set_font_name(FONT).set_font_size(FONT_SIZE);
         let cell = base
             .clone()
@@ -84,7 +62,7 @@ impl Styles {
                 .set_bold()
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(0xD9E1F2)),
+                .set_background_color(Color::RGB(palette::REPORT_HEADER)),
             text: cell.clone().set_text_wrap().set_align(FormatAlign::Top),
             center: cell.clone().set_text_wrap().set_align(FormatAlign::Center),
             number: cell
@@ -95,12 +73,12 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_bold()
-                .set_background_color(Color::RGB(MISSING_FILL)),
+                .set_background_color(Color::RGB(palette::MISSING)),
         };
         st.col_text = unbordered(&st.text);
         st.col_center = unbordered(&st.center);
         st.col_number = unbordered(&st.number);
-        st.states = State::ALL.iter().map(|&s| st.make_state(s)).collect();
+        st.states = Status::ALL.iter().map(|&s| st.make_status(s)).collect();
         st.colours = Colour::ALL.iter().map(|&c| st.make_colour(c)).collect();
         st
     }
@@ -109,7 +87,7 @@ impl Styles {
     /// sheets are filled on several threads, so that the constant-memory sheets' shared
     /// format indices, handed out on first use, do not depend on which thread came first
     /// (the output stays byte-identical from run to run).
-    fn all(&self) -> Vec<Format> {
+    pub fn all(&self) -> Vec<Format> {
         let mut all = vec![
             self.title.clone(),
             self.info.clone(),
@@ -127,11 +105,10 @@ impl Styles {
         all
     }
 
-    /// A centred cell in the state's colours (the templates' status colours; 未报送 like
+    /// A centred cell in the status's colours (the templates' status colours; 未报送 like
     /// every other missing thing).
-    pub fn state(&self, s: State) -> &Format {
-        let i = State::ALL.iter().position(|&x| x == s).expect("a state");
-        &self.states[i]
+    pub fn status(&self, s: Status) -> &Format {
+        &self.states[s.index()]
     }
 
     /// A centred bold cell with the colour's fill.
@@ -140,34 +117,20 @@ impl Styles {
         &self.colours[i]
     }
 
-    /// The fill and font colour of a state's cells (the templates' status colours), or
-    /// none for 未报送, which looks like every other missing thing.
-    fn state_colours(s: State) -> Option<(u32, u32)> {
-        use crate::layout::Status;
-        let status = match s {
-            State::Done => Status::Done,
-            State::OnSchedule => Status::OnSchedule,
-            State::Lagging => Status::Lagging,
-            State::NotStarted => Status::NotStarted,
-            State::Unreported => return None,
-        };
-        Some(status_colors(status))
-    }
-
-    /// A state's fill and font colour alone, for a conditional format.
-    pub fn state_fill(s: State) -> Format {
-        match Styles::state_colours(s) {
+    /// A status's fill and font colour alone, for a conditional format.
+    pub fn status_fill(s: Status) -> Format {
+        match palette::status(s) {
             Some((bg, fg)) => Format::new()
                 .set_background_color(Color::RGB(bg))
                 .set_font_color(Color::RGB(fg)),
             None => Format::new()
                 .set_bold()
-                .set_background_color(Color::RGB(MISSING_FILL)),
+                .set_background_color(Color::RGB(palette::MISSING)),
         }
     }
 
-    fn make_state(&self, s: State) -> Format {
-        match Styles::state_colours(s) {
+    fn make_status(&self, s: Status) -> Format {
+        match palette::status(s) {
             Some((bg, fg)) => self
                 .center
                 .clone()
@@ -178,11 +141,7 @@ impl Styles {
     }
 
     fn make_colour(&self, c: Colour) -> Format {
-        let fill = match c {
-            Colour::Blue => 0x9BC2E6,
-            Colour::Yellow => 0xFFE699,
-            Colour::Red => 0xFF7C80,
-        };
+        let fill = palette::colour(c);
         self.center
             .clone()
             .set_bold()
@@ -191,21 +150,15 @@ impl Styles {
 }
 
 /// A new workbook with the fixed creation time and the given compression level.
-fn workbook(title: &str, compression: u8) -> Result<Workbook, XlsxError> {
+pub(crate) fn workbook(title: &str, compression: u8) -> Workbook {
     let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(title)
-            .set_author("duban")
-            .set_creation_datetime(&created),
-    );
+    wb.set_properties(&properties(title, &[]));
     wb.set_zip_compression_level(compression);
-    Ok(wb)
+    wb
 }
 
 /// Print setup shared by every sheet: A4 landscape, one page wide, header rows repeated.
-fn print(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+pub(crate) fn print(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
@@ -217,7 +170,7 @@ fn print(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
 /// Writes a header row with column widths, freezes under it and puts an autofilter on it
 /// over `last_row` (the autofilter range must be known when the header is written, so
 /// streamed sheets can use it).
-fn header(
+pub(crate) fn header(
     ws: &mut Worksheet,
     st: &Styles,
     row: u32,
@@ -240,7 +193,13 @@ fn header(
 }
 
 /// Writes text, cut to what Excel accepts.
-fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+pub(crate) fn text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    f: &Format,
+) -> Result<(), XlsxError> {
     if s.len() <= MAX_CELL {
         ws.write_string_with_format(row, col, s, f)?;
     } else {
@@ -251,7 +210,7 @@ fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(
 
 /// Writes text without a format of its own (the column's applies), cut to what Excel
 /// accepts; an empty string writes nothing.
-fn plain_text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+pub(crate) fn plain_text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
     if s.len() <= MAX_CELL {
         ws.write_string(row, col, s)?;
     } else {
@@ -261,7 +220,7 @@ fn plain_text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), Xls
 }
 
 /// Text too long for a cell, cut with a note.
-fn cut(s: &str) -> String {
+pub(crate) fn cut(s: &str) -> String {
     let mut end = MAX_CELL - 32;
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -269,7 +228,7 @@ fn cut(s: &str) -> String {
     format!("{}…（已截断）", &s[..end])
 }
 
-fn number(
+pub(crate) fn number(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -277,19 +236,23 @@ fn number(
     f: &Format,
 ) -> Result<(), XlsxError> {
     match v {
-        Some(v) => ws.write_number_with_format(row, col, super::round1(v), f)?,
+        Some(v) => ws.write_number_with_format(row, col, crate::merge::round1(v), f)?,
         None => ws.write_blank(row, col, f)?,
     };
     Ok(())
 }
 
 /// Sets a row's height for its tallest wrapped cell (text, column width).
-fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
+pub(crate) fn fit_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[(&str, f64)],
+) -> Result<(), XlsxError> {
     set_height(ws, row, row_height(cells))
 }
 
 /// The height of a row's tallest wrapped cell (text, column width).
-fn row_height(cells: &[(&str, f64)]) -> f64 {
+pub(crate) fn row_height(cells: &[(&str, f64)]) -> f64 {
     cells
         .iter()
         .map(|(s, w)| row_height_for(s, *w))
@@ -297,7 +260,7 @@ fn row_height(cells: &[(&str, f64)]) -> f64 {
 }
 
 /// Sets a row's height when taller than one line.
-fn set_height(ws: &mut Worksheet, row: u32, h: f64) -> Result<(), XlsxError> {
+pub(crate) fn set_height(ws: &mut Worksheet, row: u32, h: f64) -> Result<(), XlsxError> {
     if h > row_height_for("", 10.0) {
         ws.set_row_height(row, h)?;
     }
@@ -305,7 +268,7 @@ fn set_height(ws: &mut Worksheet, row: u32, h: f64) -> Result<(), XlsxError> {
 }
 
 /// A title across the columns in row 0 and an information line in row 1.
-fn title(
+pub(crate) fn title(
     ws: &mut Worksheet,
     st: &Styles,
     widths: &[f64],
@@ -318,98 +281,4 @@ fn title(
     ws.merge_range(1, 0, 1, cols - 1, info, &st.info)?;
     ws.set_row_height(1, row_height_for(info, widths.iter().sum()))?;
     Ok(())
-}
-
-/// "序时进度 50%（2020年上半年）" or a note that none is known.
-fn schedule_line(m: &Merged) -> String {
-    match m.schedule {
-        Some(s) => format!(
-            "序时进度 {}%",
-            crate::catalog::format_number(super::round1(s))
-        ),
-        None => "序时进度未知（期次未写明月份、季度或半年，可用 --as-of 指定），未判断疑似滞后"
-            .to_string(),
-    }
-}
-
-/// `<round>_汇总.xlsx`.
-pub fn consolidated(
-    m: &Merged,
-    rows: &TaskRows,
-    stats: &Stats,
-    indicators: &[IndicatorLine],
-    round: &str,
-    compression: u8,
-) -> Result<Vec<u8>, BuildError> {
-    fill_consolidated(m, rows, stats, indicators, round, compression, || ())?.save()
-}
-
-/// The consolidated workbook with every sheet filled, not yet packed.
-pub struct Filled(Workbook);
-
-impl Filled {
-    /// Packs the workbook (compressing it is most of this).
-    pub fn save(mut self) -> Result<Vec<u8>, BuildError> {
-        Ok(self.0.save_to_buffer()?)
-    }
-}
-
-/// Fills `<round>_汇总.xlsx`'s sheets. The detail sheet, one row per (unit, task), is most
-/// of the work: it is filled on this thread while the other six are filled on another,
-/// which then runs `alongside` (the caller's work of the same size, such as the CSV), so
-/// that packing the workbook can overlap what comes after.
-pub fn fill_consolidated(
-    m: &Merged,
-    rows: &TaskRows,
-    stats: &Stats,
-    indicators: &[IndicatorLine],
-    round: &str,
-    compression: u8,
-    alongside: impl FnOnce() + Send,
-) -> Result<Filled, BuildError> {
-    let st = Styles::new();
-    let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression)?;
-    for f in st.all() {
-        wb.register_format(&f);
-    }
-    wb.add_worksheet();
-    wb.add_worksheet_with_constant_memory()?;
-    for _ in 0..4 {
-        wb.add_worksheet();
-    }
-    wb.add_worksheet_with_constant_memory()?;
-    let [overview, detail, statistics, ind, missing, files, issues] = &mut wb.worksheets_mut()[..]
-    else {
-        unreachable!("seven sheets were added");
-    };
-    let (a, b) = rayon::join(
-        || sheets::detail(detail, &st, m),
-        || -> Result<(), XlsxError> {
-            tasks::overview(overview, &st, m, rows, stats, round)?;
-            sheets::statistics(statistics, &st, m, stats, round)?;
-            sheets::indicators(ind, &st, indicators)?;
-            sheets::missing(missing, &st, m, stats)?;
-            sheets::files(files, &st, m)?;
-            sheets::issues(issues, &st, m)?;
-            alongside();
-            Ok(())
-        },
-    );
-    a?;
-    b?;
-    Ok(Filled(wb))
-}
-
-/// `<round>_<leader>_分管任务进展.xlsx`.
-pub fn leader_summary(
-    m: &Merged,
-    rows: &TaskRows,
-    leader: &str,
-    round: &str,
-    compression: u8,
-) -> Result<Vec<u8>, BuildError> {
-    let st = Styles::new();
-    let mut wb = workbook(&format!("{round}{leader}同志分管任务进展情况"), compression)?;
-    tasks::leader(wb.add_worksheet(), &st, m, rows, leader, round)?;
-    Ok(wb.save_to_buffer()?)
 }

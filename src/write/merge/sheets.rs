@@ -7,16 +7,16 @@ use rust_xlsxwriter::{
     FormatBorder, Worksheet, XlsxError,
 };
 
-use super::{fit_row, header, number, plain_text, schedule_line, text, title, Styles};
+use super::schedule_line;
 use crate::catalog::format_number;
-use crate::merge::csv::{detail_records, DETAIL_COLUMNS};
+use crate::columns::{DetailField, TaskCol, DETAIL_COLUMNS};
+use crate::merge::csv::detail_records;
 use crate::merge::stats::{Counts, IndicatorLine, Stats};
-use crate::merge::{round1, Merged, State};
+use crate::merge::{round1, Merged};
 use crate::report::{FileReport, FileStatus, Severity};
-
-const DETAIL_WIDTHS: [f64; 12] = [
-    16.0, 5.0, 6.0, 8.0, 7.0, 40.0, 24.0, 24.0, 14.0, 18.0, 8.0, 5.0,
-];
+use crate::status::Status;
+use crate::write::palette;
+use crate::write::report::{fit_row, header, number, plain_text, text, title, Styles};
 
 /// 分单位明细: every returned row, streamed in file order.
 ///
@@ -27,34 +27,45 @@ const DETAIL_WIDTHS: [f64; 12] = [
 /// own border would run down to row 1,048,576) and others colour the status words.
 pub(super) fn detail(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), XlsxError> {
     ws.set_name("分单位明细")?;
-    let columns: Vec<(&str, f64)> = DETAIL_COLUMNS.iter().copied().zip(DETAIL_WIDTHS).collect();
+    let columns: Vec<(&str, f64)> = DETAIL_COLUMNS
+        .iter()
+        .map(|(f, w)| (f.title(), *w))
+        .collect();
     let n = m.detail().count() as u32;
     header(ws, st, 0, &columns, n, 2)?;
-    for c in 0..DETAIL_WIDTHS.len() as u16 {
-        let format = match c {
-            0..=3 | 11 => &st.col_center,
-            4 => &st.col_number,
+    let col_of = |field: DetailField| {
+        DETAIL_COLUMNS
+            .iter()
+            .position(|(f, _)| *f == field)
+            .expect("a detail column") as u16
+    };
+    let status_col = col_of(DetailField::Task(TaskCol::Status));
+    for (c, (field, _)) in DETAIL_COLUMNS.iter().enumerate() {
+        let format = match field {
+            DetailField::Task(TaskCol::Percent) => &st.col_number,
+            DetailField::Unit | DetailField::Row => &st.col_center,
+            DetailField::Task(t) if t.spec().centred => &st.col_center,
             _ => &st.col_text,
         };
-        ws.set_column_format(c, format)?;
+        ws.set_column_format(c as u16, format)?;
     }
     if n > 0 {
         // The status rules come first and draw their own border: LibreOffice applies only
         // the first rule that holds, Excel every one (priority is the order added).
-        for s in State::ALL {
-            let format = Styles::state_fill(s).set_border(FormatBorder::Thin);
-            if s == State::Unreported {
+        for s in Status::ALL {
+            let format = Styles::status_fill(s).set_border(FormatBorder::Thin);
+            if s == Status::Unreported {
                 let blank = ConditionalFormatBlank::new().set_format(format);
-                ws.add_conditional_format(1, 3, n, 3, &blank)?;
+                ws.add_conditional_format(1, status_col, n, status_col, &blank)?;
             } else {
                 let word = format!("\"{}\"", s.label());
                 let rule = ConditionalFormatCell::new()
                     .set_rule(ConditionalFormatCellRule::EqualTo(word.as_str()))
                     .set_format(format);
-                ws.add_conditional_format(1, 3, n, 3, &rule)?;
+                ws.add_conditional_format(1, status_col, n, status_col, &rule)?;
             }
         }
-        let last = DETAIL_WIDTHS.len() as u16 - 1;
+        let last = DETAIL_COLUMNS.len() as u16 - 1;
         let grid = ConditionalFormatFormula::new()
             .set_rule("TRUE")
             .set_format(Format::new().set_border(FormatBorder::Thin));
@@ -62,39 +73,32 @@ pub(super) fn detail(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), 
     }
     for (i, (rec, (_, r))) in detail_records(m).zip(m.detail()).enumerate() {
         let row = 1 + i as u32;
-        for (c, cell) in rec.iter().enumerate() {
+        let mut sized: Vec<(&str, f64)> = Vec::new();
+        for (c, (cell, (field, width))) in rec.iter().zip(&DETAIL_COLUMNS).enumerate() {
             let c = c as u16;
-            match c {
-                1 => ws.write_number(row, c, r.task).map(|_| ())?,
-                4 => {
+            match field {
+                DetailField::Task(TaskCol::Number) => {
+                    ws.write_number(row, c, r.task).map(|_| ())?
+                }
+                DetailField::Task(TaskCol::Percent) => {
                     if let Some(p) = r.percent {
                         ws.write_number(row, c, round1(p))?;
                     }
                 }
-                11 => ws.write_number(row, c, r.row).map(|_| ())?,
+                DetailField::Row => ws.write_number(row, c, r.row).map(|_| ())?,
+                DetailField::Task(t) => {
+                    // The unit's own texts wrap: the row is as tall as the tallest.
+                    if t.spec().input && !t.spec().centred {
+                        sized.push((cell.as_ref(), *width));
+                    }
+                    plain_text(ws, row, c, cell)?
+                }
                 _ => plain_text(ws, row, c, cell)?,
             }
         }
-        let sized: Vec<(&str, f64)> = [5, 6, 7, 8]
-            .iter()
-            .map(|&c| (rec[c].as_ref(), DETAIL_WIDTHS[c]))
-            .collect();
         fit_row(ws, row, &sized)?;
     }
     Ok(())
-}
-
-const COUNT_TITLES: [&str; 5] = ["已完成", "序时推进", "滞后", "未启动", "未报送"];
-
-/// Bar fill per state, darker than the cell fills so the bars read on paper.
-fn bar_colour(s: State) -> u32 {
-    match s {
-        State::Done => 0x70AD47,
-        State::OnSchedule => 0x5B9BD5,
-        State::Lagging => 0xFFC000,
-        State::NotStarted => 0xA5A5A5,
-        State::Unreported => 0xC00000,
-    }
 }
 
 /// One table of counts: a header row then one row per (label, counts), then a total when asked.
@@ -109,15 +113,15 @@ fn count_table(
 ) -> Result<u32, XlsxError> {
     ws.write_string_with_format(row, 0, first, &st.header)?;
     ws.write_string_with_format(row, 1, "任务数", &st.header)?;
-    for (i, t) in COUNT_TITLES.iter().enumerate() {
-        ws.write_string_with_format(row, 2 + i as u16, *t, &st.header)?;
+    for (i, s) in Status::ALL.iter().enumerate() {
+        ws.write_string_with_format(row, 2 + i as u16, s.label(), &st.header)?;
     }
     let mut r = row + 1;
     let total_row = total.map(|c| ("合计".to_string(), *c));
     for (label, c) in items.iter().chain(total_row.as_ref()) {
         ws.write_string_with_format(r, 0, label, &st.text)?;
         ws.write_number_with_format(r, 1, c.total() as f64, &st.center)?;
-        for (i, s) in State::ALL.iter().enumerate() {
+        for (i, s) in Status::ALL.iter().enumerate() {
             ws.write_number_with_format(r, 2 + i as u16, c.get(*s) as f64, &st.center)?;
         }
         r += 1;
@@ -128,7 +132,7 @@ fn count_table(
 /// A stacked bar chart of the states over the table's rows `first..=last`.
 fn chart(title: &str, first: u32, last: u32, header_row: u32) -> Chart {
     let mut chart = Chart::new(ChartType::BarStacked);
-    for (i, s) in State::ALL.iter().enumerate() {
+    for (i, s) in Status::ALL.iter().enumerate() {
         let col = 2 + i as u16;
         chart
             .add_series()
@@ -137,7 +141,7 @@ fn chart(title: &str, first: u32, last: u32, header_row: u32) -> Chart {
             .set_values(("统计", first, col, last, col))
             .set_format(
                 ChartFormat::new()
-                    .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(bar_colour(*s)))),
+                    .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(palette::bar(*s)))),
             )
             .set_gap(60);
     }
@@ -375,11 +379,7 @@ pub(super) fn files(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), X
     header(ws, st, 0, &columns, m.report.files.len() as u32, 1)?;
     for (i, f) in m.report.files.iter().enumerate() {
         let r = 1 + i as u32;
-        let errors = f
-            .issues
-            .iter()
-            .filter(|i| i.severity == Severity::Error)
-            .count();
+        let errors = f.issues.iter().filter(|i| i.is_error()).count();
         let path = f.path.to_string_lossy();
         let by = f
             .superseded_by
@@ -436,8 +436,8 @@ pub(super) fn issues(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), 
     for f in &m.report.files {
         let name = file_name(f);
         for i in &f.issues {
-            let cell = match (&i.cell, i.row) {
-                (Some(c), _) => c.clone(),
+            let cell = match (i.cell(), i.row) {
+                (Some(c), _) => c,
                 (None, Some(row)) => format!("第{row}行"),
                 (None, None) => String::new(),
             };
@@ -450,11 +450,11 @@ pub(super) fn issues(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), 
                 &st.text,
             )?;
             text(ws, r, 2, verdict(f), &st.center)?;
-            match i.severity {
+            match i.severity() {
                 Severity::Error => text(ws, r, 3, "错误", &st.missing)?,
                 Severity::Warning => text(ws, r, 3, "警告", &st.center)?,
             }
-            text(ws, r, 4, &i.code, &st.text)?;
+            text(ws, r, 4, i.code.as_str(), &st.text)?;
             text(ws, r, 5, i.sheet.as_deref().unwrap_or(""), &st.center)?;
             text(ws, r, 6, &cell, &st.center)?;
             match i.task {

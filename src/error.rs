@@ -1,0 +1,93 @@
+//! The errors that stop a command: each module's own error, and the few failures that
+//! belong to the command line itself. `main` prints one once, and exits with status 2.
+
+use std::path::PathBuf;
+
+use crate::catalog::{self, notice::NoticeError, registry::RegistryError, UnknownName};
+use crate::date::DateError;
+use crate::fsutil::{InputError, WriteError};
+use crate::mail::MailError;
+use crate::merge::colour::ConfigError;
+use crate::write::BuildError;
+
+/// An error that stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Catalog(#[from] catalog::CatalogError),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error("{0}")]
+    Notice(#[from] NoticeError),
+    #[error(transparent)]
+    Unknown(#[from] UnknownName),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+
+    /// An option's date could not be read.
+    #[error("{option}：{source}")]
+    Date {
+        option: &'static str,
+        source: DateError,
+    },
+    /// A required text option is empty.
+    #[error("{option} 不能为空，请写明填报期次，如 2020年第一季度")]
+    EmptyRound { option: &'static str },
+    /// A path given on the command line does not exist.
+    #[error("找不到文件或文件夹：{}", .0.display())]
+    NoSuchPath(PathBuf),
+    /// Options that exclude each other.
+    #[error("{0} 一次只能用一个")]
+    Exclusive(&'static str),
+    /// Outputs already there, and no `--force`: nothing was written.
+    #[error("输出文件夹中已有 {count} 个同名文件（如 {}），未写入任何文件；如需覆盖请加 --force", first.display())]
+    OutputsExist { count: usize, first: PathBuf },
+    /// The output folder lies inside a folder of returns being read.
+    #[error("输出文件夹 {} 位于报表文件夹 {} 之内，下次汇总会把汇总表当作报表读取；请换一个输出文件夹", out.display(), input.display())]
+    OutputInsideInputs { out: PathBuf, input: PathBuf },
+    /// Some templates could not be made (each said above).
+    #[error("{0} 个单位的模板未能生成，见上面的错误")]
+    TemplatesFailed(usize),
+    /// `--unit` named a unit that has no row to fill.
+    #[error("单位“{unit}”{why}，无需生成模板")]
+    NoRows { unit: String, why: &'static str },
+    /// `--unit` named a group the registry cannot list.
+    #[error("“{group}”无法展开为具体单位：{note}；请用 --unit 逐个指定单位")]
+    GroupNotListed { group: String, note: String },
+    /// `catalog show --task N` with no such task.
+    #[error("没有任务 {number}：任务序号为 1-{count}")]
+    NoSuchTask { number: u32, count: usize },
+    /// `catalog show --leader NAME` with no such leader.
+    #[error("没有名为“{name}”的牵头领导，最接近的是：{}", closest.join("、"))]
+    NoSuchLeader { name: String, closest: Vec<String> },
+    /// `catalog import FILE.json` that is not an export of duban.
+    #[error("{} 不是 duban 导出的 JSON：{message}", path.display())]
+    NotCatalogJson { path: PathBuf, message: String },
+}
+
+impl CliError {
+    /// A date option's error, naming the option.
+    pub fn date(option: &'static str) -> impl FnOnce(DateError) -> CliError {
+        move |source| CliError::Date { option, source }
+    }
+}
+
+/// What a command run ended in, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything fine (exit 0).
+    Clean,
+    /// The command ran and found problems (exit 1).
+    Findings,
+}
+
+/// Result of a command.
+pub type CliResult = Result<Outcome, CliError>;

@@ -1,0 +1,152 @@
+//! The name of every file duban writes, in one place: the commands that write a file and
+//! the commands that read or mail it take its name from here, so they cannot disagree.
+//!
+//! Names are Chinese, as the office files them (`2020年第一季度_汇总.xlsx`); every part
+//! that comes from outside (a round, a unit, a leader) is made safe for Windows file names.
+
+use std::path::{Path, PathBuf};
+
+/// The list of templates written beside them (unit, file, tasks, sha256).
+pub const MANIFEST: &str = "manifest.csv";
+/// Its columns: unit, file name (in the same folder), tasks as host, tasks as co-unit,
+/// SHA-256 of the file.
+pub const MANIFEST_COLUMNS: &[&str] = &["单位", "文件", "主办任务数", "协办任务数", "sha256"];
+
+/// The mail outbox's log of every attempt.
+pub const SENT_LOG: &str = "sent-log.jsonl";
+/// The outbox's folder for attachments made for a message (problem lists).
+pub const OUTBOX_ATTACHMENTS: &str = "附件";
+
+/// A name part made safe for a file name on every system: characters Windows refuses
+/// and control characters become `_`.
+pub fn file_part(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A unit's template: `<期次>_<单位>_任务进展填报表.xlsx`.
+pub fn template(round: &str, unit: &str) -> String {
+    format!(
+        "{}_{}_任务进展填报表.xlsx",
+        file_part(round),
+        file_part(unit)
+    )
+}
+
+/// The consolidated workbook: `<期次>_汇总.xlsx`.
+pub fn consolidated(round: &str) -> String {
+    format!("{}_汇总.xlsx", file_part(round))
+}
+
+/// The detail CSV: `<期次>_明细.csv`.
+pub fn detail_csv(round: &str) -> String {
+    format!("{}_明细.csv", file_part(round))
+}
+
+/// The check report of a merge: `<期次>_校验报告.json`.
+pub fn check_report(round: &str) -> String {
+    format!("{}_校验报告.json", file_part(round))
+}
+
+/// A leader's summary: `<期次>_<领导>_分管任务进展.xlsx`.
+pub fn leader_summary(round: &str, leader: &str) -> String {
+    format!(
+        "{}_{}_分管任务进展.xlsx",
+        file_part(round),
+        file_part(leader)
+    )
+}
+
+/// The problem list sent back for one return: `<期次>_<单位>_问题清单.xlsx`, or, when the
+/// unit could not be told, named after the returned file.
+pub fn feedback(round: Option<&str>, unit: Option<&str>, return_path: &Path) -> String {
+    let who = match unit {
+        Some(u) => file_part(u),
+        None => file_part(
+            &return_path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+    };
+    match round {
+        Some(r) if !r.trim().is_empty() => format!("{}_{who}_问题清单.xlsx", file_part(r)),
+        _ => format!("{who}_问题清单.xlsx"),
+    }
+}
+
+/// A message previewed in the outbox: `<期次>_<种类>_<收件人>.eml`.
+pub fn eml(round: &str, kind: &str, recipient: &str) -> String {
+    format!(
+        "{}_{}_{}.eml",
+        file_part(round),
+        file_part(kind),
+        file_part(recipient)
+    )
+}
+
+/// The files of one merge, in the order they are written.
+#[derive(Clone, Debug)]
+pub struct MergeOutputs {
+    pub workbook: PathBuf,
+    pub csv: PathBuf,
+    pub report: PathBuf,
+    /// (leader, path) in catalog order.
+    pub leaders: Vec<(String, PathBuf)>,
+}
+
+impl MergeOutputs {
+    pub fn new<'a>(dir: &Path, round: &str, leaders: impl IntoIterator<Item = &'a str>) -> Self {
+        MergeOutputs {
+            workbook: dir.join(consolidated(round)),
+            csv: dir.join(detail_csv(round)),
+            report: dir.join(check_report(round)),
+            leaders: leaders
+                .into_iter()
+                .map(|l| (l.to_string(), dir.join(leader_summary(round, l))))
+                .collect(),
+        }
+    }
+
+    /// Every path, workbook first.
+    pub fn all(&self) -> impl Iterator<Item = &PathBuf> {
+        [&self.workbook, &self.csv, &self.report]
+            .into_iter()
+            .chain(self.leaders.iter().map(|(_, p)| p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe_and_agree() {
+        assert_eq!(
+            template("2020/一季度", "区科技局"),
+            "2020_一季度_区科技局_任务进展填报表.xlsx"
+        );
+        assert_eq!(
+            leader_summary("2020年第一季度", "褚福梅"),
+            "2020年第一季度_褚福梅_分管任务进展.xlsx"
+        );
+        assert_eq!(
+            feedback(Some("R"), Some("区科技局"), Path::new("x/任意.xlsx")),
+            "R_区科技局_问题清单.xlsx"
+        );
+        assert_eq!(
+            feedback(None, None, Path::new("x/报送.xlsx")),
+            "报送_问题清单.xlsx"
+        );
+        let o = MergeOutputs::new(Path::new("out"), "R", ["甲"]);
+        assert_eq!(o.all().count(), 4);
+    }
+}

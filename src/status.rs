@@ -1,0 +1,102 @@
+//! The words for how a task stands: the four a unit may report and 未报送 for a task no
+//! host reported, in one type with one order.
+//!
+//! The order (`Ord`) runs from least to most advanced: 滞后, 未启动, 未报送, 序时推进,
+//! 已完成. A task's status is the least advanced of its hosts' (the minimum), and a leader
+//! summary lists its tasks in this order. Tables and counts show them in [`Status::ALL`],
+//! the order of the template's dropdown with 未报送 last.
+
+use serde::{Deserialize, Serialize};
+
+/// How a task stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Status {
+    #[serde(rename = "滞后")]
+    Lagging,
+    #[serde(rename = "未启动")]
+    NotStarted,
+    /// No host reported a status (no return, or the row left blank).
+    #[serde(rename = "未报送")]
+    Unreported,
+    #[serde(rename = "序时推进")]
+    OnSchedule,
+    #[serde(rename = "已完成")]
+    Done,
+}
+
+impl Status {
+    /// Every status in the order tables and counts show them.
+    pub const ALL: [Status; 5] = [
+        Status::Done,
+        Status::OnSchedule,
+        Status::Lagging,
+        Status::NotStarted,
+        Status::Unreported,
+    ];
+
+    /// The four a unit may report, in the order of the template's dropdown.
+    pub const REPORTED: [Status; 4] = [
+        Status::Done,
+        Status::OnSchedule,
+        Status::Lagging,
+        Status::NotStarted,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Done => "已完成",
+            Status::OnSchedule => "序时推进",
+            Status::Lagging => "滞后",
+            Status::NotStarted => "未启动",
+            Status::Unreported => "未报送",
+        }
+    }
+
+    /// What a reported status means, for 填报说明.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Status::Done => "任务目标已全部完成，完成进度填 100",
+            Status::OnSchedule => "按时间节点正常推进，进度与序时进度相当",
+            Status::Lagging => "进度落后于序时进度或计划，须在“存在问题”中说明原因",
+            Status::NotStarted => "尚未开始实施，完成进度填 0",
+            Status::Unreported => "没有主办单位报送推进状态",
+        }
+    }
+
+    /// The exact word of a reported status, or `None`.
+    pub fn from_label(s: &str) -> Option<Status> {
+        Status::REPORTED.into_iter().find(|st| st.label() == s)
+    }
+
+    /// 滞后, 未启动 and 未报送: what a leader must look at first.
+    pub fn is_lagging(self) -> bool {
+        self < Status::OnSchedule
+    }
+
+    /// Position in [`Status::ALL`], for counts.
+    pub fn index(self) -> usize {
+        Status::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// A row's status, 未报送 for none.
+    pub fn or_unreported(status: Option<Status>) -> Status {
+        status.unwrap_or(Status::Unreported)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_order_is_least_advanced_first() {
+        let mut v = Status::ALL.to_vec();
+        v.sort();
+        assert_eq!(
+            v.iter().map(|s| s.label()).collect::<Vec<_>>(),
+            ["滞后", "未启动", "未报送", "序时推进", "已完成"]
+        );
+        assert!(Status::Unreported.is_lagging() && !Status::OnSchedule.is_lagging());
+        assert_eq!(Status::from_label("未报送"), None);
+    }
+}

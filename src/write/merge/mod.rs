@@ -1,0 +1,121 @@
+//! The merge's workbooks: `<round>_汇总.xlsx` (总表, 分单位明细, 统计, 量化指标, 未报送单位,
+//! 报送文件, 校验问题) and one `<round>_<leader>_分管任务进展.xlsx` per leader.
+//!
+//! Laid out to be read on screen and printed: frozen headers, autofilter, wrapped text with
+//! row heights estimated (LibreOffice does not size rows of wrapped text itself), status and
+//! colour words with a fill (so they survive black-and-white printing), A4 landscape with
+//! the header repeated on every page. The workbook's creation time is fixed and every list
+//! is in a stable order, so the same inputs give the same bytes.
+//!
+//! Sheets that grow with the number of returns (分单位明细, 校验问题) are streamed in
+//! rust_xlsxwriter's constant-memory mode: rows go to disk as they are written.
+
+mod sheets;
+mod tasks;
+
+pub use tasks::TaskRows;
+
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use super::report::{workbook, Styles};
+use super::BuildError;
+use crate::merge::stats::{IndicatorLine, Stats};
+use crate::merge::Merged;
+
+/// How hard the output is compressed (0-9). Compression is the largest single cost of
+/// writing; see the README's benchmark for what each level buys.
+pub const DEFAULT_COMPRESSION: u8 = 1;
+
+/// "序时进度 50%（2020年上半年）" or a note that none is known.
+pub(super) fn schedule_line(m: &Merged) -> String {
+    match m.schedule {
+        Some(s) => format!(
+            "序时进度 {}%",
+            crate::catalog::format_number(crate::merge::round1(s))
+        ),
+        None => "序时进度未知（期次未写明月份、季度或半年，可用 --as-of 指定），未判断疑似滞后"
+            .to_string(),
+    }
+}
+
+/// `<round>_汇总.xlsx`.
+pub fn consolidated(
+    m: &Merged,
+    rows: &TaskRows,
+    stats: &Stats,
+    indicators: &[IndicatorLine],
+    round: &str,
+    compression: u8,
+) -> Result<Vec<u8>, BuildError> {
+    fill_consolidated(m, rows, stats, indicators, round, compression, || ())?.save()
+}
+
+/// The consolidated workbook with every sheet filled, not yet packed.
+pub struct Filled(Workbook);
+
+impl Filled {
+    /// Packs the workbook (compressing it is most of this).
+    pub fn save(mut self) -> Result<Vec<u8>, BuildError> {
+        Ok(self.0.save_to_buffer()?)
+    }
+}
+
+/// Fills `<round>_汇总.xlsx`'s sheets. The detail sheet, one row per (unit, task), is most
+/// of the work: it is filled on this thread while the other six are filled on another,
+/// which then runs `alongside` (the caller's work of the same size, such as the CSV), so
+/// that packing the workbook can overlap what comes after.
+pub fn fill_consolidated(
+    m: &Merged,
+    rows: &TaskRows,
+    stats: &Stats,
+    indicators: &[IndicatorLine],
+    round: &str,
+    compression: u8,
+    alongside: impl FnOnce() + Send,
+) -> Result<Filled, BuildError> {
+    let st = Styles::new();
+    let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression);
+    for f in st.all() {
+        wb.register_format(&f);
+    }
+    wb.add_worksheet();
+    wb.add_worksheet_with_constant_memory()?;
+    for _ in 0..4 {
+        wb.add_worksheet();
+    }
+    wb.add_worksheet_with_constant_memory()?;
+    let [overview, detail, statistics, ind, missing, files, issues] = &mut wb.worksheets_mut()[..]
+    else {
+        unreachable!("seven sheets were added");
+    };
+    let (a, b) = rayon::join(
+        || sheets::detail(detail, &st, m),
+        || -> Result<(), XlsxError> {
+            tasks::overview(overview, &st, m, rows, stats, round)?;
+            sheets::statistics(statistics, &st, m, stats, round)?;
+            sheets::indicators(ind, &st, indicators)?;
+            sheets::missing(missing, &st, m, stats)?;
+            sheets::files(files, &st, m)?;
+            sheets::issues(issues, &st, m)?;
+            alongside();
+            Ok(())
+        },
+    );
+    a?;
+    b?;
+    Ok(Filled(wb))
+}
+
+/// `<round>_<leader>_分管任务进展.xlsx`.
+pub fn leader_summary(
+    m: &Merged,
+    rows: &TaskRows,
+    leader: &str,
+    round: &str,
+    compression: u8,
+) -> Result<Vec<u8>, BuildError> {
+    let st = Styles::new();
+    let mut wb = workbook(&format!("{round}{leader}同志分管任务进展情况"), compression);
+    tasks::leader(wb.add_worksheet(), &st, m, rows, leader, round)?;
+    Ok(wb.save_to_buffer()?)
+}
