@@ -163,6 +163,27 @@ pub fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
+/// A path made absolute, with links resolved as far as it exists (a folder to be created
+/// is resolved through its nearest existing ancestor): two spellings of one place compare
+/// equal.
+pub fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(c, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
 /// Syncs a folder's entries to disk (a rename is an entry). Where folders cannot be
 /// opened (Windows), the rename is already durable enough.
 pub fn sync_dir(dir: &Path) {

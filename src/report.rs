@@ -296,7 +296,7 @@ mod tests {
         let json = serde_json::to_value(&i).unwrap();
         assert_eq!(json["cell"], "H5");
         assert_eq!(json["severity"], "error");
-        assert_eq!(json["code"], "E-TASK-MISSING");
+        assert_eq!(json["code"], Code::TaskMissing.as_str());
         assert!(json["fix"].as_str().unwrap().contains("任务 57"));
         let back: Issue = serde_json::from_value(json).unwrap();
         assert_eq!(back, i);

@@ -453,7 +453,7 @@ fn a_refused_recipient_is_sent_on_the_rerun_and_nobody_twice() {
 fn a_run_cut_short_resumes_without_duplicates() {
     let wd = setup("mail-limit");
     let smtp = Smtp::start(&wd, "server", &[]);
-    send(&wd, &smtp, "none", &["--limit", "2"], None);
+    send(&wd, &smtp, "none", &["--limit", "2"], None).assert_code(0);
     assert_eq!(smtp.received().len(), 2);
     send(&wd, &smtp, "none", &[], None).assert_code(0);
     assert_one_each(&wd, &smtp.received());

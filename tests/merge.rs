@@ -475,7 +475,21 @@ fn libreoffice_opens_the_workbooks() {
             .arg(&png)
             .status()
             .is_ok_and(|s| s.success());
-        if let (true, Some(keep)) = (ok, std::env::var_os("DUBAN_KEEP_RENDER")) {
+        assert!(ok, "pdftoppm rendered {}", pdf.display());
+        let page = std::fs::read_dir(&pdfs)
+            .unwrap()
+            .flatten()
+            .find(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.starts_with(&*png.file_name().unwrap().to_string_lossy()) && n.ends_with(".png")
+            })
+            .unwrap_or_else(|| panic!("no page image of {}", pdf.display()));
+        assert!(
+            page.metadata().unwrap().len() > 5_000,
+            "{} is a page, not a blank",
+            page.path().display()
+        );
+        if let Some(keep) = std::env::var_os("DUBAN_KEEP_RENDER") {
             for e in std::fs::read_dir(&pdfs).unwrap().flatten() {
                 let _ = std::fs::copy(e.path(), std::path::Path::new(&keep).join(e.file_name()));
             }

@@ -12,4 +12,5 @@ mod mail;
 mod merge;
 mod returns;
 mod samples;
+mod structure;
 mod templates;

@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
             let (report, _) = check_workbook(&book, name, catalog(), opts);
             assert!(report.data.is_some());
         }
-        Err(ReadError::Panic(msg)) => {
+        Err(ReadError::Panic { detail: msg }) => {
             static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
             let mut seen = SEEN.lock().unwrap();
             if seen.get_or_insert_with(HashSet::new).insert(msg.clone()) {

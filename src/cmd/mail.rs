@@ -488,10 +488,7 @@ fn send_all(
     made: &mut [Made],
     resend: &[(Role, String)],
 ) -> Result<(), CliError> {
-    let (entries, torn) = log::read(&args.outbox).map_err(|source| MailError::SentLog {
-        path: log::path(&args.outbox),
-        source,
-    })?;
+    let (entries, torn) = log::read(&args.outbox).map_err(MailError::from)?;
     if torn > 0 {
         out(&format!(
             "注意：发送记录中有 {torn} 行不完整（上次运行可能被中断），已忽略。\n"

@@ -197,15 +197,13 @@ fn name(p: &Path) -> String {
 }
 
 /// Writing the outputs into a folder being merged would make the next run read them as
-/// returns.
+/// returns. The output folder need not exist yet.
 fn refuse_output_among_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), CliError> {
-    let Ok(out) = out.canonicalize() else {
-        return Ok(());
-    };
-    for p in inputs {
-        if p.is_dir() && p.canonicalize().is_ok_and(|p| out.starts_with(&p)) {
+    let out_abs = crate::fsutil::resolved(out);
+    for p in inputs.iter().filter(|p| p.is_dir()) {
+        if out_abs.starts_with(crate::fsutil::resolved(p)) {
             return Err(CliError::OutputInsideInputs {
-                out,
+                out: out.to_path_buf(),
                 input: p.clone(),
             });
         }

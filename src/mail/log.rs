@@ -54,10 +54,10 @@ pub fn path(outbox: &Path) -> PathBuf {
 }
 
 /// Every readable line; lines that do not parse (a torn write) are counted, not fatal.
-pub fn read(outbox: &Path) -> std::io::Result<(Vec<Entry>, usize)> {
-    let text = match std::fs::read_to_string(path(outbox)) {
+pub fn read(outbox: &Path) -> Result<(Vec<Entry>, usize), crate::fsutil::InputError> {
+    let text = match crate::fsutil::read_text(&path(outbox)) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(e) if e.is_not_found() => return Ok((Vec::new(), 0)),
         Err(e) => return Err(e),
     };
     let mut bad = 0;

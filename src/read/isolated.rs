@@ -178,7 +178,9 @@ pub fn isolated_child(args: &[String]) -> std::process::ExitCode {
         Some("abort") => std::process::abort(),
         #[cfg(unix)]
         Some("segv") => unsafe {
-            // SAFETY: raising a signal at ourselves touches no memory.
+            // SAFETY: restoring the default action and raising a signal at ourselves touch
+            // no memory of ours (the default action ends the process).
+            libc::signal(libc::SIGSEGV, libc::SIG_DFL);
             libc::raise(libc::SIGSEGV);
         },
         _ => {}
