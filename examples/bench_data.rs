@@ -31,6 +31,7 @@ fn main() {
             name: format!("市直单位{i:05}"),
             kind: UnitKind::Department,
             aliases: vec![],
+            former: vec![],
         })
         .collect();
     for t in &mut data.tasks {

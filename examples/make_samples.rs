@@ -24,9 +24,13 @@ pub const ROUND: &str = "2020年第一季度";
 
 /// One file of the sample set and what the check must say about it.
 pub struct Planned {
+    /// The file written into the folder.
     pub file: String,
+    /// The return as the check names it, when not the file itself (a member of an archive:
+    /// `ARCHIVE.zip!name.xlsx`).
+    pub reported: Option<String>,
     pub bytes: Vec<u8>,
-    /// "accepted", "rejected" or "skipped".
+    /// "accepted", "rejected", or "system" (a lock file: not a return, not reported).
     pub status: &'static str,
     /// Whether a later return of the same unit supersedes it.
     pub superseded: bool,
@@ -36,8 +40,12 @@ pub struct Planned {
 
 pub struct Plan {
     pub files: Vec<Planned>,
-    /// Units with tasks and no accepted return.
+    /// Units with tasks that sent nothing.
     pub missing_units: Vec<String>,
+    /// Units whose returns were all sent back.
+    pub rejected_units: Vec<String>,
+    /// Files that are not returns, as the check names them (非报表文件).
+    pub ignored: Vec<String>,
 }
 
 /// What goes wrong in a unit's return.
@@ -66,6 +74,9 @@ enum Mistake {
     EtFile,
     /// Sent twice: first with a status left blank, then corrected.
     SentTwice,
+    /// Zipped on Chinese Windows (the member's name in GBK, no UTF-8 flag), with the
+    /// stamped scan beside it.
+    Zipped,
 }
 
 /// The units that make the mistakes (all return), with the file name their clerk chose.
@@ -97,6 +108,7 @@ const MISTAKES: &[(&str, Mistake, Option<&str>)] = &[
     ("区民政局", Mistake::PhoneMissing, None),
     ("区人力资源社会保障局", Mistake::ValueMissing, None),
     ("区卫生健康局", Mistake::EtFile, Some("区卫健局任务进展")),
+    ("新驿镇", Mistake::Zipped, Some("新驿镇报送材料")),
 ];
 
 /// Clean units whose clerk renamed the file anyway.
@@ -332,6 +344,8 @@ pub fn plan(cat: &Catalog) -> Plan {
     let standard = |unit: &str| format!("{ROUND}_{unit}_任务进展填报表.xlsx");
     let mut files = Vec::new();
     let mut missing = Vec::new();
+    let mut rejected_units = Vec::new();
+    let mut ignored = Vec::new();
     let units: Vec<&String> = cat.assignments().keys().collect();
     for (i, unit) in units.iter().enumerate() {
         let unit = unit.as_str();
@@ -411,12 +425,30 @@ pub fn plan(cat: &Catalog) -> Plan {
                 let name = format!("{}.et", clerk.unwrap());
                 files.push(Planned {
                     file: name,
+                    reported: None,
                     bytes: r.bytes(),
                     status: "rejected",
                     superseded: false,
                     codes: vec!["E-FILE-FORMAT"],
                 });
-                missing.push(unit.to_string());
+                // The file's name says who sent it: the unit did report.
+                rejected_units.push(unit.to_string());
+                continue;
+            }
+            Mistake::Zipped => {
+                let zip = format!("{}.zip", clerk.unwrap());
+                let member = format!("{unit}一季度任务进展.xlsx");
+                let scan = "盖章扫描件.pdf";
+                let bytes = gbk_zip(&[(&member, r.bytes()), (scan, b"%PDF-1.4 scan".to_vec())]);
+                files.push(Planned {
+                    file: zip.clone(),
+                    reported: Some(format!("{zip}!{member}")),
+                    bytes,
+                    status: "accepted",
+                    superseded: false,
+                    codes: vec![],
+                });
+                ignored.push(format!("{zip}!{scan}"));
                 continue;
             }
             Mistake::SentTwice => {
@@ -425,6 +457,7 @@ pub fn plan(cat: &Catalog) -> Plan {
                 first.modified = Some((2020, 4, 2, 10));
                 files.push(Planned {
                     file: format!("{}.xlsx", clerk.unwrap()),
+                    reported: None,
                     bytes: first.bytes(),
                     status: "rejected",
                     superseded: true,
@@ -434,6 +467,7 @@ pub fn plan(cat: &Catalog) -> Plan {
                 let name = format!("{}（修改）.xlsx", clerk.unwrap());
                 files.push(Planned {
                     file: name,
+                    reported: None,
                     bytes: r.bytes(),
                     status: "accepted",
                     superseded: false,
@@ -444,10 +478,11 @@ pub fn plan(cat: &Catalog) -> Plan {
         }
         let rejected = codes.iter().any(|c| c.starts_with("E-"));
         if rejected {
-            missing.push(unit.to_string());
+            rejected_units.push(unit.to_string());
         }
         files.push(Planned {
             file: name,
+            reported: None,
             bytes: r.bytes(),
             status: if rejected { "rejected" } else { "accepted" },
             superseded: false,
@@ -460,16 +495,38 @@ pub fn plan(cat: &Catalog) -> Plan {
     lock.resize(165, b' ');
     files.push(Planned {
         file: format!("~${}", standard("区科技局")),
+        reported: None,
         bytes: lock,
-        status: "skipped",
+        status: "system",
         superseded: false,
-        codes: vec!["W-FILE-SKIPPED"],
+        codes: vec![],
     });
     files.sort_by(|a, b| a.file.cmp(&b.file));
+    let order = |u: &String| units.iter().position(|x| *x == u);
+    rejected_units.sort_by_key(order);
     Plan {
         files,
         missing_units: missing,
+        rejected_units,
+        ignored,
     }
+}
+
+/// A zip as Windows' built-in zip makes it on a Chinese system: member names in GBK,
+/// without the UTF-8 flag; fixed times, so the bytes are the same on every run.
+fn gbk_zip(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let time = zip::DateTime::from_date_and_time(2020, 4, 3, 10, 12, 0).unwrap();
+    for (name, data) in members {
+        let (gbk, _, _) = encoding_rs::GBK.encode(name);
+        let opts = zip::write::SimpleFileOptions::default()
+            .last_modified_time(time)
+            .name(&gbk);
+        w.start_file_with_options(opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }
 
 /// Writes the plan's files into `dir` (created), replacing what is there.
@@ -488,11 +545,12 @@ fn main() {
     write(&p, Path::new(&dir));
     let count = |s: &str| p.files.iter().filter(|f| f.status == s).count();
     println!(
-        "{} files in {dir}: {} accepted, {} rejected, {} skipped; {} units missing",
+        "{} files in {dir}: {} accepted, {} rejected, {} system; {} units missing, {} sent back",
         p.files.len(),
         count("accepted"),
         count("rejected"),
-        count("skipped"),
-        p.missing_units.len()
+        count("system"),
+        p.missing_units.len(),
+        p.rejected_units.len()
     );
 }

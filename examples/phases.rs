@@ -18,6 +18,7 @@ fn main() {
     let opts = duban::check::CheckOptions {
         round: Some("2020年第一季度".into()),
         limits: limits.clone(),
+        ..Default::default()
     };
     let (mut t_io, mut t_parse, mut t_check) = (0.0, 0.0, 0.0);
     for p in &files {

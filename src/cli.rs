@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use jiff::tz::Offset;
 
 use crate::cmd;
 
@@ -15,8 +16,42 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
 
+    /// 本单位所在时区，如 +08:00（默认北京时间）；没有时区的时间（如 LibreOffice 保存的时间）按此理解。
+    #[arg(long, global = true, value_name = "OFFSET", value_parser = parse_offset)]
+    pub time_zone: Option<Offset>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+fn parse_offset(s: &str) -> Result<Offset, String> {
+    crate::date::parse_offset(s).ok_or_else(|| format!("时区“{s}”无法识别，请写作 +08:00"))
+}
+
+/// What every command may use, from the options common to all.
+#[derive(Clone, Debug)]
+pub struct Globals {
+    /// `--catalog`, or the embedded catalog.
+    pub catalog: Option<PathBuf>,
+    /// The office's time zone.
+    pub offset: Offset,
+}
+
+impl Globals {
+    /// The catalog in use.
+    pub fn catalog(&self) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
+        crate::catalog::Catalog::load(self.catalog.as_deref())
+    }
+
+    /// Check options for `round`, with the office's zone and the isolated reader.
+    pub fn check_options(&self, round: Option<String>) -> crate::check::CheckOptions {
+        crate::check::CheckOptions {
+            round,
+            limits: crate::read::Limits::isolated(),
+            offset: self.offset,
+            ..crate::check::CheckOptions::default()
+        }
+    }
 }
 
 /// Parsed once per run, so the size of the largest variant does not matter.
@@ -39,13 +74,16 @@ pub enum Command {
 impl Cli {
     /// Runs the chosen subcommand.
     pub fn run(self) -> crate::CliResult {
-        let catalog = self.catalog.as_deref();
+        let g = Globals {
+            catalog: self.catalog,
+            offset: self.time_zone.unwrap_or(crate::date::OFFICE_OFFSET),
+        };
         match self.command {
-            Command::Catalog(args) => cmd::catalog::run(args, catalog),
-            Command::Templates(args) => cmd::templates::run(args, catalog),
-            Command::Check(args) => cmd::check::run(args, catalog),
-            Command::Merge(args) => cmd::merge::run(args, catalog),
-            Command::Mail(args) => cmd::mail::run(args, catalog),
+            Command::Catalog(args) => cmd::catalog::run(args, &g),
+            Command::Templates(args) => cmd::templates::run(args, &g),
+            Command::Check(args) => cmd::check::run(args, &g),
+            Command::Merge(args) => cmd::merge::run(args, &g),
+            Command::Mail(args) => cmd::mail::run(args, &g),
         }
     }
 }

@@ -209,26 +209,17 @@ pub fn check_overwrite(path: &Path, force: bool) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// What a walk of the input paths found.
-#[derive(Debug, Default)]
-pub struct Walk {
-    /// Files to read, in path order, each once.
-    pub files: Vec<PathBuf>,
-    /// Lock and hidden files (`~$…`, `.…`), reported apart as skipped.
-    pub skipped: Vec<PathBuf>,
-}
-
-/// Lock files Excel and WPS leave beside an open workbook, and hidden files.
+/// A hidden folder (`.git`, `.Trash`): not entered.
 fn is_hidden(name: &str) -> bool {
-    name.starts_with("~$") || (name.starts_with('.') && name != "." && name != "..")
+    name.starts_with('.') && name != "." && name != ".."
 }
 
-/// The files under `paths`: a file as given, a folder read recursively in name order.
-/// Symbolic links are followed, but a link back up the tree is not (it would read the same
-/// returns again and again), and a file reached twice is listed once. Hidden folders are
-/// not entered; an unreadable entry is listed as a file, so that reading it reports why.
-pub fn walk(paths: &[PathBuf]) -> Walk {
-    let mut out = Walk::default();
+/// The files under `paths`, in path order, each once: a file as given, a folder read
+/// recursively. Symbolic links are followed, but a link back up the tree is not (it would
+/// read the same returns again and again), and a file reached twice is listed once. Hidden
+/// folders are not entered; an unreadable entry is listed, so that reading it says why.
+pub fn walk(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for p in paths {
         let entries = walkdir::WalkDir::new(p)
@@ -245,9 +236,7 @@ pub fn walk(paths: &[PathBuf]) -> Walk {
                 Ok(e) => e,
                 Err(e) if e.loop_ancestor().is_some() => continue,
                 Err(e) => {
-                    if let Some(path) = e.path() {
-                        out.files.push(path.to_path_buf());
-                    }
+                    files.extend(e.path().map(Path::to_path_buf));
                     continue;
                 }
             };
@@ -256,20 +245,13 @@ pub fn walk(paths: &[PathBuf]) -> Walk {
             }
             let path = entry.path().to_path_buf();
             let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if !seen.insert(key) {
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy();
-            if is_hidden(&name) && entry.depth() > 0 {
-                out.skipped.push(path);
-            } else {
-                out.files.push(path);
+            if seen.insert(key) {
+                files.push(path);
             }
         }
     }
-    out.files.sort();
-    out.skipped.sort();
-    out
+    files.sort();
+    files
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ pub mod date;
 pub mod error;
 pub mod fault;
 pub mod fsutil;
+pub mod intake;
 pub mod layout;
 pub mod mail;
 pub mod merge;

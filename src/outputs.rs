@@ -51,6 +51,11 @@ pub fn detail_csv(round: &str) -> String {
     format!("{}_明细.csv", file_part(round))
 }
 
+/// Each expected unit's reporting state: `<期次>_报送情况.csv`.
+pub fn unit_states_csv(round: &str) -> String {
+    format!("{}_报送情况.csv", file_part(round))
+}
+
 /// The check report of a merge: `<期次>_校验报告.json`.
 pub fn check_report(round: &str) -> String {
     format!("{}_校验报告.json", file_part(round))
@@ -98,6 +103,7 @@ pub fn eml(round: &str, kind: &str, recipient: &str) -> String {
 pub struct MergeOutputs {
     pub workbook: PathBuf,
     pub csv: PathBuf,
+    pub units: PathBuf,
     pub report: PathBuf,
     /// (leader, path) in catalog order.
     pub leaders: Vec<(String, PathBuf)>,
@@ -108,6 +114,7 @@ impl MergeOutputs {
         MergeOutputs {
             workbook: dir.join(consolidated(round)),
             csv: dir.join(detail_csv(round)),
+            units: dir.join(unit_states_csv(round)),
             report: dir.join(check_report(round)),
             leaders: leaders
                 .into_iter()
@@ -118,7 +125,7 @@ impl MergeOutputs {
 
     /// Every path, workbook first.
     pub fn all(&self) -> impl Iterator<Item = &PathBuf> {
-        [&self.workbook, &self.csv, &self.report]
+        [&self.workbook, &self.csv, &self.units, &self.report]
             .into_iter()
             .chain(self.leaders.iter().map(|(_, p)| p))
     }
@@ -147,6 +154,6 @@ mod tests {
             "报送_问题清单.xlsx"
         );
         let o = MergeOutputs::new(Path::new("out"), "R", ["甲"]);
-        assert_eq!(o.all().count(), 4);
+        assert_eq!(o.all().count(), 5);
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Role;
 pub use crate::check::codes::{Code, Severity};
 use crate::read::a1;
-use crate::status::Status;
+use crate::status::{Status, UnitState};
 
 /// One problem found in a return. Its place is a (row, column) of the file as returned;
 /// the A1 text is made for output only.
@@ -150,13 +150,12 @@ fn column_of(cell: &str) -> Option<u32> {
     )
 }
 
-/// Verdict on one file.
+/// Verdict on one return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileStatus {
     Accepted,
     Rejected,
-    Skipped,
 }
 
 /// One task row as the unit returned it, values normalised.
@@ -222,6 +221,12 @@ pub struct FileReport {
     pub status: FileStatus,
     pub superseded_by: Option<PathBuf>,
     pub issues: Vec<Issue>,
+    /// When it arrived (RFC 3339), where the office knows it (the mailbox's receipts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    /// SHA-256 of the file, where it was needed (two returns compared, the ledger).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// Not printed by `check`; used by `merge`.
     #[serde(skip)]
     pub data: Option<ReturnData>,
@@ -237,6 +242,8 @@ impl FileReport {
             status,
             superseded_by: None,
             issues: vec![issue],
+            received_at: None,
+            sha256: None,
             data: None,
         }
     }
@@ -264,12 +271,22 @@ impl FileReport {
 }
 
 /// The whole check of a batch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
+    /// The round collected: `--round`, else the one most returns name.
     pub round: Option<String>,
+    /// Whether `--round` was given, so that each return's round was checked against it.
+    #[serde(default)]
+    pub round_checked: bool,
     pub files: Vec<FileReport>,
-    /// Expected units with no accepted return.
+    /// Expected units that sent no file at all (未报送).
     pub missing_units: Vec<String>,
+    /// Expected units that sent files, none of them accepted (已报送未通过, 退回重报).
+    #[serde(default)]
+    pub rejected_units: Vec<String>,
+    /// Files that are not returns (非报表文件): listed, not read.
+    #[serde(default)]
+    pub ignored: Vec<PathBuf>,
     /// The templates asked only for hosted tasks (`--hosts-only`): only units hosting a
     /// task are expected (see [`crate::check::expected_units`]).
     #[serde(default)]
@@ -280,6 +297,22 @@ impl CheckReport {
     /// The accepted, not superseded returns: what a merge uses.
     pub fn usable(&self) -> impl Iterator<Item = &FileReport> {
         self.files.iter().filter(|f| f.is_usable())
+    }
+
+    /// How an expected unit reported: accepted, sent back, or not at all.
+    pub fn unit_state(&self, unit: &str) -> UnitState {
+        if self.missing_units.iter().any(|u| u == unit) {
+            UnitState::Missing
+        } else if self.rejected_units.iter().any(|u| u == unit) {
+            UnitState::Rejected
+        } else {
+            UnitState::Accepted
+        }
+    }
+
+    /// The expected units that must still send something: sent nothing, or sent back.
+    pub fn units_to_remind(&self) -> impl Iterator<Item = &String> {
+        self.missing_units.iter().chain(&self.rejected_units)
     }
 }
 

@@ -1,10 +1,15 @@
-//! The words for how a task stands: the four a unit may report and 未报送 for a task no
-//! host reported, in one type with one order.
+//! The words for how a task stands and how a unit reported, each in one type with one
+//! order.
 //!
-//! The order (`Ord`) runs from least to most advanced: 滞后, 未启动, 未报送, 序时推进,
-//! 已完成. A task's status is the least advanced of its hosts' (the minimum), and a leader
-//! summary lists its tasks in this order. Tables and counts show them in [`Status::ALL`],
-//! the order of the template's dropdown with 未报送 last.
+//! [`Status`]: the four a unit may report, and for a task no host reported, 未报送 (no
+//! file) or 退回重报 (a file that was sent back). The order (`Ord`) runs from least to most
+//! advanced: 滞后, 未启动, 未报送, 退回重报, 序时推进, 已完成. A task's status is the least
+//! advanced of its hosts' (the minimum), and a leader summary lists its tasks in this
+//! order. Tables and counts show them in [`Status::ALL`], the order of the template's
+//! dropdown with 未报送 and 退回重报 last.
+//!
+//! [`UnitState`]: 已通过, 已报送未通过, 未报送 — a unit that sent a file that was sent back
+//! did report, and is never counted as 未报送.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +23,9 @@ pub enum Status {
     /// No host reported a status (no return, or the row left blank).
     #[serde(rename = "未报送")]
     Unreported,
+    /// No host reported a status, and a host's return was sent back (退回重报).
+    #[serde(rename = "退回重报")]
+    Rejected,
     #[serde(rename = "序时推进")]
     OnSchedule,
     #[serde(rename = "已完成")]
@@ -26,12 +34,13 @@ pub enum Status {
 
 impl Status {
     /// Every status in the order tables and counts show them.
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Done,
         Status::OnSchedule,
         Status::Lagging,
         Status::NotStarted,
         Status::Unreported,
+        Status::Rejected,
     ];
 
     /// The four a unit may report, in the order of the template's dropdown.
@@ -49,6 +58,7 @@ impl Status {
             Status::Lagging => "滞后",
             Status::NotStarted => "未启动",
             Status::Unreported => "未报送",
+            Status::Rejected => "退回重报",
         }
     }
 
@@ -60,6 +70,7 @@ impl Status {
             Status::Lagging => "进度落后于序时进度或计划，须在“存在问题”中说明原因",
             Status::NotStarted => "尚未开始实施，完成进度填 0",
             Status::Unreported => "没有主办单位报送推进状态",
+            Status::Rejected => "主办单位报送的表格未通过校验，已退回重报",
         }
     }
 
@@ -68,7 +79,7 @@ impl Status {
         Status::REPORTED.into_iter().find(|st| st.label() == s)
     }
 
-    /// 滞后, 未启动 and 未报送: what a leader must look at first.
+    /// 滞后, 未启动, 未报送 and 退回重报: what a leader must look at first.
     pub fn is_lagging(self) -> bool {
         self < Status::OnSchedule
     }
@@ -82,6 +93,53 @@ impl Status {
     pub fn or_unreported(status: Option<Status>) -> Status {
         status.unwrap_or(Status::Unreported)
     }
+
+    /// No status reported (no file, or a file sent back).
+    pub fn is_unreported(self) -> bool {
+        matches!(self, Status::Unreported | Status::Rejected)
+    }
+}
+
+/// How a unit reported in a round.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum UnitState {
+    /// Returns came, none accepted: 退回重报.
+    #[serde(rename = "已报送未通过")]
+    Rejected,
+    /// No file at all.
+    #[serde(rename = "未报送")]
+    Missing,
+    /// An accepted return stands.
+    #[serde(rename = "已通过")]
+    Accepted,
+}
+
+impl UnitState {
+    /// In the order tables show them.
+    pub const ALL: [UnitState; 3] = [UnitState::Accepted, UnitState::Rejected, UnitState::Missing];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitState::Accepted => "已通过",
+            UnitState::Rejected => "已报送未通过",
+            UnitState::Missing => "未报送",
+        }
+    }
+
+    /// The word for a host of a task in this state, when its row cannot be used.
+    pub fn status(self) -> Status {
+        match self {
+            UnitState::Rejected => Status::Rejected,
+            _ => Status::Unreported,
+        }
+    }
+
+    /// A file came (accepted or not).
+    pub fn reported(self) -> bool {
+        self != UnitState::Missing
+    }
 }
 
 #[cfg(test)]
@@ -94,7 +152,7 @@ mod tests {
         v.sort();
         assert_eq!(
             v.iter().map(|s| s.label()).collect::<Vec<_>>(),
-            ["滞后", "未启动", "未报送", "序时推进", "已完成"]
+            ["滞后", "未启动", "未报送", "退回重报", "序时推进", "已完成"]
         );
         assert!(Status::Unreported.is_lagging() && !Status::OnSchedule.is_lagging());
         assert_eq!(Status::from_label("未报送"), None);

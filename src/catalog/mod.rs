@@ -423,8 +423,20 @@ fn assign(tasks: &[Task], registry: &Registry) -> IndexMap<String, Vec<(u32, Rol
         .collect()
 }
 
+/// A short hash of what a template is made from: the notice, the tasks and who holds them
+/// (units by name and kind, groups). Aliases and former names are left out: adding one
+/// changes no template, so it must not make every return look like an old template's.
 fn content_hash(data: &CatalogData) -> String {
-    let json = serde_json::to_vec(data).expect("catalog data serialises");
+    let units: Vec<(&str, UnitKind)> = data.units.iter().map(|u| (u.name.as_str(), u.kind)).collect();
+    let what = (
+        &data.notice,
+        &data.targets,
+        &data.sections,
+        &data.tasks,
+        &data.groups,
+        units,
+    );
+    let json = serde_json::to_vec(&what).expect("catalog data serialises");
     let digest = Sha256::digest(&json);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }

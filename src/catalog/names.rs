@@ -69,26 +69,62 @@ pub fn distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)
 }
 
-/// The `n` candidates closest to `name` (after folding), closest first, ties by input order.
+/// What names of organisations share without telling them apart: the district prefix and
+/// the word for the kind of body. 区发改委 and 区委政法委 share 区 and 委, nothing else.
+const GENERIC: &[&str] = &[
+    "济宁市", "兖州区", "人民政府", "办事处", "委员会", "办公室", "指挥部", "管理局", "服务中心",
+    "中心", "分局", "街道", "区", "市", "局", "委", "办", "镇", "部", "所", "站",
+];
+
+/// A name without its generic parts (folded): what tells it from its neighbours.
+fn distinctive(folded: &str) -> String {
+    let mut s = folded.to_string();
+    for g in GENERIC {
+        s = s.replace(g, "");
+    }
+    if s.is_empty() {
+        folded.to_string()
+    } else {
+        s
+    }
+}
+
+/// Characters two texts share, each counted as often as both have it.
+fn shared(a: &str, b: &str) -> usize {
+    let mut rest: Vec<char> = b.chars().collect();
+    a.chars()
+        .filter(|c| match rest.iter().position(|x| x == c) {
+            Some(p) => {
+                rest.swap_remove(p);
+                true
+            }
+            None => false,
+        })
+        .count()
+}
+
+/// The `n` candidates closest to `name` (after folding), closest first, ties by input
+/// order. Closest is the most characters shared in the distinctive part of the names (区发改委
+/// → 区发展改革局, not 区委政法委), then the fewest edits.
 pub fn closest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
     n: usize,
 ) -> Vec<String> {
     let folded = fold(name);
-    let mut scored: Vec<(usize, usize, &str)> = candidates
+    let mine = distinctive(&folded);
+    let mut scored: Vec<(std::cmp::Reverse<usize>, usize, usize, &str)> = candidates
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let fc = fold(c);
-            // Shared characters count for something: 区科技 is closer to 区科技局 than to 区商务局.
-            let d = distance(&folded, &fc);
-            (d, i, c)
+            let common = shared(&mine, &distinctive(&fc));
+            (std::cmp::Reverse(common), distance(&folded, &fc), i, c)
         })
         .collect();
     scored.sort();
     let mut out: Vec<String> = Vec::new();
-    for (_, _, c) in scored {
+    for (_, _, _, c) in scored {
         if !out.iter().any(|o| o == c) {
             out.push(c.to_string());
         }
@@ -134,5 +170,12 @@ mod tests {
     fn closest_prefers_small_edits() {
         let c = closest("区科技", ["区商务局", "区科技局", "新兖镇"], 2);
         assert_eq!(c[0], "区科技局");
+    }
+
+    #[test]
+    fn closest_ranks_by_the_distinctive_part() {
+        let units = ["区委政法委", "区发展改革局", "区委改革办", "区商务局"];
+        assert_eq!(closest("区发改中心", units, 1), ["区发展改革局"]);
+        assert_eq!(closest("区政法办", units, 1), ["区委政法委"]);
     }
 }

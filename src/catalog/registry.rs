@@ -52,6 +52,10 @@ pub struct Unit {
     pub kind: UnitKind,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Names the unit had before a reorganisation (区发改委 for 区发展改革局): still written
+    /// by clerks, matched like aliases, each naming one unit only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former: Vec<String>,
 }
 
 /// A name that stands for several units.
@@ -178,7 +182,7 @@ impl Registry {
         };
         for (i, u) in units.iter().enumerate() {
             add(&u.name, &u.name, (false, i))?;
-            for a in &u.aliases {
+            for a in u.aliases.iter().chain(&u.former) {
                 add(a, &u.name, (false, i))?;
             }
         }

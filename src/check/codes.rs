@@ -83,12 +83,12 @@ codes! {
         "请只保留下发模板中的内容（删除多余的图片、附件和大量空行空列），另存为 .xlsx 后重新报送";
     FileCorrupt = "E-FILE-CORRUPT", Error, "文件已损坏",
         "文件可能在传送中损坏：请在 Excel 或 WPS 中打开确认能正常显示，另存为 .xlsx 后重新报送";
-    /// A lock or hidden file, not read.
-    FileSkipped = "W-FILE-SKIPPED", Warning, "临时文件，已跳过",
-        "无需处理；如果这正是报送的文件，请改名（去掉开头的“~$”或“.”）后重新检查";
     /// A later return of the same unit stands instead.
     Superseded = "W-SUPERSEDED", Warning, "已被更晚的报送取代",
         "以较晚报送的文件为准；如本文件才是最终版本，请重新报送本文件";
+    /// A unit's returns could not be ordered by their times.
+    OrderUncertain = "W-ORDER-UNCERTAIN", Warning, "无法确定哪份报送最新",
+        "请确认本文件是否为最终版本；如不是，请重新报送最终版本（只发一份）";
 
     // --- who sent it, for which round ---------------------------------------------------
     UnitUnknown = "E-UNIT-UNKNOWN", Error, "报送单位不在单位名录中",
@@ -99,10 +99,19 @@ codes! {
         "请确认报送单位是否正确；如有疑问请联系区督考办";
     UnitDisagree = "W-UNIT-DISAGREE", Warning, "报送单位不一致",
         "请确认是否用了其他单位的模板；请使用本单位的模板，填报单位写本单位全称";
-    RoundDiffers = "W-ROUND-DIFFERS", Warning, "填报期次不符",
-        "请确认是否报错了期次；应使用“{round}”的模板填报";
+    /// The unit was found only by the set of tasks the table holds.
+    UnitByTasks = "W-UNIT-BY-TASKS", Warning, "按任务认定报送单位",
+        "请使用下发的本单位模板，保留“填报单位”一行并填写本单位全称";
+    /// A return for another round: sent back, never merged.
+    RoundOther = "E-ROUND-OTHER", Error, "不是本期的报表",
+        "本次收集的是“{round}”：请使用本期下发的模板填报后重新报送";
+    RoundMissing = "W-ROUND-MISSING", Warning, "没有注明填报期次",
+        "请使用本期下发的模板，保留“填报期次”一行";
     CatalogDiffers = "W-CATALOG-DIFFERS", Warning, "模板的任务清单已更新",
         "请向区督考办索取最新模板，把填报内容复制到新模板后重新报送";
+    /// Made from another task list (last year's template with the round typed over).
+    CatalogOther = "E-CATALOG-OTHER", Error, "用了其他任务清单的模板",
+        "请使用区督考办本期下发的模板重新填报（不要在往年或其他期次的模板上修改期次）";
 
     // --- the table ----------------------------------------------------------------------
     HeaderMissing = "E-HEADER-MISSING", Error, "找不到表头",
@@ -208,6 +217,9 @@ pub fn format_advice(ext: &str) -> &'static str {
         }
         "csv" | "txt" => {
             "CSV/文本文件会丢失表格结构：请用下发的模板填写，保存为 .xlsx 后重新报送"
+        }
+        "rar" | "7z" => {
+            "这是 .rar/.7z 压缩包：请解压后直接发送其中的 Excel 文件（.xlsx），或改用 .zip 压缩"
         }
         _ => "请用下发的 Excel 模板填写，另存为 .xlsx（Excel 工作簿）后重新报送",
     }

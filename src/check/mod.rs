@@ -14,12 +14,12 @@ mod contacts;
 mod header;
 mod identity;
 mod indicators;
+mod latest;
 mod rows;
 pub mod values;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -31,11 +31,27 @@ pub use codes::{Code, Severity};
 pub use header::{fold_title, HEADER_SCAN_ROWS};
 
 /// How to check.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CheckOptions {
-    /// The round being collected (`--round`); returns naming another round get a warning.
+    /// The round being collected (`--round`); a return for another round is sent back.
     pub round: Option<String>,
     pub limits: Limits,
+    /// The office's time zone: a saved time written without one is read in it.
+    pub offset: jiff::tz::Offset,
+    /// When each return arrived, where the office knows it (the mailbox's receipts):
+    /// this orders a unit's returns before any time the workbooks record.
+    pub received: HashMap<PathBuf, jiff::Timestamp>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            round: None,
+            limits: Limits::default(),
+            offset: crate::date::OFFICE_OFFSET,
+            received: HashMap::new(),
+        }
+    }
 }
 
 /// Collects the issues of one file.
@@ -74,6 +90,22 @@ impl Issues {
         issue.task = at.task;
         self.list.push(issue);
     }
+
+    /// How many issues of a code were found.
+    pub fn count(&self, code: Code) -> usize {
+        self.list.iter().filter(|i| i.code == code).count()
+    }
+
+    /// Takes out the first issue of a code, if any.
+    pub fn take(&mut self, code: Code) -> Option<Issue> {
+        let i = self.list.iter().position(|i| i.code == code)?;
+        Some(self.list.remove(i))
+    }
+
+    /// Drops the issues of the codes `which` selects (superseded by a finding that says more).
+    pub fn remove(&mut self, which: impl Fn(Code) -> bool) {
+        self.list.retain(|i| !which(i.code));
+    }
 }
 
 /// The units expected to return in a round: every unit with a task, or only those hosting
@@ -87,34 +119,31 @@ pub fn expected_units(catalog: &Catalog, hosts_only: bool) -> impl Iterator<Item
         .map(|(unit, _)| unit.as_str())
 }
 
-/// Checks every file under `paths` (files or folders) against the catalog: one
-/// [`FileReport`] per file, in path order, with `data` filled for every readable file;
-/// later returns of a unit supersede earlier ones; `missing_units` lists units with tasks
-/// and no usable return.
+/// Checks every return under `paths` (files, folders, archives) against the catalog: one
+/// [`FileReport`] per return, in path order, with `data` filled for every readable one;
+/// the latest return of a unit for this round supersedes its others; the expected units
+/// without an accepted return are split into those that sent nothing and those whose
+/// returns were all sent back.
 pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) -> CheckReport {
-    let crate::fsutil::Walk { files, skipped } = crate::fsutil::walk(paths);
-    let mut checked: Vec<(FileReport, bool)> = files
+    let intake = crate::intake::gather(paths, &opts.limits);
+    let mut checked: Vec<Checked> = intake
+        .inputs
         .par_iter()
-        .map(|p| check_file(p, catalog, opts))
+        .map(|input| check_input(input, catalog, opts))
         .collect();
-    supersede(&mut checked, &opts.limits);
-    let hosts_only = checked.iter().any(|(_, h)| *h);
-    let mut reports: Vec<FileReport> = checked.into_iter().map(|(r, _)| r).collect();
-    for p in skipped {
-        let issue = Issue::new(
-            Code::FileSkipped,
-            "这是 Excel/WPS 打开文件时产生的临时（锁定）文件或隐藏文件，已跳过",
-            &[],
-        );
-        reports.push(FileReport::unread(p, FileStatus::Skipped, issue));
-    }
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
-    let round = opts.round.clone().or_else(|| most_common_round(&reports));
-    let missing_units = missing_units(catalog, &reports, hosts_only);
+    latest::supersede(&mut checked, opts);
+    let hosts_only = checked.iter().any(|c| c.hosts_only);
+    let mut files: Vec<FileReport> = checked.into_iter().map(|c| c.report).collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let round = opts.round.clone().or_else(|| most_common_round(&files));
+    let (missing_units, rejected_units) = unit_states(catalog, &files, hosts_only);
     CheckReport {
         round,
-        files: reports,
+        round_checked: opts.round.is_some(),
+        files,
         missing_units,
+        rejected_units,
+        ignored: intake.ignored,
         hosts_only,
     }
 }
@@ -132,76 +161,85 @@ fn most_common_round(reports: &[FileReport]) -> Option<String> {
         .map(|(r, _)| r.to_string())
 }
 
-/// [`expected_units`] that have no usable return.
-fn missing_units(catalog: &Catalog, reports: &[FileReport], hosts_only: bool) -> Vec<String> {
-    let returned: HashSet<&str> = reports
+/// The [`expected_units`] without a usable return: (those that sent nothing, those whose
+/// every file was sent back).
+fn unit_states(
+    catalog: &Catalog,
+    reports: &[FileReport],
+    hosts_only: bool,
+) -> (Vec<String>, Vec<String>) {
+    let accepted: HashSet<&str> = reports
         .iter()
         .filter(|r| r.is_usable())
         .filter_map(|r| r.unit.as_deref())
         .collect();
-    expected_units(catalog, hosts_only)
-        .filter(|unit| !returned.contains(unit))
-        .map(String::from)
-        .collect()
-}
-
-/// What decides which of a unit's returns is the latest, in order.
-type Latest = (Option<String>, Option<SystemTime>, PathBuf);
-
-/// Marks all but the latest return of each unit as superseded by the latest: latest by
-/// the workbook's own modified time, then by the file's, then by path. Only competing
-/// returns need these times, so only theirs are looked up here (the workbook's, if the
-/// read skipped its properties, is read now and kept in the report).
-fn supersede(checked: &mut [(FileReport, bool)], limits: &read::Limits) {
-    let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, (r, _)) in checked.iter().enumerate() {
-        if let (Some(unit), Some(_)) = (&r.unit, &r.data) {
-            by_unit.entry(unit.clone()).or_default().push(i);
+    let sent: HashSet<&str> = reports.iter().filter_map(|r| r.unit.as_deref()).collect();
+    let (mut missing, mut rejected) = (Vec::new(), Vec::new());
+    for unit in expected_units(catalog, hosts_only).filter(|u| !accepted.contains(u)) {
+        if sent.contains(unit) {
+            rejected.push(unit.to_string());
+        } else {
+            missing.push(unit.to_string());
         }
     }
-    for (_, idx) in by_unit {
-        if idx.len() < 2 {
-            continue;
-        }
-        let mut keyed: Vec<(Latest, usize)> = idx
-            .iter()
-            .map(|&i| {
-                let r = &mut checked[i].0;
-                if let Some(data) = r.data.as_mut().filter(|d| d.modified.is_none()) {
-                    data.modified = read::read_modified(&r.path, limits).ok().flatten();
-                }
-                let modified = r.data.as_ref().and_then(|d| d.modified.clone());
-                let mtime = std::fs::metadata(&r.path).and_then(|m| m.modified()).ok();
-                ((modified, mtime, r.path.clone()), i)
-            })
-            .collect();
-        keyed.sort();
-        let idx: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-        let latest = checked[*idx.last().unwrap()].0.path.clone();
-        for &i in &idx[..idx.len() - 1] {
-            let report = &mut checked[i].0;
-            report.superseded_by = Some(latest.clone());
-            report.issues.push(Issue::new(
-                Code::Superseded,
-                format!(
-                    "本单位另有更晚报送的文件 {}，本文件已被其取代（两份均保留）",
-                    latest.display()
-                ),
-                &[],
-            ));
-        }
-    }
+    (missing, rejected)
 }
 
-/// Checks one file. Returns the report and whether its identity says co-unit rows were
-/// not asked for (`--hosts-only` templates).
-pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileReport, bool) {
+/// One return checked, with what the batch needs to know beside its report.
+pub(crate) struct Checked {
+    pub report: FileReport,
+    /// Its identity says co-unit rows were not asked for (`--hosts-only` templates).
+    pub hosts_only: bool,
+    pub input: crate::intake::Input,
+}
+
+/// Checks one return, from a file or an archive.
+fn check_input(
+    input: &crate::intake::Input,
+    catalog: &Catalog,
+    opts: &CheckOptions,
+) -> Checked {
     let props = read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY);
-    match read::read_workbook_with(path, &opts.limits, props) {
-        Ok(book) => check_workbook(&book, path, catalog, opts),
+    let book = input
+        .bytes(&opts.limits)
+        .and_then(|bytes| read::read_bytes_with(&bytes, &opts.limits, props));
+    let (report, hosts_only) = match book {
+        Ok(book) => check_workbook(&book, &input.path, catalog, opts),
         Err(e) => {
-            let report = FileReport::unread(path.to_path_buf(), FileStatus::Rejected, e.issue());
+            let mut report =
+                FileReport::unread(input.path.clone(), FileStatus::Rejected, e.issue());
+            // A file that cannot be read still came from someone: its name may say who.
+            report.unit = identity::unit_in_name(catalog, &input.path);
             (report, false)
+        }
+    };
+    Checked {
+        report,
+        hosts_only,
+        input: input.clone(),
+    }
+}
+
+/// Checks one file (a return on disk) on its own. Returns the report and whether its
+/// identity says co-unit rows were not asked for (`--hosts-only` templates).
+pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileReport, bool) {
+    let input = crate::intake::gather(&[path.to_path_buf()], &opts.limits)
+        .inputs
+        .into_iter()
+        .next();
+    match input {
+        Some(input) => {
+            let c = check_input(&input, catalog, opts);
+            (c.report, c.hosts_only)
+        }
+        None => {
+            let e = read::ReadError::NotSpreadsheet {
+                what: "不是表格文件".into(),
+            };
+            (
+                FileReport::unread(path.to_path_buf(), FileStatus::Rejected, e.issue()),
+                false,
+            )
         }
     }
 }
@@ -222,20 +260,26 @@ pub fn check_workbook(
         status: FileStatus::Rejected,
         superseded_by: None,
         issues: Vec::new(),
+        received_at: None,
+        sha256: None,
         data: None,
     };
-    let id = identity::identify(book, path, catalog, opts, &mut issues);
+    let mut id = identity::identify(book, path, catalog, opts, &mut issues);
+    if id.unit.is_none() {
+        identity::unit_by_tasks(book, catalog, &mut id, &mut issues);
+    }
     report.unit = id.unit.clone();
     report.round = id.round.clone();
     let data = rows::check_rows(book, catalog, &id, &opts.limits, &mut issues);
+    if id.catalog_differs {
+        identity::judge_catalog(&data, &mut issues);
+    }
     report.data = Some(ReturnData {
         modified: book.modified.clone(),
         ..data
     });
     report.issues = issues.list;
-    report
-        .issues
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.status = if report.issues.iter().any(Issue::is_error) {
         FileStatus::Rejected
     } else {

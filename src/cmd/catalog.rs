@@ -68,7 +68,8 @@ pub enum Format {
     Csv,
 }
 
-pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
+pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+    let catalog_path = g.catalog.as_deref();
     match args {
         Args::Import {
             notice,
@@ -382,6 +383,9 @@ pub struct ExportUnit {
     pub name: String,
     pub kind: UnitKind,
     pub aliases: Vec<String>,
+    /// Names the unit had before a reorganisation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former: Vec<String>,
     /// The enumerable groups the unit belongs to.
     pub groups: Vec<String>,
 }
@@ -415,6 +419,7 @@ impl Export {
                     name: u.name,
                     kind: u.kind,
                     aliases: u.aliases,
+                    former: u.former,
                 })
                 .collect(),
         }
@@ -470,6 +475,7 @@ pub fn export(cat: &Catalog, expand: bool) -> Export {
                 name: u.name.clone(),
                 kind: u.kind,
                 aliases: u.aliases.clone(),
+                former: u.former.clone(),
                 groups: cat
                     .registry()
                     .groups_of(u)

@@ -9,14 +9,13 @@
 //! Exit status: 0 when every return is accepted (warnings allowed), 1 when any is
 //! rejected, 2 when the command itself could not run.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
 use super::out;
 use crate::catalog::Catalog;
-use crate::check::{check_paths, expected_units, CheckOptions};
+use crate::check::{check_paths, expected_units};
 use crate::fsutil::write_atomic;
 use crate::report::{CheckReport, FileReport, FileStatus};
 use crate::write::feedback::feedback_workbook;
@@ -44,15 +43,12 @@ pub enum OutputFormat {
     Json,
 }
 
-pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
-    let catalog = Catalog::load(catalog_path)?;
+pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+    let catalog = g.catalog()?;
     if let Some(p) = args.paths.iter().find(|p| !p.exists()) {
         return Err(CliError::NoSuchPath(p.clone()));
     }
-    let opts = CheckOptions {
-        round: args.round.clone(),
-        limits: crate::read::Limits::isolated(),
-    };
+    let opts = g.check_options(args.round.clone());
     let report = check_paths(&args.paths, &catalog, &opts);
     if let Some(dir) = &args.feedback {
         write_feedback(dir, &report)?;
@@ -83,7 +79,6 @@ fn status_word(f: &FileReport) -> String {
         FileStatus::Accepted if warnings == 0 => "通过".to_string(),
         FileStatus::Accepted => format!("通过（{warnings} 条提醒）"),
         FileStatus::Rejected => format!("退回（{errors} 个错误，{warnings} 条提醒）"),
-        FileStatus::Skipped => "跳过".to_string(),
     };
     if let Some(by) = &f.superseded_by {
         s.push_str(&format!("，已被 {} 取代", by.display()));
@@ -91,58 +86,130 @@ fn status_word(f: &FileReport) -> String {
     s
 }
 
-/// Problems grouped by file, then sheet and row; a summary at the end.
+/// The report for a person: the summary first (what the office acts on), then each
+/// rejected return with its problems, then the accepted ones with reminders; accepted
+/// returns without any and superseded ones take a line each, so that a folder of hundreds
+/// stays readable.
 pub fn text(report: &CheckReport, catalog: &Catalog) -> String {
-    let mut s = String::new();
-    for f in &report.files {
-        s.push_str(&format!("■ {}\n", f.path.display()));
-        s.push_str(&format!(
-            "  单位：{}　期次：{}　结论：{}\n",
-            f.unit.as_deref().unwrap_or("（未识别）"),
-            f.round.as_deref().unwrap_or("（未注明）"),
-            status_word(f)
-        ));
-        let mut sheet: Option<&str> = None;
-        let mut row: Option<u32> = None;
-        for i in &f.issues {
-            if i.sheet.as_deref() != sheet {
-                sheet = i.sheet.as_deref();
-                row = None;
-                if let Some(name) = sheet {
-                    s.push_str(&format!("  工作表“{name}”\n"));
-                }
-            }
-            let indent = if sheet.is_some() {
-                if i.row != row && i.row.is_some() {
-                    let task = i.task.map(|t| format!("（任务 {t}）")).unwrap_or_default();
-                    s.push_str(&format!("    第 {} 行{task}\n", i.row.unwrap_or(0)));
-                }
-                row = i.row;
-                if i.row.is_some() {
-                    "      "
-                } else {
-                    "    "
-                }
-            } else {
-                "  "
-            };
-            let word = i.severity().label();
-            let cell = i.cell().map(|c| format!("{c} ")).unwrap_or_default();
-            let task = match (i.row, i.task) {
-                (None, Some(t)) => format!("任务 {t}："),
-                _ => String::new(),
-            };
+    let mut s = summary(report, catalog);
+    let standing = |f: &&FileReport| f.superseded_by.is_none();
+    let rejected: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(standing)
+        .filter(|f| f.status == FileStatus::Rejected)
+        .collect();
+    let warned: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(standing)
+        .filter(|f| f.status == FileStatus::Accepted && !f.issues.is_empty())
+        .collect();
+    let clean: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(standing)
+        .filter(|f| f.status == FileStatus::Accepted && f.issues.is_empty())
+        .collect();
+    let superseded: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(|f| f.superseded_by.is_some())
+        .collect();
+    if !rejected.is_empty() {
+        s.push_str(&format!("\n━━ 退回的文件（{} 个）━━\n\n", rejected.len()));
+        for f in rejected {
+            s.push_str(&block(f));
+        }
+    }
+    if !warned.is_empty() {
+        s.push_str(&format!("\n━━ 通过但有提醒的文件（{} 个）━━\n\n", warned.len()));
+        for f in warned {
+            s.push_str(&block(f));
+        }
+    }
+    if !clean.is_empty() {
+        s.push_str(&format!("\n━━ 通过的文件（{} 个）━━\n", clean.len()));
+        for f in clean {
             s.push_str(&format!(
-                "{indent}{cell}{word} {}：{task}{}\n",
-                i.code, i.message
+                "  {}（{}）\n",
+                f.path.display(),
+                f.unit.as_deref().unwrap_or("（未识别）")
             ));
-            if !i.fix.is_empty() {
-                s.push_str(&format!("{indent}  → 怎么改：{}\n", i.fix));
+        }
+    }
+    if !superseded.is_empty() {
+        s.push_str(&format!("\n━━ 被取代的文件（{} 个，均保留）━━\n", superseded.len()));
+        for f in superseded {
+            s.push_str(&format!(
+                "  {}（{}，{}）\n",
+                f.path.display(),
+                f.unit.as_deref().unwrap_or("（未识别）"),
+                status_word(f)
+            ));
+        }
+    }
+    if !report.ignored.is_empty() {
+        s.push_str(&format!(
+            "\n━━ 非报表文件，已忽略（{} 个）━━\n",
+            report.ignored.len()
+        ));
+        for p in &report.ignored {
+            s.push_str(&format!("  {}\n", p.display()));
+        }
+    }
+    s
+}
+
+/// One return with its problems, grouped by sheet and row.
+fn block(f: &FileReport) -> String {
+    let mut s = format!("■ {}\n", f.path.display());
+    s.push_str(&format!(
+        "  单位：{}　期次：{}　结论：{}\n",
+        f.unit.as_deref().unwrap_or("（未识别）"),
+        f.round.as_deref().unwrap_or("（未注明）"),
+        status_word(f)
+    ));
+    let mut sheet: Option<&str> = None;
+    let mut row: Option<u32> = None;
+    for i in &f.issues {
+        if i.sheet.as_deref() != sheet {
+            sheet = i.sheet.as_deref();
+            row = None;
+            if let Some(name) = sheet {
+                s.push_str(&format!("  工作表“{name}”\n"));
             }
         }
-        s.push('\n');
+        let indent = if sheet.is_some() {
+            if i.row != row && i.row.is_some() {
+                let task = i.task.map(|t| format!("（任务 {t}）")).unwrap_or_default();
+                s.push_str(&format!("    第 {} 行{task}\n", i.row.unwrap_or(0)));
+            }
+            row = i.row;
+            if i.row.is_some() {
+                "      "
+            } else {
+                "    "
+            }
+        } else {
+            "  "
+        };
+        let cell = i.cell().map(|c| format!("{c} ")).unwrap_or_default();
+        let task = match (i.row, i.task) {
+            (None, Some(t)) => format!("任务 {t}："),
+            _ => String::new(),
+        };
+        s.push_str(&format!(
+            "{indent}{cell}{} {}：{task}{}\n",
+            i.severity().label(),
+            i.code,
+            i.message
+        ));
+        if !i.fix.is_empty() {
+            s.push_str(&format!("{indent}  → 怎么改：{}\n", i.fix));
+        }
     }
-    s.push_str(&summary(report, catalog));
+    s.push('\n');
     s
 }
 
@@ -151,13 +218,11 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
     let warnings: usize = report
         .files
         .iter()
-        .filter(|f| f.status != FileStatus::Skipped)
         .flat_map(|f| &f.issues)
         .filter(|i| !i.is_error())
         .count();
-    let covered: BTreeSet<&str> = report.usable().filter_map(|f| f.unit.as_deref()).collect();
     let mut s = format!(
-        "汇总{}：文件 {} 个，通过 {} 个，退回 {} 个，跳过 {} 个；提醒 {} 条。\n",
+        "汇总{}：收到报表 {} 份，通过 {} 份，退回 {} 份；提醒 {} 条",
         report
             .round
             .as_deref()
@@ -166,22 +231,28 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
         report.files.len(),
         count(FileStatus::Accepted),
         count(FileStatus::Rejected),
-        count(FileStatus::Skipped),
         warnings
     );
+    if !report.ignored.is_empty() {
+        s.push_str(&format!("；另有非报表文件 {} 个，已忽略", report.ignored.len()));
+    }
+    s.push_str("。\n");
     let expected = expected_units(catalog, report.hosts_only).count();
+    let (missing, rejected) = (&report.missing_units, &report.rejected_units);
+    let accepted = expected - missing.len() - rejected.len();
     s.push_str(&format!(
-        "应报送单位 {expected} 个，已报送且通过的单位 {} 个",
-        covered.len()
+        "应报送单位 {expected} 个：已通过 {accepted} 个，已报送未通过 {} 个，未报送 {} 个。\n",
+        rejected.len(),
+        missing.len()
     ));
-    if report.missing_units.is_empty() {
-        s.push_str("；所有单位均已报送。\n");
-    } else {
-        s.push_str(&format!(
-            "；未报送或未通过的单位 {} 个：{}\n",
-            report.missing_units.len(),
-            report.missing_units.join("、")
-        ));
+    if !rejected.is_empty() {
+        s.push_str(&format!("已报送未通过（须退回重报）：{}\n", rejected.join("、")));
+    }
+    if !missing.is_empty() {
+        s.push_str(&format!("未报送：{}\n", missing.join("、")));
+    }
+    if !report.round_checked {
+        s.push_str("注意：未指定 --round，未核对各报表的填报期次。\n");
     }
     s
 }
@@ -189,9 +260,11 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
 /// One problem list per standing return with issues, named as `mail feedback` names it.
 fn write_feedback(dir: &Path, report: &CheckReport) -> Result<(), CliError> {
     let round = report.round.as_deref();
-    for f in report.files.iter().filter(|f| {
-        f.status != FileStatus::Skipped && f.superseded_by.is_none() && !f.issues.is_empty()
-    }) {
+    for f in report
+        .files
+        .iter()
+        .filter(|f| f.superseded_by.is_none() && !f.issues.is_empty())
+    {
         let name = crate::outputs::feedback(round, f.unit.as_deref(), &f.path);
         let bytes = feedback_workbook(f, round)?;
         write_atomic(&dir.join(name), &bytes)?;

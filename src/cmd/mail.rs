@@ -23,7 +23,7 @@ use serde::Deserialize;
 use super::out;
 use crate::catalog::names::{closest, fold};
 use crate::catalog::Catalog;
-use crate::check::{check_paths, CheckOptions};
+use crate::check::check_paths;
 use crate::fsutil::write_atomic;
 use crate::mail::contacts::{self, Contact};
 use crate::mail::log::{self, Entry, Outcome as LogOutcome};
@@ -160,8 +160,8 @@ struct Made {
     failed: bool,
 }
 
-pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
-    let catalog = Catalog::load(catalog_path)?;
+pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+    let catalog = g.catalog()?;
     let cfg = match &args.config {
         Some(p) => read_config(p)?,
         None => Config::default(),
@@ -178,7 +178,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
     let mail_text =
         text::load(args.kind, args.mail_templates.as_deref()).map_err(MailError::from)?;
 
-    let (mut planned, notes) = plan_kind(&args, &catalog)?;
+    let (mut planned, notes) = plan_kind(&args, &catalog, g)?;
     let only = resolve_names(&args.only, &catalog, "--only")?;
     if !only.is_empty() {
         planned.retain(|p| only.iter().any(|(r, n)| *r == p.role && *n == p.recipient));
@@ -276,7 +276,11 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
 }
 
 /// The messages of the kind, and notes about returns nobody can be mailed about.
-fn plan_kind(args: &Args, catalog: &Catalog) -> Result<(Vec<Planned>, Vec<String>), CliError> {
+fn plan_kind(
+    args: &Args,
+    catalog: &Catalog,
+    g: &crate::cli::Globals,
+) -> Result<(Vec<Planned>, Vec<String>), CliError> {
     let need = |dir: &Option<PathBuf>, option: &'static str, what: &'static str| {
         dir.clone().ok_or(MailError::NeedsOption {
             kind: args.kind.key(),
@@ -301,7 +305,7 @@ fn plan_kind(args: &Args, catalog: &Catalog) -> Result<(Vec<Planned>, Vec<String
             (plan::summaries(&dir, catalog, &args.round), vec![])
         }
         Kind::Reminders => {
-            let report = check_report(args, catalog)?;
+            let report = check_report(args, catalog, g)?;
             let manifest = match &args.templates {
                 Some(dir) => Some(plan::read_manifest(dir, catalog).map_err(MailError::from)?),
                 None => None,
@@ -312,7 +316,7 @@ fn plan_kind(args: &Args, catalog: &Catalog) -> Result<(Vec<Planned>, Vec<String
             )
         }
         Kind::Feedback => {
-            let report = check_report(args, catalog)?;
+            let report = check_report(args, catalog, g)?;
             plan::feedback(&report, &args.round)
         }
     })
@@ -320,7 +324,11 @@ fn plan_kind(args: &Args, catalog: &Catalog) -> Result<(Vec<Planned>, Vec<String
 
 /// The check report for reminders and feedback: `--check-report`, else the merge folder's
 /// `<round>_校验报告.json`, else a check of `--returns` run now.
-fn check_report(args: &Args, catalog: &Catalog) -> Result<CheckReport, CliError> {
+fn check_report(
+    args: &Args,
+    catalog: &Catalog,
+    g: &crate::cli::Globals,
+) -> Result<CheckReport, CliError> {
     let from_merge = args
         .merged
         .as_ref()
@@ -347,10 +355,7 @@ fn check_report(args: &Args, catalog: &Catalog) -> Result<CheckReport, CliError>
     if !dir.exists() {
         return Err(CliError::NoSuchPath(dir.clone()));
     }
-    let opts = CheckOptions {
-        round: Some(args.round.clone()),
-        limits: crate::read::Limits::isolated(),
-    };
+    let opts = g.check_options(Some(args.round.clone()));
     Ok(check_paths(std::slice::from_ref(dir), catalog, &opts))
 }
 

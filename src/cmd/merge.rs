@@ -13,14 +13,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::catalog::Catalog;
 use crate::date::Date;
 use crate::fsutil::{check_overwrite, write_atomic};
 use crate::merge::colour::Thresholds;
 use crate::merge::stats::{indicators, stats};
 use crate::merge::{csv, flag_behind_schedule, schedule, Config, Merged};
 use crate::outputs::MergeOutputs;
-use crate::report::{CheckReport, FileStatus};
+use crate::report::FileStatus;
 use crate::write::merge as xlsx;
 use crate::{CliError, CliResult, Outcome};
 
@@ -55,21 +54,12 @@ pub struct Args {
     pub compression: u8,
 }
 
-/// The boundary with the check: the same rules and report as `duban check`.
-fn check(paths: &[PathBuf], catalog: &Catalog, round: &str) -> CheckReport {
-    let opts = crate::check::CheckOptions {
-        round: Some(round.to_string()),
-        limits: crate::read::Limits::isolated(),
-    };
-    crate::check::check_paths(paths, catalog, &opts)
-}
-
-pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
+pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     let round = args.round.trim();
     if round.is_empty() {
         return Err(CliError::EmptyRound { option: "--round" });
     }
-    let catalog = Catalog::load(catalog)?;
+    let catalog = g.catalog()?;
     let config = match &args.config {
         None => Config::default(),
         Some(p) => Config::load(p)?,
@@ -92,7 +82,9 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
         check_overwrite(p, args.force)?;
     }
 
-    let mut report = check(&args.paths, &catalog, round);
+    // The boundary with the check: the same rules and report as `duban check`.
+    let opts = g.check_options(Some(round.to_string()));
+    let mut report = crate::check::check_paths(&args.paths, &catalog, &opts);
     if let Some(s) = schedule {
         flag_behind_schedule(&mut report, s, &config.colour);
     }
@@ -109,10 +101,11 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let filled = xlsx::fill_consolidated(&m, &rows, &st, &ind, round, level, || {
         side = Some((
             csv::detail_csv(&m),
+            csv::unit_states_csv(&st),
             serde_json::to_vec_pretty(&report).expect("a check report serialises"),
         ));
     })?;
-    let (csv, json) = side.expect("the sheets were filled, and the CSV made with them");
+    let (csv, units, json) = side.expect("the sheets were filled, and the CSVs made with them");
     let (book, leaders) = rayon::join(
         || filled.save(),
         || {
@@ -130,6 +123,7 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let mut files: Vec<(&Path, &[u8])> = vec![
         (&outputs.workbook, &book),
         (&outputs.csv, &csv),
+        (&outputs.units, &units),
         (&outputs.report, &json),
     ];
     files.extend(
@@ -172,10 +166,11 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
         msg.push_str("注意：期次未写明月份、季度或半年，未计算序时进度；可用 --as-of 指定日期。\n");
     }
     msg.push_str(&format!(
-        "已写入 {}：\n  {}\n  {}\n  {}\n  分管领导汇总 {} 份（*_分管任务进展.xlsx）\n",
+        "已写入 {}：\n  {}\n  {}\n  {}\n  {}\n  分管领导汇总 {} 份（*_分管任务进展.xlsx）\n",
         args.out.display(),
         name(&outputs.workbook),
         name(&outputs.csv),
+        name(&outputs.units),
         name(&outputs.report),
         outputs.leaders.len()
     ));

@@ -11,7 +11,7 @@
 //! target is checked first, so a refused run leaves the folder as it was.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -50,8 +50,8 @@ pub struct Args {
     pub office_contact: Option<String>,
 }
 
-pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
-    let cat = Catalog::load(catalog_path)?;
+pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+    let cat = g.catalog()?;
     let deadline = Date::parse(&args.deadline).map_err(CliError::date("--deadline"))?;
     let round = args.round.trim();
     if round.is_empty() {

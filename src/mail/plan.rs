@@ -201,20 +201,19 @@ fn latest<'a>(report: &'a CheckReport, unit: &str) -> Option<&'a FileReport> {
     report.files.iter().rev().find(|f| {
         f.unit.as_deref() == Some(unit)
             && f.superseded_by.is_none()
-            && f.status != FileStatus::Skipped
     })
 }
 
-/// `reminders`: each unit with tasks and no accepted return. With `templates`, the unit's
-/// template is attached again (units lose them).
+/// `reminders`: each expected unit with no accepted return: those that sent nothing, then
+/// those whose returns were all sent back. With `templates`, the unit's template is
+/// attached again (units lose them).
 pub fn reminders(
     report: &CheckReport,
     catalog: &Catalog,
     templates: Option<&[ManifestRow]>,
 ) -> Vec<Planned> {
     report
-        .missing_units
-        .iter()
+        .units_to_remind()
         .map(|unit| {
             let unit = catalog
                 .registry()
@@ -277,7 +276,7 @@ pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>
     let mut out = Vec::new();
     let mut unknown = Vec::new();
     for f in &report.files {
-        if f.status == FileStatus::Skipped || f.superseded_by.is_some() || f.issues.is_empty() {
+        if f.superseded_by.is_some() || f.issues.is_empty() {
             continue;
         }
         let Some(unit) = f.unit.as_deref() else {
@@ -387,6 +386,8 @@ mod tests {
             status,
             superseded_by: None,
             issues,
+            received_at: None,
+            sha256: None,
             data: None,
         }
     }
@@ -406,21 +407,22 @@ mod tests {
                     vec![issue(Code::StatusMissing)],
                 ),
             ],
-            missing_units: vec![units[1].clone(), units[2].clone()],
-            hosts_only: false,
+            missing_units: vec![units[2].clone()],
+            rejected_units: vec![units[1].clone()],
+            ..Default::default()
         };
         let plan = reminders(&report, &cat, None);
         assert_eq!(plan.len(), 2);
-        assert_eq!(plan[0].recipient, units[1]);
-        assert_eq!(plan[0].vars["status"], "已报送但未通过校验");
+        assert_eq!(plan[1].recipient, units[1]);
+        assert_eq!(plan[1].vars["status"], "已报送但未通过校验");
         assert!(
-            plan[0].vars["problems"].contains("任务进展!G5（任务 3）"),
+            plan[1].vars["problems"].contains("任务进展!G5（任务 3）"),
             "{}",
-            plan[0].vars["problems"]
+            plan[1].vars["problems"]
         );
-        assert_eq!(plan[1].vars["status"], "未报送");
+        assert_eq!(plan[0].vars["status"], "未报送");
         assert_eq!(
-            plan[1].vars["count"],
+            plan[0].vars["count"],
             cat.tasks_of_unit(&units[2]).len().to_string()
         );
     }
@@ -462,8 +464,7 @@ mod tests {
                 ),
                 nameless,
             ],
-            missing_units: vec![],
-            hosts_only: false,
+            ..Default::default()
         };
         let (plan, unknown) = feedback(&report, "R");
         let who: Vec<&str> = plan.iter().map(|p| p.recipient.as_str()).collect();

@@ -90,7 +90,7 @@ impl Thresholds {
             None => 0.0,
         };
         match status {
-            Status::Unreported => Colour::Red,
+            Status::Unreported | Status::Rejected => Colour::Red,
             Status::Done => Colour::Blue,
             Status::NotStarted => {
                 let late = schedule.is_some_and(|s| s > self.not_started_red_after);
@@ -123,7 +123,7 @@ impl Thresholds {
     /// The rule as the office reads it, with these thresholds.
     pub fn legend(&self) -> String {
         format!(
-            "三色标识：蓝 已完成或按序时推进；黄 滞后，或落后序时进度 {}～{} 个百分点；红 落后序时进度超过 {} 个百分点、序时进度过 {}% 仍未启动，或未报送",
+            "三色标识：蓝 已完成或按序时推进；黄 滞后，或落后序时进度 {}～{} 个百分点；红 落后序时进度超过 {} 个百分点、序时进度过 {}% 仍未启动，或未报送、退回重报",
             format_number(self.tolerance),
             format_number(self.red_gap),
             format_number(self.red_gap),

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use super::stats::Stats;
 use super::{round1, Merged};
 use crate::catalog::format_number;
 use crate::columns::{DetailField, TaskCol, DETAIL_COLUMNS};
@@ -51,6 +52,32 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
     }
+}
+
+/// `<round>_报送情况.csv`: each expected unit, how it reported and with which file.
+pub fn unit_states_csv(s: &Stats<'_>) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(["单位", "类别", "报送情况", "承担任务数", "其中主办", "采用的文件"])
+            .expect("writing to memory");
+        for u in &s.units {
+            let file = u.file.map(|f| f.file_name()).unwrap_or_default();
+            w.write_record([
+                neutralise(u.unit).as_ref(),
+                u.kind,
+                u.state.label(),
+                &u.tasks.to_string(),
+                &u.hosted.to_string(),
+                neutralise(&file).as_ref(),
+            ])
+            .expect("writing to memory");
+        }
+        w.flush().expect("writing to memory");
+    }
+    out
 }
 
 /// The CSV's bytes.

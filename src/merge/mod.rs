@@ -26,31 +26,38 @@ use indexmap::IndexMap;
 use crate::catalog::{format_number, Catalog, Task};
 use crate::check::Code;
 use crate::report::{CheckReport, FileReport, Issue, TaskRow};
-use crate::status::Status;
+use crate::status::{Status, UnitState};
 
 pub use colour::{Colour, Config, Thresholds};
 
-/// One unit's part in a task: its return (if any) and its row (if it filled one).
+/// One unit's part in a task: its return (if any), its row (if it filled one), and how
+/// the unit reported (a unit whose returns were sent back did report).
 #[derive(Clone, Copy, Debug)]
 pub struct Entry<'a> {
     pub unit: &'a str,
     pub file: Option<&'a FileReport>,
     pub row: Option<&'a TaskRow>,
+    pub state: UnitState,
 }
 
 impl Entry<'_> {
+    /// The row's status; without a usable return, 未报送 or 退回重报.
     pub fn status(&self) -> Status {
-        Status::or_unreported(self.row.and_then(|r| r.status))
+        match (self.row.and_then(|r| r.status), self.file) {
+            (Some(s), _) => s,
+            (None, None) => self.state.status(),
+            (None, Some(_)) => Status::Unreported,
+        }
     }
 
     pub fn percent(&self) -> Option<f64> {
         self.row.and_then(|r| r.percent)
     }
 
-    /// "序时推进 60%", "未报送", "未填写" (returned, row missing or without status).
+    /// "序时推进 60%", "未报送", "退回重报", "未填写" (returned, row missing or without status).
     pub fn status_text(&self) -> String {
         match (self.file, self.row) {
-            (None, _) => "未报送".to_string(),
+            (None, _) => self.state.status().label().to_string(),
             (Some(_), Some(r)) if r.status.is_some() => match r.percent {
                 Some(p) => format!("{} {}%", self.status().label(), format_number(round1(p))),
                 None => self.status().label().to_string(),
@@ -68,7 +75,8 @@ pub struct TaskLine<'a> {
     pub hosts: Vec<Entry<'a>>,
     /// Co-units (groups expanded) and any other unit that returned a row for the task.
     pub co_units: Vec<Entry<'a>>,
-    /// The least advanced of the hosts' statuses; 未报送 when no host reported one.
+    /// The least advanced of the hosts' statuses; when no host reported one, 退回重报 if a
+    /// host's return was sent back, else 未报送.
     pub status: Status,
     /// The least of the hosts' percents.
     pub percent: Option<f64>,
@@ -94,6 +102,8 @@ pub struct Merged<'a> {
     pub thresholds: Thresholds,
     /// Each unit's usable return (accepted, not superseded), in report order.
     pub returns: IndexMap<&'a str, &'a FileReport>,
+    /// How each unit that sent anything reported; a unit not here sent nothing.
+    pub states: HashMap<&'a str, UnitState>,
     /// The catalog's tasks in order.
     pub tasks: Vec<TaskLine<'a>>,
 }
@@ -113,6 +123,18 @@ impl<'a> Merged<'a> {
                 returns.insert(u, f);
             }
         }
+        let mut states: HashMap<&str, UnitState> = HashMap::new();
+        for f in &report.files {
+            if let Some(u) = f.unit.as_deref() {
+                let state = if f.is_usable() {
+                    UnitState::Accepted
+                } else {
+                    UnitState::Rejected
+                };
+                let e = states.entry(u).or_insert(state);
+                *e = (*e).max(state);
+            }
+        }
         // task → rows of that task, in return order.
         let mut by_task: HashMap<u32, Vec<(&str, &FileReport, &TaskRow)>> = HashMap::new();
         let mut seen: HashSet<(u32, &str)> = HashSet::new();
@@ -128,7 +150,7 @@ impl<'a> Merged<'a> {
             .iter()
             .map(|task| {
                 let rows = by_task.get(&task.number).map_or(&[][..], |v| v.as_slice());
-                line(catalog, task, rows, &returns, schedule, &thresholds)
+                line(catalog, &states, task, rows, &returns, schedule, &thresholds)
             })
             .collect();
         Merged {
@@ -137,6 +159,7 @@ impl<'a> Merged<'a> {
             schedule,
             thresholds,
             returns,
+            states,
             tasks,
         }
     }
@@ -146,15 +169,27 @@ impl<'a> Merged<'a> {
         crate::check::expected_units(self.catalog, self.report.hosts_only)
     }
 
-    /// Expected units without a usable return.
+    /// How a unit reported.
+    pub fn state(&self, unit: &str) -> UnitState {
+        self.states.get(unit).copied().unwrap_or(UnitState::Missing)
+    }
+
+    /// Expected units that sent nothing.
     pub fn missing_units(&self) -> Vec<&'a str> {
         self.expected_units()
-            .filter(|u| !self.returns.contains_key(u))
+            .filter(|u| self.state(u) == UnitState::Missing)
             .collect()
     }
 
-    /// The tasks a leader leads: first the lagging ones (滞后, 未启动, 未报送), then 序时推进 and
-    /// 已完成, each group in task order.
+    /// Expected units whose returns were all sent back (退回重报).
+    pub fn rejected_units(&self) -> Vec<&'a str> {
+        self.expected_units()
+            .filter(|u| self.state(u) == UnitState::Rejected)
+            .collect()
+    }
+
+    /// The tasks a leader leads, least advanced first (滞后, 未启动, 未报送, 退回重报, then
+    /// 序时推进 and 已完成), each group in task order.
     pub fn leader_tasks(&self, leader: &str) -> Vec<&TaskLine<'a>> {
         let mut v: Vec<&TaskLine> = self
             .tasks
@@ -177,6 +212,7 @@ impl<'a> Merged<'a> {
 
 fn line<'a>(
     catalog: &'a Catalog,
+    states: &HashMap<&str, UnitState>,
     task: &'a Task,
     rows: &[(&'a str, &'a FileReport, &'a TaskRow)],
     returns: &IndexMap<&'a str, &'a FileReport>,
@@ -192,6 +228,7 @@ fn line<'a>(
         unit,
         file: returns.get(unit).copied(),
         row: by_unit.get(unit).copied(),
+        state: states.get(unit).copied().unwrap_or(UnitState::Missing),
     };
     let mut listed: HashSet<&'a str> = HashSet::new();
     let mut expand = |names: &'a [String]| {
@@ -219,6 +256,7 @@ fn line<'a>(
             unit: u,
             file: Some(*f),
             row: Some(*r),
+            state: UnitState::Accepted,
         })
         .collect();
     if hosts.is_empty() {
@@ -227,15 +265,19 @@ fn line<'a>(
         co_units.extend(extra);
     }
 
-    let reported: Vec<&Entry> = hosts
-        .iter()
-        .filter(|e| e.status() != Status::Unreported)
-        .collect();
+    let reported: Vec<&Entry> = hosts.iter().filter(|e| !e.status().is_unreported()).collect();
+    // No host reported: 退回重报 says there is something to chase; the least-advanced rule
+    // leaves both out alike.
+    let unreported = if hosts.iter().any(|e| e.status() == Status::Rejected) {
+        Status::Rejected
+    } else {
+        Status::Unreported
+    };
     let status = reported
         .iter()
         .map(|e| e.status())
         .min()
-        .unwrap_or(Status::Unreported);
+        .unwrap_or(unreported);
     let percent = reported
         .iter()
         .filter_map(|e| e.percent())

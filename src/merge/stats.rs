@@ -5,11 +5,11 @@ use crate::catalog::{format_number, Indicator};
 use crate::report::FileReport;
 
 use super::{round1, Merged};
-use crate::status::Status;
+use crate::status::{Status, UnitState};
 
 /// Tasks (or rows) counted by [`Status`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts([usize; 5]);
+pub struct Counts([usize; 6]);
 
 impl Counts {
     pub fn add(&mut self, s: Status) {
@@ -56,7 +56,9 @@ pub struct UnitStats<'a> {
     pub tasks: usize,
     pub hosted: usize,
     pub file: Option<&'a FileReport>,
-    /// The unit's own rows by state (未报送 for tasks it did not fill or did not return).
+    /// How the unit reported.
+    pub state: UnitState,
+    /// The unit's own rows by status (未报送 or 退回重报 for tasks it did not fill).
     pub counts: Counts,
 }
 
@@ -69,27 +71,43 @@ pub struct Stats<'a> {
     pub leaders: Vec<(&'a str, Counts)>,
     pub units: Vec<UnitStats<'a>>,
     pub expected: usize,
+    /// Units that sent a file, accepted or not.
     pub returned: usize,
+    /// Units whose return was accepted.
+    pub accepted: usize,
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64 * 100.0
+    }
 }
 
 impl Stats<'_> {
-    /// Units returned of units expected, in percent.
+    /// 报送率: units that sent a file (accepted or not) of units expected, in percent.
     pub fn return_rate(&self) -> f64 {
-        if self.expected == 0 {
-            0.0
-        } else {
-            self.returned as f64 / self.expected as f64 * 100.0
-        }
+        percent(self.returned, self.expected)
     }
 
-    /// "应报 74 个单位，已报 70 个，报送率 94.6%".
+    /// 通过率: units whose return was accepted of units that sent one, in percent.
+    pub fn pass_rate(&self) -> f64 {
+        percent(self.accepted, self.returned)
+    }
+
+    /// "应报送单位 74 个，已报送 54 个（已通过 49 个，已报送未通过 5 个），未报送 20 个；
+    /// 报送率 73%，通过率 90.7%".
     pub fn return_line(&self) -> String {
         format!(
-            "应报送单位 {} 个，已报送 {} 个，未报送 {} 个，报送率 {}%",
+            "应报送单位 {} 个，已报送 {} 个（已通过 {} 个，已报送未通过 {} 个），未报送 {} 个；报送率 {}%，通过率 {}%",
             self.expected,
             self.returned,
+            self.accepted,
+            self.returned - self.accepted,
             self.expected - self.returned,
-            format_number(round1(self.return_rate()))
+            format_number(round1(self.return_rate())),
+            format_number(round1(self.pass_rate()))
         )
     }
 }
@@ -135,10 +153,13 @@ pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
                 .and_then(|f| f.data.as_ref())
                 .map(|d| &d.rows[..])
                 .unwrap_or(&[]);
+            let state = m.state(unit);
             let counts = tasks
                 .iter()
-                .map(|(n, _)| {
-                    Status::or_unreported(rows.iter().find(|r| r.task == *n).and_then(|r| r.status))
+                .map(|(n, _)| match rows.iter().find(|r| r.task == *n).and_then(|r| r.status) {
+                    Some(s) => s,
+                    None if file.is_none() => state.status(),
+                    None => Status::Unreported,
                 })
                 .collect();
             let kind = m
@@ -155,12 +176,17 @@ pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
                     .filter(|(_, r)| *r == crate::catalog::Role::Host)
                     .count(),
                 file,
+                state,
                 counts,
             }
         })
         .collect();
     let expected = units.len();
-    let returned = units.iter().filter(|u| u.file.is_some()).count();
+    let returned = units.iter().filter(|u| u.state.reported()).count();
+    let accepted = units
+        .iter()
+        .filter(|u| u.state == UnitState::Accepted)
+        .count();
     Stats {
         overall,
         sections,
@@ -168,6 +194,7 @@ pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
         units,
         expected,
         returned,
+        accepted,
     }
 }
 

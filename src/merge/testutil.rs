@@ -36,6 +36,8 @@ pub fn file(catalog: &Catalog, unit: &str, mut rows: Vec<TaskRow>) -> FileReport
         status: FileStatus::Accepted,
         superseded_by: None,
         issues: vec![],
+        received_at: None,
+        sha256: None,
         data: Some(ReturnData {
             rows,
             indicators: vec![],
@@ -60,9 +62,8 @@ pub fn indicator(task: u32, name: &str, value: f64) -> IndicatorValue {
 
 pub fn report(files: Vec<FileReport>) -> CheckReport {
     CheckReport {
-        hosts_only: false,
         round: Some("2020年上半年".into()),
         files,
-        missing_units: vec![],
+        ..Default::default()
     }
 }

@@ -7,11 +7,11 @@
 //! inflated zip content, the sheets and the cells before and while reading), and never lets
 //! a reader panic escape: one bad file becomes one [`ReadError`], and the batch goes on.
 
+pub mod archive;
 mod isolated;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -304,48 +304,15 @@ impl Properties {
     }
 }
 
-/// Reads a return, reading document properties only as `props` says. Never panics: a
-/// panic inside calamine becomes [`ReadError::Panic`].
-pub fn read_workbook_with(
-    path: &Path,
-    limits: &Limits,
-    props: Properties,
-) -> Result<Workbook, ReadError> {
-    let bytes = read_file(path, limits)?;
-    quiet_panics(|| read_sniffed(&bytes, limits, props))
-}
-
-/// The bytes of a file with a supported extension, refused beyond the size limit.
-fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        return Err(ReadError::Unsupported { ext });
-    }
-    match crate::fsutil::read_bounded(path, limits.file_bytes) {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(size)) => Err(ReadError::TooLarge {
-            size,
-            limit: limits.file_bytes,
-        }),
-        Err(e) => Err(ReadError::Io {
-            message: e.to_string(),
-        }),
-    }
-}
-
 /// Only the modified time an .xlsx records of itself, for the few returns whose
 /// properties [`Properties::UnlessSheet`] skipped and whose time turns out to matter.
-pub fn read_modified(path: &Path, limits: &Limits) -> Result<Option<String>, ReadError> {
-    let bytes = read_file(path, limits)?;
+pub fn read_modified(bytes: &[u8], limits: &Limits) -> Result<Option<String>, ReadError> {
     quiet_panics(|| {
         if !bytes.starts_with(ZIP_MAGIC) {
             return Ok(None);
         }
-        inspect_zip(&bytes, limits)?;
-        let mut book = match Xlsx::new(Cursor::new(&bytes[..])) {
+        inspect_zip(bytes, limits)?;
+        let mut book = match Xlsx::new(Cursor::new(bytes)) {
             Ok(b) => b,
             Err(XlsxError::Password) => return Err(ReadError::Encrypted),
             Err(e) => return Err(ReadError::corrupt(None, e)),
@@ -355,16 +322,25 @@ pub fn read_modified(path: &Path, limits: &Limits) -> Result<Option<String>, Rea
     })
 }
 
-/// Reads a workbook from its bytes (the file name plays no part): the testable core of
-/// [`read_workbook_with`], and the fuzz target's entry point.
-pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+/// [`read_bytes`], reading document properties only as `props` says.
+pub fn read_bytes_with(
+    bytes: &[u8],
+    limits: &Limits,
+    props: Properties,
+) -> Result<Workbook, ReadError> {
     if bytes.len() as u64 > limits.file_bytes {
         return Err(ReadError::TooLarge {
             size: bytes.len() as u64,
             limit: limits.file_bytes,
         });
     }
-    quiet_panics(|| read_sniffed(bytes, limits, Properties::Always))
+    quiet_panics(|| read_sniffed(bytes, limits, props))
+}
+
+/// Reads a workbook from its bytes (the file name plays no part): what the check reads
+/// every return with (see [`crate::intake::Input::bytes`]), and the fuzz target's entry point.
+pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    read_bytes_with(bytes, limits, Properties::Always)
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";

@@ -44,7 +44,6 @@ pub fn feedback_workbook(report: &FileReport, round: Option<&str>) -> Result<Vec
     let verdict = match report.status {
         FileStatus::Accepted => "已通过（以下为提醒事项，请下次注意）",
         FileStatus::Rejected => "未通过：请按“怎么改”逐条修改后重新报送",
-        FileStatus::Skipped => "已跳过",
     };
     sheet.merge_range(
         1,

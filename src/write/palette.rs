@@ -17,15 +17,15 @@ pub const MISSING: u32 = 0xF8CBAD;
 /// The text of an error in a problem list.
 pub const ERROR_TEXT: u32 = 0xC00000;
 
-/// Fill and font colour of a status's cells; 未报送 has none of its own (it is drawn like
-/// everything missing, [`MISSING`] and bold).
+/// Fill and font colour of a status's cells; 未报送 and 退回重报 have none of their own
+/// (they are drawn like everything missing, [`MISSING`] and bold).
 pub fn status(s: Status) -> Option<(u32, u32)> {
     match s {
         Status::Done => Some((0xC6EFCE, 0x006100)),
         Status::OnSchedule => Some((0xDDEBF7, 0x1F4E78)),
         Status::Lagging => Some((0xFFC7CE, 0x9C0006)),
         Status::NotStarted => Some((0xFFEB9C, 0x9C5700)),
-        Status::Unreported => None,
+        Status::Unreported | Status::Rejected => None,
     }
 }
 
@@ -46,5 +46,6 @@ pub fn bar(s: Status) -> u32 {
         Status::Lagging => 0xFFC000,
         Status::NotStarted => 0xA5A5A5,
         Status::Unreported => 0xC00000,
+        Status::Rejected => 0x7030A0,
     }
 }

@@ -1,5 +1,5 @@
 //! The merge's workbooks: `<round>_汇总.xlsx` (总表, 分单位明细, 统计, 量化指标, 未报送单位,
-//! 报送文件, 校验问题) and one `<round>_<leader>_分管任务进展.xlsx` per leader.
+//! 退回重报单位, 报送文件, 校验问题) and one `<round>_<leader>_分管任务进展.xlsx` per leader.
 //!
 //! Laid out to be read on screen and printed: frozen headers, autofilter, wrapped text with
 //! row heights estimated (LibreOffice does not size rows of wrapped text itself), status and
@@ -61,7 +61,7 @@ impl Filled {
 }
 
 /// Fills `<round>_汇总.xlsx`'s sheets. The detail sheet, one row per (unit, task), is most
-/// of the work: it is filled on this thread while the other six are filled on another,
+/// of the work: it is filled on this thread while the other seven are filled on another,
 /// which then runs `alongside` (the caller's work of the same size, such as the CSV), so
 /// that packing the workbook can overlap what comes after.
 pub fn fill_consolidated(
@@ -80,13 +80,14 @@ pub fn fill_consolidated(
     }
     wb.add_worksheet();
     wb.add_worksheet_with_constant_memory()?;
-    for _ in 0..4 {
+    for _ in 0..5 {
         wb.add_worksheet();
     }
     wb.add_worksheet_with_constant_memory()?;
-    let [overview, detail, statistics, ind, missing, files, issues] = &mut wb.worksheets_mut()[..]
+    let [overview, detail, statistics, ind, missing, rejected, files, issues] =
+        &mut wb.worksheets_mut()[..]
     else {
-        unreachable!("seven sheets were added");
+        unreachable!("eight sheets were added");
     };
     let (a, b) = rayon::join(
         || sheets::detail(detail, &st, m),
@@ -95,6 +96,7 @@ pub fn fill_consolidated(
             sheets::statistics(statistics, &st, m, stats, round)?;
             sheets::indicators(ind, &st, indicators)?;
             sheets::missing(missing, &st, m, stats)?;
+            sheets::rejected(rejected, &st, m, stats)?;
             sheets::files(files, &st, m)?;
             sheets::issues(issues, &st, m)?;
             alongside();

@@ -1,5 +1,5 @@
 //! The consolidated workbook's other sheets: 分单位明细, 统计 (with its charts), 量化指标,
-//! 未报送单位, 报送文件 and 校验问题.
+//! 未报送单位, 退回重报单位, 报送文件 and 校验问题.
 
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartSolidFill, ChartType, Color, ConditionalFormatBlank,
@@ -14,7 +14,7 @@ use crate::merge::csv::detail_records;
 use crate::merge::stats::{Counts, IndicatorLine, Stats};
 use crate::merge::{round1, Merged};
 use crate::report::{FileReport, FileStatus, Severity};
-use crate::status::Status;
+use crate::status::{Status, UnitState};
 use crate::write::palette;
 use crate::write::report::{fit_row, header, number, plain_text, text, title, Styles};
 
@@ -52,7 +52,8 @@ pub(super) fn detail(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), 
     if n > 0 {
         // The status rules come first and draw their own border: LibreOffice applies only
         // the first rule that holds, Excel every one (priority is the order added).
-        for s in Status::ALL {
+        // Only the statuses a row can have: the four reported, or none (blank).
+        for s in Status::REPORTED.into_iter().chain([Status::Unreported]) {
             let format = Styles::status_fill(s).set_border(FormatBorder::Thin);
             if s == Status::Unreported {
                 let blank = ConditionalFormatBlank::new().set_format(format);
@@ -163,7 +164,7 @@ pub(super) fn statistics(
     round: &str,
 ) -> Result<(), XlsxError> {
     ws.set_name("统计")?;
-    let widths = [30.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 10.0, 22.0];
+    let widths = [30.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 10.0, 12.0, 22.0];
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
@@ -200,28 +201,35 @@ pub(super) fn statistics(
         .map(|u| (u.unit.to_string(), u.counts))
         .collect();
     count_table(ws, st, unit_header, "承办单位", &units, None)?;
-    for (i, t) in ["其中主办", "类别", "报送文件"].iter().enumerate() {
-        ws.write_string_with_format(unit_header, 7 + i as u16, *t, &st.header)?;
+    let extra = 2 + Status::ALL.len() as u16;
+    for (i, t) in ["其中主办", "类别", "报送情况", "报送文件"].iter().enumerate() {
+        ws.write_string_with_format(unit_header, extra + i as u16, *t, &st.header)?;
     }
     ws.write_string_with_format(unit_header, 1, "承担任务", &st.header)?;
-    ws.write_string_with_format(unit_header, 6, "未报送/未填写", &st.header)?;
+    let unreported = 2 + Status::Unreported.index() as u16;
+    ws.write_string_with_format(unit_header, unreported, "未报送/未填写", &st.header)?;
     for (i, u) in s.units.iter().enumerate() {
         let r = unit_header + 1 + i as u32;
-        ws.write_number_with_format(r, 7, u.hosted as f64, &st.center)?;
-        text(ws, r, 8, u.kind, &st.center)?;
-        match u.file {
-            Some(f) => text(ws, r, 9, &file_name(f), &st.text)?,
-            None => text(ws, r, 9, "未报送", &st.missing)?,
-        }
+        ws.write_number_with_format(r, extra, u.hosted as f64, &st.center)?;
+        text(ws, r, extra + 1, u.kind, &st.center)?;
+        let state_style = if u.state == UnitState::Accepted {
+            &st.center
+        } else {
+            &st.missing
+        };
+        text(ws, r, extra + 2, u.state.label(), state_style)?;
+        let file = u.file.map(file_name).unwrap_or_default();
+        text(ws, r, extra + 3, &file, &st.text)?;
     }
-    ws.autofilter(unit_header, 0, unit_header + s.units.len() as u32, 9)?;
+    ws.autofilter(unit_header, 0, unit_header + s.units.len() as u32, extra + 3)?;
     ws.set_freeze_panes(2, 1)?;
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
 
     let by_section = chart("各部分任务推进状态", sec_header + 1, sec_last, sec_header);
-    ws.insert_chart(sec_header, 11, &by_section)?;
+    let chart_col = widths.len() as u16 + 1;
+    ws.insert_chart(sec_header, chart_col, &by_section)?;
     let by_leader = chart(
         "各牵头领导分管任务推进状态",
         lead_header + 1,
@@ -230,7 +238,7 @@ pub(super) fn statistics(
     );
     // Default rows are 20 pixels high: start the second chart below the first.
     let below = sec_header + chart_height(s.sections.len() as u32).div_ceil(20) + 1;
-    ws.insert_chart(below, 11, &by_leader)?;
+    ws.insert_chart(below, chart_col, &by_leader)?;
     Ok(())
 }
 
@@ -331,7 +339,11 @@ pub(super) fn missing(
         ("其中主办", 8.0),
         ("承担任务序号", 60.0),
     ];
-    let silent: Vec<_> = s.units.iter().filter(|u| u.file.is_none()).collect();
+    let silent: Vec<_> = s
+        .units
+        .iter()
+        .filter(|u| u.state == UnitState::Missing)
+        .collect();
     header(ws, st, 0, &columns, silent.len() as u32, 1)?;
     for (i, u) in silent.iter().enumerate() {
         let r = 1 + i as u32;
@@ -355,12 +367,69 @@ pub(super) fn missing(
     Ok(())
 }
 
+/// 退回重报单位: expected units that sent files, none accepted, with their files and
+/// what is wrong, so the office can chase them apart from those that sent nothing.
+pub(super) fn rejected(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    s: &Stats,
+) -> Result<(), XlsxError> {
+    ws.set_name("退回重报单位")?;
+    let columns = [
+        ("单位", 24.0),
+        ("类别", 10.0),
+        ("承担任务数", 8.0),
+        ("报送文件", 40.0),
+        ("错误数", 7.0),
+        ("主要问题", 60.0),
+    ];
+    let sent_back: Vec<_> = s
+        .units
+        .iter()
+        .filter(|u| u.state == UnitState::Rejected)
+        .collect();
+    header(ws, st, 0, &columns, sent_back.len() as u32, 1)?;
+    for (i, u) in sent_back.iter().enumerate() {
+        let r = 1 + i as u32;
+        let files: Vec<&FileReport> = m
+            .report
+            .files
+            .iter()
+            .filter(|f| f.unit.as_deref() == Some(u.unit) && f.superseded_by.is_none())
+            .collect();
+        let names = files
+            .iter()
+            .map(|f| f.file_name())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let errors: usize = files.iter().map(|f| f.errors()).sum();
+        let mut problems: Vec<String> = files
+            .iter()
+            .flat_map(|f| f.issues.iter().filter(|i| i.is_error()))
+            .map(|i| i.message.clone())
+            .take(5)
+            .collect();
+        if errors > problems.len() {
+            problems.push(format!("……共 {errors} 个错误"));
+        }
+        let problems = problems.join("\n");
+        text(ws, r, 0, u.unit, &st.text)?;
+        text(ws, r, 1, u.kind, &st.center)?;
+        ws.write_number_with_format(r, 2, u.tasks as f64, &st.center)?;
+        text(ws, r, 3, &names, &st.text)?;
+        ws.write_number_with_format(r, 4, errors as f64, &st.center)?;
+        text(ws, r, 5, &problems, &st.text)?;
+        fit_row(ws, r, &[(&names, 40.0), (&problems, 60.0)])?;
+    }
+    Ok(())
+}
+
 fn verdict(f: &FileReport) -> &'static str {
     match (f.status, &f.superseded_by) {
         (_, Some(_)) => "已被替代",
         (FileStatus::Accepted, None) => "采用",
         (FileStatus::Rejected, None) => "退回",
-        (FileStatus::Skipped, None) => "跳过",
     }
 }
 

@@ -7,6 +7,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::schedule_line;
 use crate::merge::stats::{Counts, Stats};
 use crate::merge::{Entry, Merged, TaskLine};
+use crate::status::Status;
 use crate::write::report::{header, number, row_height, set_height, text, title, Styles};
 
 /// Columns of 总表 (title, width); leader summaries add 联系人.
@@ -63,14 +64,16 @@ fn co_units(line: &TaskLine) -> String {
             })
         })
         .collect();
-    let silent: Vec<&str> = line
-        .co_units
-        .iter()
-        .filter(|e| e.file.is_none())
-        .map(|e| e.unit)
-        .collect();
-    if !silent.is_empty() {
-        out.push(format!("未报送：{}", silent.join("、")));
+    for status in [Status::Unreported, Status::Rejected] {
+        let without: Vec<&str> = line
+            .co_units
+            .iter()
+            .filter(|e| e.file.is_none() && e.state.status() == status)
+            .map(|e| e.unit)
+            .collect();
+        if !without.is_empty() {
+            out.push(format!("{}：{}", status.label(), without.join("、")));
+        }
     }
     let blank: Vec<&str> = line
         .co_units

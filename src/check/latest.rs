@@ -1,0 +1,168 @@
+//! Which of a unit's returns is the later one, when it sent several for the round.
+//!
+//! Times are compared as instants: when each return arrived (the mailbox's receipts) if
+//! the office knows it for every one of them, else the time each workbook says it was
+//! saved. Excel writes that time in UTC (`…Z`), LibreOffice in local time without a zone,
+//! which is read in the office's zone. When the times cannot order the returns (one is
+//! missing, or the latest two are equal), the file's own time and then its name decide,
+//! and the unit's latest return says so (W-ORDER-UNCERTAIN), naming the others: a name
+//! such as `报送(1).xlsx` or `（修改）` is recorded there as a hint, not taken as proof.
+//! A return for another round never competes.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::{Checked, CheckOptions, Code};
+use crate::catalog::sha256_hex;
+use crate::report::Issue;
+
+/// What the name of a resend often carries.
+const RESEND_HINTS: &[&str] = &[
+    "(1)", "(2)", "(3)", "（1）", "（2）", "修改", "更正", "最终", "终稿", "定稿", "新版", "重报",
+];
+
+/// One competing return and what orders it.
+struct Candidate {
+    i: usize,
+    received: Option<Timestamp>,
+    saved: Option<Timestamp>,
+    file: Option<Timestamp>,
+}
+
+/// Marks all but the latest return of each unit for this round as superseded by it.
+pub(super) fn supersede(checked: &mut [Checked], opts: &CheckOptions) {
+    let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in checked.iter().enumerate() {
+        let r = &c.report;
+        let other_round = r.issues.iter().any(|x| x.code == Code::RoundOther);
+        if let (Some(unit), Some(_), false) = (&r.unit, &r.data, other_round) {
+            by_unit.entry(unit.clone()).or_default().push(i);
+        }
+    }
+    for (_, idx) in by_unit.into_iter().filter(|(_, v)| v.len() > 1) {
+        let mut cands: Vec<Candidate> = idx.iter().map(|&i| candidate(checked, i, opts)).collect();
+        // The basis every candidate has: arrival, else saved time, else none.
+        let basis: fn(&Candidate) -> Option<Timestamp> = if cands.iter().all(|c| c.received.is_some()) {
+            |c| c.received
+        } else {
+            |c| c.saved
+        };
+        let known = cands.iter().all(|c| basis(c).is_some());
+        cands.sort_by(|a, b| {
+            let key = |c: &Candidate| {
+                (
+                    if known { basis(c) } else { None },
+                    c.file,
+                    checked[c.i].report.path.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let n = cands.len();
+        let uncertain = !known || basis(&cands[n - 1]) == basis(&cands[n - 2]);
+        let latest = cands[n - 1].i;
+        let latest_path = checked[latest].report.path.clone();
+        for c in &cands[..n - 1] {
+            let report = &mut checked[c.i].report;
+            report.superseded_by = Some(latest_path.clone());
+            report.issues.push(Issue::new(
+                Code::Superseded,
+                format!(
+                    "本单位另有更晚报送的文件 {}，本文件已被其取代（两份均保留）",
+                    latest_path.display()
+                ),
+                &[],
+            ));
+        }
+        if uncertain {
+            let others: Vec<usize> = cands[..n - 1].iter().map(|c| c.i).collect();
+            let warning = uncertain_order(checked, latest, &others, known, opts);
+            checked[latest].report.issues.push(warning);
+        }
+    }
+}
+
+fn candidate(checked: &mut [Checked], i: usize, opts: &CheckOptions) -> Candidate {
+    let c = &mut checked[i];
+    // The workbook's saved time is read only now, for the few returns that compete.
+    if let Some(data) = c.report.data.as_mut().filter(|d| d.modified.is_none()) {
+        data.modified = c
+            .input
+            .bytes(&opts.limits)
+            .ok()
+            .and_then(|b| crate::read::read_modified(&b, &opts.limits).ok().flatten());
+    }
+    let saved = c
+        .report
+        .data
+        .as_ref()
+        .and_then(|d| d.modified.as_deref())
+        .and_then(|m| crate::date::instant(m, opts.offset));
+    let received = opts.received.get(&c.report.path).copied().or_else(|| {
+        c.report
+            .received_at
+            .as_deref()
+            .and_then(|t| crate::date::instant(t, opts.offset))
+    });
+    Candidate {
+        i,
+        received,
+        saved,
+        file: c.input.file_time(opts.offset),
+    }
+}
+
+/// The warning on a unit's latest return when the times could not order its returns.
+fn uncertain_order(
+    checked: &mut [Checked],
+    latest: usize,
+    others: &[usize],
+    known: bool,
+    opts: &CheckOptions,
+) -> Issue {
+    let names: Vec<String> = checked.iter().map(|c| c.report.file_name()).collect();
+    let name = |i: usize| names[i].clone();
+    let why = if known {
+        "保存时间相同"
+    } else {
+        "没有可比较的保存时间"
+    };
+    let mut message = format!(
+        "本单位报送了 {} 份表格（{}），{why}，无法确定哪份最新；按文件时间和文件名认定 {} 为最新",
+        others.len() + 1,
+        std::iter::once(latest)
+            .chain(others.iter().copied())
+            .map(name)
+            .collect::<Vec<_>>()
+            .join("、"),
+        name(latest)
+    );
+    let hinted: Vec<String> = std::iter::once(latest)
+        .chain(others.iter().copied())
+        .map(name)
+        .filter(|n| RESEND_HINTS.iter().any(|h| n.contains(h)))
+        .collect();
+    if !hinted.is_empty() {
+        message.push_str(&format!(
+            "；文件名像是重报的：{}（仅供参考）",
+            hinted.join("、")
+        ));
+    }
+    for &i in std::iter::once(&latest).chain(others) {
+        let c = &mut checked[i];
+        if c.report.sha256.is_none() {
+            c.report.sha256 = c.input.bytes(&opts.limits).ok().map(|b| sha256_hex(&b));
+        }
+    }
+    let hash = |i: usize| checked[i].report.sha256.clone();
+    let same: Vec<String> = others
+        .iter()
+        .filter(|&&i| hash(latest).is_some() && hash(i) == hash(latest))
+        .map(|&i| checked[i].report.file_name())
+        .collect();
+    if !same.is_empty() {
+        message.push_str(&format!("；与 {} 内容完全相同", same.join("、")));
+    }
+    Issue::new(Code::OrderUncertain, message, &[])
+}
