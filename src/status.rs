@@ -101,9 +101,7 @@ impl Status {
 }
 
 /// How a unit reported in a round.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum UnitState {
     /// Returns came, none accepted: 退回重报.
     #[serde(rename = "已报送未通过")]

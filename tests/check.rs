@@ -80,7 +80,10 @@ fn clean_return_is_accepted_with_no_issue() {
     assert_eq!(f["round"], ROUND);
     assert_eq!(issues(f), vec![]);
     let text = wd.run(&["check", "."]).stdout();
-    assert!(text.contains("收到报表 1 份，通过 1 份，退回 0 份"), "{text}");
+    assert!(
+        text.contains("收到报表 1 份，通过 1 份，退回 0 份"),
+        "{text}"
+    );
     // A return without any issue takes one line, after the summary.
     assert!(text.contains("━━ 通过的文件（1 个）━━"), "{text}");
     assert!(!text.contains("■"), "{text}");

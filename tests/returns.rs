@@ -38,6 +38,8 @@ pub struct Return {
     /// Rows of instructions or blanks inserted between the line and the header.
     pub extra_top_rows: u32,
     pub unit_line: bool,
+    /// A 填报说明 sheet before the tasks, naming the unit as the template's does.
+    pub guide_unit: bool,
     pub identity_sheet: bool,
     pub properties: bool,
     pub rows_mode: String,
@@ -93,6 +95,7 @@ impl Return {
             rows,
             extra_top_rows: 0,
             unit_line: true,
+            guide_unit: false,
             identity_sheet: true,
             properties: true,
             rows_mode: if hosts_only { "hosts" } else { "all" }.to_string(),
@@ -181,6 +184,16 @@ impl Return {
             }
         }
         wb.set_properties(&props);
+        if self.guide_unit {
+            let ws = wb.add_worksheet();
+            ws.set_name(layout::SHEET_GUIDE).unwrap();
+            ws.write(0, 0, format!("{}填报说明", layout::TITLE))
+                .unwrap();
+            ws.write(1, 0, layout::LINE_UNIT).unwrap();
+            ws.write(1, 1, self.unit.as_str()).unwrap();
+            ws.write(2, 0, layout::LINE_ROUND).unwrap();
+            ws.write(2, 1, self.round.as_str()).unwrap();
+        }
         {
             let ws = wb.add_worksheet();
             ws.set_name(&self.sheet).unwrap();

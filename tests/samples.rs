@@ -118,11 +118,85 @@ fn check_finds_what_the_plan_put_in_the_samples() {
             .map(|u| u.as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(list("missing_units"), plan.missing_units, "units that sent nothing");
-    assert_eq!(list("rejected_units"), plan.rejected_units, "units sent back");
+    assert_eq!(
+        list("missing_units"),
+        plan.missing_units,
+        "units that sent nothing"
+    );
+    assert_eq!(
+        list("rejected_units"),
+        plan.rejected_units,
+        "units sent back"
+    );
     let ignored: Vec<String> = list("ignored")
         .iter()
         .map(|p| p.rsplit('/').next().unwrap().to_string())
         .collect();
     assert_eq!(ignored, plan.ignored, "files that are not returns");
+}
+
+/// The README's examples of `check` and `merge` output on the samples are what the binary
+/// prints: every line shown is a line of the real output (a line cut with … a prefix of
+/// one), in the same order.
+#[test]
+fn the_readme_shows_what_the_binary_prints() {
+    let readme = std::fs::read_to_string(crate::workdir::repo().join("README.md")).unwrap();
+    let block = |after: &str| -> Vec<String> {
+        let start = readme
+            .find(after)
+            .unwrap_or_else(|| panic!("README: {after}"));
+        let rest = &readme[start..];
+        let open = rest.find("```text\n").unwrap() + "```text\n".len();
+        let close = rest[open..].find("```").unwrap();
+        rest[open..open + close]
+            .lines()
+            .map(String::from)
+            .filter(|l| l.trim() != "…" && !l.trim().is_empty())
+            .collect()
+    };
+    let wd = Workdir::new("samples-readme");
+    let dir = samples();
+    let check = wd.output(&[
+        "check",
+        dir.to_str().unwrap(),
+        "--round",
+        make_samples::ROUND,
+    ]);
+    let merge = wd.output(&[
+        "merge",
+        dir.to_str().unwrap(),
+        "--round",
+        make_samples::ROUND,
+        "--out",
+        "out",
+    ]);
+    for (shown, run) in [
+        (
+            block("On the bundled samples (`duban check samples/returns"),
+            &check,
+        ),
+        (
+            block("统计 and the one-line summary give the 报送率"),
+            &merge,
+        ),
+    ] {
+        // The README shows the samples folder by its relative name.
+        let printed = run
+            .stdout()
+            .replace(dir.to_str().unwrap(), "samples/returns");
+        let lines: Vec<&str> = printed.lines().collect();
+        let mut at = 0;
+        for want in &shown {
+            let found = lines[at..]
+                .iter()
+                .position(|l| match want.strip_suffix('…') {
+                    Some(prefix) => l.starts_with(prefix),
+                    None => l == want,
+                });
+            let Some(i) = found else {
+                panic!("README line not printed (in order): {want}\n--- printed ---\n{printed}");
+            };
+            at += i + 1;
+        }
+    }
 }

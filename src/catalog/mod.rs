@@ -427,7 +427,11 @@ fn assign(tasks: &[Task], registry: &Registry) -> IndexMap<String, Vec<(u32, Rol
 /// (units by name and kind, groups). Aliases and former names are left out: adding one
 /// changes no template, so it must not make every return look like an old template's.
 fn content_hash(data: &CatalogData) -> String {
-    let units: Vec<(&str, UnitKind)> = data.units.iter().map(|u| (u.name.as_str(), u.kind)).collect();
+    let units: Vec<(&str, UnitKind)> = data
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.kind))
+        .collect();
     let what = (
         &data.notice,
         &data.targets,

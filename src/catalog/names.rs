@@ -72,8 +72,27 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// What names of organisations share without telling them apart: the district prefix and
 /// the word for the kind of body. 区发改委 and 区委政法委 share 区 and 委, nothing else.
 const GENERIC: &[&str] = &[
-    "济宁市", "兖州区", "人民政府", "办事处", "委员会", "办公室", "指挥部", "管理局", "服务中心",
-    "中心", "分局", "街道", "区", "市", "局", "委", "办", "镇", "部", "所", "站",
+    "济宁市",
+    "兖州区",
+    "人民政府",
+    "办事处",
+    "委员会",
+    "办公室",
+    "指挥部",
+    "管理局",
+    "服务中心",
+    "中心",
+    "分局",
+    "街道",
+    "区",
+    "市",
+    "局",
+    "委",
+    "办",
+    "镇",
+    "部",
+    "所",
+    "站",
 ];
 
 /// A name without its generic parts (folded): what tells it from its neighbours.

@@ -189,6 +189,18 @@ impl Registry {
         for (i, g) in groups.iter().enumerate() {
             add(&g.name, &g.name, (true, i))?;
         }
+        // Clerks drop the district's 区 (卫健局 for 区卫健局): the short form of every
+        // 区-name names its unit too, where no other name or alias already means it.
+        for (i, u) in units.iter().enumerate() {
+            for name in std::iter::once(&u.name).chain(&u.aliases).chain(&u.former) {
+                let f = fold(name);
+                if let Some(short) = f.strip_prefix('区').filter(|r| {
+                    r.chars().count() >= 3 && !r.starts_with('委') && !r.starts_with('政')
+                }) {
+                    index.entry(short.to_string()).or_insert((false, i));
+                }
+            }
+        }
         // Longest first; the sort is stable, so of equal length the later name comes first.
         let mut by_length: Vec<(String, usize)> = index
             .iter()

@@ -195,7 +195,9 @@ fn name_of(path: &Path) -> String {
     text.split('!')
         .map(|part| {
             let last = part.rsplit('/').next().unwrap_or(part);
-            last.rsplit_once('.').map_or(last, |(stem, _)| stem).to_string()
+            last.rsplit_once('.')
+                .map_or(last, |(stem, _)| stem)
+                .to_string()
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -254,7 +256,9 @@ fn report_no_unit(
     let named = sources.iter().find(|s| s.kind != SourceKind::FileName);
     let Some(s) = named else {
         let message = match line.get(LINE_UNIT) {
-            Some(_) => "无法确定报送单位：“填报单位”一栏是空的，文件中没有模板标识，文件名中也没有单位名称",
+            Some(_) => {
+                "无法确定报送单位：“填报单位”一栏是空的，文件中没有模板标识，文件名中也没有单位名称"
+            }
             None => "无法确定报送单位：文件中没有模板标识、“填报单位”栏，文件名中也没有单位名称",
         };
         issues.add(
@@ -332,9 +336,11 @@ fn header_line(
                     // "填报单位：区科技局  填报期次：…" in one cell: stop at the next label.
                     let rest = cut_at_labels(rest);
                     // The next cell, unless it is the next label.
-                    let next = cells
-                        .get(i + 1)
-                        .filter(|(_, t)| ![LINE_UNIT, LINE_ROUND, LINE_DEADLINE].iter().any(|l| t.starts_with(l)));
+                    let next = cells.get(i + 1).filter(|(_, t)| {
+                        ![LINE_UNIT, LINE_ROUND, LINE_DEADLINE]
+                            .iter()
+                            .any(|l| t.starts_with(l))
+                    });
                     let (value, col) = if rest.is_empty() {
                         next.map(|(c, t)| (cut_at_labels(t), *c))
                             .unwrap_or((String::new(), *col + 1))
@@ -376,7 +382,11 @@ pub(super) fn unit_by_tasks(
         .rows()
         .into_iter()
         .filter(|r| *r > h.row)
-        .filter_map(|r| sheet.cell(r, col).and_then(|c| super::rows::task_number(&c.value)))
+        .filter_map(|r| {
+            sheet
+                .cell(r, col)
+                .and_then(|c| super::rows::task_number(&c.value))
+        })
         .collect();
     found.sort_unstable();
     found.dedup();
@@ -400,7 +410,9 @@ pub(super) fn unit_by_tasks(
     let [unit] = matches.as_slice() else {
         return;
     };
-    let unknown = issues.take(Code::UnitUnknown).map(|i| format!("（{}）", i.message));
+    let unknown = issues
+        .take(Code::UnitUnknown)
+        .map(|i| format!("（{}）", i.message));
     issues.remove(|c| c == Code::UnitMissing);
     issues.add(
         Code::UnitByTasks,

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::{Checked, CheckOptions, Code};
+use super::{CheckOptions, Checked, Code};
 use crate::catalog::sha256_hex;
 use crate::report::Issue;
 
@@ -43,11 +43,12 @@ pub(super) fn supersede(checked: &mut [Checked], opts: &CheckOptions) {
     for (_, idx) in by_unit.into_iter().filter(|(_, v)| v.len() > 1) {
         let mut cands: Vec<Candidate> = idx.iter().map(|&i| candidate(checked, i, opts)).collect();
         // The basis every candidate has: arrival, else saved time, else none.
-        let basis: fn(&Candidate) -> Option<Timestamp> = if cands.iter().all(|c| c.received.is_some()) {
-            |c| c.received
-        } else {
-            |c| c.saved
-        };
+        let basis: fn(&Candidate) -> Option<Timestamp> =
+            if cands.iter().all(|c| c.received.is_some()) {
+                |c| c.received
+            } else {
+                |c| c.saved
+            };
         let known = cands.iter().all(|c| basis(c).is_some());
         cands.sort_by(|a, b| {
             let key = |c: &Candidate| {

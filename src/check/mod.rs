@@ -194,11 +194,7 @@ pub(crate) struct Checked {
 }
 
 /// Checks one return, from a file or an archive.
-fn check_input(
-    input: &crate::intake::Input,
-    catalog: &Catalog,
-    opts: &CheckOptions,
-) -> Checked {
+fn check_input(input: &crate::intake::Input, catalog: &Catalog, opts: &CheckOptions) -> Checked {
     let props = read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY);
     let book = input
         .bytes(&opts.limits)
@@ -279,7 +275,9 @@ pub fn check_workbook(
         ..data
     });
     report.issues = issues.list;
-    report.issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .issues
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.status = if report.issues.iter().any(Issue::is_error) {
         FileStatus::Rejected
     } else {

@@ -123,7 +123,10 @@ pub fn text(report: &CheckReport, catalog: &Catalog) -> String {
         }
     }
     if !warned.is_empty() {
-        s.push_str(&format!("\n━━ 通过但有提醒的文件（{} 个）━━\n\n", warned.len()));
+        s.push_str(&format!(
+            "\n━━ 通过但有提醒的文件（{} 个）━━\n\n",
+            warned.len()
+        ));
         for f in warned {
             s.push_str(&block(f));
         }
@@ -139,7 +142,10 @@ pub fn text(report: &CheckReport, catalog: &Catalog) -> String {
         }
     }
     if !superseded.is_empty() {
-        s.push_str(&format!("\n━━ 被取代的文件（{} 个，均保留）━━\n", superseded.len()));
+        s.push_str(&format!(
+            "\n━━ 被取代的文件（{} 个，均保留）━━\n",
+            superseded.len()
+        ));
         for f in superseded {
             s.push_str(&format!(
                 "  {}（{}，{}）\n",
@@ -234,7 +240,10 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
         warnings
     );
     if !report.ignored.is_empty() {
-        s.push_str(&format!("；另有非报表文件 {} 个，已忽略", report.ignored.len()));
+        s.push_str(&format!(
+            "；另有非报表文件 {} 个，已忽略",
+            report.ignored.len()
+        ));
     }
     s.push_str("。\n");
     let expected = expected_units(catalog, report.hosts_only).count();
@@ -246,7 +255,10 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
         missing.len()
     ));
     if !rejected.is_empty() {
-        s.push_str(&format!("已报送未通过（须退回重报）：{}\n", rejected.join("、")));
+        s.push_str(&format!(
+            "已报送未通过（须退回重报）：{}\n",
+            rejected.join("、")
+        ));
     }
     if !missing.is_empty() {
         s.push_str(&format!("未报送：{}\n", missing.join("、")));

@@ -198,10 +198,11 @@ pub fn summaries(dir: &Path, catalog: &Catalog, round: &str) -> Vec<Planned> {
 
 /// The return that stands for a unit: its latest one not superseded and not skipped.
 fn latest<'a>(report: &'a CheckReport, unit: &str) -> Option<&'a FileReport> {
-    report.files.iter().rev().find(|f| {
-        f.unit.as_deref() == Some(unit)
-            && f.superseded_by.is_none()
-    })
+    report
+        .files
+        .iter()
+        .rev()
+        .find(|f| f.unit.as_deref() == Some(unit) && f.superseded_by.is_none())
 }
 
 /// `reminders`: each expected unit with no accepted return: those that sent nothing, then

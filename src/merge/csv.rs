@@ -61,8 +61,15 @@ pub fn unit_states_csv(s: &Stats<'_>) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(["单位", "类别", "报送情况", "承担任务数", "其中主办", "采用的文件"])
-            .expect("writing to memory");
+        w.write_record([
+            "单位",
+            "类别",
+            "报送情况",
+            "承担任务数",
+            "其中主办",
+            "采用的文件",
+        ])
+        .expect("writing to memory");
         for u in &s.units {
             let file = u.file.map(|f| f.file_name()).unwrap_or_default();
             w.write_record([

@@ -150,7 +150,15 @@ impl<'a> Merged<'a> {
             .iter()
             .map(|task| {
                 let rows = by_task.get(&task.number).map_or(&[][..], |v| v.as_slice());
-                line(catalog, &states, task, rows, &returns, schedule, &thresholds)
+                line(
+                    catalog,
+                    &states,
+                    task,
+                    rows,
+                    &returns,
+                    schedule,
+                    &thresholds,
+                )
             })
             .collect();
         Merged {
@@ -265,7 +273,10 @@ fn line<'a>(
         co_units.extend(extra);
     }
 
-    let reported: Vec<&Entry> = hosts.iter().filter(|e| !e.status().is_unreported()).collect();
+    let reported: Vec<&Entry> = hosts
+        .iter()
+        .filter(|e| !e.status().is_unreported())
+        .collect();
     // No host reported: 退回重报 says there is something to chase; the least-advanced rule
     // leaves both out alike.
     let unreported = if hosts.iter().any(|e| e.status() == Status::Rejected) {

@@ -156,11 +156,13 @@ pub fn stats<'a>(m: &Merged<'a>) -> Stats<'a> {
             let state = m.state(unit);
             let counts = tasks
                 .iter()
-                .map(|(n, _)| match rows.iter().find(|r| r.task == *n).and_then(|r| r.status) {
-                    Some(s) => s,
-                    None if file.is_none() => state.status(),
-                    None => Status::Unreported,
-                })
+                .map(
+                    |(n, _)| match rows.iter().find(|r| r.task == *n).and_then(|r| r.status) {
+                        Some(s) => s,
+                        None if file.is_none() => state.status(),
+                        None => Status::Unreported,
+                    },
+                )
                 .collect();
             let kind = m
                 .catalog

@@ -35,7 +35,10 @@ pub struct Member {
 pub fn decode_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(raw).0.into_owned(),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned(),
     }
 }
 
@@ -94,14 +97,12 @@ pub fn members(bytes: &[u8], limits: &Limits) -> Result<Vec<Member>, ReadError> 
 pub fn member_bytes(bytes: &[u8], index: usize, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     let mut zip =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::corrupt(None, e))?;
-    let entry = zip
-        .by_index(index)
-        .map_err(|e| match e {
-            zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => {
-                ReadError::Encrypted
-            }
-            e => ReadError::corrupt(None, e),
-        })?;
+    let entry = zip.by_index(index).map_err(|e| match e {
+        zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => {
+            ReadError::Encrypted
+        }
+        e => ReadError::corrupt(None, e),
+    })?;
     if entry.size() > limits.file_bytes {
         return Err(ReadError::TooLarge {
             size: entry.size(),

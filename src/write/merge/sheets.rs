@@ -164,7 +164,9 @@ pub(super) fn statistics(
     round: &str,
 ) -> Result<(), XlsxError> {
     ws.set_name("统计")?;
-    let widths = [30.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 10.0, 12.0, 22.0];
+    let widths = [
+        30.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 10.0, 12.0, 22.0,
+    ];
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
@@ -202,7 +204,10 @@ pub(super) fn statistics(
         .collect();
     count_table(ws, st, unit_header, "承办单位", &units, None)?;
     let extra = 2 + Status::ALL.len() as u16;
-    for (i, t) in ["其中主办", "类别", "报送情况", "报送文件"].iter().enumerate() {
+    for (i, t) in ["其中主办", "类别", "报送情况", "报送文件"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string_with_format(unit_header, extra + i as u16, *t, &st.header)?;
     }
     ws.write_string_with_format(unit_header, 1, "承担任务", &st.header)?;
@@ -221,7 +226,12 @@ pub(super) fn statistics(
         let file = u.file.map(file_name).unwrap_or_default();
         text(ws, r, extra + 3, &file, &st.text)?;
     }
-    ws.autofilter(unit_header, 0, unit_header + s.units.len() as u32, extra + 3)?;
+    ws.autofilter(
+        unit_header,
+        0,
+        unit_header + s.units.len() as u32,
+        extra + 3,
+    )?;
     ws.set_freeze_panes(2, 1)?;
     ws.set_paper_size(9);
     ws.set_landscape();
