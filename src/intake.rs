@@ -56,6 +56,7 @@ pub fn kind_of(path: &str) -> Kind {
         || SYSTEM_NAMES.contains(&lower.as_str())
         || name.starts_with("~$")
         || name.starts_with('.')
+        || name == crate::outputs::RECEIPTS
     {
         return Kind::System;
     }

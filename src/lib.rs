@@ -18,6 +18,8 @@
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`outputs`] | the name of every file duban writes |
+//! | [`receipts`] | the mailbox's receipts log: when each return arrived |
+//! | [`intake`] | which files are returns, archives, system or other files |
 //! | [`fsutil`] | reading inputs, atomic writes, folder walks |
 //! | [`date`] | the one date type and clock |
 //! | [`error`] | the errors that stop a command |
@@ -41,6 +43,7 @@ pub mod mail;
 pub mod merge;
 pub mod outputs;
 pub mod read;
+pub mod receipts;
 pub mod report;
 pub mod status;
 pub mod table;

@@ -51,6 +51,14 @@ pub fn detail_csv(round: &str) -> String {
     format!("{}_明细.csv", file_part(round))
 }
 
+/// The merge's result as data (the ledger and the bulletin read it): `<期次>_汇总.json`.
+pub fn merge_summary(round: &str) -> String {
+    format!("{}_汇总.json", file_part(round))
+}
+
+/// The mailbox's receipts in a returns folder: one JSON line per attachment saved.
+pub const RECEIPTS: &str = "收件记录.jsonl";
+
 /// Each expected unit's reporting state: `<期次>_报送情况.csv`.
 pub fn unit_states_csv(round: &str) -> String {
     format!("{}_报送情况.csv", file_part(round))
@@ -105,6 +113,7 @@ pub struct MergeOutputs {
     pub csv: PathBuf,
     pub units: PathBuf,
     pub report: PathBuf,
+    pub summary: PathBuf,
     /// (leader, path) in catalog order.
     pub leaders: Vec<(String, PathBuf)>,
 }
@@ -116,6 +125,7 @@ impl MergeOutputs {
             csv: dir.join(detail_csv(round)),
             units: dir.join(unit_states_csv(round)),
             report: dir.join(check_report(round)),
+            summary: dir.join(merge_summary(round)),
             leaders: leaders
                 .into_iter()
                 .map(|l| (l.to_string(), dir.join(leader_summary(round, l))))
@@ -125,9 +135,15 @@ impl MergeOutputs {
 
     /// Every path, workbook first.
     pub fn all(&self) -> impl Iterator<Item = &PathBuf> {
-        [&self.workbook, &self.csv, &self.units, &self.report]
-            .into_iter()
-            .chain(self.leaders.iter().map(|(_, p)| p))
+        [
+            &self.workbook,
+            &self.csv,
+            &self.units,
+            &self.report,
+            &self.summary,
+        ]
+        .into_iter()
+        .chain(self.leaders.iter().map(|(_, p)| p))
     }
 }
 
@@ -154,6 +170,6 @@ mod tests {
             "报送_问题清单.xlsx"
         );
         let o = MergeOutputs::new(Path::new("out"), "R", ["甲"]);
-        assert_eq!(o.all().count(), 5);
+        assert_eq!(o.all().count(), 6);
     }
 }

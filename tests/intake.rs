@@ -615,3 +615,47 @@ fn five_hundred_files_give_a_report_a_clerk_can_scan() {
     );
     assert!(lines < 530, "{lines} lines");
 }
+
+#[test]
+fn arrival_times_from_the_receipts_decide_before_saved_times() {
+    // The corrected return was saved (by its workbook's clock) before the first one, but
+    // it arrived later: the mailbox's receipts say so, and they decide.
+    let wd = Workdir::new("intake-received");
+    let c = cat();
+    let mut first = Return::clean(&c, "区科技局", ROUND, false);
+    first.set(2, "推进状态", V::Empty);
+    first.modified = Some((2020, 4, 3, 16));
+    wd.create("returns/20200403-090000_区科技局_报送.xlsx", first.bytes());
+    let mut fixed = Return::clean(&c, "区科技局", ROUND, false);
+    fixed.modified = Some((2020, 4, 3, 8));
+    wd.create("returns/20200404-100000_区科技局_报送.xlsx", fixed.bytes());
+    let receipt = |path: &str, at: &str| {
+        format!(
+            "{{\"uid\":1,\"uidvalidity\":1,\"message_id\":\"<{path}>\",\"sender\":\"kj@example.org\",\"unit\":\"区科技局\",\"received_at\":\"{at}\",\"subject\":\"报送\",\"name\":\"报送.xlsx\",\"sha256\":\"\",\"path\":\"{path}\"}}\n"
+        )
+    };
+    wd.create(
+        "returns/收件记录.jsonl",
+        receipt(
+            "20200403-090000_区科技局_报送.xlsx",
+            "2020-04-03T09:00:00+08:00",
+        ) + &receipt(
+            "20200404-100000_区科技局_报送.xlsx",
+            "2020-04-04T10:00:00+08:00",
+        ),
+    );
+    let v = check(&wd, &["returns", "--round", ROUND], 1);
+    let old = file(&v, "20200403-090000_区科技局_报送.xlsx");
+    assert!(!old["superseded_by"].is_null(), "{v:#}");
+    let new = file(&v, "20200404-100000_区科技局_报送.xlsx");
+    assert!(new["superseded_by"].is_null(), "{v:#}");
+    assert_eq!(new["received_at"], "2020-04-04T10:00:00+08:00");
+    assert!(
+        strings(&v["ignored"]).is_empty(),
+        "the log is not a return: {v:#}"
+    );
+    // Without the receipts the saved times decide, the other way (the blank status stands).
+    std::fs::remove_file(wd.path("returns/收件记录.jsonl")).unwrap();
+    let v = check(&wd, &["returns", "--round", ROUND], 1);
+    assert!(file(&v, "20200403-090000_区科技局_报送.xlsx")["superseded_by"].is_null());
+}

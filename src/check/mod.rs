@@ -131,6 +131,19 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
         .par_iter()
         .map(|input| check_input(input, catalog, opts))
         .collect();
+    // When each return arrived, where the mailbox's receipts say (a return inside an
+    // archive arrived with its archive).
+    let mut received = crate::receipts::received_times(paths);
+    received.extend(opts.received.iter().map(|(p, t)| (p.clone(), *t)));
+    for c in &mut checked {
+        let file = match &c.input.origin {
+            crate::intake::Origin::Member { archive, .. } => archive,
+            _ => &c.input.path,
+        };
+        if let Some(t) = received.get(file) {
+            c.report.received_at = Some(crate::date::rfc3339_in(*t, opts.offset));
+        }
+    }
     latest::supersede(&mut checked, opts);
     let hosts_only = checked.iter().any(|c| c.hosts_only);
     let mut files: Vec<FileReport> = checked.into_iter().map(|c| c.report).collect();

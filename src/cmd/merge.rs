@@ -17,6 +17,7 @@ use crate::date::Date;
 use crate::fsutil::{check_overwrite, write_atomic};
 use crate::merge::colour::Thresholds;
 use crate::merge::stats::{indicators, stats};
+use crate::merge::summary::Summary;
 use crate::merge::{csv, flag_behind_schedule, schedule, Config, Merged};
 use crate::outputs::MergeOutputs;
 use crate::report::FileStatus;
@@ -103,9 +104,11 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
             csv::detail_csv(&m),
             csv::unit_states_csv(&st),
             serde_json::to_vec_pretty(&report).expect("a check report serialises"),
+            serde_json::to_vec_pretty(&Summary::of(&m, &st, round)).expect("a summary serialises"),
         ));
     })?;
-    let (csv, units, json) = side.expect("the sheets were filled, and the CSVs made with them");
+    let (csv, units, json, summary) =
+        side.expect("the sheets were filled, and the CSVs made with them");
     let (book, leaders) = rayon::join(
         || filled.save(),
         || {
@@ -125,6 +128,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         (&outputs.csv, &csv),
         (&outputs.units, &units),
         (&outputs.report, &json),
+        (&outputs.summary, &summary),
     ];
     files.extend(
         outputs
@@ -166,12 +170,13 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         msg.push_str("注意：期次未写明月份、季度或半年，未计算序时进度；可用 --as-of 指定日期。\n");
     }
     msg.push_str(&format!(
-        "已写入 {}：\n  {}\n  {}\n  {}\n  {}\n  分管领导汇总 {} 份（*_分管任务进展.xlsx）\n",
+        "已写入 {}：\n  {}\n  {}\n  {}\n  {}\n  {}\n  分管领导汇总 {} 份（*_分管任务进展.xlsx）\n",
         args.out.display(),
         name(&outputs.workbook),
         name(&outputs.csv),
         name(&outputs.units),
         name(&outputs.report),
+        name(&outputs.summary),
         outputs.leaders.len()
     ));
     if rejected > 0 {

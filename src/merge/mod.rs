@@ -18,6 +18,7 @@ pub mod colour;
 pub mod csv;
 pub mod schedule;
 pub mod stats;
+pub mod summary;
 
 use std::collections::{HashMap, HashSet};
 
