@@ -86,7 +86,7 @@ mod tests {
             format!("{line}\n{{\"uid\":8,\"uidv"),
         )
         .unwrap();
-        assert_eq!(load(dir.path()), [r.clone()]);
+        assert_eq!(load(dir.path()), std::slice::from_ref(&r));
         let times = received_times(&[dir.path().to_path_buf()]);
         assert_eq!(
             times[&dir.path().join(&r.path)],
