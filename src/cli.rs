@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use jiff::tz::Offset;
 
 use crate::cmd;
+use crate::workspace::Workspace;
 
 /// 督办：任务清单、填报模板、报表校验、汇总与邮件分发。
 #[derive(Debug, Parser)]
@@ -20,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "OFFSET", value_parser = parse_offset)]
     pub time_zone: Option<Offset>,
 
+    /// 督办工作区文件夹；不指定时，从当前文件夹向上寻找 duban.toml。
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -28,28 +33,98 @@ fn parse_offset(s: &str) -> Result<Offset, String> {
     crate::date::parse_offset(s).ok_or_else(|| format!("时区“{s}”无法识别，请写作 +08:00"))
 }
 
-/// What every command may use, from the options common to all.
+/// What every command may use: the options common to all, and the workspace the command
+/// runs in, if any (its settings stand where an option is not given).
 #[derive(Clone, Debug)]
 pub struct Globals {
-    /// `--catalog`, or the embedded catalog.
+    /// `--catalog`, else the workspace's, else the embedded catalog.
     pub catalog: Option<PathBuf>,
     /// The office's time zone.
     pub offset: Offset,
+    pub workspace: Option<Workspace>,
 }
 
 impl Globals {
+    /// The options and the workspace (`--workspace`, else the one the current folder is in).
+    pub fn new(cli: &Cli) -> Result<Globals, crate::CliError> {
+        let workspace = match &cli.workspace {
+            Some(dir) => Some(Workspace::open(dir)?),
+            None => std::env::current_dir()
+                .ok()
+                .map(|d| Workspace::find(&d))
+                .transpose()?
+                .flatten(),
+        };
+        let catalog = cli
+            .catalog
+            .clone()
+            .or_else(|| workspace.as_ref().map(|w| w.catalog_path()));
+        let offset = match (cli.time_zone, &workspace) {
+            (Some(o), _) => o,
+            (None, Some(w)) => w.offset()?,
+            (None, None) => crate::date::OFFICE_OFFSET,
+        };
+        Ok(Globals {
+            catalog,
+            offset,
+            workspace,
+        })
+    }
+
     /// The catalog in use.
     pub fn catalog(&self) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
         crate::catalog::Catalog::load(self.catalog.as_deref())
     }
 
-    /// Check options for `round`, with the office's zone and the isolated reader.
-    pub fn check_options(&self, round: Option<String>) -> crate::check::CheckOptions {
-        crate::check::CheckOptions {
-            round,
+    /// The workspace, for a command that cannot run without one.
+    pub fn workspace(&self, command: &'static str) -> Result<&Workspace, crate::CliError> {
+        self.workspace
+            .as_ref()
+            .ok_or(crate::CliError::NoWorkspace { command })
+    }
+
+    /// Check options for `round`, with the office's zone and the isolated reader; in a
+    /// workspace, with last round's rows (for 照抄上期) and the tasks 办结 for the round.
+    pub fn check_options(
+        &self,
+        round: Option<String>,
+    ) -> Result<crate::check::CheckOptions, crate::CliError> {
+        let mut opts = crate::check::CheckOptions {
             limits: crate::read::Limits::isolated(),
             offset: self.offset,
             ..crate::check::CheckOptions::default()
+        };
+        if let Some(ws) = &self.workspace {
+            let ledger = ws.ledger()?;
+            let info = match &round {
+                Some(r) => ledger.round(r)?,
+                None => None,
+            };
+            let previous = match &info {
+                Some(info) => {
+                    opts.closed = ledger.closed_for(info.seq)?;
+                    ledger.previous_rows(info)?
+                }
+                None => {
+                    opts.closed = ledger.closed_next()?;
+                    match ledger.latest()? {
+                        Some(last) => ledger.rows_of(&last)?,
+                        None => Default::default(),
+                    }
+                }
+            };
+            opts.previous = Some(std::sync::Arc::new(previous));
+        }
+        opts.round = round;
+        Ok(opts)
+    }
+
+    /// The round a command works on: the one given, else in a workspace the latest.
+    pub fn round(&self, given: Option<&str>) -> Result<Option<String>, crate::CliError> {
+        match (given, &self.workspace) {
+            (Some(r), _) => Ok(Some(r.trim().to_string())),
+            (None, Some(ws)) => Ok(Some(ws.round(None)?.name)),
+            (None, None) => Ok(None),
         }
     }
 }
@@ -69,21 +144,42 @@ pub enum Command {
     Merge(cmd::merge::Args),
     /// 邮件分发：填报模板、领导汇总、催报提醒、校验问题反馈；默认只预览不发送。
     Mail(cmd::mail::Args),
+    /// 创建督办工作区：配置文件、任务清单、联系人表和台账。
+    Init(cmd::init::Args),
+    /// 期次：登记新一期并生成各单位填报模板。
+    #[command(subcommand)]
+    Round(cmd::round::Args),
+    /// 报送情况：本期各单位已通过、已报送未通过、未报送，是否按时。
+    Status(cmd::status::Args),
+    /// 台账历史：某项任务、某个单位或某位领导分管任务的历次情况和连续滞后期数。
+    History(cmd::history::Args),
+    /// 台账：导出台账工作簿。
+    #[command(subcommand)]
+    Ledger(cmd::ledger::Args),
+    /// 任务办结（销号）与恢复。
+    #[command(subcommand)]
+    Task(cmd::task::Args),
 }
 
 impl Cli {
     /// Runs the chosen subcommand.
     pub fn run(self) -> crate::CliResult {
-        let g = Globals {
-            catalog: self.catalog,
-            offset: self.time_zone.unwrap_or(crate::date::OFFICE_OFFSET),
-        };
+        if let Command::Init(args) = self.command {
+            return cmd::init::run(args, self.catalog.as_deref());
+        }
+        let g = Globals::new(&self)?;
         match self.command {
             Command::Catalog(args) => cmd::catalog::run(args, &g),
             Command::Templates(args) => cmd::templates::run(args, &g),
             Command::Check(args) => cmd::check::run(args, &g),
             Command::Merge(args) => cmd::merge::run(args, &g),
             Command::Mail(args) => cmd::mail::run(args, &g),
+            Command::Round(args) => cmd::round::run(args, &g),
+            Command::Status(args) => cmd::status::run(args, &g),
+            Command::History(args) => cmd::history::run(args, &g),
+            Command::Ledger(args) => cmd::ledger::run(args, &g),
+            Command::Task(args) => cmd::task::run(args, &g),
+            Command::Init(_) => unreachable!("handled before the workspace is looked for"),
         }
     }
 }

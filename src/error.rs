@@ -31,6 +31,19 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::WorkspaceError),
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
+    /// A command that needs a workspace was run outside one.
+    #[error("{command} 需要在督办工作区中运行（或用 --workspace DIR 指定）；可用 duban init DIR 创建工作区")]
+    NoWorkspace { command: &'static str },
+    /// An option a command needs outside a workspace (in one, the workspace supplies it).
+    #[error("缺少 {option}：不在工作区中时必须指定（{what}）")]
+    Needs {
+        option: &'static str,
+        what: &'static str,
+    },
 
     /// An option's date could not be read.
     #[error("{option}：{source}")]

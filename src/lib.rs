@@ -15,6 +15,7 @@
 //! | [`read`] | the only calamine user: sniffing, limits, sparse cells, the isolated child |
 //! | [`write`] | the only rust_xlsxwriter user: templates, merge outputs, problem lists, palette |
 //! | [`report`] | the check report: one type for check, merge and mail |
+//! | [`ledger`] | 督办台账: the year's rounds in one SQLite file, and their history |
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`outputs`] | the name of every file duban writes |
@@ -22,6 +23,7 @@
 //! | [`intake`] | which files are returns, archives, system or other files |
 //! | [`fsutil`] | reading inputs, atomic writes, folder walks |
 //! | [`date`] | the one date type and clock |
+//! | [`workspace`] | the office's folder for a year: duban.toml, rounds/, the ledger |
 //! | [`error`] | the errors that stop a command |
 //! | [`table`] | terminal tables that line up Chinese text |
 //!
@@ -39,6 +41,7 @@ pub mod fault;
 pub mod fsutil;
 pub mod intake;
 pub mod layout;
+pub mod ledger;
 pub mod mail;
 pub mod merge;
 pub mod outputs;
@@ -48,6 +51,7 @@ pub mod report;
 pub mod status;
 pub mod table;
 pub mod template;
+pub mod workspace;
 pub mod write;
 
 pub use error::{CliError, CliResult, Outcome};

@@ -12,6 +12,9 @@ pub const MANIFEST: &str = "manifest.csv";
 /// SHA-256 of the file.
 pub const MANIFEST_COLUMNS: &[&str] = &["单位", "文件", "主办任务数", "协办任务数", "sha256"];
 
+/// The workspace's ledger (台账): one SQLite file.
+pub const LEDGER: &str = "督办台账.db";
+
 /// The mail outbox's log of every attempt.
 pub const SENT_LOG: &str = "sent-log.jsonl";
 /// The outbox's folder for attachments made for a message (problem lists).

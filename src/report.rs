@@ -287,6 +287,9 @@ pub struct CheckReport {
     /// Files that are not returns (非报表文件): listed, not read.
     #[serde(default)]
     pub ignored: Vec<PathBuf>,
+    /// Tasks 办结 for the round: not asked for, shown as 已办结.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed: Vec<u32>,
     /// The templates asked only for hosted tasks (`--hosts-only`): only units hosting a
     /// task are expected (see [`crate::check::expected_units`]).
     #[serde(default)]

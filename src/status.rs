@@ -3,7 +3,7 @@
 //!
 //! [`Status`]: the four a unit may report, and for a task no host reported, 未报送 (no
 //! file) or 退回重报 (a file that was sent back). The order (`Ord`) runs from least to most
-//! advanced: 滞后, 未启动, 未报送, 退回重报, 序时推进, 已完成. A task's status is the least
+//! advanced: 滞后, 未启动, 未报送, 退回重报, 序时推进, 已完成, 已办结 (closed by the office). A task's status is the least
 //! advanced of its hosts' (the minimum), and a leader summary lists its tasks in this
 //! order. Tables and counts show them in [`Status::ALL`], the order of the template's
 //! dropdown with 未报送 and 退回重报 last.
@@ -30,17 +30,21 @@ pub enum Status {
     OnSchedule,
     #[serde(rename = "已完成")]
     Done,
+    /// Finished and closed by the office (办结): no longer asked for.
+    #[serde(rename = "已办结")]
+    Closed,
 }
 
 impl Status {
     /// Every status in the order tables and counts show them.
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Done,
         Status::OnSchedule,
         Status::Lagging,
         Status::NotStarted,
         Status::Unreported,
         Status::Rejected,
+        Status::Closed,
     ];
 
     /// The four a unit may report, in the order of the template's dropdown.
@@ -59,6 +63,7 @@ impl Status {
             Status::NotStarted => "未启动",
             Status::Unreported => "未报送",
             Status::Rejected => "退回重报",
+            Status::Closed => "已办结",
         }
     }
 
@@ -71,7 +76,13 @@ impl Status {
             Status::NotStarted => "尚未开始实施，完成进度填 0",
             Status::Unreported => "没有主办单位报送推进状态",
             Status::Rejected => "主办单位报送的表格未通过校验，已退回重报",
+            Status::Closed => "任务已办结（销号），不再填报",
         }
+    }
+
+    /// Any status by its word (as the ledger stores it).
+    pub fn parse_label(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.label() == s)
     }
 
     /// The exact word of a reported status, or `None`.
@@ -150,7 +161,15 @@ mod tests {
         v.sort();
         assert_eq!(
             v.iter().map(|s| s.label()).collect::<Vec<_>>(),
-            ["滞后", "未启动", "未报送", "退回重报", "序时推进", "已完成"]
+            [
+                "滞后",
+                "未启动",
+                "未报送",
+                "退回重报",
+                "序时推进",
+                "已完成",
+                "已办结"
+            ]
         );
         assert!(Status::Unreported.is_lagging() && !Status::OnSchedule.is_lagging());
         assert_eq!(Status::from_label("未报送"), None);

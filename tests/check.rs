@@ -116,7 +116,15 @@ fn json_has_exactly_the_issue_shape() {
     let f = &v["files"][0];
     assert_eq!(
         keys(f),
-        ["issues", "path", "round", "status", "superseded_by", "unit"]
+        [
+            "issues",
+            "path",
+            "round",
+            "sha256",
+            "status",
+            "superseded_by",
+            "unit"
+        ]
     );
     assert_eq!(f["superseded_by"], Value::Null);
     assert_eq!(

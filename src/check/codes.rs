@@ -160,6 +160,18 @@ codes! {
         "请填写本期工作进展：做了哪些工作、取得什么成效（可分条）";
     ProblemsMissing = "E-PROBLEMS-MISSING", Error, "滞后但未写存在问题",
         "请在“存在问题”中说明滞后的原因，并在“下步措施”中写明如何追赶进度";
+    /// 照抄上期: the same 工作进展 as last round's.
+    ProgressCopied = "W-PROGRESS-COPIED", Warning, "照抄上期",
+        "请写本期新的工作进展（本期做了什么、完成多少），不要照抄上期";
+    /// 工作进展 that only restates the task.
+    ProgressRestatesTask = "W-PROGRESS-RESTATES-TASK", Warning, "工作进展只是重复任务内容",
+        "请写具体做了哪些工作、取得什么成效，不要只重复任务内容";
+    /// A percent lower than last round's.
+    PercentDown = "W-PERCENT-DOWN", Warning, "完成进度比上期低",
+        "请核实完成进度：如确有回退，请在“存在问题”中说明原因";
+    /// 已完成 last round, not done now.
+    DoneUndone = "W-DONE-UNDONE", Warning, "上期已完成，本期未完成",
+        "请核实推进状态：上期已报“已完成”，如情况有变，请在“存在问题”中说明";
     PhoneMissing = "W-PHONE-MISSING", Warning, "联系电话未填写",
         "请在表格下方“联系电话”处填写填报人的手机或办公电话，便于核实";
     PhoneInvalid = "W-PHONE-INVALID", Warning, "联系电话格式不对",

@@ -41,6 +41,10 @@ pub struct CheckOptions {
     /// When each return arrived, where the office knows it (the mailbox's receipts):
     /// this orders a unit's returns before any time the workbooks record.
     pub received: HashMap<PathBuf, jiff::Timestamp>,
+    /// Last round's rows, where the ledger has them: for 照抄上期 and its kin.
+    pub previous: Option<std::sync::Arc<crate::ledger::history::PreviousRows>>,
+    /// Tasks 办结 for this round: not asked for.
+    pub closed: std::collections::BTreeSet<u32>,
 }
 
 impl Default for CheckOptions {
@@ -50,6 +54,8 @@ impl Default for CheckOptions {
             limits: Limits::default(),
             offset: crate::date::OFFICE_OFFSET,
             received: HashMap::new(),
+            previous: None,
+            closed: Default::default(),
         }
     }
 }
@@ -153,6 +159,7 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
     CheckReport {
         round,
         round_checked: opts.round.is_some(),
+        closed: opts.closed.iter().copied().collect(),
         files,
         missing_units,
         rejected_units,
@@ -209,10 +216,12 @@ pub(crate) struct Checked {
 /// Checks one return, from a file or an archive.
 fn check_input(input: &crate::intake::Input, catalog: &Catalog, opts: &CheckOptions) -> Checked {
     let props = read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY);
-    let book = input
-        .bytes(&opts.limits)
-        .and_then(|bytes| read::read_bytes_with(&bytes, &opts.limits, props));
-    let (report, hosts_only) = match book {
+    let mut sha256 = None;
+    let book = input.bytes(&opts.limits).and_then(|bytes| {
+        sha256 = Some(crate::catalog::sha256_hex(&bytes));
+        read::read_bytes_with(&bytes, &opts.limits, props)
+    });
+    let (mut report, hosts_only) = match book {
         Ok(book) => check_workbook(&book, &input.path, catalog, opts),
         Err(e) => {
             let mut report =
@@ -222,6 +231,7 @@ fn check_input(input: &crate::intake::Input, catalog: &Catalog, opts: &CheckOpti
             (report, false)
         }
     };
+    report.sha256 = sha256;
     Checked {
         report,
         hosts_only,
@@ -279,7 +289,7 @@ pub fn check_workbook(
     }
     report.unit = id.unit.clone();
     report.round = id.round.clone();
-    let data = rows::check_rows(book, catalog, &id, &opts.limits, &mut issues);
+    let data = rows::check_rows(book, catalog, &id, opts, &mut issues);
     if id.catalog_differs {
         identity::judge_catalog(&data, &mut issues);
     }

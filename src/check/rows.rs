@@ -8,10 +8,11 @@ use std::collections::BTreeSet;
 use super::header::{find_indicator_header, find_task_header, Header};
 use super::identity::Identity;
 use super::values::{fmt, parse_percent, parse_status, PercentError};
-use super::{contacts, indicators, At, Code, Issues, HEADER_SCAN_ROWS};
+use super::{contacts, indicators, At, CheckOptions, Code, Issues, HEADER_SCAN_ROWS};
 use crate::catalog::names::{distance, fold};
 use crate::catalog::{Catalog, Role, Task};
 use crate::columns::TaskCol;
+use crate::ledger::history::PreviousRow;
 use crate::read::{Cell, Format, Limits, Sheet, Value, Workbook};
 use crate::report::{ReturnData, TaskRow};
 use crate::status::Status;
@@ -23,9 +24,10 @@ pub(super) fn check_rows(
     book: &Workbook,
     catalog: &Catalog,
     id: &Identity,
-    limits: &Limits,
+    opts: &CheckOptions,
     issues: &mut Issues,
 ) -> ReturnData {
+    let limits = &opts.limits;
     let mut data = ReturnData::default();
     let Some(h) = find_task_header(book) else {
         issues.add(
@@ -51,9 +53,13 @@ pub(super) fn check_rows(
             &[("column", c.title())],
         );
     }
-    let located = locate(sheet, &h, catalog, id, issues);
+    let located = locate(sheet, &h, catalog, id, &opts.closed, issues);
     let fraction_guess = book.format != Format::Xlsx;
     for bound in &located.rows {
+        let previous = match (&opts.previous, &id.unit) {
+            (Some(p), Some(u)) => p.get(&(u.clone(), bound.task.number)),
+            _ => None,
+        };
         let row = Row {
             sheet,
             header: &h,
@@ -61,6 +67,7 @@ pub(super) fn check_rows(
             task: bound.task,
             role: bound.role,
             fraction_guess,
+            previous,
         };
         let mut values = Values::default();
         for rule in RULES {
@@ -69,7 +76,15 @@ pub(super) fn check_rows(
         data.rows.push(row.task_row(&values));
     }
     if let Some(unit) = &id.unit {
-        missing_tasks(catalog, unit, id, &located.seen, &sheet.name, issues);
+        missing_tasks(
+            catalog,
+            unit,
+            id,
+            &located.seen,
+            &opts.closed,
+            &sheet.name,
+            issues,
+        );
     }
     data.contact = contacts::read(sheet, located.contact_rows);
     contacts::check(sheet, &data.contact, issues);
@@ -103,6 +118,7 @@ fn locate<'c>(
     h: &Header<TaskCol>,
     catalog: &'c Catalog,
     id: &Identity,
+    closed: &BTreeSet<u32>,
     issues: &mut Issues,
 ) -> Located<'c> {
     let mut out = Located {
@@ -185,6 +201,10 @@ fn locate<'c>(
             issues.add(Code::TaskDuplicate, at, format!("任务 {task_no} 重复出现"));
             continue;
         }
+        // A task 办结 is not asked for: whatever its row says is not read.
+        if closed.contains(&task_no) {
+            continue;
+        }
         out.rows.push(Bound { r, task, role });
     }
     out
@@ -199,6 +219,8 @@ struct Row<'a> {
     role: Option<Role>,
     /// The format cannot tell a percent-formatted cell (xls, ods): 0 < x < 1 is a fraction.
     fraction_guess: bool,
+    /// The unit's row of this task last round, where the ledger has it.
+    previous: Option<&'a PreviousRow>,
 }
 
 impl Row<'_> {
@@ -268,6 +290,10 @@ const RULES: &[Rule] = &[
     not_started_is_0,
     hosted_has_progress,
     lagging_has_problems,
+    progress_not_the_task,
+    progress_not_copied,
+    percent_not_down,
+    done_stays_done,
 ];
 
 /// Warns when the canonical 任务内容 was edited, showing what changed.
@@ -423,19 +449,96 @@ fn lagging_has_problems(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
     }
 }
 
+/// Text as compared for copying: no spaces, no punctuation, full-width folded.
+fn bare(s: &str) -> String {
+    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// How alike two texts are, 0 to 1: Sørensen-Dice over character pairs (linear, so a
+/// city's rows cost little).
+fn alike(a: &str, b: &str) -> f64 {
+    strsim::sorensen_dice(a, b)
+}
+
+/// 工作进展 that only restates the task (its text, or the task's text cut short).
+fn progress_not_the_task(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
+    let progress = bare(&row.text(TaskCol::Progress, v));
+    if progress.chars().count() < 8 {
+        return;
+    }
+    let task = bare(&row.task.text);
+    if task.contains(&progress) || alike(&progress, &task) >= 0.9 {
+        issues.add(
+            Code::ProgressRestatesTask,
+            row.at(TaskCol::Progress),
+            format!("任务 {} 的“工作进展”只是重复了任务内容", row.task.number),
+        );
+    }
+}
+
+/// 照抄上期: the same 工作进展 as last round's, word for word or nearly.
+fn progress_not_copied(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
+    let Some(prev) = row.previous else { return };
+    let (now, then) = (bare(&row.text(TaskCol::Progress, v)), bare(&prev.progress));
+    if now.chars().count() < 8 || then.is_empty() {
+        return;
+    }
+    if now == then || alike(&now, &then) >= 0.92 {
+        let how = if now == then {
+            "与上期完全相同"
+        } else {
+            "与上期几乎相同"
+        };
+        issues.add(
+            Code::ProgressCopied,
+            row.at(TaskCol::Progress),
+            format!("任务 {} 的“工作进展”{how}（照抄上期）", row.task.number),
+        );
+    }
+}
+
+/// A percent lower than last round's.
+fn percent_not_down(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
+    if let (Some(now), Some(then)) = (v.percent, row.previous.and_then(|p| p.percent)) {
+        if now + 1e-9 < then {
+            issues.add(
+                Code::PercentDown,
+                row.at(TaskCol::Percent),
+                format!("完成进度 {} 低于上期的 {}", fmt(now), fmt(then)),
+            );
+        }
+    }
+}
+
+/// 已完成 last round and not now.
+fn done_stays_done(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
+    let was_done = row.previous.and_then(|p| p.status) == Some(Status::Done);
+    if was_done && v.status.is_some_and(|s| s != Status::Done) {
+        issues.add(
+            Code::DoneUndone,
+            row.at(TaskCol::Status),
+            format!(
+                "上期已报“已完成”，本期报“{}”",
+                v.status.map(|s| s.label()).unwrap_or_default()
+            ),
+        );
+    }
+}
+
 /// The unit's tasks that no row names (co-unit tasks too, unless the template asked only
-/// for hosted ones). The catalog decides, not the identity: a clerk who deletes a row may
+/// for hosted ones; not the tasks 办结). The catalog decides, not the identity: a clerk who deletes a row may
 /// have unhidden and edited the identity sheet too.
 fn missing_tasks(
     catalog: &Catalog,
     unit: &str,
     id: &Identity,
     seen: &BTreeSet<u32>,
+    closed: &BTreeSet<u32>,
     sheet: &str,
     issues: &mut Issues,
 ) {
     for (n, role) in catalog.tasks_of_unit(unit) {
-        if seen.contains(n) || (id.hosts_only && *role == Role::CoUnit) {
+        if seen.contains(n) || closed.contains(n) || (id.hosts_only && *role == Role::CoUnit) {
             continue;
         }
         issues.add_with(

@@ -23,10 +23,10 @@ use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 报送的表格文件或文件夹（文件夹会逐层读取）。
-    #[arg(required = true, value_name = "PATH")]
+    /// 报送的表格文件、文件夹或 .zip（文件夹会逐层读取）；在工作区中默认为本期的“回收”文件夹。
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// 本次收集的填报期次，如 2020年第一季度；期次不符的文件会得到提醒。
+    /// 本次收集的填报期次，如 2020年第一季度；其他期次的报表会被退回。在工作区中默认为最近一期。
     #[arg(long, value_name = "R")]
     pub round: Option<String>,
     /// 输出格式。
@@ -45,11 +45,22 @@ pub enum OutputFormat {
 
 pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     let catalog = g.catalog()?;
-    if let Some(p) = args.paths.iter().find(|p| !p.exists()) {
+    let round = g.round(args.round.as_deref())?;
+    let paths = match (&g.workspace, &round, args.paths.is_empty()) {
+        (Some(ws), Some(r), true) => vec![ws.returns_dir(r)],
+        (_, _, false) => args.paths.clone(),
+        (_, _, true) => {
+            return Err(CliError::Needs {
+                option: "PATH",
+                what: "报送的表格文件或文件夹",
+            })
+        }
+    };
+    if let Some(p) = paths.iter().find(|p| !p.exists()) {
         return Err(CliError::NoSuchPath(p.clone()));
     }
-    let opts = g.check_options(args.round.clone());
-    let report = check_paths(&args.paths, &catalog, &opts);
+    let opts = g.check_options(round)?;
+    let report = check_paths(&paths, &catalog, &opts);
     if let Some(dir) = &args.feedback {
         write_feedback(dir, &report)?;
     }

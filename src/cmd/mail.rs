@@ -355,7 +355,7 @@ fn check_report(
     if !dir.exists() {
         return Err(CliError::NoSuchPath(dir.clone()));
     }
-    let opts = g.check_options(Some(args.round.clone()));
+    let opts = g.check_options(Some(args.round.clone()))?;
     Ok(check_paths(std::slice::from_ref(dir), catalog, &opts))
 }
 

@@ -26,17 +26,17 @@ use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 回收的报表文件或所在文件夹（可多个）。
-    #[arg(required = true, value_name = "PATH")]
+    /// 回收的报表文件、文件夹或 .zip（可多个）；在工作区中默认为本期的“回收”文件夹。
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// 填报期次，如 2020年第一季度；用于文件名、标题和序时进度。
+    /// 填报期次，如 2020年第一季度；用于文件名、标题和序时进度。在工作区中默认为最近一期。
     #[arg(long, value_name = "R")]
-    pub round: String,
+    pub round: Option<String>,
 
-    /// 输出文件夹。
+    /// 输出文件夹；在工作区中默认为本期的“汇总”文件夹（重新汇总时覆盖其中上次的结果）。
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 
     /// 序时进度的截止日期（如 2020-03-31）；默认取期次所指月份、季度或半年的末日。
     #[arg(long, value_name = "DATE")]
@@ -56,44 +56,92 @@ pub struct Args {
 }
 
 pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
-    let round = args.round.trim();
+    let round = g.round(args.round.as_deref())?.ok_or(CliError::Needs {
+        option: "--round",
+        what: "填报期次，如 2020年第一季度",
+    })?;
+    let round = round.as_str();
     if round.is_empty() {
         return Err(CliError::EmptyRound { option: "--round" });
     }
     let catalog = g.catalog()?;
-    let config = match &args.config {
-        None => Config::default(),
-        Some(p) => Config::load(p)?,
+    let ws = g.workspace.as_ref();
+    // In a workspace the round is the ledger's (recorded now if it was not yet).
+    let mut ledger = ws.map(|w| w.ledger()).transpose()?;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(Date::parse)
+        .transpose()
+        .map_err(CliError::date("--as-of"))?;
+    let info = match &ledger {
+        Some(l) => Some(match l.round(round)? {
+            Some(r) if as_of.is_none() => r,
+            _ => l.add_round(round, None, as_of)?,
+        }),
+        None => None,
     };
-    let schedule = match &args.as_of {
-        Some(d) => Some(
-            Date::parse(d)
-                .map_err(CliError::date("--as-of"))?
-                .schedule(),
-        ),
+    let config = match (&args.config, ws) {
+        (Some(p), _) => Config::load(p)?,
+        (None, Some(w)) => Config {
+            colour: w.config.colour,
+        },
+        (None, None) => Config::default(),
+    };
+    let schedule = match as_of.or(info.as_ref().and_then(|i| i.as_of)) {
+        Some(d) => Some(d.schedule()),
         None => schedule::from_round(round),
     };
-    refuse_output_among_inputs(&args.out, &args.paths)?;
-    let outputs = MergeOutputs::new(
-        &args.out,
-        round,
-        catalog.leaders().iter().map(|l| l.as_str()),
-    );
+    let (paths, out, force) = match ws {
+        Some(w) => (
+            if args.paths.is_empty() {
+                vec![w.returns_dir(round)]
+            } else {
+                args.paths.clone()
+            },
+            args.out.clone().unwrap_or_else(|| w.merged_dir(round)),
+            // The round's own folder holds the last merge of the round: it is replaced.
+            args.force || args.out.is_none(),
+        ),
+        None => (
+            args.paths.clone(),
+            args.out.clone().ok_or(CliError::Needs {
+                option: "--out",
+                what: "输出文件夹",
+            })?,
+            args.force,
+        ),
+    };
+    if paths.is_empty() {
+        return Err(CliError::Needs {
+            option: "PATH",
+            what: "回收的报表文件或文件夹",
+        });
+    }
+    if let Some(p) = paths.iter().find(|p| !p.exists()) {
+        return Err(CliError::NoSuchPath(p.clone()));
+    }
+    refuse_output_among_inputs(&out, &paths)?;
+    let outputs = MergeOutputs::new(&out, round, catalog.leaders().iter().map(|l| l.as_str()));
     for p in outputs.all() {
-        check_overwrite(p, args.force)?;
+        check_overwrite(p, force)?;
     }
 
     // The boundary with the check: the same rules and report as `duban check`.
-    let opts = g.check_options(Some(round.to_string()));
-    let mut report = crate::check::check_paths(&args.paths, &catalog, &opts);
+    let opts = g.check_options(Some(round.to_string()))?;
+    let mut report = crate::check::check_paths(&paths, &catalog, &opts);
     if let Some(s) = schedule {
         flag_behind_schedule(&mut report, s, &config.colour);
     }
-    let m = Merged::new(&catalog, &report, schedule, config.colour);
+    let mut m = Merged::new(&catalog, &report, schedule, config.colour);
+    if let (Some(l), Some(i)) = (&ledger, &info) {
+        m.history = Some(l.history_before(i)?);
+    }
     let st = stats(&m);
     let ind = indicators(&m);
     let level = args.compression;
     let rows = xlsx::TaskRows::new(&m);
+    let summary = Summary::of(&m, &st, round);
 
     // Every output is built in memory on the cores there are, then written: first the
     // consolidated workbook's sheets on one core and its other sheets, the CSV and the
@@ -104,10 +152,10 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
             csv::detail_csv(&m),
             csv::unit_states_csv(&st),
             serde_json::to_vec_pretty(&report).expect("a check report serialises"),
-            serde_json::to_vec_pretty(&Summary::of(&m, &st, round)).expect("a summary serialises"),
+            serde_json::to_vec_pretty(&summary).expect("a summary serialises"),
         ));
     })?;
-    let (csv, units, json, summary) =
+    let (csv, units, json, summary_json) =
         side.expect("the sheets were filled, and the CSVs made with them");
     let (book, leaders) = rayon::join(
         || filled.save(),
@@ -128,7 +176,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         (&outputs.csv, &csv),
         (&outputs.units, &units),
         (&outputs.report, &json),
-        (&outputs.summary, &summary),
+        (&outputs.summary, &summary_json),
     ];
     files.extend(
         outputs
@@ -171,7 +219,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     }
     msg.push_str(&format!(
         "已写入 {}：\n  {}\n  {}\n  {}\n  {}\n  {}\n  分管领导汇总 {} 份（*_分管任务进展.xlsx）\n",
-        args.out.display(),
+        out.display(),
         name(&outputs.workbook),
         name(&outputs.csv),
         name(&outputs.units),
@@ -181,6 +229,16 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     ));
     if rejected > 0 {
         msg.push_str("有被退回的报表，问题见汇总表的“校验问题”工作表。\n");
+    }
+    // The ledger last: a round is recorded only once its outputs exist, in one
+    // transaction that replaces what the ledger held of it.
+    if let (Some(l), Some(i)) = (ledger.as_mut(), &info) {
+        l.record(i, &report, &summary, g.offset)?;
+        msg.push_str(&format!(
+            "已记入台账 {}（第 {} 期；重新汇总会替换本期的记录）。\n",
+            l.path().display(),
+            i.seq
+        ));
     }
     super::out(&msg);
     Ok(if rejected > 0 {

@@ -2,8 +2,14 @@
 
 pub mod catalog;
 pub mod check;
+pub mod history;
+pub mod init;
+pub mod ledger;
 pub mod mail;
 pub mod merge;
+pub mod round;
+pub mod status;
+pub mod task;
 pub mod templates;
 
 use std::io::Write;

@@ -80,6 +80,17 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         });
     }
 
+    // In a workspace, the tasks 办结 for this round (or for the next one to be created).
+    let closed = match &g.workspace {
+        Some(ws) => {
+            let ledger = ws.ledger()?;
+            match ledger.round(round)? {
+                Some(info) => ledger.closed_for(info.seq)?,
+                None => ledger.closed_next()?,
+            }
+        }
+        None => Default::default(),
+    };
     let spec = |unit| Spec {
         unit,
         round,
@@ -87,6 +98,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         rows,
         password: args.password.as_deref(),
         office_contact: args.office_contact.as_deref(),
+        closed: &closed,
     };
     let tty = std::io::stderr().is_terminal();
     // Each template is built and written on its own thread; one that fails does not stop

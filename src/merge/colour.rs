@@ -91,7 +91,7 @@ impl Thresholds {
         };
         match status {
             Status::Unreported | Status::Rejected => Colour::Red,
-            Status::Done => Colour::Blue,
+            Status::Done | Status::Closed => Colour::Blue,
             Status::NotStarted => {
                 let late = schedule.is_some_and(|s| s > self.not_started_red_after);
                 if late || gap(0.0) > self.red_gap {

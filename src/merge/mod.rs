@@ -107,6 +107,8 @@ pub struct Merged<'a> {
     pub states: HashMap<&'a str, UnitState>,
     /// The catalog's tasks in order.
     pub tasks: Vec<TaskLine<'a>>,
+    /// What the rounds before say, where a ledger knows them (in a workspace).
+    pub history: Option<crate::ledger::history::History>,
 }
 
 impl<'a> Merged<'a> {
@@ -170,6 +172,7 @@ impl<'a> Merged<'a> {
             returns,
             states,
             tasks,
+            history: None,
         }
     }
 
@@ -197,16 +200,31 @@ impl<'a> Merged<'a> {
             .collect()
     }
 
-    /// The tasks a leader leads, least advanced first (滞后, 未启动, 未报送, 退回重报, then
-    /// 序时推进 and 已完成), each group in task order.
+    /// The tasks a leader leads: first those lagging two rounds running or more (longest
+    /// first, where the ledger knows), then least advanced first (滞后, 未启动, 未报送,
+    /// 退回重报, then 序时推进, 已完成 and 已办结), each group in task order.
     pub fn leader_tasks(&self, leader: &str) -> Vec<&TaskLine<'a>> {
         let mut v: Vec<&TaskLine> = self
             .tasks
             .iter()
             .filter(|l| l.task.leaders.iter().any(|x| x == leader))
             .collect();
-        v.sort_by_key(|l| (l.status, l.task.number));
+        v.sort_by_key(|l| {
+            let streak = self.streak(l);
+            (
+                std::cmp::Reverse(if streak >= 2 { streak } else { 0 }),
+                l.status,
+                l.task.number,
+            )
+        });
         v
+    }
+
+    /// Rounds running a task has lagged, this round included (0 without a ledger).
+    pub fn streak(&self, l: &TaskLine) -> u32 {
+        self.history
+            .as_ref()
+            .map_or(0, |h| h.streak(l.task.number, l.status))
     }
 
     /// Every returned row in file order, with its return: the detail sheet and the CSV.

@@ -9,7 +9,7 @@ use crate::status::{Status, UnitState};
 
 /// Tasks (or rows) counted by [`Status`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts([usize; 6]);
+pub struct Counts([usize; 7]);
 
 impl Counts {
     pub fn add(&mut self, s: Status) {

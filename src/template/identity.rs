@@ -223,6 +223,7 @@ mod tests {
                 rows: Rows::All,
                 password: None,
                 office_contact: None,
+                closed: &Default::default(),
             };
             let rows = crate::template::rows_of(&cat, unit, Rows::All);
             for (k, v) in identity(&cat, &spec, &rows) {

@@ -68,6 +68,8 @@ pub struct Spec<'a> {
     pub password: Option<&'a str>,
     /// How to reach the office, for 填报说明.
     pub office_contact: Option<&'a str>,
+    /// Tasks 办结: listed as 已办结, nothing to fill.
+    pub closed: &'a std::collections::BTreeSet<u32>,
 }
 
 /// A built template.

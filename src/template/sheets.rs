@@ -93,11 +93,17 @@ pub(super) fn tasks_sheet(
         let r = FIRST_ROW + i as u32;
         let task = cat.task(*n).expect("rows come from the catalog");
         let cells = canonical_cells(cat, spec.unit, task, *role);
+        let closed = spec.closed.contains(n);
         for (c, col) in TASK_COLUMNS.iter().enumerate() {
             let (c, style) = (c as u16, cell_style(col));
             match (col.id, cells.get(c as usize)) {
                 (TaskCol::Number, _) => sheet.number(r, c, f64::from(*n), style)?,
                 (_, Some(text)) if !col.input => sheet.text(r, c, text, style)?,
+                // 办结: the status said, locked; nothing else asked for.
+                (TaskCol::Status, _) if closed => {
+                    sheet.text(r, c, Status::Closed.label(), Style::CellCenter)?
+                }
+                _ if closed => sheet.blank(r, c, Style::Cell)?,
                 _ => sheet.blank(r, c, style)?,
             }
         }

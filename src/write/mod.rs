@@ -15,6 +15,7 @@
 //!   Message-IDs and the tests rely on it).
 
 pub mod feedback;
+pub mod ledger;
 pub mod merge;
 pub mod palette;
 mod report;

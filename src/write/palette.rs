@@ -25,6 +25,7 @@ pub fn status(s: Status) -> Option<(u32, u32)> {
         Status::OnSchedule => Some((0xDDEBF7, 0x1F4E78)),
         Status::Lagging => Some((0xFFC7CE, 0x9C0006)),
         Status::NotStarted => Some((0xFFEB9C, 0x9C5700)),
+        Status::Closed => Some((0xE2EFDA, 0x375623)),
         Status::Unreported | Status::Rejected => None,
     }
 }
@@ -47,5 +48,6 @@ pub fn bar(s: Status) -> u32 {
         Status::NotStarted => 0xA5A5A5,
         Status::Unreported => 0xC00000,
         Status::Rejected => 0x7030A0,
+        Status::Closed => 0x548235,
     }
 }

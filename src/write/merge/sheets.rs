@@ -170,12 +170,15 @@ pub(super) fn statistics(
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let info = format!(
+    let mut info = format!(
         "{}；{}；{}",
         schedule_line(m),
         s.overall.line("任务"),
         s.return_line()
     );
+    if let Some(change) = super::tasks::change_line(m, &s.overall) {
+        info.push_str(&format!("；{change}"));
+    }
     title(ws, st, &widths, &format!("{round}任务推进情况统计"), &info)?;
 
     let sec_header = 3;

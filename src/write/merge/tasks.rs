@@ -30,6 +30,53 @@ const COLUMNS: &[(&str, f64)] = &[
 
 const CONTACT: (&str, f64) = ("主办单位联系人", 20.0);
 
+/// Columns a round with a history adds after 完成进度(%).
+const HISTORY: &[(&str, f64)] = &[("上期状态", 9.0), ("进度变化", 7.0), ("连续滞后", 6.0)];
+
+/// Whether the merge knows a round before this one.
+fn has_history(m: &Merged) -> bool {
+    m.history
+        .as_ref()
+        .is_some_and(|h| h.previous_round.is_some())
+}
+
+/// The columns of 总表 (and with the contact, of a leader summary) for this merge.
+fn columns(m: &Merged, contact: bool) -> Vec<(&'static str, f64)> {
+    let mut c = COLUMNS.to_vec();
+    if has_history(m) {
+        let at = 1 + c
+            .iter()
+            .position(|(t, _)| *t == "完成进度(%)")
+            .expect("a column");
+        for (i, h) in HISTORY.iter().enumerate() {
+            c.insert(at + i, *h);
+        }
+    }
+    if contact {
+        c.push(CONTACT);
+    }
+    c
+}
+
+/// "较上期（2020年第一季度）：已完成 +2 项，滞后 -1 项" (statuses that changed), or nothing.
+pub(crate) fn change_line(m: &Merged, now: &Counts) -> Option<String> {
+    let h = m.history.as_ref()?;
+    let prev = h.previous_round.as_deref()?;
+    let parts: Vec<String> = h
+        .previous_counts
+        .iter()
+        .filter_map(|(s, before)| {
+            let d = now.get(*s) as i64 - *before as i64;
+            (d != 0).then(|| format!("{} {d:+} 项", s.label()))
+        })
+        .collect();
+    Some(if parts.is_empty() {
+        format!("较上期（{prev}）各状态任务数不变")
+    } else {
+        format!("较上期（{prev}）：{}", parts.join("，"))
+    })
+}
+
 /// "unit：value" lines over the entries whose value is not empty; no names with one entry.
 fn by_unit<'a>(entries: &[Entry<'a>], value: impl Fn(&Entry<'a>) -> String) -> String {
     let named = entries.len() > 1;
@@ -184,6 +231,7 @@ impl TaskCells {
 fn task_row(
     ws: &mut Worksheet,
     st: &Styles,
+    m: &Merged,
     rows: &TaskRows,
     row: u32,
     line: &TaskLine,
@@ -203,19 +251,39 @@ fn task_row(
     text(ws, row, 4, &cells[3], &st.text)?;
     text(ws, row, 5, line.status.label(), st.status(line.status))?;
     number(ws, row, 6, line.percent, &st.number)?;
+    let mut c = 7;
+    if let Some(h) = m.history.as_ref().filter(|_| has_history(m)) {
+        let prev = h.previous.get(&t.number);
+        match prev {
+            Some(p) => text(ws, row, c, p.status.label(), st.status(p.status))?,
+            None => text(ws, row, c, "", &st.center)?,
+        }
+        let change = match (line.percent, prev.and_then(|p| p.percent)) {
+            (Some(now), Some(then)) => Some(now - then),
+            _ => None,
+        };
+        number(ws, row, c + 1, change, &st.number)?;
+        let streak = m.streak(line);
+        if streak > 0 {
+            ws.write_number_with_format(row, c + 2, streak, &st.center)?;
+        } else {
+            ws.write_blank(row, c + 2, &st.center)?;
+        }
+        c += HISTORY.len() as u16;
+    }
     text(
         ws,
         row,
-        7,
+        c,
         if line.behind { "疑似滞后" } else { "" },
         &st.center,
     )?;
-    text(ws, row, 8, line.colour.label(), st.colour(line.colour))?;
-    for (i, c) in cells[4..].iter().enumerate() {
-        text(ws, row, 9 + i as u16, c, &st.text)?;
+    text(ws, row, c + 1, line.colour.label(), st.colour(line.colour))?;
+    for (i, cell) in cells[4..].iter().enumerate() {
+        text(ws, row, c + 2 + i as u16, cell, &st.text)?;
     }
     if with_contact {
-        text(ws, row, COLUMNS.len() as u16, contact, &st.text)?;
+        text(ws, row, c + 2 + (cells.len() - 4) as u16, contact, &st.text)?;
     }
     set_height(
         ws,
@@ -238,23 +306,27 @@ pub(super) fn overview(
     round: &str,
 ) -> Result<(), XlsxError> {
     ws.set_name("总表")?;
-    let info = format!(
-        "{}；{}；{}\n{}",
+    let mut info = format!(
+        "{}；{}；{}",
         schedule_line(m),
         stats.overall.line("任务"),
         stats.return_line(),
-        m.thresholds.legend()
     );
+    if let Some(change) = change_line(m, &stats.overall) {
+        info.push_str(&format!("；{change}"));
+    }
+    info.push_str(&format!("\n{}", m.thresholds.legend()));
+    let columns = columns(m, false);
     title(
         ws,
         st,
-        &COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>(),
+        &columns.iter().map(|c| c.1).collect::<Vec<_>>(),
         &format!("{round}政府工作报告任务推进情况汇总表"),
         &info,
     )?;
-    header(ws, st, 2, COLUMNS, 2 + m.tasks.len() as u32, 3)?;
+    header(ws, st, 2, &columns, 2 + m.tasks.len() as u32, 3)?;
     for (i, line) in m.tasks.iter().enumerate() {
-        task_row(ws, st, rows, 3 + i as u32, line, false)?;
+        task_row(ws, st, m, rows, 3 + i as u32, line, false)?;
     }
     Ok(())
 }
@@ -276,13 +348,16 @@ pub(super) fn leader(
     if behind > 0 {
         info.push_str(&format!("（其中疑似滞后 {behind} 项）"));
     }
+    let running = lines.iter().filter(|l| m.streak(l) >= 2).count();
+    if running > 0 {
+        info.push_str(&format!("；连续两期及以上滞后 {running} 项，列在最前"));
+    }
     info.push_str(&format!(
         "。{}\n{}",
         schedule_line(m),
         m.thresholds.legend()
     ));
-    let mut columns = COLUMNS.to_vec();
-    columns.push(CONTACT);
+    let columns = columns(m, true);
     title(
         ws,
         st,
@@ -292,7 +367,7 @@ pub(super) fn leader(
     )?;
     header(ws, st, 2, &columns, 2 + lines.len() as u32, 3)?;
     for (i, line) in lines.iter().enumerate() {
-        task_row(ws, st, rows, 3 + i as u32, line, true)?;
+        task_row(ws, st, m, rows, 3 + i as u32, line, true)?;
     }
     Ok(())
 }

@@ -1,0 +1,260 @@
+//! `duban history`: a task's, a unit's or a leader's record over every merged round of the
+//! workspace, with the number of rounds running each task has lagged up to the latest
+//! (滞后, 未启动, 未报送 and 退回重报 each count).
+//!
+//! ```text
+//! duban history --task 3
+//! duban history --unit 区科技局 --format json
+//! duban history --leader 褚福梅
+//! ```
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+use super::out;
+use crate::catalog::names::{closest, fold};
+use crate::catalog::Catalog;
+use crate::cli::Globals;
+use crate::ledger::history::TaskRound;
+use crate::ledger::Ledger;
+use crate::table::render;
+use crate::{CliError, CliResult, Outcome};
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["task", "unit", "leader"])))]
+pub struct Args {
+    /// 任务序号。
+    #[arg(long, value_name = "N")]
+    pub task: Option<u32>,
+    /// 单位名称（可用简称）：该单位承担的各项任务。
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// 牵头领导：其分管的各项任务。
+    #[arg(long, value_name = "NAME")]
+    pub leader: Option<String>,
+    /// 输出格式。
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// One round of a task, as JSON shows it.
+#[derive(Debug, Serialize)]
+struct JsonRound<'a> {
+    round: &'a str,
+    state: &'static str,
+    percent: Option<f64>,
+    colour: &'static str,
+}
+
+/// A task's history.
+#[derive(Debug, Serialize)]
+struct JsonTask<'a> {
+    task: u32,
+    rounds: Vec<JsonRound<'a>>,
+    lagging_streak: u32,
+}
+
+/// Lagging rounds running up to the latest round recorded.
+pub fn streak(rounds: &[TaskRound]) -> u32 {
+    rounds
+        .iter()
+        .rev()
+        .take_while(|r| r.status.is_lagging())
+        .count() as u32
+}
+
+fn json_task(task: u32, rounds: &[TaskRound]) -> JsonTask<'_> {
+    JsonTask {
+        task,
+        rounds: rounds
+            .iter()
+            .map(|r| JsonRound {
+                round: &r.round,
+                state: r.status.label(),
+                percent: r.percent,
+                colour: r.colour.label(),
+            })
+            .collect(),
+        lagging_streak: streak(rounds),
+    }
+}
+
+pub fn run(args: Args, g: &Globals) -> CliResult {
+    let ws = g.workspace("history")?;
+    let cat = g.catalog()?;
+    let ledger = ws.ledger()?;
+    let json = args.format == Format::Json;
+    let text = if let Some(n) = args.task {
+        if cat.task(n).is_none() {
+            return Err(CliError::NoSuchTask {
+                number: n,
+                count: cat.tasks().len(),
+            });
+        }
+        let rounds = ledger.task_rounds(n)?;
+        if json {
+            serde_json::to_string_pretty(&json_task(n, &rounds)).expect("json")
+        } else {
+            task_text(&cat, n, &rounds)
+        }
+    } else if let Some(name) = &args.unit {
+        let unit = cat.registry().unit(name)?.name.clone();
+        unit_history(&cat, &ledger, &unit, json)?
+    } else {
+        let name = args.leader.as_deref().unwrap_or_default();
+        let leader = cat
+            .leaders()
+            .iter()
+            .find(|l| fold(l) == fold(name))
+            .ok_or_else(|| CliError::NoSuchLeader {
+                name: name.to_string(),
+                closest: closest(name, cat.leaders().iter().map(|s| s.as_str()), 3),
+            })?;
+        let tasks: Vec<u32> = cat.tasks_of_leader(leader).map(|t| t.number).collect();
+        tasks_history(&cat, &ledger, "leader", leader, &tasks, json)?
+    };
+    out(&(text + "\n"));
+    Ok(Outcome::Clean)
+}
+
+fn task_text(cat: &Catalog, n: u32, rounds: &[TaskRound]) -> String {
+    let t = cat.task(n).expect("checked");
+    let rows: Vec<Vec<String>> = rounds
+        .iter()
+        .map(|r| {
+            vec![
+                r.round.clone(),
+                r.status.label().to_string(),
+                r.percent
+                    .map(crate::catalog::format_number)
+                    .unwrap_or_default(),
+                r.colour.label().to_string(),
+            ]
+        })
+        .collect();
+    let mut s = format!(
+        "任务 {n}：{}\n主办：{}；牵头领导：{}\n",
+        crate::table::truncate(&t.text, 60),
+        t.hosts.join("、"),
+        t.leaders.join("、")
+    );
+    if rounds.is_empty() {
+        s.push_str("台账中还没有汇总过的期次。");
+        return s;
+    }
+    s.push_str(&render(&["期次", "推进状态", "完成进度(%)", "三色"], &rows));
+    s.push_str(&format!("连续滞后 {} 期（到最近一期为止）", streak(rounds)));
+    s
+}
+
+/// Several tasks' histories (a leader's, a unit's), as JSON or a table.
+fn tasks_history(
+    cat: &Catalog,
+    ledger: &Ledger,
+    key: &str,
+    name: &str,
+    tasks: &[u32],
+    json: bool,
+) -> Result<String, CliError> {
+    let all: Vec<(u32, Vec<TaskRound>)> = tasks
+        .iter()
+        .map(|&n| ledger.task_rounds(n).map(|r| (n, r)))
+        .collect::<Result<_, _>>()?;
+    if json {
+        let v = serde_json::json!({
+            key: name,
+            "tasks": all.iter().map(|(n, r)| json_task(*n, r)).collect::<Vec<_>>(),
+        });
+        return Ok(serde_json::to_string_pretty(&v).expect("json"));
+    }
+    let rounds: Vec<String> = ledger.rounds()?.into_iter().map(|r| r.name).collect();
+    let mut header: Vec<&str> = vec!["任务", "内容"];
+    header.extend(rounds.iter().map(|r| r.as_str()));
+    header.push("连续滞后");
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|(n, rs)| {
+            let mut row = vec![
+                n.to_string(),
+                crate::table::truncate(
+                    &cat.task(*n).map(|t| t.text.clone()).unwrap_or_default(),
+                    24,
+                ),
+            ];
+            for round in &rounds {
+                row.push(
+                    rs.iter()
+                        .find(|r| &r.round == round)
+                        .map(|r| match r.percent {
+                            Some(p) => format!(
+                                "{} {}%",
+                                r.status.label(),
+                                crate::catalog::format_number(p)
+                            ),
+                            None => r.status.label().to_string(),
+                        })
+                        .unwrap_or_default(),
+                );
+            }
+            row.push(format!("{} 期", streak(rs)));
+            row
+        })
+        .collect();
+    Ok(format!(
+        "{name}：{} 项任务\n{}",
+        tasks.len(),
+        render(&header, &rows)
+    ))
+}
+
+fn unit_history(
+    cat: &Catalog,
+    ledger: &Ledger,
+    unit: &str,
+    json: bool,
+) -> Result<String, CliError> {
+    let reporting = ledger.unit_rounds(unit)?;
+    let tasks: Vec<u32> = cat.tasks_of_unit(unit).iter().map(|(n, _)| *n).collect();
+    if json {
+        let tasks_json = tasks_history(cat, ledger, "unit", unit, &tasks, true)?;
+        let mut v: serde_json::Value = serde_json::from_str(&tasks_json).expect("json");
+        v["reporting"] = reporting
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "round": r.round,
+                    "state": r.state.label(),
+                    "received_at": r.reported_at,
+                    "late": r.late,
+                })
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&v).expect("json"));
+    }
+    let rows: Vec<Vec<String>> = reporting
+        .iter()
+        .map(|r| {
+            vec![
+                r.round.clone(),
+                r.state.label().to_string(),
+                r.reported_at.clone().unwrap_or_default(),
+                match r.late {
+                    Some(true) => "逾期".into(),
+                    Some(false) => "按时".into(),
+                    None => String::new(),
+                },
+            ]
+        })
+        .collect();
+    Ok(format!(
+        "{unit}历次报送：\n{}\n{}",
+        render(&["期次", "报送情况", "报送时间", "是否按时"], &rows),
+        tasks_history(cat, ledger, "unit", unit, &tasks, false)?
+    ))
+}

@@ -1,0 +1,456 @@
+//! 督办台账: the year's ledger, one SQLite file in the workspace (`督办台账.db`).
+//!
+//! Every round the office runs is recorded when it is merged, in one transaction: the
+//! round, each return read (file, sha256, unit, when it arrived or was saved, verdict),
+//! each (unit, task) row as read, each task's derived status, percent, colour and flags,
+//! each unit's reporting state, and every issue. Merging a round again replaces it, and a
+//! merge that fails leaves the ledger as it was. The schema is versioned
+//! (`PRAGMA user_version`, [`SCHEMA_VERSION`]) and documented in `schema.sql` and the
+//! README, so the office can open the file with any SQLite tool; SQLite itself is compiled
+//! in (rusqlite's bundled build): nothing to install.
+//!
+//! What the history answers — the streak of lagging rounds, last round's rows for the
+//! 照抄上期 check, which tasks are 办结 — is read here too ([`history`]).
+
+pub mod history;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use jiff::tz::Offset;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::date::{self, Date};
+use crate::merge::summary::Summary;
+use crate::report::CheckReport;
+use crate::status::UnitState;
+
+/// The schema version this duban writes and reads.
+pub const SCHEMA_VERSION: i32 = 1;
+
+const SCHEMA: &str = include_str!("schema.sql");
+
+/// A ledger that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("台账 {} 打不开或已损坏：{message}", path.display())]
+    Open { path: PathBuf, message: String },
+    #[error("台账 {} 已存在，未覆盖", path.display())]
+    Exists { path: PathBuf },
+    #[error("台账 {} 由较新版本的 duban 写成（版本 {found}，本程序支持 {SCHEMA_VERSION}）：请升级 duban", path.display())]
+    Newer { path: PathBuf, found: i32 },
+    #[error("写入台账出错：{0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("台账中没有期次“{0}”：请先用 duban round new 登记本期")]
+    NoRound(String),
+    #[error("台账中还没有任何期次：请先用 duban round new 登记一期")]
+    NoRounds,
+}
+
+/// A round as the ledger records it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoundInfo {
+    pub id: i64,
+    pub name: String,
+    pub seq: i64,
+    pub deadline: Option<Date>,
+    pub as_of: Option<Date>,
+    pub created_at: String,
+    pub merged_at: Option<String>,
+}
+
+/// The ledger file, open.
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Ledger {
+    /// Creates a new ledger file with the current schema; refuses an existing file.
+    pub fn create(path: &Path) -> Result<Ledger, LedgerError> {
+        if path.exists() {
+            return Err(LedgerError::Exists {
+                path: path.to_path_buf(),
+            });
+        }
+        let ledger = Ledger::connect(path)?;
+        let tx = ledger.conn.unchecked_transaction()?;
+        tx.execute_batch(SCHEMA)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(ledger)
+    }
+
+    /// Opens an existing ledger, refusing one written by a newer duban.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        if !path.exists() {
+            return Err(LedgerError::Open {
+                path: path.to_path_buf(),
+                message: "文件不存在".into(),
+            });
+        }
+        let ledger = Ledger::connect(path)?;
+        let found: i32 = ledger
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| ledger.broken(e))?;
+        if found > SCHEMA_VERSION {
+            return Err(LedgerError::Newer {
+                path: path.to_path_buf(),
+                found,
+            });
+        }
+        if found < 1 {
+            return Err(LedgerError::Open {
+                path: path.to_path_buf(),
+                message: "不是督办台账（没有版本号）".into(),
+            });
+        }
+        Ok(ledger)
+    }
+
+    fn connect(path: &Path) -> Result<Ledger, LedgerError> {
+        let conn = Connection::open(path).map_err(|e| LedgerError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn broken(&self, e: rusqlite::Error) -> LedgerError {
+        LedgerError::Open {
+            path: self.path.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for the queries of [`history`].
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Records a round (or updates its deadline and date); a new round comes last.
+    pub fn add_round(
+        &self,
+        name: &str,
+        deadline: Option<Date>,
+        as_of: Option<Date>,
+    ) -> Result<RoundInfo, LedgerError> {
+        let iso = |d: Option<Date>| d.map(|d| d.iso());
+        if self.round(name)?.is_some() {
+            self.conn.execute(
+                "UPDATE rounds SET deadline = COALESCE(?2, deadline), as_of = COALESCE(?3, as_of) WHERE name = ?1",
+                params![name, iso(deadline), iso(as_of)],
+            )?;
+        } else {
+            self.conn.execute(
+                "INSERT INTO rounds (name, seq, deadline, as_of, created_at)
+                 VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds), ?2, ?3, ?4)",
+                params![name, iso(deadline), iso(as_of), date::now_rfc3339()],
+            )?;
+        }
+        self.round(name)?
+            .ok_or_else(|| LedgerError::NoRound(name.to_string()))
+    }
+
+    /// Every round, in order.
+    pub fn rounds(&self) -> Result<Vec<RoundInfo>, LedgerError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, name, seq, deadline, as_of, created_at, merged_at FROM rounds ORDER BY seq",
+        )?;
+        let rows = st.query_map([], round_info)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A round by name.
+    pub fn round(&self, name: &str) -> Result<Option<RoundInfo>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name, seq, deadline, as_of, created_at, merged_at FROM rounds WHERE name = ?1",
+                [name],
+                round_info,
+            )
+            .optional()?)
+    }
+
+    /// The last round recorded.
+    pub fn latest(&self) -> Result<Option<RoundInfo>, LedgerError> {
+        Ok(self.rounds()?.pop())
+    }
+
+    /// The round before `round`.
+    pub fn previous(&self, round: &RoundInfo) -> Result<Option<RoundInfo>, LedgerError> {
+        Ok(self.rounds()?.into_iter().rfind(|r| r.seq < round.seq))
+    }
+
+    /// Records a merge of `round`: replaces whatever the ledger held of it, in one
+    /// transaction, so a failure (or a killed process) leaves the earlier record whole.
+    pub fn record(
+        &mut self,
+        round: &RoundInfo,
+        report: &CheckReport,
+        summary: &Summary,
+        offset: Offset,
+    ) -> Result<(), LedgerError> {
+        let tx = self.conn.transaction()?;
+        replace_round(&tx, round, report, summary, offset)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks a task 办结 from the next round on (the next round created after now).
+    pub fn close_task(&self, task: u32, note: &str) -> Result<(), LedgerError> {
+        self.task_event(task, "close", note)
+    }
+
+    /// Undoes [`Ledger::close_task`] from the next round on.
+    pub fn reopen_task(&self, task: u32) -> Result<(), LedgerError> {
+        self.task_event(task, "reopen", "")
+    }
+
+    fn task_event(&self, task: u32, action: &str, note: &str) -> Result<(), LedgerError> {
+        let after = self.latest()?.map_or(0, |r| r.seq);
+        self.conn.execute(
+            "INSERT INTO task_events (task, action, after_seq, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![task, action, after, note, date::now_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// The tasks 办结 for a round: those whose last close-or-reopen event was recorded before
+    /// the round came (a round created after the event).
+    pub fn closed_for(&self, seq: i64) -> Result<BTreeSet<u32>, LedgerError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT task, action FROM task_events WHERE after_seq < ?1 ORDER BY id")?;
+        let mut closed = BTreeSet::new();
+        for row in st.query_map([seq], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)))? {
+            let (task, action) = row?;
+            if action == "close" {
+                closed.insert(task);
+            } else {
+                closed.remove(&task);
+            }
+        }
+        Ok(closed)
+    }
+
+    /// The tasks 办结 for the next round to be created (what `task close` has decided).
+    pub fn closed_next(&self) -> Result<BTreeSet<u32>, LedgerError> {
+        self.closed_for(self.latest()?.map_or(0, |r| r.seq) + 1)
+    }
+}
+
+fn round_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundInfo> {
+    let date = |s: Option<String>| s.and_then(|s| Date::parse(&s).ok());
+    Ok(RoundInfo {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        seq: r.get(2)?,
+        deadline: date(r.get(3)?),
+        as_of: date(r.get(4)?),
+        created_at: r.get(5)?,
+        merged_at: r.get(6)?,
+    })
+}
+
+/// When a unit's standing return reported, and whether that was after the deadline.
+fn reported(
+    report: &CheckReport,
+    unit: &str,
+    deadline: Option<Date>,
+    offset: Offset,
+) -> (Option<String>, Option<&'static str>, Option<bool>) {
+    // The return that stands: accepted and not superseded, else the unit's latest.
+    let standing = report
+        .files
+        .iter()
+        .filter(|f| f.unit.as_deref() == Some(unit) && f.superseded_by.is_none())
+        .max_by_key(|f| f.is_usable());
+    let Some(f) = standing else {
+        return (None, None, None);
+    };
+    let (time, source) = match (
+        &f.received_at,
+        f.data.as_ref().and_then(|d| d.modified.clone()),
+    ) {
+        (Some(t), _) => (date::instant(t, offset), Some("收件")),
+        (None, Some(saved)) => (date::instant(&saved, offset), Some("保存时间")),
+        (None, None) => (None, None),
+    };
+    let late = match (time, deadline) {
+        (Some(t), Some(d)) => Some(t > d.end_of_day(offset)),
+        _ => None,
+    };
+    (time.map(|t| date::rfc3339_in(t, offset)), source, late)
+}
+
+/// Each expected unit of a merge with when it reported and whether on time: what the
+/// ledger records and `status` shows.
+pub fn unit_records(
+    round: &str,
+    summary: &Summary,
+    report: &CheckReport,
+    deadline: Option<Date>,
+    offset: Offset,
+) -> Vec<history::UnitRecord> {
+    summary
+        .units
+        .iter()
+        .map(|u| {
+            let (reported_at, source, late) = if u.state == UnitState::Missing {
+                (None, None, None)
+            } else {
+                reported(report, &u.unit, deadline, offset)
+            };
+            history::UnitRecord {
+                round: round.to_string(),
+                unit: u.unit.clone(),
+                kind: u.kind.clone(),
+                state: u.state,
+                file: u.file.clone(),
+                reported_at,
+                time_source: source.map(String::from),
+                late,
+            }
+        })
+        .collect()
+}
+
+fn replace_round(
+    tx: &Transaction<'_>,
+    round: &RoundInfo,
+    report: &CheckReport,
+    summary: &Summary,
+    offset: Offset,
+) -> Result<(), LedgerError> {
+    let id = round.id;
+    // Children go with their round (ON DELETE CASCADE would need the round deleted).
+    for table in ["issues", "rows", "returns", "task_states", "unit_states"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE round_id = ?1"), [id])?;
+    }
+    let mut ret = tx.prepare(
+        "INSERT INTO returns (round_id, path, sha256, unit, received_at, saved_at, verdict, superseded_by, late)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut row = tx.prepare(
+        "INSERT INTO rows (return_id, round_id, unit, task, role, status, percent, progress, problems, next_steps, remarks, sheet, row)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    let mut issue = tx.prepare(
+        "INSERT INTO issues (return_id, round_id, code, severity, sheet, cell, row, task, message, fix)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for (i, f) in report.files.iter().enumerate() {
+        if i == report.files.len() / 2 && crate::fault::armed("ledger", "abort") {
+            // A process killed halfway through recording (a test's way to cut the power).
+            std::process::abort();
+        }
+        let received = f
+            .received_at
+            .as_deref()
+            .and_then(|t| date::instant(t, offset));
+        let late = match (received, round.deadline) {
+            (Some(t), Some(d)) => Some(t > d.end_of_day(offset)),
+            _ => None,
+        };
+        let verdict = match f.status {
+            crate::report::FileStatus::Accepted => "accepted",
+            crate::report::FileStatus::Rejected => "rejected",
+        };
+        ret.execute(params![
+            id,
+            f.path.to_string_lossy(),
+            f.sha256,
+            f.unit,
+            f.received_at,
+            f.data.as_ref().and_then(|d| d.modified.clone()),
+            verdict,
+            f.superseded_by
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned()),
+            late,
+        ])?;
+        let return_id = tx.last_insert_rowid();
+        if let (Some(unit), Some(data)) = (&f.unit, &f.data) {
+            for r in &data.rows {
+                row.execute(params![
+                    return_id,
+                    id,
+                    unit,
+                    r.task,
+                    r.role.map(|x| x.label()),
+                    r.status.map(|s| s.label()),
+                    r.percent,
+                    r.progress,
+                    r.problems,
+                    r.next_steps,
+                    r.remarks,
+                    r.sheet,
+                    r.row,
+                ])?;
+            }
+        }
+        for x in &f.issues {
+            issue.execute(params![
+                return_id,
+                id,
+                x.code.as_str(),
+                match x.severity() {
+                    crate::check::Severity::Error => "error",
+                    crate::check::Severity::Warning => "warning",
+                },
+                x.sheet,
+                x.cell(),
+                x.row,
+                x.task,
+                x.message,
+                x.fix,
+            ])?;
+        }
+    }
+    let mut task = tx.prepare(
+        "INSERT INTO task_states (round_id, task, status, percent, colour, behind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for t in &summary.tasks {
+        task.execute(params![
+            id,
+            t.number,
+            t.status.label(),
+            t.percent,
+            t.colour.label(),
+            t.behind
+        ])?;
+    }
+    let mut unit = tx.prepare(
+        "INSERT INTO unit_states (round_id, unit, kind, state, file, reported_at, time_source, late)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for u in unit_records(&round.name, summary, report, round.deadline, offset) {
+        unit.execute(params![
+            id,
+            u.unit,
+            u.kind,
+            u.state.label(),
+            u.file,
+            u.reported_at,
+            u.time_source,
+            u.late
+        ])?;
+    }
+    tx.execute(
+        "UPDATE rounds SET merged_at = ?2, schedule = ?3 WHERE id = ?1",
+        params![id, date::now_rfc3339(), summary.schedule],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! The 台账 workbook (`duban ledger export`): the year on paper.
+//!
+//! 任务台账: one row per task with, per round, its status, percent and colour (filled as in
+//! the merge's sheets), how many rounds running it has lagged, and its hosts and leaders.
+//! Then one sheet per kind of unit (区直部门, 镇, 街道 …): each unit's reporting per round
+//! (按时, 逾期, 已报送未通过, 未报送) and the totals. A4 landscape, headers repeated, like the
+//! other workbooks.
+
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+
+use super::report::{self, fit_row, header, text, Styles};
+use super::BuildError;
+use crate::catalog::{format_number, Catalog};
+use crate::ledger::history::{UnitRecord, Year};
+use crate::status::UnitState;
+
+/// The ledger workbook's bytes.
+pub fn workbook(year: &Year, catalog: &Catalog) -> Result<Vec<u8>, BuildError> {
+    let st = Styles::new();
+    let mut wb: Workbook = report::workbook("督办台账", 6);
+    tasks(wb.add_worksheet(), &st, year, catalog)?;
+    let mut kinds: Vec<&str> = Vec::new();
+    for (_, kind, _) in &year.units {
+        if !kinds.contains(&kind.as_str()) {
+            kinds.push(kind);
+        }
+    }
+    for kind in kinds {
+        units(wb.add_worksheet(), &st, year, kind)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Lagging rounds running up to the last round.
+fn streak(rounds: &[Option<crate::ledger::history::TaskRound>]) -> usize {
+    rounds
+        .iter()
+        .rev()
+        .take_while(|r| r.as_ref().is_some_and(|r| r.status.is_lagging()))
+        .count()
+}
+
+fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Result<(), XlsxError> {
+    ws.set_name("任务台账")?;
+    let mut columns: Vec<(String, f64)> = vec![
+        ("序号".into(), 5.0),
+        ("任务内容".into(), 36.0),
+        ("主办单位".into(), 16.0),
+        ("牵头领导".into(), 10.0),
+    ];
+    for r in &year.rounds {
+        columns.push((format!("{}\n推进状态", r.name), 9.0));
+        columns.push((format!("{}\n完成进度(%)", r.name), 8.0));
+        columns.push((format!("{}\n三色", r.name), 5.0));
+    }
+    columns.push(("连续滞后（期）".into(), 8.0));
+    let cols: Vec<(&str, f64)> = columns.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+    header(ws, st, 0, &cols, catalog.tasks().len() as u32, 4)?;
+    for (i, task) in catalog.tasks().iter().enumerate() {
+        let r = 1 + i as u32;
+        let none = vec![None; year.rounds.len()];
+        let rounds = year.tasks.get(&task.number).unwrap_or(&none);
+        ws.write_number_with_format(r, 0, task.number, &st.center)?;
+        text(ws, r, 1, &task.text, &st.text)?;
+        let hosts = task.hosts.join("、");
+        text(ws, r, 2, &hosts, &st.text)?;
+        text(ws, r, 3, &task.leaders.join("、"), &st.center)?;
+        for (k, round) in rounds.iter().enumerate() {
+            let c = 4 + 3 * k as u16;
+            match round {
+                Some(t) => {
+                    text(ws, r, c, t.status.label(), st.status(t.status))?;
+                    match t.percent {
+                        Some(p) => ws.write_number_with_format(r, c + 1, p, &st.number)?,
+                        None => ws.write_blank(r, c + 1, &st.number)?,
+                    };
+                    text(ws, r, c + 2, t.colour.label(), st.colour(t.colour))?;
+                }
+                None => {
+                    for d in 0..3 {
+                        ws.write_blank(r, c + d, &st.center)?;
+                    }
+                }
+            }
+        }
+        let last = 4 + 3 * year.rounds.len() as u16;
+        ws.write_number_with_format(r, last, streak(rounds) as f64, &st.center)?;
+        fit_row(ws, r, &[(&task.text, 36.0), (&hosts, 16.0)])?;
+    }
+    Ok(())
+}
+
+/// A round's cell for a unit: 按时, 逾期, 已报送未通过, 未报送 (and the time it reported).
+fn word(u: &UnitRecord) -> String {
+    let when = match u.late {
+        Some(true) => "逾期",
+        Some(false) => "按时",
+        None => "",
+    };
+    match u.state {
+        UnitState::Missing => "未报送".into(),
+        UnitState::Rejected if when.is_empty() => "已报送未通过".into(),
+        UnitState::Rejected => format!("已报送未通过（{when}）"),
+        UnitState::Accepted if when.is_empty() => "已通过".into(),
+        UnitState::Accepted => when.to_string(),
+    }
+}
+
+fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(), XlsxError> {
+    let name: String = kind.replace('/', "、").chars().take(31).collect();
+    ws.set_name(&name)?;
+    let mut columns: Vec<(String, f64)> = vec![("单位".into(), 24.0)];
+    columns.extend(year.rounds.iter().map(|r| (r.name.clone(), 14.0)));
+    for t in ["按时", "逾期", "已报送未通过", "未报送"] {
+        columns.push((t.into(), 7.0));
+    }
+    let cols: Vec<(&str, f64)> = columns.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+    let list: Vec<_> = year.units.iter().filter(|(_, k, _)| k == kind).collect();
+    header(ws, st, 0, &cols, list.len() as u32, 1)?;
+    for (i, (unit, _, rounds)) in list.iter().enumerate() {
+        let r = 1 + i as u32;
+        text(ws, r, 0, unit, &st.text)?;
+        let mut totals = [0usize; 4];
+        for (k, round) in rounds.iter().enumerate() {
+            let c = 1 + k as u16;
+            match round {
+                Some(u) => {
+                    let w = word(u);
+                    let style = match u.state {
+                        UnitState::Accepted if u.late != Some(true) => &st.center,
+                        _ => &st.missing,
+                    };
+                    text(ws, r, c, &w, style)?;
+                    let slot = match (u.state, u.late) {
+                        (UnitState::Missing, _) => 3,
+                        (UnitState::Rejected, _) => 2,
+                        (UnitState::Accepted, Some(true)) => 1,
+                        (UnitState::Accepted, _) => 0,
+                    };
+                    totals[slot] += 1;
+                }
+                None => ws.write_blank(r, c, &st.center).map(|_| ())?,
+            }
+        }
+        let first = 1 + rounds.len() as u16;
+        for (d, n) in totals.iter().enumerate() {
+            text(
+                ws,
+                r,
+                first + d as u16,
+                &format_number(*n as f64),
+                &st.center,
+            )?;
+        }
+    }
+    Ok(())
+}
