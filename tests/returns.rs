@@ -64,7 +64,7 @@ impl Return {
             }
             let t = cat.task(*n).unwrap();
             let progress = match role {
-                Role::Host => format!("本单位牵头推进任务{n}：已制定实施方案，召开专题推进会 2 次，完成阶段目标。\n下一阶段重点抓好落实。"),
+                Role::Host => format!("本单位牵头推进任务{n}：已制定实施方案，召开专题推进会 2 次，完成{round}阶段目标。\n下一阶段重点抓好落实。"),
                 Role::CoUnit => String::new(),
             };
             rows.push(vec![

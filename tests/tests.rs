@@ -15,3 +15,4 @@ mod returns;
 mod samples;
 mod structure;
 mod templates;
+mod workspace;

@@ -39,11 +39,16 @@ pub struct Entry<'a> {
     pub file: Option<&'a FileReport>,
     pub row: Option<&'a TaskRow>,
     pub state: UnitState,
+    /// The task was closed (办结) before this round: nothing is asked of the unit.
+    pub closed: bool,
 }
 
 impl Entry<'_> {
     /// The row's status; without a usable return, 未报送 or 退回重报.
     pub fn status(&self) -> Status {
+        if self.closed {
+            return Status::Closed;
+        }
         match (self.row.and_then(|r| r.status), self.file) {
             (Some(s), _) => s,
             (None, None) => self.state.status(),
@@ -57,6 +62,9 @@ impl Entry<'_> {
 
     /// "序时推进 60%", "未报送", "退回重报", "未填写" (returned, row missing or without status).
     pub fn status_text(&self) -> String {
+        if self.closed {
+            return Status::Closed.label().to_string();
+        }
         match (self.file, self.row) {
             (None, _) => self.state.status().label().to_string(),
             (Some(_), Some(r)) if r.status.is_some() => match r.percent {
@@ -140,6 +148,7 @@ impl<'a> Merged<'a> {
         }
         // task → rows of that task, in return order.
         let mut by_task: HashMap<u32, Vec<(&str, &FileReport, &TaskRow)>> = HashMap::new();
+        let closed: HashSet<u32> = report.closed.iter().copied().collect();
         let mut seen: HashSet<(u32, &str)> = HashSet::new();
         for (unit, f) in &returns {
             for row in f.data.iter().flat_map(|d| &d.rows) {
@@ -148,20 +157,20 @@ impl<'a> Merged<'a> {
                 }
             }
         }
+        let sources = Sources {
+            catalog,
+            states: &states,
+            returns: &returns,
+            closed: &closed,
+            schedule,
+            thresholds: &thresholds,
+        };
         let tasks = catalog
             .tasks()
             .iter()
             .map(|task| {
                 let rows = by_task.get(&task.number).map_or(&[][..], |v| v.as_slice());
-                line(
-                    catalog,
-                    &states,
-                    task,
-                    rows,
-                    &returns,
-                    schedule,
-                    &thresholds,
-                )
+                line(&sources, task, rows)
             })
             .collect();
         Merged {
@@ -237,15 +246,31 @@ impl<'a> Merged<'a> {
     }
 }
 
-fn line<'a>(
+/// What every task's line is derived from.
+struct Sources<'a, 'b> {
     catalog: &'a Catalog,
-    states: &HashMap<&str, UnitState>,
+    states: &'b HashMap<&'a str, UnitState>,
+    returns: &'b IndexMap<&'a str, &'a FileReport>,
+    /// Tasks closed (办结) before this round.
+    closed: &'b HashSet<u32>,
+    schedule: Option<f64>,
+    thresholds: &'b Thresholds,
+}
+
+fn line<'a>(
+    src: &Sources<'a, '_>,
     task: &'a Task,
     rows: &[(&'a str, &'a FileReport, &'a TaskRow)],
-    returns: &IndexMap<&'a str, &'a FileReport>,
-    schedule: Option<f64>,
-    t: &Thresholds,
 ) -> TaskLine<'a> {
+    let Sources {
+        catalog,
+        states,
+        returns,
+        schedule,
+        thresholds: t,
+        ..
+    } = *src;
+    let closed = src.closed.contains(&task.number);
     // City-scale tasks have hundreds of units and thousands of rows: look them up by name.
     let mut by_unit: HashMap<&str, &'a TaskRow> = HashMap::with_capacity(rows.len());
     for (u, _, r) in rows {
@@ -256,6 +281,7 @@ fn line<'a>(
         file: returns.get(unit).copied(),
         row: by_unit.get(unit).copied(),
         state: states.get(unit).copied().unwrap_or(UnitState::Missing),
+        closed,
     };
     let mut listed: HashSet<&'a str> = HashSet::new();
     let mut expand = |names: &'a [String]| {
@@ -284,6 +310,7 @@ fn line<'a>(
             file: Some(*f),
             row: Some(*r),
             state: UnitState::Accepted,
+            closed,
         })
         .collect();
     if hosts.is_empty() {

@@ -1,0 +1,398 @@
+//! A year in a workspace (issue 15): `init`, rounds with returns made here, merges recorded
+//! in the ledger, history and status from it, a re-merge that replaces, a merge killed
+//! halfway that leaves the ledger whole, and a task 办结. The ledger is read back with
+//! Python's own sqlite3, not only through duban.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use duban::catalog::Catalog;
+use serde_json::Value;
+
+use crate::returns::{s, Return, V};
+use crate::workdir::{Run, Workdir};
+
+const Q1: &str = "2020年第一季度";
+const Q2: &str = "2020年第二季度";
+const Q3: &str = "2020年第三季度";
+
+/// Runs duban with `dir` as the current folder (a workspace or a folder inside one).
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run duban");
+    Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        out,
+    }
+}
+
+/// A query's rows from the ledger, through Python's sqlite3.
+fn sql(db: &Path, query: &str) -> Vec<Vec<String>> {
+    let script = "import sqlite3, sys, json\nc = sqlite3.connect(sys.argv[1])\nprint(json.dumps([[str(x) for x in r] for r in c.execute(sys.argv[2])]))";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(db)
+        .arg(query)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// One receipts line, as `duban collect` writes them.
+fn receipt(path: &str, unit: &str, at: &str) -> String {
+    format!(
+        "{{\"uid\":1,\"uidvalidity\":1,\"message_id\":\"<{path}>\",\"sender\":\"x@example.org\",\"unit\":\"{unit}\",\"received_at\":\"{at}\",\"subject\":\"报送\",\"name\":\"{path}\",\"sha256\":\"\",\"path\":\"{path}\"}}\n"
+    )
+}
+
+struct Year {
+    wd: Workdir,
+    ws: PathBuf,
+    cat: Catalog,
+}
+
+impl Year {
+    fn returns(&self, round: &str) -> PathBuf {
+        self.ws.join("rounds").join(round).join("回收")
+    }
+
+    fn put(&self, round: &str, name: &str, r: &Return) {
+        std::fs::write(self.returns(round).join(name), r.bytes()).unwrap();
+    }
+
+    fn cell(&self, round: &str, sheet: &str, task: u32, title: &str) -> String {
+        let book = std::fs::read(
+            self.ws
+                .join("rounds")
+                .join(round)
+                .join("汇总")
+                .join(format!("{round}_汇总.xlsx")),
+        )
+        .unwrap();
+        let wb = duban::read::read_bytes(&book, &duban::read::Limits::default()).unwrap();
+        let sh = wb.sheet(sheet).unwrap();
+        let header = (0..10)
+            .find(|&r| sh.value(r, 0).text() == "序号")
+            .expect("a header row");
+        let col = (0..40)
+            .find(|&c| sh.value(header, c).text() == title)
+            .unwrap_or_else(|| panic!("no column {title} in {sheet}"));
+        let row = (header + 1..header + 200)
+            .find(|&r| sh.value(r, 0).text() == task.to_string())
+            .unwrap();
+        sh.value(row, col).text()
+    }
+}
+
+/// 区科技局's return with task 3 滞后 and the given progress text for task 2.
+fn kj(cat: &Catalog, round: &str, progress_2: &str, percent_3: f64) -> Return {
+    let mut r = Return::clean(cat, "区科技局", round, false);
+    r.set(3, "推进状态", s("滞后"))
+        .set(3, "完成进度(%)", V::N(percent_3))
+        .set(3, "存在问题", s("资金未到位"))
+        .set(2, "工作进展", s(progress_2));
+    r
+}
+
+#[test]
+fn a_year_in_a_workspace() {
+    let wd = Workdir::new("workspace");
+    let cat = Catalog::embedded();
+    wd.run(&["init", "督办2020"]);
+    let ws = wd.path("督办2020");
+    for f in ["duban.toml", "任务清单.toml", "contacts.csv", "督办台账.db"] {
+        assert!(ws.join(f).is_file(), "{f}");
+    }
+    let contacts = std::fs::read_to_string(ws.join("contacts.csv")).unwrap();
+    assert!(contacts.contains("区科技局,unit,,,") && contacts.contains("褚福梅,leader,,,"));
+    // Refuses to overwrite.
+    let again = wd.output(&["init", "督办2020"]);
+    again.assert_code(2);
+    assert!(again.stderr().contains("未覆盖"), "{}", again.describe());
+    let db = ws.join("督办台账.db");
+    assert_eq!(sql(&db, "PRAGMA user_version"), [["1"]]);
+
+    let y = Year {
+        wd,
+        ws: ws.clone(),
+        cat,
+    };
+    let c = &y.cat;
+
+    // Round 1: templates, then returns: 区科技局 on time, 区财政局 late, 区商务局 sent back.
+    run_in(&ws, &["round", "new", Q1, "--deadline", "2020-04-05"]).assert_code(0);
+    let templates = std::fs::read_dir(ws.join("rounds").join(Q1).join("模板"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        templates,
+        c.assignments().len() + 1,
+        "one per unit and the manifest"
+    );
+    assert!(y.returns(Q1).is_dir());
+    y.put(
+        Q1,
+        "kj.xlsx",
+        &kj(
+            c,
+            Q1,
+            "召开专题会议部署高新技术企业培育工作，完成摸底调查",
+            20.0,
+        ),
+    );
+    y.put(Q1, "cz.xlsx", &Return::clean(c, "区财政局", Q1, false));
+    let mut sw = Return::clean(c, "区商务局", Q1, false);
+    sw.set(12, "完成进度(%)", V::N(150.0));
+    y.put(Q1, "sw.xlsx", &sw);
+    std::fs::write(
+        y.returns(Q1).join("收件记录.jsonl"),
+        receipt("kj.xlsx", "区科技局", "2020-04-03T10:00:00+08:00")
+            + &receipt("cz.xlsx", "区财政局", "2020-04-07T09:00:00+08:00")
+            + &receipt("sw.xlsx", "区商务局", "2020-04-05T23:00:00+08:00"),
+    )
+    .unwrap();
+    // From a folder inside the workspace: duban.toml is found by walking up.
+    let merge = run_in(&y.returns(Q1), &["merge"]);
+    merge.assert_code(1);
+    assert!(
+        merge.stdout().contains("已记入台账"),
+        "{}",
+        merge.describe()
+    );
+
+    // status: three states, lateness against the deadline (the end of 4月5日, Beijing).
+    let status = run_in(&ws, &["status", "--round", Q1, "--format", "json"]);
+    status.assert_code(1);
+    let v: Value = serde_json::from_str(&status.stdout()).unwrap();
+    assert_eq!(v["round"], Q1);
+    assert_eq!(v["deadline"], "2020-04-05");
+    let unit = |name: &str| {
+        v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    assert_eq!(unit("区科技局")["state"], "已通过");
+    assert_eq!(unit("区科技局")["late"], false);
+    assert_eq!(unit("区科技局")["received_at"], "2020-04-03T10:00:00+08:00");
+    assert_eq!(unit("区财政局")["late"], true);
+    assert_eq!(unit("区商务局")["state"], "已报送未通过");
+    assert_eq!(
+        unit("区商务局")["late"],
+        false,
+        "23:00 on the deadline is on time"
+    );
+    assert_eq!(unit("新兖镇")["state"], "未报送");
+    assert_eq!(v["counts"]["accepted"], 2);
+    assert_eq!(v["counts"]["rejected"], 1);
+    assert_eq!(v["counts"]["missing"], c.assignments().len() - 3);
+
+    // Round 2: task 3 lags again; 区科技局 copies task 2's progress word for word.
+    run_in(&ws, &["round", "new", Q2, "--deadline", "2020-07-05"]).assert_code(0);
+    y.put(
+        Q2,
+        "kj.xlsx",
+        &kj(
+            c,
+            Q2,
+            "召开专题会议部署高新技术企业培育工作，完成摸底调查。",
+            30.0,
+        ),
+    );
+    y.put(Q2, "cz.xlsx", &Return::clean(c, "区财政局", Q2, false));
+    let check = run_in(&ws, &["check", "--format", "json"]);
+    let v: Value = serde_json::from_str(&check.stdout()).unwrap();
+    let kj_issues = &v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("kj.xlsx"))
+        .unwrap()["issues"];
+    let copied: Vec<&Value> = kj_issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "W-PROGRESS-COPIED")
+        .collect();
+    assert_eq!(copied.len(), 1, "{kj_issues:#}");
+    assert_eq!(copied[0]["task"], 2);
+    run_in(&ws, &["merge"]).assert_code(0);
+    assert_eq!(y.cell(Q2, "总表", 3, "连续滞后"), "2");
+    assert_eq!(y.cell(Q2, "总表", 3, "上期状态"), "滞后");
+    assert_eq!(y.cell(Q2, "总表", 3, "进度变化"), "10");
+    let history = run_in(&ws, &["history", "--task", "3", "--format", "json"]);
+    history.assert_code(0);
+    let h: Value = serde_json::from_str(&history.stdout()).unwrap();
+    assert_eq!(h["task"], 3);
+    assert_eq!(h["lagging_streak"], 2);
+    let rounds = h["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 2);
+    assert_eq!(
+        (rounds[0]["round"].as_str(), rounds[0]["state"].as_str()),
+        (Some(Q1), Some("滞后"))
+    );
+    assert_eq!(rounds[1]["percent"], 30.0);
+    // 30% against 50% by the end of June: 20 behind, within the red gap of 30.
+    assert_eq!(rounds[1]["colour"], "黄");
+    // The leader of task 3 sees it first, marked.
+    let leader = &c.task(3).unwrap().leaders[0];
+    let summary = std::fs::read(
+        ws.join("rounds")
+            .join(Q2)
+            .join("汇总")
+            .join(format!("{Q2}_{leader}_分管任务进展.xlsx")),
+    )
+    .unwrap();
+    let wb = duban::read::read_bytes(&summary, &duban::read::Limits::default()).unwrap();
+    let sh = wb.sheet("分管任务进展").unwrap();
+    assert_eq!(
+        sh.value(3, 0).text(),
+        "3",
+        "the task lagging two rounds comes first"
+    );
+    // 未报送 counts as lagging too: the count line names every task at two rounds or more.
+    let streak_col = (0..40)
+        .find(|&c| sh.value(2, c).text() == "连续滞后")
+        .unwrap();
+    let running = (3..200)
+        .take_while(|&r| !sh.value(r, 0).text().is_empty())
+        .filter(|&r| sh.value(r, streak_col).text().parse::<u32>().unwrap_or(0) >= 2)
+        .count();
+    assert!(running >= 1);
+    assert!(
+        sh.value(1, 0)
+            .text()
+            .contains(&format!("连续两期及以上滞后 {running} 项")),
+        "{}",
+        sh.value(1, 0).text()
+    );
+
+    // 办结: task 5 closed before round 3 is made.
+    run_in(&ws, &["task", "close", "5", "--note", "已验收"]).assert_code(0);
+    run_in(&ws, &["round", "new", Q3, "--deadline", "2020-10-05"]).assert_code(0);
+    let host5 = c.task(5).unwrap().hosts[0].clone();
+    let template = std::fs::read(
+        ws.join("rounds")
+            .join(Q3)
+            .join("模板")
+            .join(duban::outputs::template(Q3, &host5)),
+    )
+    .unwrap();
+    let wb = duban::read::read_bytes(&template, &duban::read::Limits::default()).unwrap();
+    let tasks = wb.sheet("任务进展").unwrap();
+    let row5 = (3..100).find(|&r| tasks.value(r, 0).text() == "5").unwrap();
+    assert_eq!(tasks.value(row5, 6).text(), "已办结");
+    y.put(
+        Q3,
+        "kj.xlsx",
+        &kj(c, Q3, "完成高新技术企业申报辅导 12 家", 60.0),
+    );
+    run_in(&ws, &["merge"]).assert_code(0);
+    assert_eq!(y.cell(Q3, "总表", 5, "推进状态"), "已办结");
+    assert_eq!(y.cell(Q3, "总表", 3, "连续滞后"), "3");
+
+    // Merging round 2 again replaces it: three rounds, not four.
+    run_in(&ws, &["merge", "--round", Q2]).assert_code(0);
+    assert_eq!(sql(&db, "SELECT COUNT(*) FROM rounds"), [["3"]]);
+    assert_eq!(
+        sql(&db, "SELECT COUNT(*) FROM task_states"),
+        [[(3 * c.tasks().len()).to_string()]]
+    );
+    let before = sql(&db, "SELECT r.name, COUNT(*) FROM returns f JOIN rounds r ON r.id = f.round_id GROUP BY r.seq ORDER BY r.seq");
+    assert_eq!(before.len(), 3);
+
+    // A merge killed halfway through recording leaves the ledger as it was.
+    y.put(Q3, "cz.xlsx", &Return::clean(c, "区财政局", Q3, false));
+    let killed = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .current_dir(&ws)
+        .arg("merge")
+        .env("DUBAN_FAULT", "ledger:abort")
+        .output()
+        .unwrap();
+    assert!(!killed.status.success(), "the fault stopped the merge");
+    assert_eq!(sql(&db, "PRAGMA integrity_check"), [["ok"]]);
+    assert_eq!(sql(&db, "SELECT COUNT(*) FROM rounds"), [["3"]]);
+    let after = sql(&db, "SELECT r.name, COUNT(*) FROM returns f JOIN rounds r ON r.id = f.round_id GROUP BY r.seq ORDER BY r.seq");
+    assert_eq!(
+        after, before,
+        "round 3 still holds its last complete record"
+    );
+    // And the next merge goes through.
+    run_in(&ws, &["merge"]).assert_code(0);
+    let q3_returns = sql(&db, &format!("SELECT COUNT(*) FROM returns f JOIN rounds r ON r.id = f.round_id WHERE r.name = '{Q3}'"));
+    assert_eq!(q3_returns, [["2"]]);
+
+    // Reopened: from the next round on, asked for again.
+    run_in(&ws, &["task", "reopen", "5"]).assert_code(0);
+    let closed_next = sql(
+        &db,
+        "SELECT action FROM task_events WHERE task = 5 ORDER BY id",
+    );
+    assert_eq!(closed_next, [["close"], ["reopen"]]);
+
+    // The 台账 workbook.
+    run_in(&ws, &["ledger", "export", "-o", "台账.xlsx"]).assert_code(0);
+    let book = std::fs::read(ws.join("台账.xlsx")).unwrap();
+    let wb = duban::read::read_bytes(&book, &duban::read::Limits::default()).unwrap();
+    let sheets: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(sheets[0], "任务台账");
+    assert!(
+        sheets.contains(&"区直部门") && sheets.contains(&"镇"),
+        "{sheets:?}"
+    );
+    let t = wb.sheet("任务台账").unwrap();
+    assert_eq!(t.value(0, 4).text(), format!("{Q1}\n推进状态"));
+    let row3 = (1..100).find(|&r| t.value(r, 0).text() == "3").unwrap();
+    assert_eq!(t.value(row3, 4 + 9).text(), "3", "streak of 3");
+    let d = wb.sheet("区直部门").unwrap();
+    let cz = (1..100)
+        .find(|&r| d.value(r, 0).text() == "区财政局")
+        .unwrap();
+    assert_eq!(d.value(cz, 1).text(), "逾期");
+
+    // history --unit and --leader answer too.
+    let h = run_in(&ws, &["history", "--unit", "科技局", "--format", "json"]);
+    let v: Value = serde_json::from_str(&h.stdout()).unwrap();
+    assert_eq!(v["unit"], "区科技局");
+    assert_eq!(v["reporting"].as_array().unwrap().len(), 3);
+    let h = run_in(&ws, &["history", "--leader", leader]);
+    h.assert_code(0);
+    assert!(h.stdout().contains("连续滞后"), "{}", h.describe());
+
+    // Outside the workspace, the workspace's commands say what they need.
+    let outside = y.wd.output(&["history", "--task", "3"]);
+    outside.assert_code(2);
+    assert!(
+        outside.stderr().contains("工作区"),
+        "{}",
+        outside.describe()
+    );
+}
+
+#[test]
+fn a_ledger_from_a_newer_duban_is_refused() {
+    let wd = Workdir::new("workspace-version");
+    wd.run(&["init", "ws"]);
+    let db = wd.path("ws/督办台账.db");
+    let script = "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute('PRAGMA user_version = 9')\nc.commit()";
+    assert!(Command::new("python3")
+        .args(["-c", script])
+        .arg(&db)
+        .status()
+        .unwrap()
+        .success());
+    let run = wd.output(&["--workspace", "ws", "round", "list"]);
+    run.assert_code(2);
+    assert!(run.stderr().contains("较新版本"), "{}", run.describe());
+}
