@@ -3,8 +3,10 @@
 //! a tenth of them with typical problems (a rejected blank status, a percent typed as text).
 //! Deterministic.
 //!
-//! usage: cargo run --release --example bench_data -- N OUT_DIR
-//!   writes OUT_DIR/catalog.toml and OUT_DIR/returns/*.xlsx
+//! usage: cargo run --release --example bench_data -- N OUT_DIR [ROUND [K]]
+//!   writes OUT_DIR/catalog.toml and OUT_DIR/returns/*.xlsx, for ROUND (default
+//!   2020年第一季度); K (default 0) varies which units report a task 滞后 and their
+//!   percents, so that a ledger of K rounds has streaks and changes to hold
 
 #[path = "../tests/returns.rs"]
 mod returns;
@@ -14,7 +16,7 @@ use std::path::Path;
 use duban::catalog::{to_toml, Catalog, Unit, UnitKind};
 use returns::{s, Return, V};
 
-const ROUND: &str = "2020年第一季度";
+const FIRST_ROUND: &str = "2020年第一季度";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -23,6 +25,8 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .expect("usage: bench_data N OUT_DIR");
     let out = Path::new(args.get(2).expect("usage: bench_data N OUT_DIR"));
+    let round = args.get(3).map_or(FIRST_ROUND, |r| r.as_str());
+    let k: usize = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(0);
     let mut data = Catalog::embedded().data().clone();
     let units = n.max(1000);
     data.groups.clear();
@@ -72,8 +76,17 @@ fn main() {
     let cat = Catalog::new(data, &out.join("catalog.toml")).expect("valid catalog");
     for i in 0..n {
         let unit = format!("市直单位{i:05}");
-        let mut r = Return::clean(&cat, &unit, ROUND, false);
+        let mut r = Return::clean(&cat, &unit, round, false);
         let first = cat.tasks_of_unit(&unit)[0].0;
+        if k > 0 {
+            // A fifth of the units lag on their first task, a different fifth each round
+            // but overlapping, and every percent moves a little.
+            if (i + k / 2).is_multiple_of(5) {
+                r.set(first, "推进状态", s("滞后"))
+                    .set(first, "存在问题", s("资金未到位"));
+            }
+            r.set(first, "完成进度(%)", V::N(((i + 7 * k) % 100) as f64));
+        }
         match i % 20 {
             0 => {
                 r.set(first, "推进状态", V::Empty);
@@ -84,7 +97,7 @@ fn main() {
             _ => {}
         }
         std::fs::write(
-            out.join(format!("returns/{ROUND}_{unit}_任务进展情况.xlsx")),
+            out.join(format!("returns/{round}_{unit}_任务进展情况.xlsx")),
             r.bytes(),
         )
         .unwrap();

@@ -1,11 +1,16 @@
-//! The sample returns of `samples/returns/`: one round (2020年第一季度) of the embedded 2020
-//! catalog as the office would receive it. About two units in three return; most returns are
+//! The sample returns of `samples/returns/` (2020年第一季度) and `samples/returns-q2/`
+//! (2020年第二季度): two rounds of the embedded 2020 catalog as the office receives them.
+//! In the first quarter About two units in three return; most returns are
 //! clean, with statuses mixed the way a first quarter looks (mostly 序时推进, some 已完成,
 //! some 滞后 with their problems, a few 未启动) and 完成值 reported for the indicators; a
 //! handful carry the mistakes clerks make; one unit sends twice; an Excel lock file and a
-//! WPS .et file sit among them. Deterministic: the same bytes on every run.
+//! WPS .et file sit among them. In the second quarter tasks move on (some lagging tasks
+//! catch up, others lag again), percents rise and the text is new, except where a clerk
+//! copied last quarter's (照抄上期), lowered a percent or undid a 已完成; another set of
+//! units is missing and one return comes after the deadline. Deterministic: the same bytes
+//! on every run.
 //!
-//! usage: cargo run --example make_samples -- samples/returns
+//! usage: cargo run --example make_samples -- samples/returns [samples/returns-q2]
 //!
 //! [`plan`] also says what `duban check` must find in each file, for tests/samples.rs.
 #![allow(dead_code)]
@@ -21,6 +26,21 @@ use duban::catalog::{Catalog, Role};
 use returns::{s, Return, V};
 
 pub const ROUND: &str = "2020年第一季度";
+/// The second sample round, checked against the first (a workspace's ledger holds it).
+pub const ROUND_Q2: &str = "2020年第二季度";
+/// The rounds' deadlines, as the bundled scripts give them.
+pub const DEADLINES: [&str; 2] = ["2020-04-05", "2020-07-05"];
+
+/// Which sample quarter: 1 or 2.
+pub type Quarter = u32;
+
+fn round_of(q: Quarter) -> &'static str {
+    if q == 1 {
+        ROUND
+    } else {
+        ROUND_Q2
+    }
+}
 
 /// One file of the sample set and what the check must say about it.
 pub struct Planned {
@@ -77,6 +97,14 @@ enum Mistake {
     /// Zipped on Chinese Windows (the member's name in GBK, no UTF-8 flag), with the
     /// stamped scan beside it.
     Zipped,
+    /// Second quarter: every 工作进展 copied from the first quarter's return.
+    Copied,
+    /// Second quarter: a percent lower than the first quarter's.
+    PercentDown,
+    /// Second quarter: a task reported 已完成 in the first quarter now 滞后.
+    DoneUndone,
+    /// Second quarter: sent on 8 July, after the deadline (clean otherwise).
+    Late,
 }
 
 /// The units that make the mistakes (all return), with the file name their clerk chose.
@@ -109,6 +137,15 @@ const MISTAKES: &[(&str, Mistake, Option<&str>)] = &[
     ("区人力资源社会保障局", Mistake::ValueMissing, None),
     ("区卫生健康局", Mistake::EtFile, Some("区卫健局任务进展")),
     ("新驿镇", Mistake::Zipped, Some("新驿镇报送材料")),
+];
+
+/// The second quarter's mistakes: units whose first-quarter return was accepted.
+const MISTAKES_Q2: &[(&str, Mistake, Option<&str>)] = &[
+    ("区财政局", Mistake::Copied, Some("区财政局二季度任务进展")),
+    ("区民政局", Mistake::PercentDown, None),
+    ("区工业和信息化局", Mistake::DoneUndone, None),
+    ("区交通运输局", Mistake::PercentOver, None),
+    ("鼓楼街道", Mistake::Late, Some("鼓楼街道办事处-二季度进展")),
 ];
 
 /// Clean units whose clerk renamed the file anyway.
@@ -151,16 +188,28 @@ impl St {
     }
 }
 
-/// A task's status this quarter, the same for every unit on it (so whole tasks come out
-/// done or lagging in the merge); a host may still report its own part lagging.
-fn status(unit: &str, task: u32, role: Role) -> St {
+/// A task's status in quarter `q`, the same for every unit on it (so whole tasks come out
+/// done or lagging in the merge); a host may still report its own part lagging. In the
+/// second quarter 已完成 stays, half the lagging and not started tasks catch up, a tenth of
+/// the others are finished.
+fn status(unit: &str, task: u32, role: Role, q: Quarter) -> St {
     let st = match h("status", task) % 20 {
         0 | 1 => St::Done,
         2 | 3 => St::Lagging,
         5 => St::NotStarted,
         _ => St::OnSchedule,
     };
-    if st == St::OnSchedule && role == Role::Host && h(unit, task).is_multiple_of(25) {
+    let st = match (q, st) {
+        (1, st) | (_, st @ St::Done) => st,
+        (_, St::Lagging | St::NotStarted) if h("catch up", task).is_multiple_of(2) => {
+            St::OnSchedule
+        }
+        (_, St::Lagging | St::NotStarted) => St::Lagging,
+        (_, St::OnSchedule) if h("finished", task).is_multiple_of(10) => St::Done,
+        (_, st) => st,
+    };
+    let salt = if q == 1 { task } else { task + 1000 };
+    if st == St::OnSchedule && role == Role::Host && h(unit, salt).is_multiple_of(25) {
         return St::Lagging;
     }
     st
@@ -210,17 +259,84 @@ const NEXT_LAG: &[&str] = &[
     "积极对接上级部门，加快手续办理，确保尽快开工。",
 ];
 
-/// One task row's input cells: (status, percent, progress, problems, next steps).
-fn row_values(unit: &str, task: u32, text: &str, role: Role) -> (St, f64, String, String, String) {
-    let st = status(unit, task, role);
+const STEPS_Q2: &[&str] = &[
+    "二季度组织实施单位倒排工期，逐项落实节点任务",
+    "4月以来先后开展现场调度 3 次，协调解决用地和资金问题",
+    "二季度完成项目招标并进场施工，形成月调度、季通报机制",
+    "5月起联合相关部门开展专项督导，问题清单逐项销号",
+];
+const RESULTS_Q2: &[&str] = &[
+    "截至6月底，完成年度计划的一半以上",
+    "上半年累计完成投资和工作量均达到时序要求",
+    "截至6月底，主体工作基本完成，进入验收准备阶段",
+];
+const NEXT_Q2: &[&str] = &[
+    "三季度继续加压推进，确保完成前三季度目标。",
+    "紧盯时间节点，每月调度一次，确保按期完成。",
+];
+
+/// One task row's input cells in quarter `q`: (status, percent, progress, problems, next
+/// steps). Percents only rise from the first quarter to the second.
+fn row_values(
+    unit: &str,
+    task: u32,
+    text: &str,
+    role: Role,
+    q: Quarter,
+) -> (St, f64, String, String, String) {
+    let st = status(unit, task, role, q);
     let t = topic(text);
     let k = |salt: u32| task * 31 + salt;
-    let pct = match st {
+    let first = |st: St| match st {
         St::Done => 100.0,
         St::NotStarted => 0.0,
         St::Lagging => (5 + 5 * (h(unit, k(1)) % 4)) as f64,
         St::OnSchedule => (20 + 5 * (h(unit, k(2)) % 6)) as f64,
     };
+    let pct = match (q, st) {
+        (1, st) => first(st),
+        (_, St::Done) => 100.0,
+        (_, St::NotStarted) => 0.0,
+        // At least last quarter's, whatever it was.
+        (_, St::Lagging) => first(status(unit, task, role, 1)).min(45.0) + 5.0,
+        (_, St::OnSchedule) => (50 + 5 * (h(unit, k(12)) % 6)) as f64,
+    };
+    if q > 1 {
+        let progress = match (role, st) {
+            (Role::Host, St::Done) if status(unit, task, role, 1) == St::Done => format!(
+                "该项任务已于一季度完成，二季度巩固提升成果，{}。",
+                pick(STEPS_Q2, unit, k(13))
+            ),
+            (Role::Host, St::Done) => format!(
+                "{}，“{t}”目标任务已全部完成，相关资料已整理归档。",
+                pick(STEPS_Q2, unit, k(13))
+            ),
+            (Role::Host, St::OnSchedule) => format!(
+                "{}。\n{}。",
+                pick(STEPS_Q2, unit, k(13)),
+                pick(RESULTS_Q2, unit, k(14))
+            ),
+            (Role::Host, _) => format!(
+                "{}，但受资金和手续制约，整体进度仍慢于计划。",
+                pick(STEPS_Q2, unit, k(13))
+            ),
+            (Role::CoUnit, _) if h(unit, k(15)).is_multiple_of(4) => String::new(),
+            (Role::CoUnit, _) => format!(
+                "二季度参加牵头单位调度会 {} 次，提供本单位负责部分的数据和材料。",
+                1 + h(unit, k(16)) % 3
+            ),
+        };
+        let problems = match st {
+            St::Lagging => pick(PROBLEMS, unit, k(17)).to_string(),
+            _ => String::new(),
+        };
+        let next = match st {
+            St::Lagging => pick(NEXT_LAG, unit, k(18)).to_string(),
+            St::Done => "巩固成果，做好总结。".to_string(),
+            _ => pick(NEXT_Q2, unit, k(18)).to_string(),
+        };
+        return (st, pct, progress, problems, next);
+    }
     let progress = match (role, st) {
         (Role::Host, St::Done) => format!(
             "围绕“{t}”，{}。\n{}。",
@@ -259,12 +375,12 @@ fn row_values(unit: &str, task: u32, text: &str, role: Role) -> (St, f64, String
     (st, pct, progress, problems, next)
 }
 
-/// A clean, realistic return of `unit`.
-fn realistic(cat: &Catalog, unit: &str) -> Return {
-    let mut r = Return::clean(cat, unit, ROUND, false);
+/// A clean, realistic return of `unit` in quarter `q`.
+fn realistic(cat: &Catalog, unit: &str, q: Quarter) -> Return {
+    let mut r = Return::clean(cat, unit, round_of(q), false);
     for (n, role) in cat.tasks_of_unit(unit) {
         let t = cat.task(*n).unwrap();
-        let (st, pct, progress, problems, next) = row_values(unit, *n, &t.text, *role);
+        let (st, pct, progress, problems, next) = row_values(unit, *n, &t.text, *role, q);
         r.set(*n, "推进状态", s(st.label()))
             .set(*n, "完成进度(%)", V::N(pct))
             .set(*n, "工作进展", V::S(progress))
@@ -279,10 +395,10 @@ fn realistic(cat: &Catalog, unit: &str) -> Return {
             .iter()
             .find(|i| i.name == *name)
             .unwrap();
-        let frac = match status(unit, *task, Role::Host) {
+        let frac = match status(unit, *task, Role::Host, q) {
             St::Done => 1.0,
             St::NotStarted => 0.0,
-            _ => 0.15 + (h(unit, *task) % 20) as f64 / 100.0,
+            _ => 0.15 * q as f64 + (h(unit, *task) % 20) as f64 / 100.0,
         };
         let x = ind.target * frac;
         // Counts are whole; rates and amounts keep one decimal.
@@ -302,20 +418,16 @@ fn realistic(cat: &Catalog, unit: &str) -> Return {
     r.filler = s(filler);
     r.phone = s(phone);
     r.reviewer = s(["李建国", "孙志刚", "周海燕"][(h(unit, 1) % 3) as usize]);
-    // Sent between 30 March and the deadline, during office hours.
-    r.modified = Some((
-        2020,
-        if h(unit, 2) % 7 < 2 { 3 } else { 4 },
-        0,
-        9 + (h(unit, 3) % 8) as u16,
-    ));
-    if let Some((_, m, d, _)) = &mut r.modified {
-        *d = if *m == 3 {
-            30 + (h(unit, 4) % 2) as u8
-        } else {
-            1 + (h(unit, 4) % 5) as u8
-        };
-    }
+    // Sent in the last days before the deadline (30 March to 5 April, 29 June to 5 July),
+    // during office hours.
+    let (before, last_day) = if q == 1 { (3, 30) } else { (6, 29) };
+    // 9:00 to 16:00 in Beijing; the workbook records its time in UTC, as Excel does.
+    let hour = 9 + (h(unit, 3) % 8) as u16 - 8;
+    r.modified = Some(if h(unit, 2) % 7 < 2 {
+        (2020, before, last_day + (h(unit, 4) % 2) as u8, hour)
+    } else {
+        (2020, before + 1, 1 + (h(unit, 4) % 5) as u8, hour)
+    });
     r
 }
 
@@ -339,9 +451,33 @@ fn move_column(r: &mut Return, title: &str, before: &str) {
     }
 }
 
-/// The sample set, file by file, with what the check must say.
+/// The first quarter's sample set, file by file, with what the check must say.
 pub fn plan(cat: &Catalog) -> Plan {
-    let standard = |unit: &str| format!("{ROUND}_{unit}_任务进展填报表.xlsx");
+    plan_for(cat, 1)
+}
+
+/// The second quarter's: what the check must say given the first quarter's merge.
+pub fn plan_q2(cat: &Catalog) -> Plan {
+    plan_for(cat, 2)
+}
+
+/// The first hosted task whose first-quarter status was `st`.
+fn hosted_with(cat: &Catalog, unit: &str, st: St) -> u32 {
+    cat.tasks_of_unit(unit)
+        .iter()
+        .find(|(n, r)| *r == Role::Host && status(unit, *n, Role::Host, 1) == st)
+        .unwrap_or_else(|| panic!("{unit} hosts no task {}", st.label()))
+        .0
+}
+
+fn plan_for(cat: &Catalog, q: Quarter) -> Plan {
+    let round = round_of(q);
+    let standard = |unit: &str| format!("{round}_{unit}_任务进展填报表.xlsx");
+    let (mistakes, clerks) = if q == 1 {
+        (MISTAKES, CLERK_NAMES)
+    } else {
+        (MISTAKES_Q2, &[][..])
+    };
     let mut files = Vec::new();
     let mut missing = Vec::new();
     let mut rejected_units = Vec::new();
@@ -349,18 +485,26 @@ pub fn plan(cat: &Catalog) -> Plan {
     let units: Vec<&String> = cat.assignments().keys().collect();
     for (i, unit) in units.iter().enumerate() {
         let unit = unit.as_str();
-        let mistake = MISTAKES.iter().find(|m| m.0 == unit);
-        // One unit in three (other than the mistaken ones) does not return.
-        if mistake.is_none() && i % 3 == 1 {
+        let mistake = mistakes.iter().find(|m| m.0 == unit);
+        // One unit in three (other than the mistaken ones) does not return in the first
+        // quarter, one in four in the second (some of them again).
+        if mistake.is_none() && i % (q as usize + 2) == 1 {
             missing.push(unit.to_string());
             continue;
         }
         let (kind, clerk) = mistake.map_or((Mistake::None, None), |m| (m.1, m.2));
-        let clerk = clerk.or(CLERK_NAMES.iter().find(|c| c.0 == unit).map(|c| c.1));
+        let clerk = clerk.or(clerks.iter().find(|c| c.0 == unit).map(|c| c.1));
         let name = clerk.map_or_else(|| standard(unit), |c| format!("{c}.xlsx"));
-        let mut r = realistic(cat, unit);
+        let mut r = realistic(cat, unit, q);
+        let first_quarter = MISTAKES.iter().find(|m| m.0 == unit).map(|m| m.1);
+        if q == 2 && first_quarter == Some(Mistake::PercentText) {
+            // Its "80%" of the first quarter stands: this quarter's figure is above it.
+            let task = first_hosted(cat, unit);
+            r.set(task, "推进状态", s("序时推进"))
+                .set(task, "完成进度(%)", V::N(85.0));
+        }
         let mut codes = Vec::new();
-        let host = if kind == Mistake::None {
+        let host = if matches!(kind, Mistake::None | Mistake::Late | Mistake::Copied) {
             0
         } else {
             first_hosted(cat, unit)
@@ -369,7 +513,7 @@ pub fn plan(cat: &Catalog) -> Plan {
             Mistake::None => {}
             Mistake::StatusVariant => {
                 r.set(host, "推进状态", s("正常推进"));
-                if !matches!(status(unit, host, Role::Host), St::OnSchedule) {
+                if !matches!(status(unit, host, Role::Host, q), St::OnSchedule) {
                     r.set(host, "完成进度(%)", V::N(30.0));
                 }
                 codes.push("W-STATUS-NORMALISED");
@@ -421,6 +565,38 @@ pub fn plan(cat: &Catalog) -> Plan {
                 r.indicators[i].2 = V::Empty;
                 codes.push("W-VALUE-MISSING");
             }
+            Mistake::Copied => {
+                let before = realistic(cat, unit, 1);
+                let col = r.col("工作进展");
+                for (n, role) in cat.tasks_of_unit(unit) {
+                    let was = before.rows[before.row_of(*n)][col].clone();
+                    if *role == Role::Host || was != V::S(String::new()) {
+                        let i = r.row_of(*n);
+                        r.rows[i][col] = was;
+                    }
+                }
+                codes.push("W-PROGRESS-COPIED");
+            }
+            Mistake::PercentDown => {
+                let task = hosted_with(cat, unit, St::OnSchedule);
+                r.set(task, "推进状态", s("序时推进"))
+                    .set(task, "完成进度(%)", V::N(15.0));
+                codes.push("W-PERCENT-DOWN");
+            }
+            Mistake::DoneUndone => {
+                let task = hosted_with(cat, unit, St::Done);
+                r.set(task, "推进状态", s("滞后"))
+                    .set(task, "完成进度(%)", V::N(100.0))
+                    .set(
+                        task,
+                        "存在问题",
+                        s("上级部门验收时提出整改意见，需重新组织实施。"),
+                    );
+                codes.push("W-DONE-UNDONE");
+            }
+            Mistake::Late => {
+                r.modified = Some((2020, 7, 8, 7));
+            }
             Mistake::EtFile => {
                 let name = format!("{}.et", clerk.unwrap());
                 files.push(Planned {
@@ -454,7 +630,7 @@ pub fn plan(cat: &Catalog) -> Plan {
             Mistake::SentTwice => {
                 let mut first = r.clone();
                 first.set(host, "推进状态", V::Empty);
-                first.modified = Some((2020, 4, 2, 10));
+                first.modified = Some((2020, 4, 2, 2));
                 files.push(Planned {
                     file: format!("{}.xlsx", clerk.unwrap()),
                     reported: None,
@@ -463,7 +639,7 @@ pub fn plan(cat: &Catalog) -> Plan {
                     superseded: true,
                     codes: vec!["E-STATUS-MISSING", "W-SUPERSEDED"],
                 });
-                r.modified = Some((2020, 4, 3, 16));
+                r.modified = Some((2020, 4, 3, 8));
                 let name = format!("{}（修改）.xlsx", clerk.unwrap());
                 files.push(Planned {
                     file: name,
@@ -490,17 +666,19 @@ pub fn plan(cat: &Catalog) -> Plan {
         });
     }
     // The lock file Excel leaves beside a workbook it has open: 165 bytes, the user first.
-    let mut lock = vec![6u8];
-    lock.extend_from_slice(b"wangxm");
-    lock.resize(165, b' ');
-    files.push(Planned {
-        file: format!("~${}", standard("区科技局")),
-        reported: None,
-        bytes: lock,
-        status: "system",
-        superseded: false,
-        codes: vec![],
-    });
+    if q == 1 {
+        let mut lock = vec![6u8];
+        lock.extend_from_slice(b"wangxm");
+        lock.resize(165, b' ');
+        files.push(Planned {
+            file: format!("~${}", standard("区科技局")),
+            reported: None,
+            bytes: lock,
+            status: "system",
+            superseded: false,
+            codes: vec![],
+        });
+    }
     files.sort_by(|a, b| a.file.cmp(&b.file));
     let order = |u: &String| units.iter().position(|x| *x == u);
     rejected_units.sort_by_key(order);
@@ -538,19 +716,23 @@ pub fn write(plan: &Plan, dir: &Path) {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .expect("usage: make_samples OUT_DIR");
-    let p = plan(&Catalog::embedded());
-    write(&p, Path::new(&dir));
-    let count = |s: &str| p.files.iter().filter(|f| f.status == s).count();
-    println!(
-        "{} files in {dir}: {} accepted, {} rejected, {} system; {} units missing, {} sent back",
-        p.files.len(),
-        count("accepted"),
-        count("rejected"),
-        count("system"),
-        p.missing_units.len(),
-        p.rejected_units.len()
+    let dirs: Vec<String> = std::env::args().skip(1).collect();
+    assert!(
+        (1..=2).contains(&dirs.len()),
+        "usage: make_samples Q1_DIR [Q2_DIR]"
     );
+    let cat = Catalog::embedded();
+    for (dir, p) in dirs.iter().zip([plan(&cat), plan_q2(&cat)]) {
+        write(&p, Path::new(dir));
+        let count = |s: &str| p.files.iter().filter(|f| f.status == s).count();
+        println!(
+            "{} files in {dir}: {} accepted, {} rejected, {} system; {} units missing, {} sent back",
+            p.files.len(),
+            count("accepted"),
+            count("rejected"),
+            count("system"),
+            p.missing_units.len(),
+            p.rejected_units.len()
+        );
+    }
 }

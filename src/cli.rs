@@ -95,6 +95,7 @@ impl Globals {
             ..crate::check::CheckOptions::default()
         };
         if let Some(ws) = &self.workspace {
+            opts.saved_times = true;
             let ledger = ws.ledger()?;
             let info = match &round {
                 Some(r) => ledger.round(r)?,

@@ -150,6 +150,20 @@ pub fn rfc3339_in(t: Timestamp, offset: Offset) -> String {
         .unwrap_or_else(|| t.display_with_offset(offset).to_string())
 }
 
+/// An RFC 3339 time as a clerk reads it in a table, in the office's zone: `2020-04-01 10:30`
+/// (what is not RFC 3339 is shown as it is).
+///
+/// ```
+/// use duban::date::{clock, OFFICE_OFFSET};
+/// assert_eq!(clock("2020-04-01T02:30:00Z", OFFICE_OFFSET), "2020-04-01 10:30");
+/// ```
+pub fn clock(text: &str, offset: Offset) -> String {
+    match text.parse::<Timestamp>() {
+        Ok(t) => offset.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => text.to_string(),
+    }
+}
+
 /// A saved time as workbooks record it: Excel writes UTC (`2020-04-01T02:00:00Z`),
 /// LibreOffice local time without a zone (`2020-04-01T10:00:00` or with fractional
 /// seconds). A time without a zone is read in `offset`, the office's zone.

@@ -151,6 +151,16 @@ impl UnitState {
     }
 }
 
+/// Whether a return came by the deadline: 按时 or 逾期; empty when not known (no deadline,
+/// no time, nothing sent).
+pub fn punctuality(late: Option<bool>) -> &'static str {
+    match late {
+        Some(true) => "逾期",
+        Some(false) => "按时",
+        None => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

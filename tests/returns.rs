@@ -49,7 +49,7 @@ pub struct Return {
     /// (task, indicator name, value) rows of 量化指标.
     pub indicators: Vec<(u32, String, V)>,
     pub catalog_hash: String,
-    /// The workbook's own modified time (year, month, day, hour).
+    /// The workbook's own modified time (year, month, day, hour in UTC, as Excel records it).
     pub modified: Option<(u16, u8, u8, u16)>,
 }
 

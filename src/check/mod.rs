@@ -45,6 +45,9 @@ pub struct CheckOptions {
     pub previous: Option<std::sync::Arc<crate::ledger::history::PreviousRows>>,
     /// Tasks 办结 for this round: not asked for.
     pub closed: std::collections::BTreeSet<u32>,
+    /// Read every return's saved time, not only where returns compete: the ledger judges
+    /// lateness by it where no receipt says when a return arrived.
+    pub saved_times: bool,
 }
 
 impl Default for CheckOptions {
@@ -56,6 +59,7 @@ impl Default for CheckOptions {
             received: HashMap::new(),
             previous: None,
             closed: Default::default(),
+            saved_times: false,
         }
     }
 }
@@ -132,24 +136,27 @@ pub fn expected_units(catalog: &Catalog, hosts_only: bool) -> impl Iterator<Item
 /// returns were all sent back.
 pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) -> CheckReport {
     let intake = crate::intake::gather(paths, &opts.limits);
-    let mut checked: Vec<Checked> = intake
-        .inputs
-        .par_iter()
-        .map(|input| check_input(input, catalog, opts))
-        .collect();
     // When each return arrived, where the mailbox's receipts say (a return inside an
     // archive arrived with its archive).
     let mut received = crate::receipts::received_times(paths);
     received.extend(opts.received.iter().map(|(p, t)| (p.clone(), *t)));
-    for c in &mut checked {
-        let file = match &c.input.origin {
+    let arrived = |input: &crate::intake::Input| {
+        let file = match &input.origin {
             crate::intake::Origin::Member { archive, .. } => archive,
-            _ => &c.input.path,
+            _ => &input.path,
         };
-        if let Some(t) = received.get(file) {
-            c.report.received_at = Some(crate::date::rfc3339_in(*t, opts.offset));
-        }
-    }
+        received.get(file).copied()
+    };
+    let mut checked: Vec<Checked> = intake
+        .inputs
+        .par_iter()
+        .map(|input| {
+            let at = arrived(input);
+            let mut c = check_input(input, catalog, opts, opts.saved_times && at.is_none());
+            c.report.received_at = at.map(|t| crate::date::rfc3339_in(t, opts.offset));
+            c
+        })
+        .collect();
     latest::supersede(&mut checked, opts);
     let hosts_only = checked.iter().any(|c| c.hosts_only);
     let mut files: Vec<FileReport> = checked.into_iter().map(|c| c.report).collect();
@@ -214,8 +221,18 @@ pub(crate) struct Checked {
 }
 
 /// Checks one return, from a file or an archive.
-fn check_input(input: &crate::intake::Input, catalog: &Catalog, opts: &CheckOptions) -> Checked {
-    let props = read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY);
+/// `saved_time`: read the workbook's saved time whatever else it holds.
+fn check_input(
+    input: &crate::intake::Input,
+    catalog: &Catalog,
+    opts: &CheckOptions,
+    saved_time: bool,
+) -> Checked {
+    let props = if saved_time {
+        read::Properties::Always
+    } else {
+        read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY)
+    };
     let mut sha256 = None;
     let book = input.bytes(&opts.limits).and_then(|bytes| {
         sha256 = Some(crate::catalog::sha256_hex(&bytes));
@@ -248,7 +265,7 @@ pub fn check_file(path: &Path, catalog: &Catalog, opts: &CheckOptions) -> (FileR
         .next();
     match input {
         Some(input) => {
-            let c = check_input(&input, catalog, opts);
+            let c = check_input(&input, catalog, opts, opts.saved_times);
             (c.report, c.hosts_only)
         }
         None => {

@@ -105,7 +105,7 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
         }
     } else if let Some(name) = &args.unit {
         let unit = cat.registry().unit(name)?.name.clone();
-        unit_history(&cat, &ledger, &unit, json)?
+        unit_history(&cat, &ledger, &unit, json, g.offset)?
     } else {
         let name = args.leader.as_deref().unwrap_or_default();
         let leader = cat
@@ -218,6 +218,7 @@ fn unit_history(
     ledger: &Ledger,
     unit: &str,
     json: bool,
+    offset: jiff::tz::Offset,
 ) -> Result<String, CliError> {
     let reporting = ledger.unit_rounds(unit)?;
     let tasks: Vec<u32> = cat.tasks_of_unit(unit).iter().map(|(n, _)| *n).collect();
@@ -243,12 +244,11 @@ fn unit_history(
             vec![
                 r.round.clone(),
                 r.state.label().to_string(),
-                r.reported_at.clone().unwrap_or_default(),
-                match r.late {
-                    Some(true) => "逾期".into(),
-                    Some(false) => "按时".into(),
-                    None => String::new(),
-                },
+                r.reported_at
+                    .as_deref()
+                    .map(|t| crate::date::clock(t, offset))
+                    .unwrap_or_default(),
+                crate::status::punctuality(r.late).to_string(),
             ]
         })
         .collect();

@@ -128,7 +128,7 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
             };
             out(&(serde_json::to_string_pretty(&json).expect("status serialises") + "\n"));
         }
-        Format::Text => out(&text(&round, deadline, &records, &counts)),
+        Format::Text => out(&text(&round, deadline, &records, &counts, g.offset)),
     }
     Ok(if counts.missing + counts.rejected > 0 {
         Outcome::Findings
@@ -171,7 +171,13 @@ fn count(records: &[UnitRecord]) -> Counts {
     }
 }
 
-fn text(round: &str, deadline: Option<Date>, records: &[UnitRecord], c: &Counts) -> String {
+fn text(
+    round: &str,
+    deadline: Option<Date>,
+    records: &[UnitRecord],
+    c: &Counts,
+    offset: jiff::tz::Offset,
+) -> String {
     let mut s = format!(
         "{round}报送情况{}：应报送单位 {} 个，已通过 {} 个，已报送未通过 {} 个，未报送 {} 个；按时报送 {} 个，逾期 {} 个。\n",
         deadline
@@ -191,13 +197,12 @@ fn text(round: &str, deadline: Option<Date>, records: &[UnitRecord], c: &Counts)
                 r.unit.clone(),
                 r.kind.clone(),
                 r.state.label().to_string(),
-                r.reported_at.clone().unwrap_or_default(),
+                r.reported_at
+                    .as_deref()
+                    .map(|t| crate::date::clock(t, offset))
+                    .unwrap_or_default(),
                 r.time_source.clone().unwrap_or_default(),
-                match r.late {
-                    Some(true) => "逾期".into(),
-                    Some(false) => "按时".into(),
-                    None => String::new(),
-                },
+                crate::status::punctuality(r.late).to_string(),
             ]
         })
         .collect();

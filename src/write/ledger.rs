@@ -92,11 +92,7 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
 
 /// A round's cell for a unit: 按时, 逾期, 已报送未通过, 未报送 (and the time it reported).
 fn word(u: &UnitRecord) -> String {
-    let when = match u.late {
-        Some(true) => "逾期",
-        Some(false) => "按时",
-        None => "",
-    };
+    let when = crate::status::punctuality(u.late);
     match u.state {
         UnitState::Missing => "未报送".into(),
         UnitState::Rejected if when.is_empty() => "已报送未通过".into(),
