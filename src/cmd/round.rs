@@ -93,7 +93,9 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
                         r.seq.to_string(),
                         r.name,
                         r.deadline.map(|d| d.iso()).unwrap_or_default(),
-                        r.merged_at.unwrap_or_else(|| "未汇总".into()),
+                        r.merged_at
+                            .map(|t| crate::date::clock(&t, g.offset))
+                            .unwrap_or_else(|| "未汇总".into()),
                     ]
                 })
                 .collect();

@@ -42,6 +42,7 @@ fn streak(rounds: &[Option<crate::ledger::history::TaskRound>]) -> usize {
 
 fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Result<(), XlsxError> {
     ws.set_name("任务台账")?;
+    report::print(ws, 0)?;
     let mut columns: Vec<(String, f64)> = vec![
         ("序号".into(), 5.0),
         ("任务内容".into(), 36.0),
@@ -51,7 +52,7 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
     for r in &year.rounds {
         columns.push((format!("{}\n推进状态", r.name), 9.0));
         columns.push((format!("{}\n完成进度(%)", r.name), 8.0));
-        columns.push((format!("{}\n三色", r.name), 5.0));
+        columns.push((format!("{}\n三色", r.name), 7.0));
     }
     columns.push(("连续滞后（期）".into(), 8.0));
     let cols: Vec<(&str, f64)> = columns.iter().map(|(t, w)| (t.as_str(), *w)).collect();
@@ -105,6 +106,7 @@ fn word(u: &UnitRecord) -> String {
 fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(), XlsxError> {
     let name: String = kind.replace('/', "、").chars().take(31).collect();
     ws.set_name(&name)?;
+    report::print(ws, 0)?;
     let mut columns: Vec<(String, f64)> = vec![("单位".into(), 24.0)];
     columns.extend(year.rounds.iter().map(|r| (r.name.clone(), 14.0)));
     for t in ["按时", "逾期", "已报送未通过", "未报送"] {
