@@ -13,4 +13,5 @@ mod merge;
 mod returns;
 mod samples;
 mod structure;
+mod tables;
 mod templates;

@@ -14,6 +14,7 @@ mod contacts;
 mod header;
 mod identity;
 mod indicators;
+mod locate;
 mod rows;
 pub mod values;
 
