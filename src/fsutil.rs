@@ -5,6 +5,7 @@
 //! ([`InputError`]). Out: every file duban writes goes to a temporary file in the target's
 //! folder, is synced and renamed into place, and the folder is synced, so an interrupted
 //! run leaves the old file or the new one, never half of one ([`write_atomic`]).
+//! Text files are decoded as Windows saves them (UTF-8, UTF-16, GBK: [`read_text_any`]).
 //! Folders of returns are walked here too ([`walk`]): in name order, each file once, a
 //! symbolic-link loop followed no further.
 
@@ -109,6 +110,42 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
         Some(t) => t.to_string(),
         None => text,
     })
+}
+
+/// How a text file turned out to be encoded ([`read_text_any`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf16,
+    /// GB18030, a superset of GBK: what Excel on Chinese Windows writes for "CSV (逗号分隔)".
+    Gb18030,
+}
+
+/// Reads a text file however Windows saved it: a byte-order mark decides (UTF-8, UTF-16
+/// from "Unicode 文本"); else text that is valid UTF-8 is UTF-8; else it is GB18030, which
+/// every GBK file also is. The mark is dropped; line ends are left as they are.
+pub fn read_text_any(path: &Path) -> Result<(String, TextEncoding), InputError> {
+    Ok(decode_text(&read(path)?))
+}
+
+/// The decoding of [`read_text_any`], for bytes already read.
+pub fn decode_text(bytes: &[u8]) -> (String, TextEncoding) {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        let kind = if enc == encoding_rs::UTF_8 {
+            TextEncoding::Utf8
+        } else {
+            TextEncoding::Utf16
+        };
+        return (text.into_owned(), kind);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), TextEncoding::Utf8),
+        Err(_) => {
+            let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            (text.into_owned(), TextEncoding::Gb18030)
+        }
+    }
 }
 
 /// A file that could not be written.
@@ -296,6 +333,33 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file left behind");
         assert!(check_overwrite(&p, false).is_err() && check_overwrite(&p, true).is_ok());
+    }
+
+    #[test]
+    fn text_is_read_as_windows_saves_it() {
+        let gbk = encoding_rs::GBK
+            .encode("单位名称,邮箱\r\n区科技局,a@example.org\r\n")
+            .0;
+        assert_eq!(
+            decode_text(&gbk),
+            (
+                "单位名称,邮箱\r\n区科技局,a@example.org\r\n".to_string(),
+                TextEncoding::Gb18030
+            )
+        );
+        assert_eq!(
+            decode_text("\u{feff}名称".as_bytes()),
+            ("名称".to_string(), TextEncoding::Utf8)
+        );
+        assert_eq!(decode_text("名称".as_bytes()).1, TextEncoding::Utf8);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("名称".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(
+            decode_text(&utf16),
+            ("名称".to_string(), TextEncoding::Utf16)
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod workdir;
 
 mod catalog;
 mod check;
+mod contacts;
 mod mail;
 mod merge;
 mod returns;

@@ -127,7 +127,7 @@ pub fn run(args: Args, catalog_path: Option<&Path>) -> CliResult {
         }
     }
     let manifest = args.out.join(MANIFEST);
-    write_atomic(&manifest, &manifest_csv(&done))?;
+    write_atomic(&manifest, &manifest_csv(&done, round, deadline))?;
     let task_rows: usize = done.iter().map(|r| r.hosts + r.co_units).sum();
     eprintln!(
         "已为 {} 个单位生成 {round} 填报模板（截止 {}），共 {} 行任务；文件清单：{}",
@@ -155,7 +155,7 @@ struct ManifestRow {
 }
 
 /// manifest.csv: UTF-8 with a BOM so that Excel shows the Chinese names.
-fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
+fn manifest_csv(rows: &[ManifestRow], round: &str, deadline: Date) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record(MANIFEST_COLUMNS).expect("in-memory csv");
     for r in rows {
@@ -165,6 +165,8 @@ fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
             r.hosts.to_string(),
             r.co_units.to_string(),
             r.sha256.clone(),
+            round.to_string(),
+            deadline.iso(),
         ])
         .expect("in-memory csv");
     }

@@ -474,6 +474,12 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> 
     quiet_panics(|| read_sniffed(bytes, limits, Properties::Always))
 }
 
+/// Whether bytes look like a workbook (a zip, or an OLE file) rather than text: for inputs
+/// that may come either way, such as the contacts.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC)
+}
+
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The first bytes of an OLE compound file (.xls, or an encrypted .xlsx).
 pub const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
