@@ -11,6 +11,7 @@ mod check;
 mod contacts;
 mod mail;
 mod merge;
+mod outputs;
 mod returns;
 mod samples;
 mod structure;
