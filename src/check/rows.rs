@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::header::{find_indicator_header, find_task_header};
 use super::identity::Identity;
-use super::locate::{fold_text, locate, Bound, Located, Table};
+use super::locate::{fold_text, locate, merges_over_inputs, Bound, Located, Table};
 use super::values::{fmt, parse_percent, parse_status, PercentError};
 use super::{contacts, indicators, At, Code, Issues, HEADER_SCAN_ROWS};
 use crate::catalog::{Catalog, Role, Task};
@@ -56,8 +56,14 @@ pub(super) fn check_rows(
             &[("column", c.title())],
         );
     }
-    let located = locate(&table, catalog, id, issues);
+    let mut located = locate(&table, catalog, id, issues);
     let untouched = untouched(&table, &located);
+    // A second look at the sheet (merged regions, formulas without a result) only where
+    // a needed cell is empty: that is what either becomes when read as values.
+    let second_look = !untouched && needs_second_look(&table, &located);
+    if second_look || (!untouched && table.merges_read()) {
+        located.covered = merges_over_inputs(&table, &located.rows, issues);
+    }
     let fraction_guess = book.format != Format::Xlsx;
     fn row<'a>(table: &'a Table<'a>, bound: &'a Bound<'a>, fraction_guess: bool) -> Row<'a> {
         Row {
@@ -86,11 +92,10 @@ pub(super) fn check_rows(
             .map(|b| row(&table, b, fraction_guess).task_row(&Values::default()))
             .collect();
     } else {
-        let formulas = needs_formula_look(&table, &located);
         for bound in &located.rows {
             let row = row(&table, bound, fraction_guess);
             let mut values = Values {
-                formulas,
+                formulas: second_look,
                 ..Values::default()
             };
             for c in TaskCol::inputs() {
@@ -145,20 +150,29 @@ fn untouched(table: &Table<'_>, located: &Located<'_>) -> bool {
         })
 }
 
-/// Whether formulas without a result must be looked for: only when a cell every row needs
-/// is empty (a status, a percent, a hosted task's progress). A clean return never pays
-/// for that second pass over its sheet.
-fn needs_formula_look(table: &Table<'_>, located: &Located<'_>) -> bool {
+/// Whether the sheet needs a second look (merged regions, formulas without a result):
+/// only when a cell the rules require is empty (a status, a percent, a hosted task's
+/// progress, a lagging task's problems). A clean return never pays for it.
+fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> bool {
     let empty = |b: &Bound<'_>, c: TaskCol| {
         table.header.col(c).is_some()
             && b.rows
                 .iter()
                 .all(|r| table.cell(*r, c).is_none_or(|x| x.value.is_empty()))
     };
+    let lagging = |b: &Bound<'_>| {
+        b.rows.iter().any(|r| {
+            table
+                .cell(*r, TaskCol::Status)
+                .and_then(|x| parse_status(&x.value.text()))
+                .is_some_and(|(s, _)| s == Status::Lagging)
+        })
+    };
     located.rows.iter().any(|b| {
         empty(b, TaskCol::Status)
             || empty(b, TaskCol::Percent)
             || (b.role != Some(Role::CoUnit) && empty(b, TaskCol::Progress))
+            || (empty(b, TaskCol::Problems) && lagging(b))
     })
 }
 
@@ -223,6 +237,9 @@ impl Row<'_> {
         if values.errored.contains(&c) {
             return String::new();
         }
+        if let [r] = self.rows {
+            return self.table.text(*r, c);
+        }
         let parts: Vec<String> = self
             .rows
             .iter()
@@ -263,7 +280,7 @@ struct Values {
     errored: BTreeSet<TaskCol>,
     status: Option<Status>,
     percent: Option<f64>,
-    /// Whether to look for formulas without a result (see [`needs_formula_look`]).
+    /// Whether to look for formulas without a result (see [`needs_second_look`]).
     formulas: bool,
 }
 

@@ -312,7 +312,7 @@ pub struct Workbook {
 struct OpenXlsx(Arc<Mutex<XlsxBook>>);
 
 /// An .xlsx reader over the file's bytes, owned.
-type XlsxBook = Xlsx<Cursor<Arc<[u8]>>>;
+type XlsxBook = Xlsx<Cursor<Vec<u8>>>;
 
 impl std::fmt::Debug for OpenXlsx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -419,7 +419,7 @@ pub fn read_workbook_with(
     props: Properties,
 ) -> Result<Workbook, ReadError> {
     let bytes = read_file(path, limits)?;
-    quiet_panics(|| read_sniffed(&bytes, limits, props))
+    quiet_panics(|| read_sniffed(bytes, limits, props))
 }
 
 /// The bytes of a file with a supported extension, refused beyond the size limit.
@@ -471,7 +471,7 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> 
             limit: limits.file_bytes,
         });
     }
-    quiet_panics(|| read_sniffed(bytes, limits, Properties::Always))
+    quiet_panics(|| read_sniffed(bytes.to_vec(), limits, Properties::Always))
 }
 
 /// Whether bytes look like a workbook (a zip, or an OLE file) rather than text: for inputs
@@ -484,26 +484,27 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The first bytes of an OLE compound file (.xls, or an encrypted .xlsx).
 pub const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn read_sniffed(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
+/// The bytes are taken whole: an .xlsx keeps them, open, for the check's second looks.
+fn read_sniffed(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::NotSpreadsheet {
             what: "文件是空的（0 字节）".into(),
         });
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        let kind = inspect_zip(bytes, limits)?;
+        let kind = inspect_zip(&bytes, limits)?;
         return match kind {
             ZipKind::Xlsx => read_xlsx(bytes, limits, props),
-            ZipKind::Ods => read_dense_isolated(Format::Ods, bytes, limits),
+            ZipKind::Ods => read_dense_isolated(Format::Ods, &bytes, limits),
             ZipKind::Other(what) => Err(ReadError::NotSpreadsheet { what }),
         };
     }
     if bytes.starts_with(OLE_MAGIC) {
         // An encrypted xlsx is an OLE file too; the Xlsx reader recognises it.
-        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes)) {
+        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(&bytes[..])) {
             return Err(ReadError::Encrypted);
         }
-        return read_dense_isolated(Format::Xls, bytes, limits);
+        return read_dense_isolated(Format::Xls, &bytes, limits);
     }
     let what = if bytes.starts_with(b"%PDF") {
         "这是 PDF 文件"
@@ -581,8 +582,8 @@ fn visibility(v: SheetVisible) -> Visibility {
 
 /// xlsx is read cell by cell from the sheet XML, so a declared dimension or a stray cell at
 /// XFD1048576 costs nothing: only real cells are stored, and at most `limits.cells`.
-fn read_xlsx(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
-    let mut book = match Xlsx::new(Cursor::new(Arc::<[u8]>::from(bytes))) {
+fn read_xlsx(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
+    let mut book = match Xlsx::new(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(XlsxError::Password) => return Err(ReadError::Encrypted),
         Err(e) => return Err(ReadError::corrupt(None, e)),
