@@ -63,11 +63,15 @@ pub enum CliError {
     /// Outputs already there, and no `--force`: nothing was written.
     #[error("输出文件夹中已有 {count} 个同名文件（如 {}），未写入任何文件；如需覆盖请加 --force", first.display())]
     OutputsExist { count: usize, first: PathBuf },
+    /// A set of outputs could not be written (the folder is a file, not writable, or the
+    /// disk filled): none of the set was left behind.
+    #[error("{source}；本次未写入任何文件，解决后重新运行即可")]
+    OutputsNotWritten { dir: PathBuf, source: WriteError },
     /// The output folder lies inside a folder of returns being read.
     #[error("输出文件夹 {} 位于报表文件夹 {} 之内，下次汇总会把汇总表当作报表读取；请换一个输出文件夹", out.display(), input.display())]
     OutputInsideInputs { out: PathBuf, input: PathBuf },
-    /// Some templates could not be made (each said above).
-    #[error("{0} 个单位的模板未能生成，见上面的错误")]
+    /// Some templates could not be made (each said above); none was written.
+    #[error("{0} 个单位的模板未能生成，见上面的错误；本次未写入任何模板")]
     TemplatesFailed(usize),
     /// `--unit` named a unit that has no row to fill.
     #[error("单位“{unit}”{why}，无需生成模板")]
@@ -87,6 +91,14 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// A staged set of outputs that could not be written into `dir`.
+    pub fn not_written(dir: &std::path::Path) -> impl Fn(WriteError) -> CliError + '_ {
+        move |source| CliError::OutputsNotWritten {
+            dir: dir.to_path_buf(),
+            source,
+        }
+    }
+
     /// A date option's error, naming the option.
     pub fn date(option: &'static str) -> impl FnOnce(DateError) -> CliError {
         move |source| CliError::Date { option, source }

@@ -4,7 +4,9 @@
 //! here, and an I/O failure becomes one Chinese message naming the path
 //! ([`InputError`]). Out: every file duban writes goes to a temporary file in the target's
 //! folder, is synced and renamed into place, and the folder is synced, so an interrupted
-//! run leaves the old file or the new one, never half of one ([`write_atomic`]).
+//! run leaves the old file or the new one, never half of one ([`write_atomic`]); a set of
+//! outputs appears whole or not at all ([`Staged`]).
+//! Text files are decoded as Windows saves them (UTF-8, UTF-16, GBK: [`read_text_any`]).
 //! Folders of returns are walked here too ([`walk`]): in name order, each file once, a
 //! symbolic-link loop followed no further.
 
@@ -17,11 +19,11 @@ pub fn describe_io(e: &std::io::Error) -> String {
     // Errors duban makes itself carry their Chinese words.
     if let Some(inner) = e.get_ref() {
         let words = inner.to_string();
-        if words
-            .chars()
-            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
-        {
-            return words;
+        // tempfile wraps the system's English words with the path, which may be Chinese:
+        // only the words before it say whether they are ours.
+        let own = words.split(" at path ").next().unwrap_or(&words);
+        if own.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+            return own.to_string();
         }
     }
     let what = match e.kind() {
@@ -111,6 +113,42 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     })
 }
 
+/// How a text file turned out to be encoded ([`read_text_any`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf16,
+    /// GB18030, a superset of GBK: what Excel on Chinese Windows writes for "CSV (逗号分隔)".
+    Gb18030,
+}
+
+/// Reads a text file however Windows saved it: a byte-order mark decides (UTF-8, UTF-16
+/// from "Unicode 文本"); else text that is valid UTF-8 is UTF-8; else it is GB18030, which
+/// every GBK file also is. The mark is dropped; line ends are left as they are.
+pub fn read_text_any(path: &Path) -> Result<(String, TextEncoding), InputError> {
+    Ok(decode_text(&read(path)?))
+}
+
+/// The decoding of [`read_text_any`], for bytes already read.
+pub fn decode_text(bytes: &[u8]) -> (String, TextEncoding) {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        let kind = if enc == encoding_rs::UTF_8 {
+            TextEncoding::Utf8
+        } else {
+            TextEncoding::Utf16
+        };
+        return (text.into_owned(), kind);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), TextEncoding::Utf8),
+        Err(_) => {
+            let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            (text.into_owned(), TextEncoding::Gb18030)
+        }
+    }
+}
+
 /// A file that could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("无法写入 {}：{}", path.display(), describe_io(source))]
@@ -153,6 +191,157 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     tmp.persist(path).map_err(|e| wrap(e.error))?;
     sync_dir(&dir);
     Ok(())
+}
+
+/// A set of outputs written as a whole (a merge's workbooks, a round's templates): each
+/// file goes into a hidden folder beside the target folder (inside it, when it exists
+/// already), and [`Staged::commit`] moves them into place. Dropped before that (a disk
+/// that fills, a permission refused, a build that fails) it removes what it wrote, so a
+/// failed run leaves the target as it was and a rerun is not refused with 文件已存在.
+pub struct Staged {
+    target: PathBuf,
+    dir: tempfile::TempDir,
+    /// The target did not exist: the staging folder is renamed into its place whole.
+    whole: bool,
+}
+
+/// The files [`Staged::write`] has written in this process, for `DUBAN_FAULT=output:full-after:N`.
+static STAGED_WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Staged {
+    /// Prepares to write into `target`, a folder (created if missing, with its parents).
+    ///
+    /// # Errors
+    ///
+    /// A [`WriteError`] naming `target`: it is a file, or its folder cannot be written
+    /// (no permission, a read-only disk, a full disk).
+    pub fn new(target: &Path) -> Result<Staged, WriteError> {
+        let wrap = |e| WriteError::new(target, e);
+        let exists = match std::fs::metadata(target) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) => {
+                return Err(wrap(std::io::Error::new(
+                    std::io::ErrorKind::NotADirectory,
+                    "这是一个文件，不是文件夹；请指定一个输出文件夹（不存在时会自动创建）",
+                )))
+            }
+            Err(_) => false,
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (within, prefix) = if exists {
+            (target.to_path_buf(), ".duban-".to_string())
+        } else {
+            let parent = parent_dir(target);
+            std::fs::create_dir_all(&parent).map_err(wrap)?;
+            (parent, format!(".{name}."))
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o755));
+        }
+        let dir = builder.tempdir_in(&within).map_err(wrap)?;
+        Ok(Staged {
+            target: target.to_path_buf(),
+            dir,
+            whole: !exists,
+        })
+    }
+
+    /// The target folder.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes one file of the set, synced; the error names the file's final place.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let wrap = |e| WriteError::new(&self.target.join(name), e);
+        let written = STAGED_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Some(n) = crate::fault::at("output").and_then(|a| {
+            a.strip_prefix("full-after:")
+                .and_then(|n| n.parse::<usize>().ok())
+        }) {
+            if written >= n {
+                return Err(wrap(std::io::Error::from(std::io::ErrorKind::StorageFull)));
+            }
+        }
+        let mut file = std::fs::File::create(self.dir.path().join(name)).map_err(wrap)?;
+        file.write_all(bytes).map_err(wrap)?;
+        file.sync_all().map_err(wrap)
+    }
+
+    /// Moves every file written into the target, replacing files of the same name: the
+    /// staging folder itself when the target did not exist (one rename), else file by
+    /// file; a move that fails puts back what was moved before it.
+    pub fn commit(self) -> Result<(), WriteError> {
+        let wrap = |e| WriteError::new(&self.target, e);
+        if self.whole {
+            let staged = self.dir.path().to_path_buf();
+            match std::fs::rename(&staged, &self.target) {
+                Ok(()) => {
+                    let _ = self.dir.keep();
+                    sync_dir(&parent_dir(&self.target));
+                    return Ok(());
+                }
+                // The folder appeared meanwhile: file by file into it.
+                Err(_) if self.target.is_dir() => {}
+                Err(e) => return Err(wrap(e)),
+            }
+        }
+        let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(self.dir.path())
+            .map_err(wrap)?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name())
+            .collect();
+        names.sort();
+        let aside = self.dir.path().join(".replaced");
+        std::fs::create_dir(&aside).map_err(wrap)?;
+        // (name, whether an old file was moved aside) for each file moved in.
+        let mut done: Vec<(&std::ffi::OsString, bool)> = Vec::new();
+        let mut result = Ok(());
+        for name in &names {
+            let (new, dest, old) = (
+                self.dir.path().join(name),
+                self.target.join(name),
+                aside.join(name),
+            );
+            let replaced = dest.exists();
+            let moved = (|| {
+                if replaced {
+                    std::fs::rename(&dest, &old)?;
+                }
+                std::fs::rename(&new, &dest).inspect_err(|_| {
+                    if replaced {
+                        let _ = std::fs::rename(&old, &dest);
+                    }
+                })
+            })();
+            match moved {
+                Ok(()) => done.push((name, replaced)),
+                Err(e) => {
+                    result = Err(WriteError::new(&dest, e));
+                    break;
+                }
+            }
+        }
+        if result.is_err() {
+            for (name, replaced) in done.into_iter().rev() {
+                let dest = self.target.join(name);
+                let _ = std::fs::rename(&dest, self.dir.path().join(name));
+                if replaced {
+                    let _ = std::fs::rename(aside.join(name), &dest);
+                }
+            }
+        }
+        sync_dir(&self.target);
+        result
+    }
 }
 
 /// The folder a path is in (`.` for a bare name).
@@ -269,6 +458,16 @@ mod tests {
     }
 
     #[test]
+    fn the_systems_words_are_never_shown_even_beside_a_chinese_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let wrapped = tempfile::Builder::new()
+            .prefix(".模板.")
+            .tempdir_in(dir.path().join("没有这个文件夹"))
+            .unwrap_err();
+        assert_eq!(describe_io(&wrapped), "找不到该文件或文件夹");
+    }
+
+    #[test]
     fn atomic_write_replaces_whole_files() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("汇总.xlsx");
@@ -278,6 +477,70 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file left behind");
         assert!(check_overwrite(&p, false).is_err() && check_overwrite(&p, true).is_ok());
+    }
+
+    #[test]
+    fn text_is_read_as_windows_saves_it() {
+        let gbk = encoding_rs::GBK
+            .encode("单位名称,邮箱\r\n区科技局,a@example.org\r\n")
+            .0;
+        assert_eq!(
+            decode_text(&gbk),
+            (
+                "单位名称,邮箱\r\n区科技局,a@example.org\r\n".to_string(),
+                TextEncoding::Gb18030
+            )
+        );
+        assert_eq!(
+            decode_text("\u{feff}名称".as_bytes()),
+            ("名称".to_string(), TextEncoding::Utf8)
+        );
+        assert_eq!(decode_text("名称".as_bytes()).1, TextEncoding::Utf8);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("名称".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(
+            decode_text(&utf16),
+            ("名称".to_string(), TextEncoding::Utf16)
+        );
+    }
+
+    #[test]
+    fn staged_sets_appear_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("汇总");
+        let entries = |p: &Path| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(p)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        // Dropped uncommitted: nothing left, not even the staging folder.
+        let s = Staged::new(&out).unwrap();
+        s.write("a.xlsx", b"1").unwrap();
+        drop(s);
+        assert!(entries(dir.path()).is_empty());
+        // Committed into a new folder, then into the existing one, replacing a file.
+        let s = Staged::new(&out).unwrap();
+        s.write("a.xlsx", b"1").unwrap();
+        s.commit().unwrap();
+        std::fs::write(out.join("keep.txt"), b"k").unwrap();
+        let s = Staged::new(&out).unwrap();
+        s.write("a.xlsx", b"2").unwrap();
+        s.write("b.csv", b"3").unwrap();
+        s.commit().unwrap();
+        assert_eq!(entries(&out), ["a.xlsx", "b.csv", "keep.txt"]);
+        assert_eq!(std::fs::read(out.join("a.xlsx")).unwrap(), b"2");
+        assert_eq!(entries(dir.path()), ["汇总"]);
+        // A file where the folder should be.
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"").unwrap();
+        let e = Staged::new(&file).err().unwrap();
+        assert_eq!(e.source.kind(), std::io::ErrorKind::NotADirectory);
+        assert!(e.to_string().contains("这是一个文件，不是文件夹"), "{e}");
     }
 
     #[test]

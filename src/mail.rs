@@ -41,6 +41,9 @@ pub enum MailError {
     BadSender { text: String, message: String },
     #[error("联系人表有 {} 处问题，未写出也未发送任何邮件：\n  {}", problems.len(), problems.join("\n  "))]
     Contacts { problems: Vec<String> },
+    /// The contacts file cannot be used at all.
+    #[error("{0}；未写出也未发送任何邮件")]
+    ContactsFile(#[from] contacts::ContactsError),
     #[error(transparent)]
     Text(#[from] text::TextError),
     #[error(transparent)]

@@ -9,8 +9,17 @@ use std::path::{Path, PathBuf};
 /// The list of templates written beside them (unit, file, tasks, sha256).
 pub const MANIFEST: &str = "manifest.csv";
 /// Its columns: unit, file name (in the same folder), tasks as host, tasks as co-unit,
-/// SHA-256 of the file.
-pub const MANIFEST_COLUMNS: &[&str] = &["单位", "文件", "主办任务数", "协办任务数", "sha256"];
+/// SHA-256 of the file, the round and the deadline (YYYY-MM-DD) the template was made for
+/// (so that `mail templates` need not be told them again).
+pub const MANIFEST_COLUMNS: &[&str] = &[
+    "单位",
+    "文件",
+    "主办任务数",
+    "协办任务数",
+    "sha256",
+    "期次",
+    "截止时间",
+];
 
 /// The workspace's ledger (台账): one SQLite file.
 pub const LEDGER: &str = "督办台账.db";
@@ -69,7 +78,14 @@ pub fn unit_states_csv(round: &str) -> String {
 
 /// The check report of a merge: `<期次>_校验报告.json`.
 pub fn check_report(round: &str) -> String {
-    format!("{}_校验报告.json", file_part(round))
+    format!("{}{CHECK_REPORT_SUFFIX}", file_part(round))
+}
+
+const CHECK_REPORT_SUFFIX: &str = "_校验报告.json";
+
+/// Whether a file name is a merge's check report (of any round).
+pub fn is_check_report(name: &str) -> bool {
+    name.len() > CHECK_REPORT_SUFFIX.len() && name.ends_with(CHECK_REPORT_SUFFIX)
 }
 
 /// A leader's summary: `<期次>_<领导>_分管任务进展.xlsx`.

@@ -19,6 +19,9 @@ pub enum V {
     Pct(f64),
     /// A formula whose cached result is an error (#DIV/0!).
     Err(String),
+    /// A formula with rust_xlsxwriter's default result (0); [`strip_formula_results`]
+    /// removes it, as a program that never calculates would have written the file.
+    Formula(String),
     Empty,
 }
 
@@ -51,6 +54,9 @@ pub struct Return {
     pub catalog_hash: String,
     /// The workbook's own modified time (year, month, day, hour in UTC, as Excel records it).
     pub modified: Option<(u16, u8, u8, u16)>,
+    /// Merged ranges over the data rows, by index among `rows` and `header`: (first row,
+    /// last row, first column, last column); the first cell's value is the range's.
+    pub merges: Vec<(usize, usize, usize, usize)>,
 }
 
 impl Return {
@@ -105,6 +111,7 @@ impl Return {
             indicators,
             catalog_hash: cat.hash().to_string(),
             modified: None,
+            merges: Vec::new(),
         }
     }
 
@@ -220,6 +227,16 @@ impl Return {
                     write_v(ws, h + 1 + i as u32, c as u16, v, &pct);
                 }
             }
+            for &(r1, r2, c1, c2) in &self.merges {
+                let text = match &self.rows[r1][c1] {
+                    V::S(t) => t.clone(),
+                    V::N(n) => n.to_string(),
+                    _ => String::new(),
+                };
+                let (r1, r2) = (h + 1 + r1 as u32, h + 1 + r2 as u32);
+                ws.merge_range(r1, c1 as u16, r2, c2 as u16, &text, &Format::new())
+                    .unwrap();
+            }
             let r = h + 1 + self.rows.len() as u32 + 1;
             for (i, (label, v)) in [
                 (layout::CONTACT_FILLER, &self.filler),
@@ -290,6 +307,9 @@ fn write_v(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: &V, pct: &For
         V::Err(e) => {
             ws.write_formula(r, c, Formula::new("=1/0").set_result(e))
                 .unwrap();
+        }
+        V::Formula(f) => {
+            ws.write_formula(r, c, Formula::new(f)).unwrap();
         }
         V::Empty => {}
     }
@@ -405,7 +425,7 @@ fn unit_of(rows: &[Vec<String>]) -> String {
 }
 
 /// Rewrites some XML parts of a zip, copying the others as they are.
-fn patch_zip(bytes: &[u8], mut f: impl FnMut(&str, &str) -> Option<String>) -> Vec<u8> {
+pub fn patch_zip(bytes: &[u8], mut f: impl FnMut(&str, &str) -> Option<String>) -> Vec<u8> {
     use std::io::{Read, Write};
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -431,7 +451,7 @@ fn patch_zip(bytes: &[u8], mut f: impl FnMut(&str, &str) -> Option<String>) -> V
 }
 
 /// Replaces cell `r` (present as a styled blank or a value) with `v`, keeping its style.
-fn set_cell(xml: &str, r: &str, v: &V) -> String {
+pub fn set_cell(xml: &str, r: &str, v: &V) -> String {
     let open = format!("<c r=\"{r}\"");
     let Some(start) = xml.find(&open) else {
         panic!("cell {r} not in the sheet XML");
@@ -458,7 +478,17 @@ fn set_cell(xml: &str, r: &str, v: &V) -> String {
         ),
         V::N(n) | V::Pct(n) => format!("<c r=\"{r}\"{style}><v>{n}</v></c>"),
         V::Err(e) => format!("<c r=\"{r}\"{style} t=\"e\"><v>{}</v></c>", esc(e)),
+        V::Formula(f) => format!("<c r=\"{r}\"{style}><f>{}</f></c>", esc(f)),
         V::Empty => format!("<c r=\"{r}\"{style}/>"),
     };
     format!("{}{}{}", &xml[..start], new, &xml[end..])
+}
+
+/// Removes every formula's cached result, as a program that writes formulas without
+/// calculating them (openpyxl, most scripts) leaves a workbook until a spreadsheet opens it.
+pub fn strip_formula_results(xlsx: &[u8]) -> Vec<u8> {
+    patch_zip(xlsx, |path, xml| {
+        (path.starts_with("xl/worksheets/") && xml.contains("</f>"))
+            .then(|| xml.replace("</f><v>0</v>", "</f>"))
+    })
 }

@@ -8,11 +8,14 @@ mod workdir;
 
 mod catalog;
 mod check;
+mod contacts;
 mod intake;
 mod mail;
 mod merge;
+mod outputs;
 mod returns;
 mod samples;
 mod structure;
+mod tables;
 mod templates;
 mod workspace;

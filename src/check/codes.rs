@@ -122,6 +122,15 @@ codes! {
         "请填写该行的任务序号（与下发模板一致），不要新增行";
     TaskMatchedByText = "W-TASK-MATCHED-BY-TEXT", Warning, "按任务内容认定序号",
         "请在该行“序号”处填写 {task}";
+    /// A hand-made table numbered 1..n whose texts name other tasks: bound by the texts.
+    NumberIsRowNumber = "W-NUMBER-IS-ROW", Warning, "序号像是行号",
+        "请在“序号”处填写任务清单中的任务序号（与下发模板一致），或直接使用下发的模板填报";
+    /// A row without 序号 whose canonical cells are merged with the task row above.
+    RowContinued = "W-ROW-CONTINUED", Warning, "续行并入上一任务",
+        "请把续行的内容并入任务 {task} 所在的一行，删除多余的行，不要合并单元格";
+    /// Every task row of the table is blank: the template came back as sent.
+    TemplateEmpty = "E-TEMPLATE-EMPTY", Error, "模板未填写",
+        "请在每项任务的一行中填写推进状态、完成进度(%)、工作进展等栏目后重新报送";
     TaskUnknown = "E-TASK-UNKNOWN", Error, "序号不在任务清单中",
         "请核对序号，按下发模板填写，不要新增或改动序号";
     TaskNotAssigned = "E-TASK-NOT-ASSIGNED", Error, "不是本单位承办的任务",
@@ -136,8 +145,18 @@ codes! {
     // --- the cells ----------------------------------------------------------------------
     CellError = "E-CELL-ERROR", Error, "单元格是错误值",
         "请删除公式或错误引用，直接填写内容";
+    /// A merged region over input cells of two tasks, or over two columns.
+    CellMerged = "E-CELL-MERGED", Error, "合并单元格",
+        "请取消合并，每个任务分别填写";
+    /// A formula whose result was never calculated (the file was written by a program).
+    FormulaNoValue = "E-FORMULA-NO-VALUE", Error, "公式没有计算结果",
+        "请在 Excel/WPS 中打开后保存再报送（保存时会算出结果），或直接填写内容";
+    /// Beyond Excel's own limit: only a program can write that, and the text was cut.
     CellTooLong = "E-CELL-TOO-LONG", Error, "单元格内容过长",
         "请精简内容；详细材料请另附文件报送";
+    /// Long, but within Excel's limit: read whole.
+    CellLong = "W-CELL-LONG", Warning, "单元格内容较长",
+        "内容已全部读取，无需修改；如能精简更便于汇总阅读，详细材料可另附文件报送";
     StatusMissing = "E-STATUS-MISSING", Error, "推进状态未填写",
         "请从下拉列表中选择：{statuses}";
     StatusInvalid = "E-STATUS-INVALID", Error, "推进状态不规范",

@@ -10,8 +10,9 @@ use crate::columns::{Column, IndicatorCol, TaskCol, INDICATOR_COLUMNS, TASK_COLU
 use crate::layout::{SHEET_IDENTITY, SHEET_INDICATORS, SHEET_TASKS};
 use crate::read::{Sheet, Value, Workbook};
 
-/// How many rows from the top a header may start.
-pub const HEADER_SCAN_ROWS: u32 = 15;
+/// How many rows from the top a header may start: hand-made tables put a page of
+/// instructions above it (headers on row 20 and 29 have been seen).
+pub const HEADER_SCAN_ROWS: u32 = 60;
 
 /// Folds a header title: width, spaces and line breaks, quotes, `(%)`, `%`, `*` and
 /// parenthesised hints like （单位：%） all go.

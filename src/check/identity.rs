@@ -385,7 +385,7 @@ pub(super) fn unit_by_tasks(
         .filter_map(|r| {
             sheet
                 .cell(r, col)
-                .and_then(|c| super::rows::task_number(&c.value))
+                .and_then(|c| super::locate::task_number(&c.value))
         })
         .collect();
     found.sort_unstable();

@@ -3,7 +3,7 @@
 
 use super::header::Header;
 use super::identity::Identity;
-use super::rows::task_number;
+use super::locate::task_number;
 use super::values::number;
 use super::{At, Code, Issues};
 use crate::catalog::names::fold;

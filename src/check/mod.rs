@@ -15,6 +15,7 @@ mod header;
 mod identity;
 mod indicators;
 mod latest;
+mod locate;
 mod rows;
 pub mod values;
 

@@ -1,24 +1,29 @@
-//! The task table: first each row is located and bound to a catalog task ([`locate`]),
-//! then every bound row goes through the row rules ([`RULES`]), then the tasks the unit
-//! left out are listed. The contact lines below the table and the 量化指标 sheet have
-//! modules of their own ([`super::contacts`], [`super::indicators`]).
+//! The task table: first each row is located and bound to a catalog task
+//! ([`super::locate`]), then every bound row goes through the row rules ([`RULES`]), then
+//! the tasks the unit left out are listed. The contact lines below the table and the
+//! 量化指标 sheet have modules of their own ([`super::contacts`], [`super::indicators`]).
 
 use std::collections::BTreeSet;
 
-use super::header::{find_indicator_header, find_task_header, Header};
+use super::header::{find_indicator_header, find_task_header};
 use super::identity::Identity;
+use super::locate::{fold_text, locate, merges_over_inputs, Bound, Located, Table};
 use super::values::{fmt, parse_percent, parse_status, PercentError};
 use super::{contacts, indicators, At, CheckOptions, Code, Issues, HEADER_SCAN_ROWS};
-use crate::catalog::names::{distance, fold};
+use crate::catalog::names::fold;
 use crate::catalog::{Catalog, Role, Task};
 use crate::columns::TaskCol;
 use crate::ledger::history::PreviousRow;
-use crate::read::{Cell, Format, Limits, Sheet, Value, Workbook};
+use crate::read::{Cell, Format, Limits, Sheet, Value, Workbook, EXCEL_CELL_CHARS};
 use crate::report::{ReturnData, TaskRow};
 use crate::status::Status;
 
 /// The columns a return cannot do without: without them nothing can be judged.
 const REQUIRED: [TaskCol; 2] = [TaskCol::Percent, TaskCol::Progress];
+
+/// Text longer than this is read whole but worth a word: a progress report of more than a
+/// few pages is hard to merge and to read.
+pub const LONG_TEXT_CHARS: usize = 5_000;
 
 pub(super) fn check_rows(
     book: &Workbook,
@@ -39,8 +44,9 @@ pub(super) fn check_rows(
         );
         return data;
     };
-    let sheet = &book.sheets[h.sheet];
-    report_cut_cells(sheet, limits, issues);
+    let table = Table::new(book, &h);
+    let sheet = table.sheet;
+    report_long_cells(sheet, limits, issues);
     for c in REQUIRED.into_iter().filter(|c| h.col(*c).is_none()) {
         issues.add_with(
             Code::ColumnMissing,
@@ -53,27 +59,75 @@ pub(super) fn check_rows(
             &[("column", c.title())],
         );
     }
-    let located = locate(sheet, &h, catalog, id, &opts.closed, issues);
+    let mut located = locate(&table, catalog, id, &opts.closed, issues);
+    let untouched = untouched(&table, &located);
+    // A second look at the sheet (merged regions, formulas without a result) only where
+    // a needed cell is empty: that is what either becomes when read as values.
+    let second_look = !untouched && needs_second_look(&table, &located);
+    if second_look || (!untouched && table.merges_read()) {
+        located.covered = merges_over_inputs(&table, &located.rows, issues);
+    }
     let fraction_guess = book.format != Format::Xlsx;
-    for bound in &located.rows {
-        let previous = match (&opts.previous, &id.unit) {
-            (Some(p), Some(u)) => p.get(&(u.clone(), bound.task.number)),
-            _ => None,
-        };
-        let row = Row {
-            sheet,
-            header: &h,
-            r: bound.r,
+    fn row<'a>(
+        table: &'a Table<'a>,
+        bound: &'a Bound<'a>,
+        fraction_guess: bool,
+        previous: Option<&'a PreviousRow>,
+    ) -> Row<'a> {
+        Row {
+            table,
+            rows: &bound.rows,
             task: bound.task,
             role: bound.role,
             fraction_guess,
             previous,
-        };
-        let mut values = Values::default();
-        for rule in RULES {
-            rule(&row, &mut values, issues);
         }
-        data.rows.push(row.task_row(&values));
+    }
+    // The unit's row of each task last round, where the ledger has it.
+    let previous = |bound: &Bound<'_>| match (&opts.previous, &id.unit) {
+        (Some(p), Some(u)) => p.get(&(u.clone(), bound.task.number)),
+        _ => None,
+    };
+    if untouched {
+        issues.add(
+            Code::TemplateEmpty,
+            At {
+                sheet: Some(&sheet.name),
+                ..At::default()
+            },
+            format!(
+                "模板未填写：{} 项任务的推进状态、完成进度、工作进展等都是空的",
+                located.rows.len()
+            ),
+        );
+        data.rows = located
+            .rows
+            .iter()
+            .map(|b| row(&table, b, fraction_guess, previous(b)).task_row(&Values::default()))
+            .collect();
+    } else {
+        for bound in &located.rows {
+            let row = row(&table, bound, fraction_guess, previous(bound));
+            let mut values = Values {
+                formulas: second_look,
+                ..Values::default()
+            };
+            for c in TaskCol::inputs() {
+                if let Some(i) = h.col(c) {
+                    if bound
+                        .rows
+                        .iter()
+                        .any(|r| located.covered.contains(&(*r, i)))
+                    {
+                        values.errored.insert(c);
+                    }
+                }
+            }
+            for rule in RULES {
+                rule(&row, &mut values, issues);
+            }
+            data.rows.push(row.task_row(&values));
+        }
     }
     if let Some(unit) = &id.unit {
         missing_tasks(
@@ -87,134 +141,67 @@ pub(super) fn check_rows(
         );
     }
     data.contact = contacts::read(sheet, located.contact_rows);
+    if untouched {
+        // One error says it all: no word on the phone or on each 完成值.
+        return data;
+    }
     contacts::check(sheet, &data.contact, issues);
     if let Some(ih) = find_indicator_header(book, Some(h.sheet)) {
         let isheet = &book.sheets[ih.sheet];
-        report_cut_cells(isheet, limits, issues);
+        report_long_cells(isheet, limits, issues);
         data.indicators = indicators::check(isheet, &ih, catalog, id, issues);
     }
     data
 }
 
-/// A row bound to a catalog task.
-struct Bound<'c> {
-    r: u32,
-    task: &'c Task,
-    role: Option<Role>,
+/// The template came back as it was sent: rows to fill, and not one input cell filled in
+/// any of them (not even by a formula without a result).
+fn untouched(table: &Table<'_>, located: &Located<'_>) -> bool {
+    let h = table.header;
+    !located.rows.is_empty()
+        && located
+            .rows
+            .iter()
+            .all(|b| b.rows.iter().all(|r| !table.has_input(*r)))
+        && !located.rows.iter().any(|b| {
+            b.rows.iter().any(|r| {
+                TaskCol::inputs()
+                    .filter_map(|c| h.col(c))
+                    .any(|i| table.uncached_formula(*r, i))
+            })
+        })
 }
 
-/// The table's rows, bound to tasks; the tasks seen; where the contact lines start.
-struct Located<'c> {
-    rows: Vec<Bound<'c>>,
-    seen: BTreeSet<u32>,
-    contact_rows: Option<u32>,
-}
-
-/// Walks the rows under the header: skips blank and instruction rows, stops at the
-/// contact lines, and binds each row to a task by 序号 (or by its text), reporting rows
-/// that name no task, an unknown one, another unit's, or one already seen.
-fn locate<'c>(
-    sheet: &Sheet,
-    h: &Header<TaskCol>,
-    catalog: &'c Catalog,
-    id: &Identity,
-    closed: &BTreeSet<u32>,
-    issues: &mut Issues,
-) -> Located<'c> {
-    let mut out = Located {
-        rows: Vec::new(),
-        seen: BTreeSet::new(),
-        contact_rows: None,
+/// Whether the sheet needs a second look (merged regions, formulas without a result):
+/// only when a cell the rules require is empty (a status, a percent, a hosted task's
+/// progress, a lagging task's problems). A clean return never pays for it.
+fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> bool {
+    let empty = |b: &Bound<'_>, c: TaskCol| {
+        table.header.col(c).is_some()
+            && b.rows
+                .iter()
+                .all(|r| table.cell(*r, c).is_none_or(|x| x.value.is_empty()))
     };
-    for r in sheet.rows().into_iter().filter(|r| *r > h.row) {
-        if contacts::is_contact_row(sheet, r) {
-            out.contact_rows = Some(r);
-            break;
-        }
-        let cell = |c: TaskCol| h.col(c).and_then(|i| sheet.cell(r, i));
-        let has_input = TaskCol::inputs().any(|c| cell(c).is_some_and(|x| !x.value.is_empty()));
-        let at_row = At {
-            sheet: Some(&sheet.name),
-            pos: Some((r, h.col(TaskCol::Number).unwrap_or(0))),
-            ..At::default()
-        };
-        let task_no = match cell(TaskCol::Number).and_then(|c| task_number(&c.value)) {
-            Some(n) => n,
-            None if !has_input => continue, // blank, instruction or spacer row
-            None => {
-                let text = cell(TaskCol::Text)
-                    .map(|c| c.value.text())
-                    .unwrap_or_default();
-                match match_by_text(catalog, id, &text) {
-                    Some(n) => {
-                        issues.add_with(
-                            Code::TaskMatchedByText,
-                            At {
-                                task: Some(n),
-                                ..at_row
-                            },
-                            format!("第 {} 行没有序号，按任务内容认定为任务 {n}", r + 1),
-                            &[("task", &n.to_string())],
-                        );
-                        n
-                    }
-                    None => {
-                        issues.add(
-                            Code::TaskNumberMissing,
-                            at_row,
-                            format!(
-                                "第 {} 行填了内容，但没有序号，任务内容也对不上任何任务",
-                                r + 1
-                            ),
-                        );
-                        continue;
-                    }
-                }
-            }
-        };
-        let at = At {
-            row: Some(r),
-            task: Some(task_no),
-            ..at_row
-        };
-        let Some(task) = catalog.task(task_no) else {
-            issues.add(
-                Code::TaskUnknown,
-                at,
-                format!(
-                    "序号 {task_no} 不在任务清单中（清单共 {} 项任务）",
-                    catalog.tasks().len()
-                ),
-            );
-            continue;
-        };
-        let role = id.unit.as_deref().and_then(|u| catalog.role(u, task_no));
-        if let (Some(unit), None) = (&id.unit, role) {
-            issues.add(
-                Code::TaskNotAssigned,
-                at,
-                format!("任务 {task_no} 不是“{unit}”承办的任务"),
-            );
-            continue;
-        }
-        if !out.seen.insert(task_no) {
-            issues.add(Code::TaskDuplicate, at, format!("任务 {task_no} 重复出现"));
-            continue;
-        }
-        // A task 办结 is not asked for: whatever its row says is not read.
-        if closed.contains(&task_no) {
-            continue;
-        }
-        out.rows.push(Bound { r, task, role });
-    }
-    out
+    let lagging = |b: &Bound<'_>| {
+        b.rows.iter().any(|r| {
+            table
+                .cell(*r, TaskCol::Status)
+                .and_then(|x| parse_status(&x.value.text()))
+                .is_some_and(|(s, _)| s == Status::Lagging)
+        })
+    };
+    located.rows.iter().any(|b| {
+        empty(b, TaskCol::Status)
+            || empty(b, TaskCol::Percent)
+            || (b.role != Some(Role::CoUnit) && empty(b, TaskCol::Progress))
+            || (empty(b, TaskCol::Problems) && lagging(b))
+    })
 }
 
-/// One bound row as the rules see it.
+/// One bound row as the rules see it: the task's row and its continuation rows.
 struct Row<'a> {
-    sheet: &'a Sheet,
-    header: &'a Header<TaskCol>,
-    r: u32,
+    table: &'a Table<'a>,
+    rows: &'a [u32],
     task: &'a Task,
     role: Option<Role>,
     /// The format cannot tell a percent-formatted cell (xls, ods): 0 < x < 1 is a fraction.
@@ -224,29 +211,72 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// The task's own row.
+    fn r(&self) -> u32 {
+        self.rows[0]
+    }
+
+    /// The row's cell in column `c`: the task row's, or the first filled one of its
+    /// continuation rows when the task row's is empty.
     fn cell(&self, c: TaskCol) -> Option<&Cell> {
-        self.header.col(c).and_then(|i| self.sheet.cell(self.r, i))
+        let mut first = None;
+        for r in self.rows {
+            match self.table.cell(*r, c) {
+                Some(x) if !x.value.is_empty() => return Some(x),
+                Some(x) if first.is_none() => first = Some(x),
+                _ => {}
+            }
+        }
+        first
     }
 
     fn has_col(&self, c: TaskCol) -> bool {
-        self.header.col(c).is_some()
+        self.table.header.col(c).is_some()
     }
 
-    /// The place of the row's cell in column `c` (the row itself when the column is gone).
+    /// The place of the row's cell in column `c`: where its value is, else the task row
+    /// (the row itself when the column is gone).
     fn at(&self, c: TaskCol) -> At<'_> {
+        let r = self
+            .rows
+            .iter()
+            .copied()
+            .find(|r| self.table.cell(*r, c).is_some_and(|x| !x.value.is_empty()))
+            .unwrap_or(self.r());
+        self.at_row(r, c)
+    }
+
+    fn at_row(&self, r: u32, c: TaskCol) -> At<'_> {
         At {
-            sheet: Some(&self.sheet.name),
-            pos: Some((self.r, self.header.col(c).unwrap_or(0))),
-            row: Some(self.r),
+            sheet: Some(&self.table.sheet.name),
+            pos: Some((r, self.table.header.col(c).unwrap_or(0))),
+            row: Some(self.r()),
             task: Some(self.task.number),
         }
     }
 
+    /// The text of column `c`, continuation rows' joined to the task row's by a line
+    /// break; empty where an error value or a merged region stands in the cell.
     fn text(&self, c: TaskCol, values: &Values) -> String {
         if values.errored.contains(&c) {
             return String::new();
         }
-        self.cell(c).map(|x| x.value.text()).unwrap_or_default()
+        if let [r] = self.rows {
+            return self.table.text(*r, c);
+        }
+        let parts: Vec<String> = self
+            .rows
+            .iter()
+            .filter_map(|r| self.table.cell(*r, c))
+            .map(|x| x.value.text())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let joined = parts.join("\n");
+        // Joined, two cells may pass what one cell can hold; the outputs must stay writable.
+        match joined.char_indices().nth(EXCEL_CELL_CHARS) {
+            Some((cut, _)) => joined[..cut].to_string(),
+            None => joined,
+        }
     }
 
     fn task_row(&self, v: &Values) -> TaskRow {
@@ -259,9 +289,9 @@ impl Row<'_> {
             problems: self.text(TaskCol::Problems, v),
             next_steps: self.text(TaskCol::NextSteps, v),
             remarks: self.text(TaskCol::Remarks, v),
-            sheet: self.sheet.name.clone(),
-            row: self.r + 1,
-            percent_col: self.header.col(TaskCol::Percent).map(|c| c + 1),
+            sheet: self.table.sheet.name.clone(),
+            row: self.r() + 1,
+            percent_col: self.table.header.col(TaskCol::Percent).map(|c| c + 1),
         }
     }
 }
@@ -269,21 +299,26 @@ impl Row<'_> {
 /// What the rules have read of a row so far.
 #[derive(Default)]
 struct Values {
-    /// Input columns holding an error value (#REF! …): read as empty, reported once.
+    /// Input columns holding an error value (#REF! …), a formula without a result or a
+    /// merged region named as an error: read as empty, reported once.
     errored: BTreeSet<TaskCol>,
     status: Option<Status>,
     percent: Option<f64>,
+    /// Whether to look for formulas without a result (see [`needs_second_look`]).
+    formulas: bool,
 }
 
 /// A rule over one row: it reads what it needs, adds what it finds, and may record a
 /// value for the rules after it.
 type Rule = fn(&Row<'_>, &mut Values, &mut Issues);
 
-/// The row rules, in order: error values first (the later rules read those cells as
-/// empty), then the values, then what the values must agree on.
+/// The row rules, in order: what stands in place of a value first (error values, formulas
+/// without a result: the later rules read those cells as empty), then the values, then
+/// what the values must agree on.
 const RULES: &[Rule] = &[
     text_unchanged,
     no_error_values,
+    no_uncached_formulas,
     status_read,
     percent_read,
     done_is_100,
@@ -302,7 +337,8 @@ fn text_unchanged(row: &Row<'_>, _: &mut Values, issues: &mut Issues) {
         return;
     }
     let cell = row
-        .cell(TaskCol::Text)
+        .table
+        .cell(row.r(), TaskCol::Text)
         .map(|c| c.value.text())
         .unwrap_or_default();
     let canonical = &row.task.text;
@@ -317,19 +353,46 @@ fn text_unchanged(row: &Row<'_>, _: &mut Values, issues: &mut Issues) {
     };
     issues.add(
         Code::TextAltered,
-        row.at(TaskCol::Text),
+        row.at_row(row.r(), TaskCol::Text),
         format!("任务内容与任务清单不一致：{what}"),
     );
 }
 
 fn no_error_values(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
     for c in TaskCol::inputs() {
-        if let Some(Value::Error(e)) = row.cell(c).map(|x| &x.value) {
+        if v.errored.contains(&c) {
+            continue;
+        }
+        for r in row.rows {
+            if let Some(Value::Error(e)) = row.table.cell(*r, c).map(|x| &x.value) {
+                v.errored.insert(c);
+                issues.add(
+                    Code::CellError,
+                    row.at_row(*r, c),
+                    format!("“{}”是错误值 {e}", c.title()),
+                );
+                break;
+            }
+        }
+    }
+}
+
+/// A formula never calculated reads as a blank; it is named as what it is, not as a
+/// missing value.
+fn no_uncached_formulas(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
+    if !v.formulas {
+        return;
+    }
+    for c in TaskCol::inputs() {
+        let Some(i) = row.table.header.col(c).filter(|_| !v.errored.contains(&c)) else {
+            continue;
+        };
+        if let Some(r) = row.rows.iter().find(|r| row.table.uncached_formula(**r, i)) {
             v.errored.insert(c);
             issues.add(
-                Code::CellError,
-                row.at(c),
-                format!("“{}”是错误值 {e}", c.title()),
+                Code::FormulaNoValue,
+                row.at_row(*r, c),
+                format!("“{}”的公式没有计算结果", c.title()),
             );
         }
     }
@@ -526,8 +589,8 @@ fn done_stays_done(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
 }
 
 /// The unit's tasks that no row names (co-unit tasks too, unless the template asked only
-/// for hosted ones; not the tasks 办结). The catalog decides, not the identity: a clerk who deletes a row may
-/// have unhidden and edited the identity sheet too.
+/// for hosted ones; not the tasks 办结). The catalog decides, not the identity: a clerk who
+/// deletes a row may have unhidden and edited the identity sheet too.
 fn missing_tasks(
     catalog: &Catalog,
     unit: &str,
@@ -554,71 +617,41 @@ fn missing_tasks(
     }
 }
 
-pub(super) fn report_cut_cells(sheet: &Sheet, limits: &Limits, issues: &mut Issues) {
+/// Cells past [`LONG_TEXT_CHARS`] are read whole with a warning; past the reader's limit
+/// (Excel's own) they were cut, an error. Either way the message gives the true length.
+pub(super) fn report_long_cells(sheet: &Sheet, limits: &Limits, issues: &mut Issues) {
     for ((r, c), cell) in &sheet.cells {
+        let at = At {
+            sheet: Some(&sheet.name),
+            pos: Some((*r, *c)),
+            ..At::default()
+        };
         if let Some(n) = cell.cut_from {
             issues.add(
                 Code::CellTooLong,
-                At {
-                    sheet: Some(&sheet.name),
-                    pos: Some((*r, *c)),
-                    ..At::default()
-                },
-                format!("单元格内容过长（{n} 字，上限 {} 字）", limits.cell_chars),
+                at,
+                format!(
+                    "单元格内容过长（{n} 字，超过上限 {} 字），只读取了前 {} 字",
+                    limits.cell_chars, limits.cell_chars
+                ),
             );
+            continue;
         }
-    }
-}
-
-/// 序号 as typed: 3, "3", "3.", "（3）".
-pub(super) fn task_number(v: &Value) -> Option<u32> {
-    match v {
-        Value::Number(f) if f.fract() == 0.0 && *f >= 1.0 && *f < 1e6 => Some(*f as u32),
-        Value::Text(s) => {
-            let t: String = fold(s)
-                .trim_matches(|c: char| !c.is_ascii_digit())
-                .to_string();
-            t.parse().ok().filter(|n| *n > 0)
-        }
-        _ => None,
-    }
-}
-
-/// Text compared without spaces, punctuation or a trailing （牵头领导：…） note.
-fn fold_text(s: &str) -> String {
-    let f = fold(s);
-    let f = match f.find("(牵头领导").or_else(|| f.find("(责任领导")) {
-        Some(p) => &f[..p],
-        None => &f,
-    };
-    f.chars().filter(|c| c.is_alphanumeric()).collect()
-}
-
-/// A row without 序号 is matched when its text is close to one task's (≥ 85 % alike, or a
-/// long beginning of it).
-fn match_by_text(catalog: &Catalog, id: &Identity, text: &str) -> Option<u32> {
-    let t = fold_text(text);
-    if t.chars().count() < 8 {
-        return None;
-    }
-    let candidates: Vec<u32> = match &id.unit {
-        Some(u) => catalog.tasks_of_unit(u).iter().map(|(n, _)| *n).collect(),
-        None => catalog.tasks().iter().map(|t| t.number).collect(),
-    };
-    let mut best: Option<(f64, u32)> = None;
-    for n in candidates {
-        let ct = fold_text(&catalog.task(n)?.text);
-        let sim = if ct.starts_with(&t) && t.chars().count() >= 15 {
-            0.95
-        } else {
-            let len = t.chars().count().max(ct.chars().count()) as f64;
-            1.0 - distance(&t, &ct) as f64 / len
+        // A text of no more bytes than the threshold has no more chars either.
+        let Value::Text(t) = &cell.value else {
+            continue;
         };
-        if sim >= 0.85 && best.is_none_or(|(s, _)| sim > s) {
-            best = Some((sim, n));
+        if t.len() > LONG_TEXT_CHARS {
+            let n = t.chars().count();
+            if n > LONG_TEXT_CHARS {
+                issues.add(
+                    Code::CellLong,
+                    at,
+                    format!("单元格内容较长（{n} 字，超过 {LONG_TEXT_CHARS} 字），已全部读取"),
+                );
+            }
         }
     }
-    best.map(|(_, n)| n)
 }
 
 /// The differing middle of two texts, with a little context, each cut to 30 chars.

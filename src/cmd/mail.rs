@@ -1,17 +1,24 @@
 //! `duban mail`: mails a round's templates, leader summaries, reminders and check feedback.
 //!
 //! ```text
-//! duban mail templates --round 2020年第一季度 --deadline 2020年4月5日 \
-//!     --contacts contacts.csv --templates out/templates --outbox outbox/ --from office@example.org
+//! duban mail templates --contacts contacts.csv --templates out/templates --outbox outbox/ \
+//!     --from office@example.org
 //! duban mail reminders --round 2020年第一季度 --deadline 2020年4月5日 \
 //!     --contacts contacts.csv --returns returns/ --outbox outbox/ --config mail.toml --send
 //! ```
 //!
+//! What duban already knows it does not ask again: the round and the deadline come from
+//! the templates folder (its manifest, or a template's identity) when not given, the round
+//! from the merge folder or the check report otherwise, and every option from the config
+//! file.
+//!
 //! Without `--send` nothing leaves the machine: every message is written to the outbox as an
 //! .eml file and a table shows who would get what. With `--send`, messages the outbox's
 //! sent log shows as delivered are skipped, so a run cut off halfway can simply be run
-//! again. Exit status: 0 all made (and sent), 1 some message could not be made or sent,
-//! 2 nothing was sent because of a problem with the contacts, texts or options.
+//! again. A recipient the contacts do not list is named before anything is written or sent
+//! and gets no message; the others do. Exit status: 0 all made (and sent), 1 some message
+//! could not be made or sent, 2 nothing was sent because of a problem with the contacts
+//! file, texts or options.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +31,7 @@ use super::out;
 use crate::catalog::names::{closest, fold};
 use crate::catalog::Catalog;
 use crate::check::check_paths;
+use crate::date::Date;
 use crate::fsutil::write_atomic;
 use crate::mail::contacts::{self, Contact};
 use crate::mail::log::{self, Entry, Outcome as LogOutcome};
@@ -41,16 +49,16 @@ pub struct Args {
     /// 发什么：templates（填报模板）、summaries（领导汇总）、reminders（催报）、feedback（校验问题反馈）。
     #[arg(value_enum)]
     pub kind: Kind,
-    /// 填报期次，如 2020年第一季度。
+    /// 填报期次，如 2020年第一季度；不写时取自 --templates 文件夹、--merged 文件夹或校验报告。
     #[arg(long, value_name = "R")]
-    pub round: String,
-    /// 联系人表（CSV：name,role,to,cc,contact）。
+    pub round: Option<String>,
+    /// 联系人表：CSV（UTF-8 或 Excel 另存的 GBK）或 .xlsx/.xls/.ods（第一个工作表），列为 单位名称,角色,邮箱,抄送,联系人（或 name,role,to,cc,contact）。
     #[arg(long, value_name = "FILE")]
     pub contacts: PathBuf,
     /// 发件箱文件夹：邮件（.eml）、生成的附件和发送记录 sent-log.jsonl 都写在这里。
     #[arg(long, value_name = "DIR")]
     pub outbox: PathBuf,
-    /// duban templates 的输出文件夹（templates 必需；reminders 可选，用于重新附上模板）。
+    /// duban templates 的输出文件夹（templates 必需；reminders 可选，用于重新附上模板；也是期次和截止时间的来源）。
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// duban merge 的输出文件夹（summaries 必需；其中的校验报告也可供 reminders/feedback 使用）。
@@ -77,7 +85,7 @@ pub struct Args {
     /// 自定义邮件模板文件夹（其中的 KIND.txt 代替内置模板：第一行主题，空一行后正文）。
     #[arg(long, value_name = "DIR")]
     pub mail_templates: Option<PathBuf>,
-    /// 报送截止时间，填入邮件的 {deadline}，如 2020年4月5日。
+    /// 报送截止时间，填入邮件的 {deadline}，如 2020年4月5日；不写时取自 --templates 文件夹。
     #[arg(long)]
     pub deadline: Option<String>,
     /// 发件机关名称，填入 {office}；默认“区督考办”。
@@ -153,7 +161,8 @@ fn read_config(path: &Path) -> Result<Config, MailError> {
 /// One message, made and ready, or why not.
 struct Made {
     planned: Planned,
-    contact: Contact,
+    /// None: the contacts list no address for the recipient.
+    contact: Option<Contact>,
     draft: Option<Draft>,
     eml: PathBuf,
     status: String,
@@ -178,40 +187,34 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     let mail_text =
         text::load(args.kind, args.mail_templates.as_deref()).map_err(MailError::from)?;
 
-    let (mut planned, notes) = plan_kind(&args, &catalog, g)?;
+    let known = Known::gather(&args, &catalog, g)?;
+    let round = known.round.clone();
+    let (mut planned, notes) = plan_kind(&args, &catalog, &known)?;
     let only = resolve_names(&args.only, &catalog, "--only")?;
     if !only.is_empty() {
         planned.retain(|p| only.iter().any(|(r, n)| *r == p.role && *n == p.recipient));
     }
     let resend = resolve_names(&args.resend, &catalog, "--resend")?;
 
-    // Every problem with the contacts, together, before anything is written or sent.
-    let contacts = contacts::read(&args.contacts, &catalog);
-    let mut problems = contacts.problems.clone();
-    for p in &planned {
-        if contacts.get(p.role, &p.recipient).is_none()
-            && !contacts.problems.iter().any(|x| x.contains(&p.recipient))
-        {
-            problems.push(format!(
-                "{}：没有{}“{}”的一行；请加上：{},{},邮箱,抄送,联系人",
-                args.contacts.display(),
-                p.role.label(),
-                p.recipient,
-                p.recipient,
-                if p.role == Role::Unit {
-                    "unit"
-                } else {
-                    "leader"
-                }
-            ));
+    // Every problem in the contacts file, together, before anything is written or sent.
+    let contacts = contacts::read(&args.contacts, &catalog).map_err(MailError::from)?;
+    if !contacts.problems.is_empty() {
+        return Err(MailError::Contacts {
+            problems: contacts.problems,
         }
+        .into());
     }
-    if !problems.is_empty() {
-        return Err(MailError::Contacts { problems }.into());
+    // A recipient the file does not list gets no message, and is named first; the others go.
+    let unlisted: Vec<&Planned> = planned
+        .iter()
+        .filter(|p| contacts.get(p.role, &p.recipient).is_none())
+        .collect();
+    if !unlisted.is_empty() {
+        out(&unlisted_note(&args.contacts, &unlisted));
     }
 
     let mut base: BTreeMap<&str, String> = BTreeMap::new();
-    base.insert("round", args.round.clone());
+    base.insert("round", round.clone());
     base.insert(
         "office",
         args.office
@@ -226,17 +229,21 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
             .or(cfg.office_contact.clone())
             .unwrap_or_else(|| from.email.to_string()),
     );
-    if let Some(d) = args.deadline.clone().or(cfg.deadline.clone()) {
+    let deadline = args
+        .deadline
+        .clone()
+        .or(cfg.deadline.clone())
+        .or(known.deadline.clone());
+    if let Some(d) = deadline {
+        // As a letter writes it (2020年4月5日), whichever way it was typed.
+        let d = Date::parse(&d).map(Date::chinese).unwrap_or(d);
         base.insert("deadline", d);
     }
 
     let mut made = Vec::new();
     for p in planned {
-        let contact = contacts
-            .get(p.role, &p.recipient)
-            .cloned()
-            .expect("checked above");
-        made.push(make(p, contact, &base, &mail_text, &from, &args)?);
+        let contact = contacts.get(p.role, &p.recipient).cloned();
+        made.push(make(p, contact, &base, &mail_text, &from, &args, &round)?);
     }
     for m in made.iter().filter(|m| m.draft.is_some()) {
         let d = m.draft.as_ref().expect("filtered");
@@ -257,7 +264,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         out(&format!("注意：{n}\n"));
     }
     if args.send {
-        send_all(&args, &cfg, &from, &mut made, &resend)?;
+        send_all(&args, &round, &cfg, &from, &mut made, &resend)?;
     }
     print_table(&made, &args);
     let failed = made.iter().filter(|m| m.failed).count();
@@ -275,50 +282,119 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     })
 }
 
+/// The recipients the contacts file does not list, and the lines to add for them.
+fn unlisted_note(path: &Path, unlisted: &[&Planned]) -> String {
+    let mut s = format!(
+        "注意：联系人表 {} 中没有以下 {} 个收件人的邮箱，未给他们写邮件（其他邮件照常）：\n",
+        path.display(),
+        unlisted.len()
+    );
+    for p in unlisted {
+        s.push_str(&format!("  {}（{}）\n", p.recipient, p.role.label()));
+    }
+    let p = unlisted[0];
+    s.push_str(&format!(
+        "请在联系人表中为每个补一行：单位名称,角色,邮箱,抄送,联系人，如“{},{},邮箱,,联系人”；补好后重新运行即可。\n",
+        p.recipient,
+        p.role.label()
+    ));
+    s
+}
+
+/// What the run knows without being told: the round and deadline, the templates
+/// folder's manifest, and (for reminders and feedback) the check report.
+struct Known {
+    round: String,
+    deadline: Option<String>,
+    manifest: Option<Vec<plan::ManifestRow>>,
+    report: Option<CheckReport>,
+}
+
+impl Known {
+    /// `--round` first; then the templates folder (manifest, or a template's identity);
+    /// then the merge folder's check report, or the check report of reminders and
+    /// feedback. The deadline, when not given, is the templates folder's.
+    fn gather(args: &Args, catalog: &Catalog, g: &crate::cli::Globals) -> Result<Known, CliError> {
+        let needs = |option, what| MailError::NeedsOption {
+            kind: args.kind.key(),
+            option,
+            what,
+        };
+        match args.kind {
+            Kind::Templates if args.templates.is_none() => {
+                return Err(needs("--templates DIR", "duban templates 的输出文件夹").into())
+            }
+            Kind::Summaries if args.merged.is_none() => {
+                return Err(needs("--merged DIR", "duban merge 的输出文件夹").into())
+            }
+            _ => {}
+        }
+        let manifest = match &args.templates {
+            Some(dir) => Some(plan::read_manifest(dir, catalog).map_err(MailError::from)?),
+            None => None,
+        };
+        let facts = manifest
+            .as_deref()
+            .map(plan::templates_facts)
+            .unwrap_or_default();
+        let mut round = args.round.clone().or(facts.round);
+        let report = match args.kind {
+            Kind::Reminders | Kind::Feedback => {
+                let report = check_report(args, catalog, round.as_deref(), g)?;
+                round = round.or(report.round.clone());
+                Some(report)
+            }
+            Kind::Templates | Kind::Summaries => None,
+        };
+        if round.is_none() {
+            round = args
+                .merged
+                .as_deref()
+                .and_then(|d| plan::merged_facts(d).round);
+        }
+        let round = round
+            .filter(|r| !r.trim().is_empty())
+            .ok_or(MailError::NeedsOption {
+                kind: args.kind.key(),
+                option: "--round",
+                what: "填报期次，如 2020年第一季度；或用 --templates 指向本期模板文件夹",
+            })?;
+        Ok(Known {
+            round,
+            deadline: facts.deadline,
+            manifest,
+            report,
+        })
+    }
+}
+
 /// The messages of the kind, and notes about returns nobody can be mailed about.
 fn plan_kind(
     args: &Args,
     catalog: &Catalog,
-    g: &crate::cli::Globals,
+    known: &Known,
 ) -> Result<(Vec<Planned>, Vec<String>), CliError> {
-    let need = |dir: &Option<PathBuf>, option: &'static str, what: &'static str| {
-        dir.clone().ok_or(MailError::NeedsOption {
-            kind: args.kind.key(),
-            option,
-            what,
-        })
+    let round = known.round.as_str();
+    let report = || {
+        known
+            .report
+            .as_ref()
+            .expect("gathered for reminders and feedback")
     };
     Ok(match args.kind {
         Kind::Templates => {
-            let dir = need(
-                &args.templates,
-                "--templates DIR",
-                "duban templates 的输出文件夹",
-            )?;
-            (
-                plan::templates(&dir, catalog, &args.round).map_err(MailError::from)?,
-                vec![],
-            )
+            let rows = known.manifest.as_deref().unwrap_or_default();
+            (plan::templates(rows, round), vec![])
         }
         Kind::Summaries => {
-            let dir = need(&args.merged, "--merged DIR", "duban merge 的输出文件夹")?;
-            (plan::summaries(&dir, catalog, &args.round), vec![])
+            let dir = args.merged.as_deref().expect("gathered: --merged is given");
+            (plan::summaries(dir, catalog, round), vec![])
         }
-        Kind::Reminders => {
-            let report = check_report(args, catalog, g)?;
-            let manifest = match &args.templates {
-                Some(dir) => Some(plan::read_manifest(dir, catalog).map_err(MailError::from)?),
-                None => None,
-            };
-            (
-                plan::reminders(&report, catalog, manifest.as_deref()),
-                vec![],
-            )
-        }
-        Kind::Feedback => {
-            let report = check_report(args, catalog, g)?;
-            plan::feedback(&report, &args.round)
-        }
+        Kind::Reminders => (
+            plan::reminders(report(), catalog, known.manifest.as_deref()),
+            vec![],
+        ),
+        Kind::Feedback => plan::feedback(report(), round),
     })
 }
 
@@ -327,13 +403,24 @@ fn plan_kind(
 fn check_report(
     args: &Args,
     catalog: &Catalog,
+    round: Option<&str>,
     g: &crate::cli::Globals,
 ) -> Result<CheckReport, CliError> {
-    let from_merge = args
-        .merged
-        .as_ref()
-        .map(|d| d.join(crate::outputs::check_report(&args.round)))
-        .filter(|p| p.exists() && args.returns.is_none());
+    let from_merge = args.merged.as_ref().and_then(|d| {
+        let p = match round {
+            Some(r) => d.join(crate::outputs::check_report(r)),
+            // Without a round, the folder's one report, if it holds one.
+            None => std::fs::read_dir(d)
+                .ok()?
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| {
+                    p.file_name()
+                        .is_some_and(|n| crate::outputs::is_check_report(&n.to_string_lossy()))
+                })?,
+        };
+        (p.exists() && args.returns.is_none()).then_some(p)
+    });
     if let Some(p) = args.check_report.clone().or(from_merge) {
         let text = crate::fsutil::read_text(&p)?;
         return serde_json::from_str(&text).map_err(|e| {
@@ -355,7 +442,7 @@ fn check_report(
     if !dir.exists() {
         return Err(CliError::NoSuchPath(dir.clone()));
     }
-    let opts = g.check_options(Some(args.round.clone()))?;
+    let opts = g.check_options(round.map(String::from))?;
     Ok(check_paths(std::slice::from_ref(dir), catalog, &opts))
 }
 
@@ -395,17 +482,16 @@ fn resolve_names(
 /// Fills the text and reads the attachments of one planned message.
 fn make(
     p: Planned,
-    contact: Contact,
+    contact: Option<Contact>,
     base: &BTreeMap<&str, String>,
     mail_text: &text::MailText,
     from: &Mailbox,
     args: &Args,
+    round: &str,
 ) -> Result<Made, CliError> {
-    let eml = args.outbox.join(crate::outputs::eml(
-        &args.round,
-        args.kind.label(),
-        &p.recipient,
-    ));
+    let eml = args
+        .outbox
+        .join(crate::outputs::eml(round, args.kind.label(), &p.recipient));
     let mut made = Made {
         planned: p.clone(),
         contact: contact.clone(),
@@ -413,6 +499,11 @@ fn make(
         eml,
         status: String::new(),
         failed: false,
+    };
+    let Some(contact) = contact else {
+        made.status = "未生成：联系人表中没有邮箱".into();
+        made.failed = true;
+        return Ok(made);
     };
     if let Some(why) = &p.blocked {
         made.status = format!("未生成：{why}");
@@ -471,7 +562,7 @@ fn make(
     };
     made.draft = Some(Draft {
         kind: args.kind,
-        round: args.round.clone(),
+        round: round.to_string(),
         recipient: p.recipient.clone(),
         role: p.role,
         from: from.clone(),
@@ -488,6 +579,7 @@ fn make(
 /// Sends what the log does not show as delivered; records every attempt.
 fn send_all(
     args: &Args,
+    round: &str,
     cfg: &Config,
     from: &Mailbox,
     made: &mut [Made],
@@ -505,7 +597,7 @@ fn send_all(
         let forced = resend
             .iter()
             .any(|(r, n)| *r == d.role && *n == d.recipient);
-        match log::last(&entries, args.kind, &args.round, &d.recipient).map(|e| e.result) {
+        match log::last(&entries, args.kind, round, &d.recipient).map(|e| e.result) {
             Some(LogOutcome::Sent) if !forced => {
                 m.status = "此前已发送，跳过（重发请用 --resend）".into()
             }
@@ -578,7 +670,7 @@ fn send_all(
         }
         let mut entry = Entry {
             kind: args.kind,
-            round: args.round.clone(),
+            round: round.to_string(),
             recipient: d.recipient.clone(),
             to: d
                 .to
@@ -624,7 +716,12 @@ fn print_table(made: &[Made], args: &Args) {
     let rows: Vec<Vec<String>> = made
         .iter()
         .map(|m| {
-            let to: Vec<String> = m.contact.to.iter().map(|a| a.to_string()).collect();
+            let to: Vec<String> = m
+                .contact
+                .iter()
+                .flat_map(|c| &c.to)
+                .map(|a| a.to_string())
+                .collect();
             let (subject, attach) = match &m.draft {
                 Some(d) => (
                     d.subject.clone(),

@@ -8,13 +8,14 @@
 //!
 //! Every return is checked exactly as `duban check` does; accepted returns are merged (of two
 //! from one unit, the later); rejected and superseded ones are listed in the workbook and in
-//! the JSON report. Outputs are refused if they exist (unless `--force`), written whole or
-//! not at all, and byte-identical for the same inputs.
+//! the JSON report. Outputs are refused if they exist (unless `--force`), written as a set
+//! or not at all (a full disk or a refused folder leaves none of them), and byte-identical
+//! for the same inputs.
 
 use std::path::{Path, PathBuf};
 
 use crate::date::Date;
-use crate::fsutil::{check_overwrite, write_atomic};
+use crate::fsutil::{check_overwrite, Staged};
 use crate::merge::colour::Thresholds;
 use crate::merge::stats::{indicators, stats};
 use crate::merge::summary::Summary;
@@ -126,6 +127,8 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     for p in outputs.all() {
         check_overwrite(p, force)?;
     }
+    // Said now, before the returns are read, if the folder cannot take the outputs.
+    let staged = Staged::new(&out).map_err(CliError::not_written(&out))?;
 
     // The boundary with the check: the same rules and report as `duban check`.
     let opts = g.check_options(Some(round.to_string()))?;
@@ -168,8 +171,8 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
                 .collect::<Result<Vec<_>, _>>()
         },
     );
-    // Each file is written whole under a temporary name, synced and renamed; the syncs
-    // wait on the disk, so the files are written side by side.
+    // The files are written into the staging folder side by side (each sync waits on the
+    // disk), then moved into place together: a run that fails leaves none of them.
     let (book, leaders) = (book?, leaders?);
     let mut files: Vec<(&Path, &[u8])> = vec![
         (&outputs.workbook, &book),
@@ -185,15 +188,21 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
             .zip(&leaders)
             .map(|((_, p), b)| (p.as_path(), b.as_slice())),
     );
+    let staged_ref = &staged;
     std::thread::scope(|s| {
         let handles: Vec<_> = files
             .iter()
-            .map(|&(path, bytes)| s.spawn(move || write_atomic(path, bytes)))
+            .map(|&(path, bytes)| s.spawn(move || staged_ref.write(&name(path), bytes)))
             .collect();
-        handles
+        // Every writer is joined; the first failure is the one told.
+        let results: Vec<_> = handles
             .into_iter()
-            .try_for_each(|h| h.join().expect("a file writer does not panic"))
-    })?;
+            .map(|h| h.join().expect("a file writer does not panic"))
+            .collect();
+        results.into_iter().collect::<Result<(), _>>()
+    })
+    .map_err(CliError::not_written(&out))?;
+    staged.commit().map_err(CliError::not_written(&out))?;
 
     let rejected = report
         .files

@@ -8,7 +8,9 @@
 //! One file per unit that holds at least one task (`<round>_<unit>_任务进展填报表.xlsx`), and
 //! `manifest.csv` beside them (unit, file, tasks as host and as co-unit, SHA-256) for the
 //! mail step. Nothing is written when any target exists and `--force` is not given: every
-//! target is checked first, so a refused run leaves the folder as it was.
+//! target is checked first, so a refused run leaves the folder as it was. The set is
+//! written whole or not at all: a template that cannot be built, a full disk or a folder
+//! that refuses writing leaves the folder as it was, so the rerun is not refused.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -17,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::catalog::{sha256_hex, Catalog, Resolved};
 use crate::date::Date;
-use crate::fsutil::{check_overwrite, write_atomic};
+use crate::fsutil::{check_overwrite, Staged};
 use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
 use crate::template::{self, Rows, Spec};
 use crate::{CliError, CliResult, Outcome};
@@ -100,26 +102,18 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         office_contact: args.office_contact.as_deref(),
         closed: &closed,
     };
-    let tty = std::io::stderr().is_terminal();
-    // Each template is built and written on its own thread; one that fails does not stop
-    // the others, and is reported after them.
-    let results: Vec<Result<ManifestRow, CliError>> = units
+    // Said now, before anything is built, if the folder cannot take the templates.
+    let staged = Staged::new(&args.out).map_err(CliError::not_written(&args.out))?;
+    // Each template is built and written (into the staging folder) on its own thread.
+    let results: Vec<Result<ManifestRow, Failed>> = units
         .par_iter()
-        .zip(targets.par_iter())
-        .map(|(unit, path)| {
-            let built = template::build(&cat, &spec(unit))?;
-            write_atomic(path, &built.bytes)?;
-            if tty {
-                eprintln!(
-                    "已生成 {}（主办 {} 项，协办 {} 项）",
-                    path.display(),
-                    built.hosts(),
-                    built.co_units()
-                );
-            }
+        .map(|unit| {
+            let built = template::build(&cat, &spec(unit)).map_err(Failed::Build)?;
+            let file = outputs::template(round, unit);
+            staged.write(&file, &built.bytes).map_err(Failed::Write)?;
             Ok(ManifestRow {
                 unit: unit.to_string(),
-                file: outputs::template(round, unit),
+                file,
                 hosts: built.hosts(),
                 co_units: built.co_units(),
                 sha256: sha256_hex(&built.bytes),
@@ -127,19 +121,39 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         })
         .collect();
 
+    // A set is written whole or not at all: a full disk or a refused folder is one
+    // message (every file would say the same), a template that cannot be built is told
+    // for its unit, and in both cases nothing is left in the folder.
     let mut done = Vec::new();
     let mut failed = 0;
     for r in results {
         match r {
             Ok(row) => done.push(row),
-            Err(e) => {
-                eprintln!("duban: {e}");
+            Err(Failed::Write(e)) => return Err(CliError::not_written(&args.out)(e)),
+            Err(Failed::Build(e)) => {
+                eprintln!("duban: {}", CliError::from(e));
                 failed += 1;
             }
         }
     }
+    if failed > 0 {
+        return Err(CliError::TemplatesFailed(failed));
+    }
     let manifest = args.out.join(MANIFEST);
-    write_atomic(&manifest, &manifest_csv(&done))?;
+    staged
+        .write(MANIFEST, &manifest_csv(&done, round, deadline))
+        .map_err(CliError::not_written(&args.out))?;
+    staged.commit().map_err(CliError::not_written(&args.out))?;
+    if std::io::stderr().is_terminal() {
+        for row in &done {
+            eprintln!(
+                "已生成 {}（主办 {} 项，协办 {} 项）",
+                args.out.join(&row.file).display(),
+                row.hosts,
+                row.co_units
+            );
+        }
+    }
     let task_rows: usize = done.iter().map(|r| r.hosts + r.co_units).sum();
     eprintln!(
         "已为 {} 个单位生成 {round} 填报模板（截止 {}），共 {} 行任务；文件清单：{}",
@@ -151,10 +165,15 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     if args.units.is_empty() {
         eprint!("{}", unassigned_note(&cat));
     }
-    if failed > 0 {
-        return Err(CliError::TemplatesFailed(failed));
-    }
     Ok(Outcome::Clean)
+}
+
+/// Why one template is not in the set.
+enum Failed {
+    /// It could not be built (told for its unit).
+    Build(crate::write::BuildError),
+    /// It could not be written (the same for every file: told once).
+    Write(crate::fsutil::WriteError),
 }
 
 /// One line of manifest.csv.
@@ -167,7 +186,7 @@ struct ManifestRow {
 }
 
 /// manifest.csv: UTF-8 with a BOM so that Excel shows the Chinese names.
-fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
+fn manifest_csv(rows: &[ManifestRow], round: &str, deadline: Date) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record(MANIFEST_COLUMNS).expect("in-memory csv");
     for r in rows {
@@ -177,6 +196,8 @@ fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
             r.hosts.to_string(),
             r.co_units.to_string(),
             r.sha256.clone(),
+            round.to_string(),
+            deadline.iso(),
         ])
         .expect("in-memory csv");
     }

@@ -95,6 +95,73 @@ pub struct ManifestRow {
     pub hosts: usize,
     pub co_units: usize,
     pub sha256: Option<String>,
+    /// The round and deadline it was made for (manifests before these columns lack them).
+    pub round: Option<String>,
+    pub deadline: Option<String>,
+}
+
+/// What duban already knows of a round from its own outputs, so that it need not ask.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RoundFacts {
+    pub round: Option<String>,
+    /// As recorded (YYYY-MM-DD).
+    pub deadline: Option<String>,
+}
+
+/// The round and deadline of a templates folder: its manifest's 期次 and 截止时间, or
+/// else the identity of the first template that still carries one (a manifest written
+/// before it had those columns).
+pub fn templates_facts(rows: &[ManifestRow]) -> RoundFacts {
+    let first = |f: fn(&ManifestRow) -> &Option<String>| rows.iter().find_map(|r| f(r).clone());
+    let mut facts = RoundFacts {
+        round: first(|r| &r.round),
+        deadline: first(|r| &r.deadline),
+    };
+    if facts.round.is_some() && facts.deadline.is_some() {
+        return facts;
+    }
+    let limits = crate::read::Limits::default();
+    for row in rows {
+        let book = crate::fsutil::read_bounded(&row.path, limits.file_bytes)
+            .ok()
+            .and_then(|within| within.ok())
+            .and_then(|bytes| crate::read::read_bytes(&bytes, &limits).ok());
+        let Some(book) = book else { continue };
+        let known = crate::template::read_facts(&book);
+        let get = |k: &str| known.get(k).filter(|v| !v.is_empty()).cloned();
+        facts.round = facts.round.or(get(crate::layout::key::ROUND));
+        facts.deadline = facts.deadline.or(get(crate::layout::key::DEADLINE));
+        if facts.round.is_some() {
+            break;
+        }
+    }
+    facts
+}
+
+/// The round of a merge folder: the round its one check report was made for.
+pub fn merged_facts(dir: &Path) -> RoundFacts {
+    let reports: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| outputs::is_check_report(&n.to_string_lossy()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let [only] = reports.as_slice() else {
+        return RoundFacts::default();
+    };
+    let round = crate::fsutil::read_text(only)
+        .ok()
+        .and_then(|t| serde_json::from_str::<CheckReport>(&t).ok())
+        .and_then(|r| r.round);
+    RoundFacts {
+        round,
+        deadline: None,
+    }
 }
 
 /// Reads DIR/manifest.csv as `duban templates` writes it; unit names go through the
@@ -113,7 +180,7 @@ pub fn read_manifest(dir: &Path, catalog: &Catalog) -> Result<Vec<ManifestRow>, 
     let (Some(cu), Some(cf)) = (col(0), col(1)) else {
         return Err(ManifestError::Header { path });
     };
-    let (ch, cc, cs) = (col(2), col(3), col(4));
+    let (ch, cc, cs, cr, cd) = (col(2), col(3), col(4), col(5), col(6));
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| ManifestError::Row {
@@ -133,26 +200,24 @@ pub fn read_manifest(dir: &Path, catalog: &Catalog) -> Result<Vec<ManifestRow>, 
             .name
             .clone();
         let sha = get(cs);
+        let some = |s: String| (!s.is_empty()).then_some(s);
         out.push(ManifestRow {
             unit,
             path: dir.join(get(Some(cf))),
             hosts: get(ch).parse().unwrap_or(0),
             co_units: get(cc).parse().unwrap_or(0),
-            sha256: (!sha.is_empty()).then_some(sha.to_lowercase()),
+            sha256: some(sha.to_lowercase()),
+            round: some(get(cr)),
+            deadline: some(get(cd)),
         });
     }
     Ok(out)
 }
 
 /// `templates`: each unit in the manifest its workbook.
-pub fn templates(
-    dir: &Path,
-    catalog: &Catalog,
-    round: &str,
-) -> Result<Vec<Planned>, ManifestError> {
-    let rows = read_manifest(dir, catalog)?;
-    Ok(rows
-        .into_iter()
+pub fn templates(rows: &[ManifestRow], round: &str) -> Vec<Planned> {
+    rows.iter()
+        .cloned()
         .map(|row| {
             let mut p = Planned::new(&row.unit, Role::Unit);
             p.vars
@@ -175,7 +240,7 @@ pub fn templates(
             });
             p
         })
-        .collect())
+        .collect()
 }
 
 /// `summaries`: each leader of the catalog their `<round>_<leader>_分管任务进展.xlsx`.

@@ -47,7 +47,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("leader", "领导姓名"),
     ("contact", "联系人（联系人表 contact 列，空时用名称）"),
     ("round", "填报期次"),
-    ("deadline", "截止时间（--deadline）"),
+    (
+        "deadline",
+        "截止时间（--deadline，或用 --templates 指向本期模板文件夹）",
+    ),
     ("count", "任务数或问题数"),
     ("hosts", "主办任务数"),
     ("co_units", "协办任务数"),

@@ -10,17 +10,24 @@
 pub mod archive;
 mod isolated;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use calamine::{Data, DataRef, Ods, Reader, SheetVisible, Sheets, Xls, Xlsx, XlsxError};
+use calamine::{
+    Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Sheets, Xls, Xlsx, XlsxError,
+};
 
 use crate::check::codes::{format_advice, Code};
 use crate::report::Issue;
 use isolated::read_dense_isolated;
 pub use isolated::{isolated_child, Isolation, ISOLATED_SUBCOMMAND};
+
+/// The most characters a cell can hold in Excel (and WPS); longer text can only come from
+/// a program, and is cut there.
+pub const EXCEL_CELL_CHARS: usize = 32_767;
 
 /// Bounds on what one return may hold; beyond them the file is refused with a clear message.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -36,7 +43,8 @@ pub struct Limits {
     pub cells: usize,
     /// Rows × columns of one sheet's used range (xls/ods, whose reader is dense).
     pub area: u64,
-    /// Characters in one cell; longer text is cut and reported.
+    /// Characters in one cell; longer text is cut and reported. Excel's own limit
+    /// ([`EXCEL_CELL_CHARS`]) by default: whatever a clerk could type is read whole.
     pub cell_chars: usize,
     /// Where .xls and .ods are parsed; see [`Isolation`].
     #[serde(skip)]
@@ -52,7 +60,7 @@ impl Default for Limits {
             sheets: 50,
             cells: 500_000,
             area: 5_000_000,
-            cell_chars: 5_000,
+            cell_chars: EXCEL_CELL_CHARS,
             isolation: Isolation::InProcess,
         }
     }
@@ -215,6 +223,35 @@ pub struct Cell {
     pub cut_from: Option<usize>,
 }
 
+/// A merged region of a sheet: its first and last cells, 0-based (row, column), inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Region {
+    pub first: (u32, u32),
+    pub last: (u32, u32),
+}
+
+impl Region {
+    pub fn contains(&self, row: u32, col: u32) -> bool {
+        (self.first.0..=self.last.0).contains(&row) && (self.first.1..=self.last.1).contains(&col)
+    }
+
+    /// "I4:I5".
+    pub fn a1(&self) -> String {
+        format!(
+            "{}:{}",
+            a1(self.first.0, self.first.1),
+            a1(self.last.0, self.last.1)
+        )
+    }
+
+    fn from_dimensions(d: &Dimensions) -> Region {
+        Region {
+            first: d.start,
+            last: d.end,
+        }
+    }
+}
+
 /// One sheet, sparse: positions are absolute, 0-based (row, column).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Sheet {
@@ -222,6 +259,10 @@ pub struct Sheet {
     pub visibility: Option<Visibility>,
     #[serde(with = "cells_as_list")]
     pub cells: BTreeMap<(u32, u32), Cell>,
+    /// Merged regions as read with the sheet (.xls, whose reader has them anyway); .xlsx
+    /// regions are read on request ([`Workbook::merged_regions`]).
+    #[serde(default)]
+    pub merged: Vec<Region>,
 }
 
 const EMPTY: Value = Value::Empty;
@@ -259,11 +300,77 @@ pub struct Workbook {
     pub properties: HashMap<String, String>,
     /// The workbook's own modified time (ISO 8601), when recorded.
     pub modified: Option<String>,
+    /// The open .xlsx, for what only some checks ask (see [`Workbook::merged_regions`]).
+    #[serde(skip)]
+    open: Option<OpenXlsx>,
+}
+
+/// An .xlsx kept open after its cells were read. Merged regions and formulas each cost
+/// another pass over a sheet's XML (a third of reading it): only the check of the task
+/// table asks for them, and only for its own sheet.
+#[derive(Clone)]
+struct OpenXlsx(Arc<Mutex<XlsxBook>>);
+
+/// An .xlsx reader over the file's bytes, owned.
+type XlsxBook = Xlsx<Cursor<Vec<u8>>>;
+
+impl std::fmt::Debug for OpenXlsx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenXlsx")
+    }
+}
+
+impl OpenXlsx {
+    /// Runs `f` on the reader; a panic or an error inside gives `None`, since what is
+    /// asked here only refines a check that has already read every cell.
+    fn with<T>(&self, f: impl FnOnce(&mut XlsxBook) -> Option<T>) -> Option<T> {
+        let mut book = self.0.lock().ok()?;
+        quiet_panics(|| Ok(f(&mut book))).ok().flatten()
+    }
 }
 
 impl Workbook {
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
         self.sheets.iter().find(|s| s.name == name)
+    }
+
+    /// The merged regions of sheet `i`, or `None` where the format does not say (.ods:
+    /// calamine does not report its merges). .xls regions come with the sheet; .xlsx
+    /// regions are read now.
+    pub fn merged_regions(&self, i: usize) -> Option<Vec<Region>> {
+        let sheet = self.sheets.get(i)?;
+        match self.format {
+            Format::Ods => None,
+            Format::Xls => Some(sheet.merged.clone()),
+            Format::Xlsx => match &self.open {
+                None => Some(sheet.merged.clone()),
+                Some(open) => open
+                    .with(|b| b.merge_cells_by_sheet_name(&sheet.name).ok())
+                    .map(|ds| ds.iter().map(Region::from_dimensions).collect()),
+            },
+        }
+    }
+
+    /// The cells of sheet `i` that hold a formula but no cached result: a file written by
+    /// a program and never opened in a spreadsheet, whose formulas read as empty. Only
+    /// .xlsx can be in that state (.xls and .ods always store results).
+    pub fn uncached_formulas(&self, i: usize) -> BTreeSet<(u32, u32)> {
+        let (Some(sheet), Some(open)) = (self.sheets.get(i), &self.open) else {
+            return BTreeSet::new();
+        };
+        open.with(|b| {
+            let mut reader = b.worksheet_cells_reader(&sheet.name).ok()?;
+            let mut out = BTreeSet::new();
+            while let Some(cell) = reader.next_cell_with_formula_metadata().ok()? {
+                // A cached empty text (`t="str"`, `<v></v>`: =IF(…,"",…)) is a result;
+                // only a formula without any `<v>` reads as Empty.
+                if matches!(cell.value, DataRef::Empty) && cell.formula.is_some() {
+                    out.insert(cell.pos);
+                }
+            }
+            Some(out)
+        })
+        .unwrap_or_default()
     }
 }
 
@@ -334,7 +441,7 @@ pub fn read_bytes_with(
             limit: limits.file_bytes,
         });
     }
-    quiet_panics(|| read_sniffed(bytes, limits, props))
+    quiet_panics(|| read_sniffed(bytes.to_vec(), limits, props))
 }
 
 /// Reads a workbook from its bytes (the file name plays no part): what the check reads
@@ -343,30 +450,37 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> 
     read_bytes_with(bytes, limits, Properties::Always)
 }
 
+/// Whether bytes look like a workbook (a zip, or an OLE file) rather than text: for inputs
+/// that may come either way, such as the contacts.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC)
+}
+
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The first bytes of an OLE compound file (.xls, or an encrypted .xlsx).
 pub const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn read_sniffed(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
+/// The bytes are taken whole: an .xlsx keeps them, open, for the check's second looks.
+fn read_sniffed(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::NotSpreadsheet {
             what: "文件是空的（0 字节）".into(),
         });
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        let kind = inspect_zip(bytes, limits)?;
+        let kind = inspect_zip(&bytes, limits)?;
         return match kind {
             ZipKind::Xlsx => read_xlsx(bytes, limits, props),
-            ZipKind::Ods => read_dense_isolated(Format::Ods, bytes, limits),
+            ZipKind::Ods => read_dense_isolated(Format::Ods, &bytes, limits),
             ZipKind::Other(what) => Err(ReadError::NotSpreadsheet { what }),
         };
     }
     if bytes.starts_with(OLE_MAGIC) {
         // An encrypted xlsx is an OLE file too; the Xlsx reader recognises it.
-        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes)) {
+        if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(&bytes[..])) {
             return Err(ReadError::Encrypted);
         }
-        return read_dense_isolated(Format::Xls, bytes, limits);
+        return read_dense_isolated(Format::Xls, &bytes, limits);
     }
     let what = if bytes.starts_with(b"%PDF") {
         "这是 PDF 文件"
@@ -444,7 +558,7 @@ fn visibility(v: SheetVisible) -> Visibility {
 
 /// xlsx is read cell by cell from the sheet XML, so a declared dimension or a stray cell at
 /// XFD1048576 costs nothing: only real cells are stored, and at most `limits.cells`.
-fn read_xlsx(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
+fn read_xlsx(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Workbook, ReadError> {
     let mut book = match Xlsx::new(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(XlsxError::Password) => return Err(ReadError::Encrypted),
@@ -464,6 +578,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workboo
             name: name.clone(),
             visibility: Some(visibility(vis)),
             cells: BTreeMap::new(),
+            merged: Vec::new(),
         };
         let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
         // Values and style ids in one pass over the sheet XML: a percent-formatted 0.8
@@ -510,6 +625,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, props: Properties) -> Result<Workboo
         sheets,
         properties: props.custom_properties,
         modified: props.modified.filter(|m| !m.is_empty()),
+        open: Some(OpenXlsx(Arc::new(Mutex::new(book)))),
     })
 }
 
@@ -582,10 +698,20 @@ pub(crate) fn read_dense(
             // used_cells() is relative to the range start, not the sheet.
             cells.insert((r0 + r as u32, c0 + c as u32), bounded(value, limits));
         }
+        let merged = match &book {
+            Sheets::Xls(x) => x
+                .merge_cells_by_sheet_name(&name)
+                .unwrap_or_default()
+                .iter()
+                .map(Region::from_dimensions)
+                .collect(),
+            _ => Vec::new(),
+        };
         sheets.push(Sheet {
             name,
             visibility: Some(visibility(vis)),
             cells,
+            merged,
         });
     }
     let props = book.workbook_properties().unwrap_or_default();
@@ -594,6 +720,7 @@ pub(crate) fn read_dense(
         sheets,
         properties: props.custom_properties,
         modified: props.modified.filter(|m| !m.is_empty()),
+        open: None,
     })
 }
 

@@ -135,6 +135,31 @@ pub(crate) fn indicator_rows<'a>(
         .collect()
 }
 
+/// The identity facts a workbook still carries, read back: the hidden sheet's rows (key,
+/// value) where it survived, else the custom properties (`duban.<key>`), each as text.
+pub fn read_facts(book: &crate::read::Workbook) -> std::collections::HashMap<String, String> {
+    if let Some(sheet) = book.sheet(layout::SHEET_IDENTITY) {
+        let facts: std::collections::HashMap<String, String> = sheet
+            .rows()
+            .into_iter()
+            .filter_map(|r| {
+                let k = sheet.value(r, 0).text();
+                (!k.is_empty()).then(|| (k, sheet.value(r, 1).text()))
+            })
+            .collect();
+        if !facts.is_empty() {
+            return facts;
+        }
+    }
+    book.properties
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix(key::PROPERTY_PREFIX)
+                .map(|k| (k.to_string(), v.trim().to_string()))
+        })
+        .collect()
+}
+
 /// The identity facts, as (key, value) in the order of the hidden sheet.
 pub fn identity(cat: &Catalog, spec: &Spec, rows: &[(u32, Role)]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = [

@@ -25,7 +25,7 @@ mod sheets;
 
 pub use identity::{
     canonical_cells, compact_tasks, identity, indicator_cells, others_text, parse_task_entry,
-    row_hash, task_entry,
+    read_facts, row_hash, task_entry,
 };
 pub use sheets::{
     CANONICAL_INDICATOR_COLUMNS, CANONICAL_TASK_COLUMNS, FIRST_ROW, HEADER_ROW, LINE_ROW, TITLE_ROW,
