@@ -59,6 +59,31 @@ pub struct Return {
     pub merges: Vec<(usize, usize, usize, usize)>,
 }
 
+/// What a unit did in a round, different each quarter (or month), as real units write:
+/// a return of the next round is not 照抄上期 of this one.
+fn progress_words(round: &str) -> &'static str {
+    const WORDS: [&str; 4] = [
+        "召开专题推进会 2 次，制定实施方案并印发，明确责任分工和时间节点。",
+        "开展现场督导 3 次，协调解决用地、资金等问题 5 个，项目全面开工建设。",
+        "完成年度投资计划的七成，组织第三方评估，发现的问题全部整改销号。",
+        "全面完成年度目标任务，形成工作总结报告，建立常态长效工作机制。",
+    ];
+    let quarter = ["第一", "第二", "第三", "第四"]
+        .iter()
+        .position(|q| round.contains(q));
+    let month = || {
+        let digits: String = round
+            .rsplit('年')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse::<usize>().ok().map(|m| m + 3)
+    };
+    WORDS[quarter.or_else(month).unwrap_or(0) % 4]
+}
+
 impl Return {
     /// A clean return of every task of `unit` (host and co-unit), or hosted only.
     pub fn clean(cat: &Catalog, unit: &str, round: &str, hosts_only: bool) -> Return {
@@ -70,7 +95,10 @@ impl Return {
             }
             let t = cat.task(*n).unwrap();
             let progress = match role {
-                Role::Host => format!("本单位牵头推进任务{n}：已制定实施方案，召开专题推进会 2 次，完成{round}阶段目标。\n下一阶段重点抓好落实。"),
+                Role::Host => format!(
+                    "本单位牵头推进任务{n}：{}\n下一阶段重点抓好落实。",
+                    progress_words(round)
+                ),
                 Role::CoUnit => String::new(),
             };
             rows.push(vec![

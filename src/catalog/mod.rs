@@ -11,7 +11,7 @@ pub mod names;
 pub mod notice;
 pub mod registry;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -184,6 +184,9 @@ pub struct Catalog {
     leaders: Vec<String>,
     /// unit → tasks (number, role), in task order.
     assignments: IndexMap<String, Vec<(u32, Role)>>,
+    /// Each task's text as [`names::bare`] makes it, for the check's comparisons (made
+    /// once, not for every row of every return).
+    bare_texts: HashMap<u32, String>,
 }
 
 impl Catalog {
@@ -269,13 +272,24 @@ impl Catalog {
         }
         let assignments = assign(&data.tasks, &registry);
         let hash = content_hash(&data);
+        let bare_texts = data
+            .tasks
+            .iter()
+            .map(|t| (t.number, names::bare(&t.text)))
+            .collect();
         Ok(Catalog {
             data,
             registry,
             hash,
             leaders,
             assignments,
+            bare_texts,
         })
+    }
+
+    /// A task's text as [`names::bare`] makes it ("" for a number not in the catalog).
+    pub fn bare_text(&self, number: u32) -> &str {
+        self.bare_texts.get(&number).map_or("", |s| s.as_str())
     }
 
     pub fn data(&self) -> &CatalogData {

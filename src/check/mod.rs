@@ -229,15 +229,15 @@ fn check_input(
     opts: &CheckOptions,
     saved_time: bool,
 ) -> Checked {
-    let props = if saved_time {
-        read::Properties::Always
-    } else {
-        read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY)
-    };
+    let props = read::Properties::UnlessSheet(crate::layout::SHEET_IDENTITY);
     let mut sha256 = None;
     let book = input.bytes(&opts.limits).and_then(|bytes| {
         sha256 = Some(crate::catalog::sha256_hex(&bytes));
-        read::read_bytes_with(&bytes, &opts.limits, props)
+        let mut book = read::read_bytes_with(&bytes, &opts.limits, props)?;
+        if saved_time && book.modified.is_none() {
+            book.modified = read::read_modified(&bytes, &opts.limits).ok().flatten();
+        }
+        Ok(book)
     });
     let (mut report, hosts_only) = match book {
         Ok(book) => check_workbook(&book, &input.path, catalog, opts),

@@ -44,6 +44,9 @@ CREATE TABLE rows (
 );
 CREATE INDEX rows_round ON rows(round_id);
 CREATE INDEX rows_unit ON rows(unit, task);
+-- Deleting a return looks up its rows and issues (the foreign keys): without these, a
+-- round merged again costs the returns times every row of the year.
+CREATE INDEX rows_return ON rows(return_id);
 
 CREATE TABLE task_states (
     round_id  INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
@@ -82,6 +85,7 @@ CREATE TABLE issues (
     fix       TEXT NOT NULL
 );
 CREATE INDEX issues_round ON issues(round_id);
+CREATE INDEX issues_return ON issues(return_id);
 
 -- 办结 and its undoing, kept as events: a task is closed for a round when the last event
 -- recorded before that round was created is a close.

@@ -411,22 +411,38 @@ impl Properties {
     }
 }
 
-/// Only the modified time an .xlsx records of itself, for the few returns whose
-/// properties [`Properties::UnlessSheet`] skipped and whose time turns out to matter.
+/// Only the modified time an .xlsx records of itself (`dcterms:modified` in
+/// docProps/core.xml), for the returns whose properties [`Properties::UnlessSheet`]
+/// skipped and whose time turns out to matter. The workbook itself is not opened again:
+/// one small part is read from the zip.
 pub fn read_modified(bytes: &[u8], limits: &Limits) -> Result<Option<String>, ReadError> {
+    use std::io::Read;
     quiet_panics(|| {
         if !bytes.starts_with(ZIP_MAGIC) {
             return Ok(None);
         }
         inspect_zip(bytes, limits)?;
-        let mut book = match Xlsx::new(Cursor::new(bytes)) {
-            Ok(b) => b,
-            Err(XlsxError::Password) => return Err(ReadError::Encrypted),
-            Err(e) => return Err(ReadError::corrupt(None, e)),
+        let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+            return Ok(None);
         };
-        let props = book.workbook_properties().unwrap_or_default();
-        Ok(props.modified.filter(|m| !m.is_empty()))
+        let Ok(part) = zip.by_name("docProps/core.xml") else {
+            return Ok(None);
+        };
+        let mut xml = String::new();
+        if part.take(1 << 20).read_to_string(&mut xml).is_err() {
+            return Ok(None);
+        }
+        Ok(modified_in_core(&xml))
     })
+}
+
+/// The text of the `…:modified` element of docProps/core.xml, whatever its prefix.
+fn modified_in_core(xml: &str) -> Option<String> {
+    let tag = xml.find(":modified")?;
+    let open = tag + xml[tag..].find('>')? + 1;
+    let close = open + xml[open..].find('<')?;
+    let text = xml[open..close].trim();
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// [`read_bytes`], reading document properties only as `props` says.
@@ -854,6 +870,31 @@ pub(crate) fn quiet_panics<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_modified_time_alone_is_what_the_whole_read_finds() {
+        for (y, m, d, h) in [(2020, 4, 3, 8), (2020, 12, 31, 23)] {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let t = rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)
+                .unwrap()
+                .and_hms(h, 0, 0)
+                .unwrap();
+            wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&t));
+            wb.add_worksheet().write(0, 0, "x").unwrap();
+            let bytes = wb.save_to_buffer().unwrap();
+            let limits = Limits::default();
+            let whole = read_bytes(&bytes, &limits).unwrap().modified;
+            assert!(whole.is_some());
+            assert_eq!(read_modified(&bytes, &limits).unwrap(), whole);
+        }
+        assert_eq!(
+            modified_in_core(
+                r#"<cp:coreProperties><dcterms:modified xsi:type="dcterms:W3CDTF">2020-04-01T10:00:00.5</dcterms:modified></cp:coreProperties>"#
+            ),
+            Some("2020-04-01T10:00:00.5".to_string())
+        );
+        assert_eq!(modified_in_core("<cp:coreProperties/>"), None);
+    }
 
     #[test]
     fn a1_names_columns() {
