@@ -14,6 +14,7 @@
 //! | [`template`] | one unit's fill-in workbook for a round |
 //! | [`read`] | the only calamine user: sniffing, limits, sparse cells, the isolated child |
 //! | [`write`] | the only rust_xlsxwriter user: templates, merge outputs, problem lists, palette |
+//! | [`docx`] | the only .docx writer: official documents in the GB/T 9704 layout, 红头 templates filled |
 //! | [`report`] | the check report: one type for check, merge and mail |
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
@@ -34,6 +35,7 @@ pub mod cli;
 pub mod cmd;
 pub mod columns;
 pub mod date;
+pub mod docx;
 pub mod error;
 pub mod fault;
 pub mod fsutil;
