@@ -19,6 +19,7 @@
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`outputs`] | the name of every file duban writes |
+//! | [`placeholder`] | the `{name}` syntax of the office's editable texts (mail, bulletin) |
 //! | [`receipts`] | the mailbox's receipts log: when each return arrived |
 //! | [`intake`] | which files are returns, archives, system or other files |
 //! | [`fsutil`] | reading inputs, atomic writes, folder walks |
@@ -44,6 +45,7 @@ pub mod layout;
 pub mod mail;
 pub mod merge;
 pub mod outputs;
+pub mod placeholder;
 pub mod read;
 pub mod receipts;
 pub mod report;
