@@ -69,6 +69,8 @@ pub enum Command {
     Merge(cmd::merge::Args),
     /// 邮件分发：填报模板、领导汇总、催报提醒、校验问题反馈；默认只预览不发送。
     Mail(cmd::mail::Args),
+    /// 通报：按汇总结果起草本期任务落实情况的通报（公文格式 .docx）。
+    Bulletin(cmd::bulletin::Args),
 }
 
 impl Cli {
@@ -84,6 +86,7 @@ impl Cli {
             Command::Check(args) => cmd::check::run(args, &g),
             Command::Merge(args) => cmd::merge::run(args, &g),
             Command::Mail(args) => cmd::mail::run(args, &g),
+            Command::Bulletin(args) => cmd::bulletin::run(args, &g),
         }
     }
 }

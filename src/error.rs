@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::bulletin::BulletinError;
 use crate::catalog::{self, notice::NoticeError, registry::RegistryError, UnknownName};
 use crate::date::DateError;
 use crate::fsutil::{InputError, WriteError};
@@ -31,6 +32,8 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error(transparent)]
+    Bulletin(#[from] BulletinError),
 
     /// An option's date could not be read.
     #[error("{option}：{source}")]

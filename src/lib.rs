@@ -17,6 +17,7 @@
 //! | [`docx`] | the only .docx writer: official documents in the GB/T 9704 layout, 红头 templates filled |
 //! | [`report`] | the check report: one type for check, merge and mail |
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
+//! | [`bulletin`] | 通报: the round's bulletin drafted from the merge's summary (wording, history, layout) |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`outputs`] | the name of every file duban writes |
 //! | [`placeholder`] | the `{name}` syntax of the office's editable texts (mail, bulletin) |
@@ -30,6 +31,7 @@
 //! The binary's `main` only parses the command line and maps the outcome to an exit code:
 //! 0 fine, 1 findings (a rejected return), 2 the command could not run.
 
+pub mod bulletin;
 pub mod catalog;
 pub mod check;
 pub mod cli;
