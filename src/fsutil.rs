@@ -111,6 +111,16 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     })
 }
 
+/// The entries of one folder (not recursive), in name order.
+pub fn entries(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| InputError::new(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 /// A file that could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("无法写入 {}：{}", path.display(), describe_io(source))]

@@ -9,9 +9,10 @@ use std::cmp::Reverse;
 
 use super::history::{History, Late};
 use super::texts::{Piece, TextError, Texts, Vars};
+use super::BulletinError;
 use crate::catalog::format_number;
 use crate::date::Date;
-use crate::docx::{Align, Block, Column, DocxError, Table};
+use crate::docx::{Align, Block, Column, Table};
 use crate::merge::colour::Colour;
 use crate::merge::round1;
 use crate::merge::summary::{Summary, TaskSummary};
@@ -296,15 +297,17 @@ fn item_vars(base: &Vars, index: usize, t: &TaskSummary, streak: u32) -> Vars {
     v.insert("hosts", join(&t.host_names));
     v.insert("leaders", join(&t.leaders));
     v.insert("progress", progress(t));
-    v.insert(
-        "streak",
-        if streak >= 2 {
-            format!("（连续{streak}期）")
-        } else {
-            String::new()
-        },
-    );
+    v.insert("streak", streak_mark(streak));
     v
+}
+
+/// （连续2期） for a task lagging two or more rounds running, else nothing.
+fn streak_mark(rounds: u32) -> String {
+    if rounds >= 2 {
+        format!("（连续{rounds}期）")
+    } else {
+        String::new()
+    }
 }
 
 /// A lagging task's 存在问题: each host's own words, one a line (named when the task has
@@ -338,13 +341,36 @@ fn problems(t: &TaskSummary) -> String {
     lines.join("\n")
 }
 
+/// The 附件's table: one row per lagging task, in section 三's order.
+fn attachment_table(lagging: &[(&TaskSummary, u32)]) -> Result<Table, crate::docx::DocxError> {
+    let columns = ATTACHMENT_COLUMNS
+        .iter()
+        .map(|(title, width, align)| Column::new(*title, *width, *align))
+        .collect();
+    let rows = lagging
+        .iter()
+        .map(|(t, n)| {
+            vec![
+                t.number.to_string(),
+                short(&t.text) + &streak_mark(*n),
+                join(&t.host_names),
+                t.leaders.join("\n"),
+                t.status.label().to_string(),
+                t.percent.map_or_else(|| "—".to_string(), percent),
+                problems(t),
+            ]
+        })
+        .collect();
+    Table::new(columns, rows)
+}
+
 /// Drafts the bulletin.
 ///
 /// # Errors
-/// [`TextError::Missing`] when a piece uses a placeholder this run has no value for
-/// (e.g. `{schedule}` for a round without 序时进度, `{previous_round}` in a piece that is
-/// used only with history — never the case for the embedded texts).
-pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, DraftError> {
+/// [`BulletinError::Text`] ([`TextError::Missing`]) when a piece uses a placeholder this run
+/// has no value for (e.g. `{schedule}` for a round without 序时进度, or `{previous_round}`
+/// in a piece used without history — never the case for the embedded texts).
+pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
     let s = i.summary;
     let good: Vec<&TaskSummary> = s.tasks.iter().filter(|t| is_good(t, s.schedule)).collect();
     let mut lagging: Vec<(&TaskSummary, u32)> = s
@@ -447,29 +473,7 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, DraftError> {
         blocks.push(Block::PageBreak);
         blocks.push(Block::AttachmentLabel(ATTACHMENT_LABEL.to_string()));
         blocks.push(Block::Title(attachment));
-        let columns = ATTACHMENT_COLUMNS
-            .iter()
-            .map(|(title, width, align)| Column::new(*title, *width, *align))
-            .collect();
-        let rows = lagging
-            .iter()
-            .map(|(t, n)| {
-                let mut task = short(&t.text);
-                if *n >= 2 {
-                    task.push_str(&format!("（连续{n}期）"));
-                }
-                vec![
-                    t.number.to_string(),
-                    task,
-                    join(&t.host_names),
-                    t.leaders.join("\n"),
-                    t.status.label().to_string(),
-                    t.percent.map_or_else(|| "—".to_string(), percent),
-                    problems(t),
-                ]
-            })
-            .collect();
-        blocks.push(Block::Table(Table::new(columns, rows)?));
+        blocks.push(Block::Table(attachment_table(&lagging)?));
     }
     Ok(Draft {
         title: title_lines.concat(),
@@ -478,15 +482,6 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, DraftError> {
         good: good.iter().map(|t| t.number).collect(),
         lagging: lagging.iter().map(|(t, n)| (t.number, *n)).collect(),
     })
-}
-
-/// A draft that cannot be made.
-#[derive(Debug, thiserror::Error)]
-pub enum DraftError {
-    #[error(transparent)]
-    Text(#[from] TextError),
-    #[error(transparent)]
-    Docx(#[from] DocxError),
 }
 
 #[cfg(test)]

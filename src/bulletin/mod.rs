@@ -21,9 +21,9 @@ pub mod texts;
 
 use std::path::{Path, PathBuf};
 
-pub use draft::{draft, Draft, DraftError, Inputs};
+pub use draft::{draft, Draft, Inputs};
 pub use history::{History, Late};
-pub use texts::Texts;
+pub use texts::{TextError, Texts};
 
 use crate::date::Date;
 use crate::docx::{self, DocxError, Grid, Options};
@@ -38,7 +38,7 @@ pub const FIELD_DATE: &str = "{{日期}}";
 #[derive(Debug, thiserror::Error)]
 pub enum BulletinError {
     #[error(transparent)]
-    Draft(#[from] DraftError),
+    Text(#[from] TextError),
     #[error(transparent)]
     Docx(#[from] DocxError),
     #[error(transparent)]

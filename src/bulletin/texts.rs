@@ -321,12 +321,7 @@ impl Texts {
             pieces.insert(piece, text);
         }
         if let Some(dir) = dir {
-            let entries = std::fs::read_dir(dir).map_err(|source| InputError {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-            for e in entries.flatten() {
-                let path = e.path();
+            for path in crate::fsutil::entries(dir)? {
                 let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
                 let is_txt = path.extension().is_some_and(|x| x == "txt");
                 if is_txt && !Piece::ALL.iter().any(|p| Some(p.key()) == stem.as_deref()) {

@@ -160,9 +160,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
 /// Drafts, lays out and writes the bulletin from `sources`, and says what it holds.
 pub fn write(args: &Args, g: &crate::cli::Globals, sources: Sources) -> CliResult {
     check_overwrite(&sources.out, args.force)?;
-    let texts = Texts::load(args.texts.as_deref())
-        .map_err(bulletin::DraftError::from)
-        .map_err(BulletinError::from)?;
+    let texts = Texts::load(args.texts.as_deref()).map_err(BulletinError::from)?;
     let date = match &args.date {
         Some(d) => Date::parse(d).map_err(CliError::date("--date"))?,
         None => Date::today(g.offset),
@@ -194,7 +192,7 @@ pub fn write(args: &Args, g: &crate::cli::Globals, sources: Sources) -> CliResul
         number_line: layout.number_line()?,
         date,
     };
-    let d = bulletin::draft(&inputs, &texts).map_err(BulletinError::from)?;
+    let d = bulletin::draft(&inputs, &texts)?;
     let bytes = bulletin::render(&d, &layout)?;
     write_atomic(&sources.out, &bytes)?;
 
