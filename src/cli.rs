@@ -160,6 +160,8 @@ pub enum Command {
     /// 任务办结（销号）与恢复。
     #[command(subcommand)]
     Task(cmd::task::Args),
+    /// 通报：按汇总结果起草本期任务落实情况的通报（公文格式 .docx）。
+    Bulletin(cmd::bulletin::Args),
 }
 
 impl Cli {
@@ -181,6 +183,7 @@ impl Cli {
             Command::Ledger(args) => cmd::ledger::run(args, &g),
             Command::Task(args) => cmd::task::run(args, &g),
             Command::Init(_) => unreachable!("handled before the workspace is looked for"),
+            Command::Bulletin(args) => cmd::bulletin::run(args, &g),
         }
     }
 }

@@ -108,6 +108,19 @@ impl Date {
         months / 12.0 * 100.0
     }
 
+    /// Today in the office's zone (the one clock, for a default date).
+    pub fn today(offset: Offset) -> Date {
+        Date(offset.to_datetime(Timestamp::now()).date())
+    }
+
+    /// The first instant of this day in the office's zone: a document dated this day
+    /// records it as its creation time, so that its bytes do not depend on the clock.
+    pub fn start_of_day(self, offset: Offset) -> Timestamp {
+        offset
+            .to_timestamp(self.0.at(0, 0, 0, 0))
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+
     /// The last instant of this day in the office's time zone: a return that arrives by
     /// then is on time.
     pub fn end_of_day(self, offset: Offset) -> Timestamp {
@@ -252,6 +265,10 @@ mod tests {
         assert_eq!(
             rfc3339_in(d.end_of_day(OFFICE_OFFSET), OFFICE_OFFSET),
             "2020-04-05T23:59:59+08:00"
+        );
+        assert_eq!(
+            rfc3339(d.start_of_day(OFFICE_OFFSET)),
+            "2020-04-04T16:00:00Z"
         );
         assert!(instant("", OFFICE_OFFSET).is_none());
         assert!(instant("yesterday", OFFICE_OFFSET).is_none());

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::bulletin::BulletinError;
 use crate::catalog::{self, notice::NoticeError, registry::RegistryError, UnknownName};
 use crate::date::DateError;
 use crate::fsutil::{InputError, WriteError};
@@ -31,6 +32,8 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error(transparent)]
+    Bulletin(#[from] BulletinError),
     #[error(transparent)]
     Workspace(#[from] crate::workspace::WorkspaceError),
     #[error(transparent)]

@@ -149,6 +149,16 @@ pub fn decode_text(bytes: &[u8]) -> (String, TextEncoding) {
     }
 }
 
+/// The entries of one folder (not recursive), in name order.
+pub fn entries(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| InputError::new(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 /// A file that could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("无法写入 {}：{}", path.display(), describe_io(source))]

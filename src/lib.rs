@@ -14,11 +14,14 @@
 //! | [`template`] | one unit's fill-in workbook for a round |
 //! | [`read`] | the only calamine user: sniffing, limits, sparse cells, the isolated child |
 //! | [`write`] | the only rust_xlsxwriter user: templates, merge outputs, problem lists, palette |
+//! | [`docx`] | the only .docx writer: official documents in the GB/T 9704 layout, 红头 templates filled |
 //! | [`report`] | the check report: one type for check, merge and mail |
 //! | [`ledger`] | 督办台账: the year's rounds in one SQLite file, and their history |
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
+//! | [`bulletin`] | 通报: the round's bulletin drafted from the merge's summary (wording, history, layout) |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`outputs`] | the name of every file duban writes |
+//! | [`placeholder`] | the `{name}` syntax of the office's editable texts (mail, bulletin) |
 //! | [`receipts`] | the mailbox's receipts log: when each return arrived |
 //! | [`intake`] | which files are returns, archives, system or other files |
 //! | [`fsutil`] | reading inputs, atomic writes, folder walks |
@@ -30,12 +33,14 @@
 //! The binary's `main` only parses the command line and maps the outcome to an exit code:
 //! 0 fine, 1 findings (a rejected return), 2 the command could not run.
 
+pub mod bulletin;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod columns;
 pub mod date;
+pub mod docx;
 pub mod error;
 pub mod fault;
 pub mod fsutil;
@@ -45,6 +50,7 @@ pub mod ledger;
 pub mod mail;
 pub mod merge;
 pub mod outputs;
+pub mod placeholder;
 pub mod read;
 pub mod receipts;
 pub mod report;

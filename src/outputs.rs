@@ -68,6 +68,11 @@ pub fn merge_summary(round: &str) -> String {
     format!("{}_汇总.json", file_part(round))
 }
 
+/// The round's bulletin (通报): `<期次>_督查通报.docx` (in a workspace, under `rounds/<期次>/`).
+pub fn bulletin(round: &str) -> String {
+    format!("{}_督查通报.docx", file_part(round))
+}
+
 /// The mailbox's receipts in a returns folder: one JSON line per attachment saved.
 pub const RECEIPTS: &str = "收件记录.jsonl";
 
@@ -188,6 +193,7 @@ mod tests {
             feedback(None, None, Path::new("x/报送.xlsx")),
             "报送_问题清单.xlsx"
         );
+        assert_eq!(bulletin("2020年第一季度"), "2020年第一季度_督查通报.docx");
         let o = MergeOutputs::new(Path::new("out"), "R", ["甲"]);
         assert_eq!(o.all().count(), 6);
     }

@@ -61,6 +61,12 @@ pub fn received_times(paths: &[PathBuf]) -> HashMap<PathBuf, Timestamp> {
     out
 }
 
+/// A return is late when it arrived after the last instant of the deadline's day in the
+/// office's zone: one that arrives at 23:59 on the deadline is on time.
+pub fn is_late(arrived: Timestamp, deadline: crate::date::Date, offset: jiff::tz::Offset) -> bool {
+    arrived > deadline.end_of_day(offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +98,15 @@ mod tests {
             times[&dir.path().join(&r.path)],
             "2020-04-03T02:00:00Z".parse::<Timestamp>().unwrap()
         );
+    }
+
+    #[test]
+    fn late_means_after_the_deadline_day() {
+        let deadline = crate::date::Date::parse("2020-04-05").unwrap();
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        let zone = crate::date::OFFICE_OFFSET;
+        assert!(!is_late(at("2020-04-05T23:59:00+08:00"), deadline, zone));
+        assert!(!is_late(at("2020-04-05T15:59:59Z"), deadline, zone));
+        assert!(is_late(at("2020-04-06T00:00:01+08:00"), deadline, zone));
     }
 }

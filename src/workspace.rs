@@ -68,7 +68,18 @@ pub struct Config {
     #[serde(default)]
     pub mailbox: toml::Table,
     #[serde(default)]
-    pub bulletin: toml::Table,
+    pub bulletin: BulletinSettings,
+}
+
+/// `[bulletin]`: the office's own wording and letterhead for `duban bulletin` (paths
+/// relative to the workspace; "" for the embedded wording, no letterhead).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulletinSettings {
+    #[serde(default)]
+    pub texts: String,
+    #[serde(default)]
+    pub template: String,
 }
 
 fn default_catalog() -> String {
@@ -180,6 +191,12 @@ impl Workspace {
             path: self.path(CONFIG),
             value: tz.to_string(),
         })
+    }
+
+    /// A path the configuration gives, relative to the workspace; `None` for "".
+    pub fn configured(&self, rel: &str) -> Option<PathBuf> {
+        let rel = rel.trim();
+        (!rel.is_empty()).then(|| self.path(rel))
     }
 
     /// `rounds/<期次>/`.

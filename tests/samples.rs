@@ -222,7 +222,7 @@ fn check_finds_what_the_plan_put_in_the_samples() {
     assert!(!alone.stdout().contains("照抄上期"), "{}", alone.describe());
 }
 
-/// The README's examples of `check` and `merge` output on the samples are what the binary
+/// The README's examples of `check`, `merge` and `bulletin` output on the samples are what the binary
 /// prints: every line shown is a line of the real output (a line cut with … a prefix of
 /// one), in the same order.
 #[test]
@@ -257,6 +257,21 @@ fn the_readme_shows_what_the_binary_prints() {
         "--out",
         "out",
     ]);
+    let bulletin = wd.output(&[
+        "bulletin",
+        "--round",
+        make_samples::ROUND,
+        "--merged",
+        "out",
+        "-o",
+        "通报/",
+        "--number",
+        "第1期",
+        "--date",
+        "2020-04-08",
+        "--deadline",
+        "2020-04-05",
+    ]);
     for (shown, run) in [
         (
             block("On the bundled samples (`duban check samples/returns"),
@@ -265,6 +280,10 @@ fn the_readme_shows_what_the_binary_prints() {
         (
             block("统计 and the one-line summary give the 报送率"),
             &merge,
+        ),
+        (
+            block("give the same bytes. On the bundled samples"),
+            &bulletin,
         ),
     ] {
         // The README shows the samples folder by its relative name.

@@ -6,6 +6,7 @@
 
 mod workdir;
 
+mod bulletin;
 mod catalog;
 mod check;
 mod contacts;

@@ -62,11 +62,7 @@ struct JsonTask<'a> {
 
 /// Lagging rounds running up to the latest round recorded.
 pub fn streak(rounds: &[TaskRound]) -> u32 {
-    rounds
-        .iter()
-        .rev()
-        .take_while(|r| r.status.is_lagging())
-        .count() as u32
+    crate::ledger::history::streak(rounds.iter().rev().map(Some))
 }
 
 fn json_task(task: u32, rounds: &[TaskRound]) -> JsonTask<'_> {

@@ -1,5 +1,6 @@
 //! One module per subcommand: its arguments and its `run`.
 
+pub mod bulletin;
 pub mod catalog;
 pub mod check;
 pub mod history;

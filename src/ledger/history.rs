@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::{Ledger, LedgerError, RoundInfo};
+use crate::merge::colour::lagging;
 use crate::merge::Colour;
 use crate::status::{Status, UnitState};
 
@@ -26,7 +27,7 @@ pub struct History {
     pub previous_round: Option<String>,
     /// Each task's record in the round before.
     pub previous: HashMap<u32, TaskRound>,
-    /// Consecutive lagging rounds up to the round before (滞后, 未启动, 未报送, 退回重报).
+    /// Consecutive lagging rounds ([`crate::merge::colour::lagging`]) up to the round before.
     pub streak_before: HashMap<u32, u32>,
     /// The round before's counts by status and by colour.
     pub previous_counts: Vec<(Status, usize)>,
@@ -34,14 +35,23 @@ pub struct History {
 }
 
 impl History {
-    /// Lagging rounds running, counting this round's status.
-    pub fn streak(&self, task: u32, now: Status) -> u32 {
-        if now.is_lagging() {
+    /// Lagging rounds running, counting this round's status and colour.
+    pub fn streak(&self, task: u32, status: Status, colour: Colour) -> u32 {
+        if lagging(status, colour) {
             1 + self.streak_before.get(&task).copied().unwrap_or(0)
         } else {
             0
         }
     }
+}
+
+/// Rounds running in which a task lagged ([`lagging`]), counted from the newest back to
+/// the first round where it did not, or did not exist (`None`: not in that round's list).
+pub fn streak<'a>(newest_first: impl IntoIterator<Item = Option<&'a TaskRound>>) -> u32 {
+    newest_first
+        .into_iter()
+        .take_while(|t| t.is_some_and(|t| lagging(t.status, t.colour)))
+        .count() as u32
 }
 
 /// A unit's row in the round before, for the check's comparisons.
@@ -115,11 +125,8 @@ impl Ledger {
         for &task in previous.keys() {
             // A streak runs back through consecutive rounds until one where the task was
             // not lagging (or not in that round's catalog).
-            let n = rounds
-                .iter()
-                .take_while(|(_, tasks)| tasks.get(&task).is_some_and(|t| t.status.is_lagging()))
-                .count();
-            h.streak_before.insert(task, n as u32);
+            let n = rounds.iter().map(|(_, tasks)| tasks.get(&task));
+            h.streak_before.insert(task, streak(n));
         }
         for s in Status::ALL {
             let n = previous.values().filter(|t| t.status == s).count();

@@ -193,6 +193,16 @@ impl Ledger {
         Ok(self.rounds()?.into_iter().rfind(|r| r.seq < round.seq))
     }
 
+    /// The summary of a round's last merge (`<期次>_汇总.json` as recorded), if merged.
+    pub fn summary(&self, round: &RoundInfo) -> Result<Option<Summary>, LedgerError> {
+        let text: Option<String> = self.conn.query_row(
+            "SELECT summary FROM rounds WHERE id = ?1",
+            [round.id],
+            |r| r.get(0),
+        )?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
     /// Records a merge of `round`: replaces whatever the ledger held of it, in one
     /// transaction, so a failure (or a killed process) leaves the earlier record whole.
     pub fn record(
@@ -289,7 +299,7 @@ fn reported(
         (None, None) => (None, None),
     };
     let late = match (time, deadline) {
-        (Some(t), Some(d)) => Some(t > d.end_of_day(offset)),
+        (Some(t), Some(d)) => Some(crate::receipts::is_late(t, d, offset)),
         _ => None,
     };
     (time.map(|t| date::rfc3339_in(t, offset)), source, late)
@@ -361,7 +371,7 @@ fn replace_round(
             .as_deref()
             .and_then(|t| date::instant(t, offset));
         let late = match (received, round.deadline) {
-            (Some(t), Some(d)) => Some(t > d.end_of_day(offset)),
+            (Some(t), Some(d)) => Some(crate::receipts::is_late(t, d, offset)),
             _ => None,
         };
         let verdict = match f.status {
@@ -449,8 +459,13 @@ fn replace_round(
         ])?;
     }
     tx.execute(
-        "UPDATE rounds SET merged_at = ?2, schedule = ?3 WHERE id = ?1",
-        params![id, date::now_rfc3339(), summary.schedule],
+        "UPDATE rounds SET merged_at = ?2, schedule = ?3, summary = ?4 WHERE id = ?1",
+        params![
+            id,
+            date::now_rfc3339(),
+            summary.schedule,
+            serde_json::to_string(summary).expect("a summary serialises")
+        ],
     )?;
     Ok(())
 }

@@ -10,7 +10,8 @@ CREATE TABLE rounds (
     as_of       TEXT,                   -- YYYY-MM-DD, 序时进度's date when not the round's end
     created_at  TEXT NOT NULL,          -- RFC 3339
     merged_at   TEXT,                   -- RFC 3339, the last merge recorded
-    schedule    REAL                    -- 序时进度 in percent
+    schedule    REAL,                   -- 序时进度 in percent
+    summary     TEXT                    -- the last merge's <期次>_汇总.json, whole
 );
 
 CREATE TABLE returns (

@@ -25,8 +25,8 @@ pub enum TextError {
         name: String,
         known: String,
     },
-    #[error("占位符没有结束的 }}：{snippet}")]
-    Unclosed { snippet: String },
+    #[error(transparent)]
+    Unclosed(#[from] crate::placeholder::Unclosed),
     #[error("没有可填入的值：{hints}")]
     Missing { hints: String },
 }
@@ -127,18 +127,13 @@ pub fn split(text: &str, source: &str) -> Result<MailText, TextError> {
 
 /// The placeholder names used in `s` (`{{` and `}}` are literal braces).
 pub fn placeholders(s: &str) -> Result<Vec<String>, TextError> {
-    let mut out = Vec::new();
-    fill_with(s, |name| {
-        out.push(name.to_string());
-        Some(String::new())
-    })?;
-    Ok(out)
+    Ok(crate::placeholder::names(s)?)
 }
 
 /// Fills the placeholders from `vars`; a placeholder without a value is an error naming it.
 pub fn fill(s: &str, vars: &BTreeMap<&str, String>) -> Result<String, TextError> {
     let mut missing = Vec::new();
-    let out = fill_with(s, |name| match vars.get(name) {
+    let out = crate::placeholder::fill_with(s, |name| match vars.get(name) {
         Some(v) => Some(v.clone()),
         None => {
             missing.push(name.to_string());
@@ -162,38 +157,6 @@ pub fn fill(s: &str, vars: &BTreeMap<&str, String>) -> Result<String, TextError>
             hints: hints.join("、"),
         })
     }
-}
-
-fn fill_with(s: &str, mut value: impl FnMut(&str) -> Option<String>) -> Result<String, TextError> {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '{' if chars.peek().map(|x| x.1) == Some('{') => {
-                chars.next();
-                out.push('{');
-            }
-            '}' if chars.peek().map(|x| x.1) == Some('}') => {
-                chars.next();
-                out.push('}');
-            }
-            '{' => {
-                let rest = &s[i + 1..];
-                let end = rest.find('}').ok_or_else(|| TextError::Unclosed {
-                    snippet: s[i..].chars().take(20).collect(),
-                })?;
-                let name = rest[..end].trim();
-                if let Some(v) = value(name) {
-                    out.push_str(&v);
-                }
-                for _ in 0..rest[..end].chars().count() + 1 {
-                    chars.next();
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

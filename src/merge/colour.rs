@@ -209,6 +209,13 @@ impl Config {
     }
 }
 
+/// 进展滞后: 滞后 or 未启动, no host reporting at all (未报送, 退回重报), or 红 whatever the
+/// status (a 序时推进 more than the red gap behind). The one test behind 连续滞后 in 总表,
+/// the leader summaries, `history`, the 台账 and the bulletin's section 三.
+pub fn lagging(status: Status, colour: Colour) -> bool {
+    status.is_lagging() || colour == Colour::Red
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -233,7 +233,7 @@ impl<'a> Merged<'a> {
     pub fn streak(&self, l: &TaskLine) -> u32 {
         self.history
             .as_ref()
-            .map_or(0, |h| h.streak(l.task.number, l.status))
+            .map_or(0, |h| h.streak(l.task.number, l.status, l.colour))
     }
 
     /// Every returned row in file order, with its return: the detail sheet and the CSV.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::colour::{Colour, Thresholds};
 use super::stats::Stats;
 use super::{round1, Merged};
+use crate::catalog::{Notice, Section};
 use crate::status::{Status, UnitState};
 
 /// The serialised colour, as the office writes it.
@@ -73,6 +74,11 @@ pub struct UnitSummary {
     pub hosted: usize,
     /// The return used (accepted, not superseded), if any.
     pub file: Option<String>,
+    /// When the unit's standing return arrived (RFC 3339), where the mailbox's receipts
+    /// say: the return used, or for a unit sent back its latest return. `None` for a unit
+    /// that sent nothing, or whose return came some other way.
+    #[serde(default)]
+    pub received_at: Option<String>,
 }
 
 /// Counts by status, in [`Status::ALL`] order, as (label, count).
@@ -82,6 +88,12 @@ pub type StatusCounts = Vec<(Status, usize)>;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub round: String,
+    /// The notice the catalog comes from (文号, issuer, title).
+    #[serde(default)]
+    pub notice: Option<Notice>,
+    /// The sections holding tasks, in catalog order (二、加快新旧动能转换 …).
+    #[serde(default)]
+    pub sections: Vec<Section>,
     /// 序时进度 in percent, when known.
     pub schedule: Option<f64>,
     pub tolerance: f64,
@@ -105,6 +117,30 @@ pub struct Summary {
     pub files_accepted: usize,
     pub files_rejected: usize,
     pub files_superseded: usize,
+}
+
+impl TaskSummary {
+    /// 进展滞后, as the bulletin names it: 滞后 or 未启动, no host reporting at all (未报送,
+    /// 退回重报), or 红 whatever the status. The bulletin's section 三 and its 附件, and
+    /// the rounds a task has lagged running, all use this one test.
+    pub fn lagging(&self) -> bool {
+        crate::merge::colour::lagging(self.status, self.colour)
+    }
+}
+
+/// When a unit's standing return arrived: the return used, else (a unit sent back) the
+/// latest of its returns not superseded.
+fn standing_arrival(m: &Merged, unit: &str) -> Option<String> {
+    if let Some(f) = m.returns.get(unit) {
+        return f.received_at.clone();
+    }
+    m.report
+        .files
+        .iter()
+        .filter(|f| f.unit.as_deref() == Some(unit) && f.superseded_by.is_none())
+        .filter_map(|f| f.received_at.as_ref())
+        .max_by_key(|t| crate::date::instant(t, crate::date::OFFICE_OFFSET))
+        .cloned()
 }
 
 impl Summary {
@@ -151,8 +187,17 @@ impl Summary {
             not_started_red_after,
         } = m.thresholds;
         let files = &m.report.files;
+        let sections = m
+            .catalog
+            .sections()
+            .iter()
+            .filter(|s| tasks.iter().any(|t| t.section == s.number))
+            .cloned()
+            .collect();
         Summary {
             round: round.to_string(),
+            notice: Some(m.catalog.notice().clone()),
+            sections,
             schedule: m.schedule.map(round1),
             tolerance,
             red_gap,
@@ -170,6 +215,7 @@ impl Summary {
                     tasks: u.tasks,
                     hosted: u.hosted,
                     file: u.file.map(|f| f.file_name()),
+                    received_at: standing_arrival(m, u.unit),
                 })
                 .collect(),
             expected: st.expected,
@@ -185,6 +231,14 @@ impl Summary {
                 .count(),
             files_superseded: files.iter().filter(|f| f.superseded_by.is_some()).count(),
         }
+    }
+
+    /// A section's title (加快新旧动能转换), or its numeral when the summary has none.
+    pub fn section_title<'a>(&'a self, numeral: &'a str) -> &'a str {
+        self.sections
+            .iter()
+            .find(|s| s.number == numeral)
+            .map_or(numeral, |s| s.title.as_str())
     }
 
     /// How many tasks have a status.

@@ -31,15 +31,6 @@ pub fn workbook(year: &Year, catalog: &Catalog) -> Result<Vec<u8>, BuildError> {
     Ok(wb.save_to_buffer()?)
 }
 
-/// Lagging rounds running up to the last round.
-fn streak(rounds: &[Option<crate::ledger::history::TaskRound>]) -> usize {
-    rounds
-        .iter()
-        .rev()
-        .take_while(|r| r.as_ref().is_some_and(|r| r.status.is_lagging()))
-        .count()
-}
-
 fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Result<(), XlsxError> {
     ws.set_name("任务台账")?;
     report::print(ws, 0)?;
@@ -85,7 +76,12 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
             }
         }
         let last = 4 + 3 * year.rounds.len() as u16;
-        ws.write_number_with_format(r, last, streak(rounds) as f64, &st.center)?;
+        ws.write_number_with_format(
+            r,
+            last,
+            crate::ledger::history::streak(rounds.iter().rev().map(Option::as_ref)) as f64,
+            &st.center,
+        )?;
         fit_row(ws, r, &[(&task.text, 36.0), (&hosts, 16.0)])?;
     }
     Ok(())

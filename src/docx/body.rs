@@ -1,0 +1,352 @@
+//! Blocks → the elements of `<w:body>` (paragraphs and tables), as XML strings.
+//!
+//! The output is a list of top-level elements rather than one string, so that the template filler
+//! can add a namespace declaration to each when the template binds `w` differently.
+
+use super::format::{self, Kind, ParaExtras, ParaFormat};
+use super::gb9704;
+use super::model::{Align, Block, Fonts, Grid, Run, SignatureLayout, Table};
+use super::xml;
+
+/// How the body is being written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context<'a> {
+    pub fonts: &'a Fonts,
+    pub signature: SignatureLayout,
+    /// Reference our named styles (`w:pStyle`): only when our styles.xml is in the package.
+    pub with_styles: bool,
+    pub grid: Grid,
+}
+
+impl Context<'_> {
+    fn format(&self, kind: Kind) -> ParaFormat {
+        kind.format().for_grid(self.grid)
+    }
+}
+
+/// The top-level body elements for `blocks`, in order.
+pub(crate) fn body_elements(blocks: &[Block], ctx: Context<'_>) -> Vec<String> {
+    let mut out = Vec::with_capacity(blocks.len() + 1);
+    // A PageBreak becomes `w:pageBreakBefore` on the next paragraph: a paragraph holding only
+    // `<w:br w:type="page"/>` would leave an empty line at the top of the new page, and the
+    // 附件 label must be on the first line.
+    let mut break_pending = false;
+    for (i, block) in blocks.iter().enumerate() {
+        let one = |t: &String| vec![Run::plain(t.as_str())];
+        let (mut f, runs) = match block {
+            Block::PageBreak => {
+                break_pending = true;
+                continue;
+            }
+            Block::Table(t) => {
+                if break_pending {
+                    out.push(page_break_paragraph(ctx));
+                    break_pending = false;
+                }
+                out.push(table(t, ctx));
+                continue;
+            }
+            Block::Title(t) => (ctx.format(Kind::Title), one(t)),
+            Block::DocNumber(t) => (ctx.format(Kind::DocNumber), one(t)),
+            Block::Addressee(t) => (ctx.format(Kind::Addressee), one(t)),
+            Block::Para(runs) => (ctx.format(Kind::Body), runs.clone()),
+            Block::Heading1(t) => (ctx.format(Kind::Heading1), one(t)),
+            Block::Heading2(t) => (ctx.format(Kind::Heading2), one(t)),
+            Block::AttachmentNote(t) => (ctx.format(Kind::AttachmentNote), one(t)),
+            Block::AttachmentLabel(t) => (ctx.format(Kind::AttachmentLabel), one(t)),
+            Block::Signature(t) => {
+                let date = match blocks.get(i + 1) {
+                    Some(Block::Date(d)) => Some(d.as_str()),
+                    _ => None,
+                };
+                let mut f = ctx.format(Kind::Signature);
+                f.indent.right = signature_indents(ctx.signature, t, date).0;
+                (f, one(t))
+            }
+            Block::Date(t) => {
+                let signature = match i.checked_sub(1).map(|j| &blocks[j]) {
+                    Some(Block::Signature(s)) => Some(s.as_str()),
+                    _ => None,
+                };
+                let mut f = ctx.format(Kind::Date);
+                f.indent.right = match signature {
+                    Some(s) => signature_indents(ctx.signature, s, Some(t)).1,
+                    None => lone_date_right(ctx.signature),
+                };
+                (f, one(t))
+            }
+        };
+        // GB/T 9704 7.3.5.4: the 署名 never stands on a page without text, so the
+        // 附件说明 and the paragraph before it keep with it.
+        if matches!(
+            blocks.get(i + 1),
+            Some(Block::Signature(_) | Block::AttachmentNote(_))
+        ) {
+            f.keep_next = true;
+        }
+        let extras = ParaExtras {
+            with_style: ctx.with_styles,
+            page_break_before: break_pending,
+        };
+        out.push(paragraph(&f, extras, &runs, ctx.fonts));
+        break_pending = false;
+    }
+    if break_pending {
+        out.push(page_break_paragraph(ctx));
+    }
+    // Word ends every body (and cell) with a paragraph; after a final table it would add one when
+    // opening, so write it: a small one, off the grid, to keep the risk of a blank extra page low.
+    if matches!(
+        blocks.iter().rev().find(|b| !matches!(b, Block::PageBreak)),
+        Some(Block::Table(_))
+    ) {
+        let f = ctx.format(Kind::TableCell);
+        out.push(paragraph(
+            &f,
+            ParaExtras {
+                with_style: ctx.with_styles,
+                page_break_before: false,
+            },
+            &[],
+            ctx.fonts,
+        ));
+    }
+    out
+}
+
+/// Right indents (hundredths of a character) of 署名 and 日期, per GB/T 9704-2012 7.3.5.
+fn signature_indents(layout: SignatureLayout, signature: &str, date: Option<&str>) -> (u32, u32) {
+    let ws = format::width_hundredths(signature) as i64;
+    let Some(date) = date else {
+        return match layout {
+            SignatureLayout::Sealed => (gb9704::DATE_RIGHT_CHARS_SEALED * 100, 0),
+            SignatureLayout::Unsealed => (gb9704::SIGNATURE_RIGHT_CHARS_UNSEALED * 100, 0),
+        };
+    };
+    let wd = format::width_hundredths(date) as i64;
+    match layout {
+        // 日期右空四字; 署名 centred over the date.
+        SignatureLayout::Sealed => {
+            let date_right = i64::from(gb9704::DATE_RIGHT_CHARS_SEALED) * 100;
+            let sig_right = date_right + (wd - ws) / 2;
+            (sig_right.max(0) as u32, date_right as u32)
+        }
+        // 署名右空二字; the date's first character two characters right of the signature's first;
+        // a longer date keeps 右空二字 and pushes the signature left.
+        SignatureLayout::Unsealed => {
+            let two = i64::from(gb9704::SIGNATURE_RIGHT_CHARS_UNSEALED) * 100;
+            let shift = i64::from(gb9704::DATE_SHIFT_CHARS_UNSEALED) * 100;
+            let date_right = two + ws - shift - wd;
+            if date_right >= two {
+                (two as u32, date_right as u32)
+            } else {
+                ((two + wd + shift - ws) as u32, two as u32)
+            }
+        }
+    }
+}
+
+fn lone_date_right(layout: SignatureLayout) -> u32 {
+    match layout {
+        SignatureLayout::Sealed => gb9704::DATE_RIGHT_CHARS_SEALED * 100,
+        SignatureLayout::Unsealed => gb9704::SIGNATURE_RIGHT_CHARS_UNSEALED * 100,
+    }
+}
+
+/// A paragraph holding only a page break, for a break before a table (a table has no
+/// `pageBreakBefore`) or at the very end.
+fn page_break_paragraph(ctx: Context<'_>) -> String {
+    let f = ctx.format(Kind::Body);
+    let mut s = String::from("<w:p>");
+    format::write_ppr(
+        &mut s,
+        &f,
+        ParaExtras {
+            with_style: ctx.with_styles,
+            page_break_before: false,
+        },
+        ctx.fonts,
+    );
+    s.push_str("<w:r>");
+    format::write_rpr(&mut s, &f, false, ctx.fonts);
+    s.push_str("<w:br w:type=\"page\"/></w:r></w:p>");
+    s
+}
+
+/// One `<w:p>`: pPr, then one `<w:r>` per run.
+pub(crate) fn paragraph(f: &ParaFormat, extras: ParaExtras, runs: &[Run], fonts: &Fonts) -> String {
+    let mut s = String::from("<w:p>");
+    format::write_ppr(&mut s, f, extras, fonts);
+    for run in runs.iter().filter(|r| !r.text.is_empty()) {
+        s.push_str("<w:r>");
+        format::write_rpr(&mut s, f, run.bold, fonts);
+        run_content(&mut s, &run.text);
+        s.push_str("</w:r>");
+    }
+    s.push_str("</w:p>");
+    s
+}
+
+/// The content of a run: `w:t` pieces, with `w:br` for '\n' and `w:tab` for '\t'.
+///
+/// CT_R: rPr first, then any mix of t, br, tab, fldChar, instrText, … (a choice, any order).
+/// `xml:space="preserve"` on every `w:t`, or leading and trailing spaces are lost.
+fn run_content(s: &mut String, text: &str) {
+    let mut piece = String::new();
+    let flush = |s: &mut String, piece: &mut String| {
+        if !piece.is_empty() {
+            s.push_str("<w:t xml:space=\"preserve\">");
+            xml::text(s, piece);
+            s.push_str("</w:t>");
+            piece.clear();
+        }
+    };
+    for c in text.chars() {
+        match c {
+            '\n' => {
+                flush(s, &mut piece);
+                s.push_str("<w:br/>");
+            }
+            '\t' => {
+                flush(s, &mut piece);
+                s.push_str("<w:tab/>");
+            }
+            '\r' => {}
+            c => piece.push(c),
+        }
+    }
+    flush(s, &mut piece);
+}
+
+/// One `<w:tbl>` spanning the 版心, fixed layout, single black borders, header row repeated on
+/// every page.
+///
+/// CT_Tbl: tblPr, tblGrid, then tr*.
+/// CT_TblPr order (17.4.60), emitted *: tblStyle, tblpPr, tblOverlap, bidiVisual,
+/// tblStyleRowBandSize, tblStyleColBandSize, tblW*, jc*, tblCellSpacing, tblInd, tblBorders*,
+/// shd, tblLayout*, tblCellMar*, tblLook, tblCaption, tblDescription, tblPrChange.
+/// CT_TblBorders order: top, left, bottom, right, insideH, insideV (transitional names).
+/// CT_TblCellMar order: top, left, bottom, right.
+/// CT_Row: tblPrEx, trPr, then tc*. CT_TrPr children are a free choice; we write cantSplit
+/// and tblHeader on the header row. Body rows may break across pages, as Word's own tables
+/// do: a lagging task hosted by 区直各部门 can name a dozen units, and an unbreakable row
+/// that tall leaves most of a page blank.
+/// CT_Tc: tcPr, then p+ (at least one paragraph, even when empty).
+/// CT_TcPr order (17.4.70), emitted *: cnfStyle, tcW*, gridSpan, hMerge, vMerge, tcBorders, shd,
+/// noWrap, tcMar, textDirection, tcFitText, vAlign*, hideMark, headers, cellIns, cellDel,
+/// cellMerge, tcPrChange.
+fn table(t: &Table, ctx: Context<'_>) -> String {
+    let widths = t.widths_twips(gb9704::TEXT_WIDTH);
+    let mut s = String::from("<w:tbl><w:tblPr>");
+    s.push_str(&format!(
+        "<w:tblW w:w=\"{}\" w:type=\"dxa\"/>",
+        gb9704::TEXT_WIDTH
+    ));
+    s.push_str("<w:jc w:val=\"center\"/>");
+    let border = format!(
+        "w:val=\"single\" w:sz=\"{}\" w:space=\"0\" w:color=\"000000\"",
+        gb9704::TABLE_BORDER_EIGHTHS
+    );
+    s.push_str("<w:tblBorders>");
+    for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+        s.push_str(&format!("<w:{side} {border}/>"));
+    }
+    s.push_str("</w:tblBorders>");
+    s.push_str("<w:tblLayout w:type=\"fixed\"/>");
+    let pad = gb9704::TABLE_CELL_PADDING;
+    s.push_str(&format!(
+        "<w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/>\
+         <w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>"
+    ));
+    s.push_str("</w:tblPr><w:tblGrid>");
+    for w in &widths {
+        s.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+    }
+    s.push_str("</w:tblGrid>");
+
+    let header = ctx.format(Kind::TableHeader);
+    let cell = ctx.format(Kind::TableCell);
+    let extras = ParaExtras {
+        with_style: ctx.with_styles,
+        page_break_before: false,
+    };
+
+    s.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    for (col, w) in t.columns().iter().zip(&widths) {
+        table_cell(&mut s, *w, &header, extras, &col.title, ctx.fonts);
+    }
+    s.push_str("</w:tr>");
+    for row in t.rows() {
+        s.push_str("<w:tr>");
+        for ((text, col), w) in row.iter().zip(t.columns()).zip(&widths) {
+            let mut f = cell;
+            if col.align == Align::Center {
+                f.jc = format::Jc::Center;
+            }
+            table_cell(&mut s, *w, &f, extras, text, ctx.fonts);
+        }
+        s.push_str("</w:tr>");
+    }
+    s.push_str("</w:tbl>");
+    s
+}
+
+/// One `<w:tc>`; a '\n' in the text is a line break inside the cell.
+fn table_cell(
+    s: &mut String,
+    width: u32,
+    f: &ParaFormat,
+    extras: ParaExtras,
+    text: &str,
+    fonts: &Fonts,
+) {
+    s.push_str(&format!(
+        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
+    ));
+    s.push_str(&paragraph(f, extras, &[Run::plain(text)], fonts));
+    s.push_str("</w:tc>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_signature_is_centred_over_the_date() {
+        // 区督考办 is 4 characters, 2020年4月8日 is 6: the date sits 4 in, the signature 5 in.
+        assert_eq!(
+            signature_indents(SignatureLayout::Sealed, "区督考办", Some("2020年4月8日")),
+            (500, 400)
+        );
+    }
+
+    #[test]
+    fn unsealed_long_date_pushes_the_signature_left() {
+        // 署名 4 wide at 右空二字 would put a 6-wide date's first character 2 right of it only
+        // with a right indent of 0, so the date keeps 2 and the signature moves to 2 + 6 + 2 − 4.
+        assert_eq!(
+            signature_indents(SignatureLayout::Unsealed, "区督考办", Some("2020年4月8日")),
+            (600, 200)
+        );
+        // A long signature: 署名 2 in, date 2 further right than the signature's first character.
+        assert_eq!(
+            signature_indents(
+                SignatureLayout::Unsealed,
+                "兖州区人民政府督查考核办公室",
+                Some("2020年4月8日")
+            ),
+            (200, 200 + 1400 - 200 - 600)
+        );
+    }
+
+    #[test]
+    fn runs_turn_newlines_into_breaks() {
+        let mut s = String::new();
+        run_content(&mut s, " a\nb\t<c>");
+        assert_eq!(
+            s,
+            "<w:t xml:space=\"preserve\"> a</w:t><w:br/><w:t xml:space=\"preserve\">b</w:t><w:tab/>\
+             <w:t xml:space=\"preserve\">&lt;c&gt;</w:t>"
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! The `{name}` placeholders of the office's editable texts — mail templates
+//! (`templates/mail/`) and the bulletin's wording (`templates/bulletin/`): one syntax for
+//! both. `{{` and `}}` are literal braces. Which names a text may use, and what a name
+//! without a value means, is each text's own business; this module only finds and fills.
+
+/// A `{` without its `}`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("占位符没有结束的 }}：{snippet}")]
+pub struct Unclosed {
+    /// The text from the `{` on, shortened.
+    pub snippet: String,
+}
+
+/// The placeholder names used in `s`, in order, repeats included.
+pub fn names(s: &str) -> Result<Vec<String>, Unclosed> {
+    let mut out = Vec::new();
+    fill_with(s, |name| {
+        out.push(name.to_string());
+        Some(String::new())
+    })?;
+    Ok(out)
+}
+
+/// `s` with each placeholder replaced by `value(name)`; a `None` leaves nothing in its
+/// place (the caller records it and reports it).
+pub fn fill_with(
+    s: &str,
+    mut value: impl FnMut(&str) -> Option<String>,
+) -> Result<String, Unclosed> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().map(|x| x.1) == Some('{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek().map(|x| x.1) == Some('}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let rest = &s[i + 1..];
+                let end = rest.find('}').ok_or_else(|| Unclosed {
+                    snippet: s[i..].chars().take(20).collect(),
+                })?;
+                let name = rest[..end].trim();
+                if let Some(v) = value(name) {
+                    out.push_str(&v);
+                }
+                for _ in 0..rest[..end].chars().count() + 1 {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn braces_double_to_escape() {
+        assert_eq!(names("{a}{{b}}{ c }").unwrap(), ["a", "c"]);
+        let filled = fill_with("{a}：{{原样}}", |n| Some(n.to_uppercase())).unwrap();
+        assert_eq!(filled, "A：{原样}");
+        assert_eq!(
+            names("前{未完").unwrap_err(),
+            Unclosed {
+                snippet: "{未完".into()
+            }
+        );
+    }
+}

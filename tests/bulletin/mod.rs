@@ -1,0 +1,510 @@
+//! `duban bulletin` on merges of real returns: every count of 一、总体情况 against the merge's
+//! own summary, every lagging task in 三 and in the 附件 table, every unit 未报送 or 退回重报
+//! in 四, the GB/T 9704 page, fonts and page numbers in the document's XML, a LibreOffice
+//! conversion to PDF with 22 lines of 28 characters, two rounds for the 连续 N 期 marks and
+//! the change from the last round, receipts for 未按时报送, an office's 红头 template, the
+//! editable texts, and identical bytes on a second run.
+
+use std::collections::BTreeSet;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::workdir::{repo, Run, Workdir};
+
+mod format;
+mod history;
+
+const ROUND: &str = "2020年第一季度";
+const ROUND2: &str = "2020年第二季度";
+
+/// `duban merge` of `returns` into `out` (exit 0 or 1: some returns may be sent back).
+fn merge(wd: &Workdir, returns: &str, round: &str, out: &str) {
+    let r = wd.output(&["merge", returns, "--round", round, "--out", out]);
+    assert!(r.code() == 0 || r.code() == 1, "{}", r.describe());
+}
+
+/// The merge's summary, as the merge wrote it.
+fn summary(wd: &Workdir, dir: &str, round: &str) -> Value {
+    serde_json::from_str(&wd.read(&format!("{dir}/{round}_汇总.json"))).unwrap()
+}
+
+/// The sample round merged, and its bulletin written to 通报.docx.
+fn sample_bulletin(name: &str, extra: &[&str]) -> (Workdir, Value, Run) {
+    let wd = Workdir::new(name);
+    let returns = repo().join("samples/returns");
+    merge(&wd, returns.to_str().unwrap(), ROUND, "汇总");
+    let mut args = vec![
+        "bulletin",
+        "--round",
+        ROUND,
+        "--merged",
+        "汇总",
+        "-o",
+        "通报.docx",
+        "--date",
+        "2020-04-08",
+        "--number",
+        "第1期",
+    ];
+    args.extend_from_slice(extra);
+    let run = wd.run(&args);
+    let s = summary(&wd, "汇总", ROUND);
+    (wd, s, run)
+}
+
+/// One member of a zip, as text.
+fn part(docx: &Path, name: &str) -> String {
+    let bytes = std::fs::read(docx).unwrap();
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut f = z
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in {}", docx.display()));
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+/// Every member of a zip: (name, uncompressed bytes), in archive order.
+fn members(docx: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(Cursor::new(std::fs::read(docx).unwrap())).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The joined `w:t` text of `xml` (one paragraph or cell), a `w:br` as '\n'.
+fn text_of(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:t").or_else(|| rest.find("<w:br/>")) {
+        let i = match rest.find("<w:br/>") {
+            Some(b) if b < i => {
+                out.push('\n');
+                rest = &rest[b + "<w:br/>".len()..];
+                continue;
+            }
+            _ => i,
+        };
+        let after = &rest[i + 4..];
+        if !(after.starts_with('>') || after.starts_with(' ')) {
+            rest = after;
+            continue;
+        }
+        let open_end = after.find('>').unwrap();
+        if after[..open_end].ends_with('/') {
+            rest = &after[open_end..];
+            continue;
+        }
+        let content = &after[open_end + 1..];
+        let close = content.find("</w:t>").unwrap();
+        out.push_str(&unescape(&content[..close]));
+        rest = &content[close..];
+    }
+    out
+}
+
+/// Pieces of `xml` between each `<TAG>`/`<TAG ` and its `</TAG>` (not nested).
+fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = xml[at..].find(&open) {
+        let start = at + i;
+        let next = xml.as_bytes()[start + open.len()];
+        if next != b'>' && next != b' ' {
+            at = start + open.len();
+            continue;
+        }
+        let end = start + xml[start..].find(&close).unwrap() + close.len();
+        out.push(&xml[start..end]);
+        at = end;
+    }
+    out
+}
+
+/// The body's paragraphs outside tables, as text.
+fn paragraphs(doc: &str) -> Vec<String> {
+    let mut outside = doc.to_string();
+    while let (Some(a), Some(b)) = (outside.find("<w:tbl>"), outside.find("</w:tbl>")) {
+        outside.replace_range(a..b + "</w:tbl>".len(), "");
+    }
+    elements(&outside, "w:p").into_iter().map(text_of).collect()
+}
+
+/// The rows of the document's (first) table, each cell's paragraphs joined by '\n'.
+fn table_rows(doc: &str) -> Vec<Vec<String>> {
+    elements(doc, "w:tr")
+        .into_iter()
+        .map(|tr| {
+            elements(tr, "w:tc")
+                .into_iter()
+                .map(|tc| {
+                    elements(tc, "w:p")
+                        .into_iter()
+                        .map(text_of)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The paragraphs after the heading starting with `from`, up to the next level-1 heading
+/// (一、…五、) or the 附件说明.
+fn section(paras: &[String], from: &str) -> Vec<String> {
+    let start = paras
+        .iter()
+        .position(|p| p.starts_with(from))
+        .unwrap_or_else(|| panic!("no heading {from}: {paras:#?}"));
+    let heads = ["一、", "二、", "三、", "四、", "五、", "附件："];
+    paras[start + 1..]
+        .iter()
+        .take_while(|p| !heads.iter().any(|h| p.starts_with(h)))
+        .cloned()
+        .collect()
+}
+
+/// 7.8% as the office writes a share of 77.
+fn pct(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}%", r as i64)
+    } else {
+        format!("{r}%")
+    }
+}
+
+fn str_of(v: &Value) -> &str {
+    v.as_str().unwrap()
+}
+
+/// 进展滞后 as the issue states it: 滞后, 未启动 (and no host reporting at all), or 红.
+fn lagging(t: &Value) -> bool {
+    matches!(
+        str_of(&t["status"]),
+        "滞后" | "未启动" | "未报送" | "退回重报"
+    ) || t["colour"] == "红"
+}
+
+fn lagging_tasks(s: &Value) -> BTreeSet<u64> {
+    s["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| lagging(t))
+        .map(|t| t["number"].as_u64().unwrap())
+        .collect()
+}
+
+/// The task numbers named "（第N项）" in 三's items, in order.
+fn named_in_lagging(paras: &[String]) -> Vec<u64> {
+    section(paras, "三、")
+        .iter()
+        .filter_map(|p| {
+            let i = p.find("（第")?;
+            let rest = &p[i + "（第".len()..];
+            rest[..rest.find('项')?].parse().ok()
+        })
+        .collect()
+}
+
+fn units_in(s: &Value, state: &str) -> Vec<String> {
+    s["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["state"] == state)
+        .map(|u| str_of(&u["unit"]).to_string())
+        .collect()
+}
+
+#[test]
+fn every_count_of_the_overall_section_is_the_merges() {
+    let (wd, s, _) = sample_bulletin("bulletin-counts", &[]);
+    let doc = part(&wd.path("通报.docx"), "word/document.xml");
+    let paras = paragraphs(&doc);
+    let overall = section(&paras, "一、总体情况").join("");
+    let total = s["tasks"].as_array().unwrap().len();
+    assert_eq!(total, 77);
+    assert!(overall.contains(&format!("{total}项任务中")), "{overall}");
+    let mut seen = 0;
+    for pair in s["counts"].as_array().unwrap() {
+        let (label, n) = (str_of(&pair[0]), pair[1].as_u64().unwrap() as usize);
+        seen += n;
+        if n > 0 {
+            let said = format!("{label}{n}项，占{}", pct(n as f64 / total as f64 * 100.0));
+            assert!(overall.contains(&said), "{said} in {overall}");
+        }
+    }
+    assert_eq!(seen, total, "the merge counts every task once");
+    for pair in s["colours"].as_array().unwrap() {
+        let said = format!("{}色{}项", str_of(&pair[0]), pair[1]);
+        assert!(overall.contains(&said), "{said} in {overall}");
+    }
+    for said in [
+        format!("序时进度为{}", pct(s["schedule"].as_f64().unwrap())),
+        format!("应报送单位{}个", s["expected"]),
+        format!("已报送{}个", s["returned"]),
+        format!("报送率{}", pct(s["return_rate"].as_f64().unwrap())),
+        format!("通过校验{}个", s["accepted"]),
+        format!("通过率{}", pct(s["pass_rate"].as_f64().unwrap())),
+    ] {
+        assert!(overall.contains(&said), "{said} in {overall}");
+    }
+    // The sample round's numbers, as the merge prints them (README).
+    assert!(overall.contains("已完成6项，占7.8%；序时推进45项，占58.4%；滞后11项"));
+    assert!(overall.contains("报送率73%") && overall.contains("通过率90.7%"));
+    // The opening names the notice and how the round was checked.
+    let opening = &paras[paras.iter().position(|p| p.ends_with("：")).unwrap() + 1];
+    assert!(opening.contains("济兗政发〔2020〕1号"), "{opening}");
+    assert!(
+        opening.contains(&format!("报送报表{}份", s["files"]))
+            && opening.contains(&format!("采用{}份", s["files_accepted"]))
+            && opening.contains(&format!("退回重报{}份", s["files_rejected"])),
+        "{opening}"
+    );
+}
+
+#[test]
+fn every_lagging_task_is_named_in_section_three_and_the_attachment() {
+    let (wd, s, run) = sample_bulletin("bulletin-lagging", &[]);
+    let doc = part(&wd.path("通报.docx"), "word/document.xml");
+    let paras = paragraphs(&doc);
+    let expected = lagging_tasks(&s);
+    assert_eq!(
+        expected.len(),
+        26,
+        "11 滞后, 2 未启动, 5 未报送, 8 退回重报"
+    );
+    let named = named_in_lagging(&paras);
+    assert_eq!(named.iter().copied().collect::<BTreeSet<_>>(), expected);
+    assert_eq!(named.len(), expected.len(), "each once: {named:?}");
+    assert!(
+        run.stdout().contains("进展滞后 26 项"),
+        "{}",
+        run.describe()
+    );
+
+    let rows = table_rows(&doc);
+    assert_eq!(
+        rows[0],
+        [
+            "序号",
+            "任务",
+            "主办单位",
+            "牵头领导",
+            "推进状态",
+            "完成进度",
+            "存在问题"
+        ]
+    );
+    let in_table: Vec<u64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
+    assert_eq!(
+        in_table, named,
+        "the 附件 lists the same tasks in the same order"
+    );
+    let tasks = s["tasks"].as_array().unwrap();
+    for row in &rows[1..] {
+        let t = tasks
+            .iter()
+            .find(|t| t["number"].as_u64().unwrap().to_string() == row[0])
+            .unwrap();
+        assert_eq!(row[4], str_of(&t["status"]), "{row:?}");
+        let hosts: Vec<&str> = t["host_names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(str_of)
+            .collect();
+        assert_eq!(row[2], hosts.join("、"), "{row:?}");
+        let leaders: Vec<&str> = t["leaders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(str_of)
+            .collect();
+        assert_eq!(row[3], leaders.join("\n"), "{row:?}");
+        match t["percent"].as_f64() {
+            Some(p) => assert_eq!(row[5], pct(p), "{row:?}"),
+            None => assert_eq!(row[5], "—", "{row:?}"),
+        }
+        for h in t["hosts"].as_array().unwrap() {
+            if let Some(said) = h["problems"]
+                .as_str()
+                .filter(|p| !p.is_empty() && *p != "无")
+            {
+                assert!(row[6].contains(said), "{said} in {row:?}");
+            }
+            if h["state"] != "已通过" {
+                assert!(row[6].contains(str_of(&h["unit"])), "{row:?}");
+            }
+        }
+    }
+    // Every 已完成 task is among those going well, by section.
+    let good = section(&paras, "二、").join("");
+    for t in tasks.iter().filter(|t| t["status"] == "已完成") {
+        assert!(good.contains(&format!("第{}项", t["number"])), "{t}");
+    }
+    assert!(good.contains("（一）加快新旧动能转换"), "{good}");
+}
+
+#[test]
+fn every_unit_missing_or_sent_back_is_named_in_section_four() {
+    let (wd, s, run) = sample_bulletin("bulletin-units", &["--deadline", "2020-04-05"]);
+    let paras = paragraphs(&part(&wd.path("通报.docx"), "word/document.xml"));
+    let four = section(&paras, "四、");
+    let missing = units_in(&s, "未报送");
+    let rejected = units_in(&s, "已报送未通过");
+    assert_eq!((missing.len(), rejected.len()), (20, 5));
+    let line = |head: &str| {
+        four.iter()
+            .find(|p| p.starts_with(head))
+            .unwrap_or_else(|| panic!("{head} in {four:#?}"))
+            .clone()
+    };
+    let m = line(&format!("未报送的单位（{}个）", missing.len()));
+    for u in &missing {
+        assert!(m.contains(u.as_str()), "{u} in {m}");
+    }
+    let r = line(&format!(
+        "报表未通过校验、须退回重报的单位（{}个）",
+        rejected.len()
+    ));
+    assert_eq!(
+        r,
+        format!(
+            "报表未通过校验、须退回重报的单位（5个）：{}。",
+            rejected.join("、")
+        )
+    );
+    // The samples came without the mailbox's receipts: no arrival time, so no line on
+    // timeliness, and the command says why.
+    assert!(!four.iter().any(|p| p.contains("截止时间")), "{four:#?}");
+    assert!(run.stdout().contains("没有收件时间"), "{}", run.describe());
+}
+
+#[test]
+fn the_offices_texts_replace_the_embedded_ones_and_unfilled_placeholders_stop_the_run() {
+    let (wd, _, _) = sample_bulletin("bulletin-texts", &[]);
+    wd.create(
+        "文字/requirements.txt",
+        "# 五、下步工作要求\n\n**一是**请各单位于{round}结束后五日内整改到位。\n",
+    );
+    wd.run(&[
+        "bulletin",
+        "--round",
+        ROUND,
+        "--merged",
+        "汇总",
+        "-o",
+        "自定.docx",
+        "--date",
+        "2020-04-08",
+        "--texts",
+        "文字",
+    ]);
+    let paras = paragraphs(&part(&wd.path("自定.docx"), "word/document.xml"));
+    assert_eq!(
+        section(&paras, "五、"),
+        ["一是请各单位于2020年第一季度结束后五日内整改到位。"]
+    );
+
+    // A placeholder this run cannot fill (no earlier round given) is an error, never a
+    // literal in the document.
+    wd.create(
+        "文字/overall.txt",
+        "# 一、总体情况\n\n上期为{previous_round}。\n",
+    );
+    let r = wd.output(&[
+        "bulletin",
+        "--round",
+        ROUND,
+        "--merged",
+        "汇总",
+        "-o",
+        "缺值.docx",
+        "--texts",
+        "文字",
+    ]);
+    r.assert_code(2);
+    assert!(
+        r.stderr().contains("overall.txt") && r.stderr().contains("{previous_round}"),
+        "{}",
+        r.describe()
+    );
+    assert!(!wd.path("缺值.docx").exists());
+    wd.create("文字/overall.txt", "# 一、总体情况\n\n{本期}\n");
+    let r = wd.output(&[
+        "bulletin",
+        "--round",
+        ROUND,
+        "--merged",
+        "汇总",
+        "-o",
+        "缺值.docx",
+        "--texts",
+        "文字",
+    ]);
+    r.assert_code(2);
+    assert!(
+        r.stderr().contains("未知的占位符 {本期}"),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes_and_nothing_is_overwritten() {
+    let (wd, _, _) = sample_bulletin("bulletin-bytes", &[]);
+    let args = [
+        "bulletin",
+        "--round",
+        ROUND,
+        "--merged",
+        "汇总",
+        "-o",
+        "二次.docx",
+        "--date",
+        "2020-04-08",
+        "--number",
+        "第1期",
+    ];
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    wd.run(&args);
+    assert!(
+        std::fs::read(wd.path("通报.docx")).unwrap()
+            == std::fs::read(wd.path("二次.docx")).unwrap(),
+        "two runs wrote different bytes"
+    );
+    let r = wd.output(&args);
+    r.assert_code(2);
+    assert!(r.stderr().contains("已存在"), "{}", r.describe());
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    wd.run(&forced);
+    // The round is the summary's: another round's name finds no summary.
+    let r = wd.output(&[
+        "bulletin", "--round", ROUND2, "--merged", "汇总", "-o", "x.docx",
+    ]);
+    r.assert_code(2);
+    assert!(
+        r.stderr().contains("2020年第二季度_汇总.json"),
+        "{}",
+        r.describe()
+    );
+}
