@@ -319,6 +319,8 @@ fn plan_kind(
             let report = check_report(args, catalog, g)?;
             plan::feedback(&report, &args.round)
         }
+        // Not offered on this command line: `duban collect --reply` sends these.
+        Kind::Accepted | Kind::Returned => (Vec::new(), Vec::new()),
     })
 }
 
@@ -480,6 +482,7 @@ fn make(
         subject: subject.lines().next().unwrap_or("").to_string(),
         body,
         attachments,
+        answers: None,
     });
     made.status = "已写出".into();
     Ok(made)
