@@ -69,6 +69,8 @@ pub enum Command {
     Merge(cmd::merge::Args),
     /// 邮件分发：填报模板、领导汇总、催报提醒、校验问题反馈；默认只预览不发送。
     Mail(cmd::mail::Args),
+    /// 收件：从单位邮箱收取各单位报送的表格（只读，不改动任何邮件），可答复发件人。
+    Collect(cmd::collect::Args),
 }
 
 impl Cli {
@@ -84,6 +86,7 @@ impl Cli {
             Command::Check(args) => cmd::check::run(args, &g),
             Command::Merge(args) => cmd::merge::run(args, &g),
             Command::Mail(args) => cmd::mail::run(args, &g),
+            Command::Collect(args) => cmd::collect::run(args, &g),
         }
     }
 }

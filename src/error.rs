@@ -31,6 +31,8 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error(transparent)]
+    Collect(#[from] crate::collect::CollectError),
 
     /// An option's date could not be read.
     #[error("{option}：{source}")]

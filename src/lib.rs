@@ -17,6 +17,7 @@
 //! | [`report`] | the check report: one type for check, merge and mail |
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
+//! | [`collect`] | `duban collect`: the mailbox (IMAP, read-only), attachment names, answers |
 //! | [`outputs`] | the name of every file duban writes |
 //! | [`receipts`] | the mailbox's receipts log: when each return arrived |
 //! | [`intake`] | which files are returns, archives, system or other files |
@@ -32,6 +33,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod collect;
 pub mod columns;
 pub mod date;
 pub mod error;

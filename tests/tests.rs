@@ -8,6 +8,7 @@ mod workdir;
 
 mod catalog;
 mod check;
+mod collect;
 mod intake;
 mod mail;
 mod merge;

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod collect;
 pub mod mail;
 pub mod merge;
 pub mod templates;
