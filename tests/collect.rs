@@ -465,6 +465,9 @@ fn every_name_form_is_saved_under_its_name_and_arrival_once() {
     assert_eq!(files(&wd.path("回收")), want);
     assert_eq!(log(&wd, "回收").len(), lines.len());
     assert_eq!(d.flags(), flags_before);
+    // The control: a client that opens a message changes its flags, and that shows.
+    d.open_as_a_client(2);
+    assert_ne!(d.flags(), flags_before);
 
     // The check reads the folder as it is: the zip as a folder with its GBK names, each
     // return with its arrival.
@@ -849,4 +852,35 @@ fn replies_reach_each_sender_exactly_once_across_runs() {
     }
     assert!(counts.values().all(|&n| n == 1), "{counts:?}");
     assert_eq!(counts.get(&address(3)), Some(&1));
+}
+
+#[test]
+fn a_contacts_file_that_cannot_be_read_stops_before_the_mailbox() {
+    let wd = Workdir::new("collect-no-contacts");
+    let run = run_with_password(
+        &wd,
+        &[
+            "collect",
+            "--into",
+            "回收",
+            "--contacts",
+            "联系人.csv",
+            "--imap-host",
+            "127.0.0.1",
+            "--imap-port",
+            "1",
+            "--imap-security",
+            "none",
+            "--imap-user",
+            "office",
+        ],
+        Some("secret"),
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr().contains("无法读取 联系人.csv"),
+        "{}",
+        run.describe()
+    );
+    assert!(!wd.path("回收").exists());
 }

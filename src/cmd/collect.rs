@@ -161,12 +161,16 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         .map(Date::parse)
         .transpose()
         .map_err(CliError::date("--since"))?;
+    // A contacts file that cannot be read would name every return 未识别发件人: stop.
     let contacts = match &args.contacts {
-        Some(p) => contacts::read(p, &catalog),
+        Some(p) => {
+            crate::fsutil::read(p)?;
+            contacts::read(p, &catalog)
+        }
         None => Contacts::default(),
     };
     for p in &contacts.problems {
-        out(&format!("注意：{p}（该行不用于识别发件人）\n"));
+        out(&format!("注意：联系人表 {p}（不用于识别发件人）\n"));
     }
     let mut setup = if args.reply {
         Some(reply_setup(&args, &settings, &into)?)
@@ -368,9 +372,17 @@ fn answer(
         .map(|c| Letter::collected(c, uidvalidity))
         .collect();
     let mut made = Vec::new();
+    let mut unanswerable = false;
     for l in reply::letters(this_run, &report, &entries, &cx)? {
-        if let Some(m) = reply::make(&l, &report, &cx)? {
-            made.push(m);
+        match reply::make(&l, &report, &cx) {
+            Ok(Some(m)) => made.push(m),
+            Ok(None) => {}
+            // One sender's address: that answer, not the others.
+            Err(MailError::Build { recipient, message }) => {
+                out(&format!("无法答复 {recipient}：{message}\n"));
+                unanswerable = true;
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     reply::write(&made)?;
@@ -400,7 +412,7 @@ fn answer(
         .collect();
     if made.is_empty() {
         out("\n答复：没有需要答复的报表。\n");
-        return Ok(false);
+        return Ok(unanswerable);
     }
     out(&format!(
         "\n答复：{} 封\n{}",
@@ -413,7 +425,7 @@ fn answer(
             setup.outbox.display()
         ));
     }
-    Ok(made.iter().any(|m| m.failed))
+    Ok(unanswerable || made.iter().any(|m| m.failed))
 }
 
 /// The numbers the run ends with.

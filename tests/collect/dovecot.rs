@@ -76,6 +76,11 @@ impl Dovecot {
         serde_json::from_str(&out).unwrap()
     }
 
+    /// Reads a message as a mail client does, setting its \Seen.
+    pub fn open_as_a_client(&self, uid: u32) {
+        self.python(&["open", &self.port.to_string(), &uid.to_string()]);
+    }
+
     fn python(&self, args: &[&str]) -> String {
         let out = Command::new("python3")
             .arg(repo().join("tests/imap/dovecot.py"))

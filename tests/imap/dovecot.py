@@ -14,6 +14,9 @@
         [{"file": F, "date": RFC 3339, "flags": ["\\Seen", …]}], INTERNALDATE = date.
     dovecot.py flags PORT
         Prints {uid: [flags]} of INBOX (\\Recent left out), read with EXAMINE.
+    dovecot.py open PORT UID
+        Reads message UID as a mail client does (SELECT, FETCH BODY[]), which sets \\Seen:
+        the control that shows `flags` sees a change.
 
 One user, office / secret. Run as root, Dovecot's processes drop to `nobody` (Dovecot
 never reads mail as root); run as anyone else, everything runs as that user. Dovecot prints
@@ -242,6 +245,16 @@ def flags(port):
         c.logout()
 
 
+def open_message(port, uid):
+    c = login(port)
+    try:
+        c.select("INBOX")
+        typ, _ = c.uid("FETCH", str(uid), "(BODY[])")
+        assert typ == "OK"
+    finally:
+        c.logout()
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -253,6 +266,9 @@ def main():
     a.add_argument("spec")
     f = sub.add_parser("flags")
     f.add_argument("port", type=int)
+    o = sub.add_parser("open")
+    o.add_argument("port", type=int)
+    o.add_argument("uid", type=int)
     args = ap.parse_args()
     if args.cmd == "append":
         spec = json.loads(Path(args.spec).read_text())
@@ -262,6 +278,9 @@ def main():
         return 0
     if args.cmd == "flags":
         print(json.dumps(flags(args.port)))
+        return 0
+    if args.cmd == "open":
+        open_message(args.port, args.uid)
         return 0
     with Dovecot(args.seconds, args.tz) as d:
         print(json.dumps(d.info()), flush=True)
