@@ -162,6 +162,8 @@ pub enum Command {
     Task(cmd::task::Args),
     /// 通报：按汇总结果起草本期任务落实情况的通报（公文格式 .docx）。
     Bulletin(cmd::bulletin::Args),
+    /// 收件：从单位邮箱收取各单位报送的表格（只读，不改动任何邮件），可答复发件人。
+    Collect(cmd::collect::Args),
 }
 
 impl Cli {
@@ -184,6 +186,7 @@ impl Cli {
             Command::Task(args) => cmd::task::run(args, &g),
             Command::Init(_) => unreachable!("handled before the workspace is looked for"),
             Command::Bulletin(args) => cmd::bulletin::run(args, &g),
+            Command::Collect(args) => cmd::collect::run(args, &g),
         }
     }
 }

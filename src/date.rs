@@ -121,6 +121,29 @@ impl Date {
             .unwrap_or_else(|_| Timestamp::now())
     }
 
+    /// The day before.
+    pub fn previous_day(self) -> Date {
+        Date(self.0.yesterday().unwrap_or(self.0))
+    }
+
+    /// The day after.
+    pub fn next_day(self) -> Date {
+        Date(self.0.tomorrow().unwrap_or(self.0))
+    }
+
+    /// As IMAP's SEARCH writes a date: `5-Apr-2020`.
+    pub fn imap(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        format!(
+            "{}-{}-{:04}",
+            self.0.day(),
+            MONTHS[self.0.month() as usize - 1],
+            self.0.year()
+        )
+    }
+
     /// The last instant of this day in the office's time zone: a return that arrives by
     /// then is on time.
     pub fn end_of_day(self, offset: Offset) -> Timestamp {
@@ -172,9 +195,19 @@ pub fn rfc3339_in(t: Timestamp, offset: Offset) -> String {
 /// ```
 pub fn clock(text: &str, offset: Offset) -> String {
     match text.parse::<Timestamp>() {
-        Ok(t) => offset.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string(),
+        Ok(t) => display_in(t, offset),
         Err(_) => text.to_string(),
     }
+}
+
+/// An instant for people to read, to the minute, in the given zone: `2020-04-01 10:30`.
+pub fn display_in(t: Timestamp, offset: Offset) -> String {
+    offset.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// An instant as a file name's time stamp in the given zone: `20200401-103000`.
+pub fn compact_in(t: Timestamp, offset: Offset) -> String {
+    offset.to_datetime(t).strftime("%Y%m%d-%H%M%S").to_string()
 }
 
 /// A saved time as workbooks record it: Excel writes UTC (`2020-04-01T02:00:00Z`),
@@ -266,9 +299,16 @@ mod tests {
             rfc3339_in(d.end_of_day(OFFICE_OFFSET), OFFICE_OFFSET),
             "2020-04-05T23:59:59+08:00"
         );
+        assert_eq!(compact_in(t, OFFICE_OFFSET), "20200401-100000");
+        assert_eq!(display_in(t, OFFICE_OFFSET), "2020-04-01 10:00");
         assert_eq!(
             rfc3339(d.start_of_day(OFFICE_OFFSET)),
             "2020-04-04T16:00:00Z"
+        );
+        assert_eq!(d.imap(), "5-Apr-2020");
+        assert_eq!(
+            Date::parse("2020-03-01").unwrap().previous_day().imap(),
+            "29-Feb-2020"
         );
         assert!(instant("", OFFICE_OFFSET).is_none());
         assert!(instant("yesterday", OFFICE_OFFSET).is_none());

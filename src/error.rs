@@ -47,6 +47,8 @@ pub enum CliError {
         option: &'static str,
         what: &'static str,
     },
+    #[error(transparent)]
+    Collect(#[from] crate::collect::CollectError),
 
     /// An option's date could not be read.
     #[error("{option}：{source}")]

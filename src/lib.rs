@@ -20,6 +20,7 @@
 //! | [`merge`] | the round's merge: derived statuses, 序时进度, 蓝黄红, counts, CSV |
 //! | [`bulletin`] | 通报: the round's bulletin drafted from the merge's summary (wording, history, layout) |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
+//! | [`collect`] | `duban collect`: the mailbox (IMAP, read-only), attachment names, answers |
 //! | [`outputs`] | the name of every file duban writes |
 //! | [`placeholder`] | the `{name}` syntax of the office's editable texts (mail, bulletin) |
 //! | [`receipts`] | the mailbox's receipts log: when each return arrived |
@@ -38,6 +39,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod collect;
 pub mod columns;
 pub mod date;
 pub mod docx;

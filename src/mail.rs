@@ -95,6 +95,13 @@ pub enum Kind {
     Reminders,
     /// Each unit whose return had problems, with the problem workbook.
     Feedback,
+    /// The answer to a sender whose return was accepted (`duban collect --reply`).
+    #[value(skip)]
+    Accepted,
+    /// The answer to a sender whose return was sent back, with its problem list
+    /// (`duban collect --reply`).
+    #[value(skip)]
+    Returned,
 }
 
 impl Kind {
@@ -105,6 +112,8 @@ impl Kind {
             Kind::Summaries => "summaries",
             Kind::Reminders => "reminders",
             Kind::Feedback => "feedback",
+            Kind::Accepted => "accepted",
+            Kind::Returned => "returned",
         }
     }
 
@@ -115,6 +124,8 @@ impl Kind {
             Kind::Summaries => "领导汇总",
             Kind::Reminders => "催报提醒",
             Kind::Feedback => "校验反馈",
+            Kind::Accepted => "通过回执",
+            Kind::Returned => "退回通知",
         }
     }
 }

@@ -76,6 +76,60 @@ pub fn bulletin(round: &str) -> String {
 /// The mailbox's receipts in a returns folder: one JSON line per attachment saved.
 pub const RECEIPTS: &str = "收件记录.jsonl";
 
+/// What a collected file is named for when its sender's unit is not known.
+pub const UNKNOWN_SENDER: &str = "未识别发件人";
+
+/// The longest name given to a collected file, in bytes (ext4 allows 255; a Chinese
+/// character is 3 bytes here and 1 unit of Windows' 255).
+const MAX_COLLECTED: usize = 200;
+
+/// An attachment saved from the mailbox: `<收到时间 YYYYMMDD-HHMMSS>_<单位>_<原文件名>`.
+/// The sent name is untrusted: separators and characters Windows refuses become `_`,
+/// trailing dots and spaces go, and a long name is shortened keeping its extension.
+///
+/// ```
+/// use duban::outputs::collected;
+/// assert_eq!(
+///     collected("20200403-100000", "区科技局", "../报表.xlsx"),
+///     "20200403-100000_区科技局_.._报表.xlsx"
+/// );
+/// let long = collected("20200403-100000", "区科技局", &format!("{}.xlsx", "表".repeat(90)));
+/// assert!(long.len() <= 200 && long.ends_with("表.xlsx"));
+/// ```
+pub fn collected(received: &str, unit: &str, original: &str) -> String {
+    let name = file_part(original);
+    let name = name.trim_end_matches(['.', ' ']);
+    let name = if name.is_empty() { "附件" } else { name };
+    let full = format!("{}_{}_{name}", file_part(received), file_part(unit));
+    if full.len() <= MAX_COLLECTED {
+        return full;
+    }
+    let ext = full
+        .rfind('.')
+        .map(|i| &full[i..])
+        .filter(|e| e.len() <= 16)
+        .unwrap_or("");
+    let mut cut = MAX_COLLECTED - ext.len();
+    while !full.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{ext}", &full[..cut])
+}
+
+/// A name for the `n`-th attachment of a message that was sent without one: `未命名附件2.xlsx`
+/// (`ext` with its dot, or empty).
+pub fn unnamed_attachment(n: usize, ext: &str) -> String {
+    format!("未命名附件{n}{ext}")
+}
+
+/// The `n`-th file of one name in a folder: `报表_2.xlsx`.
+pub fn numbered(name: &str, n: usize) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem}_{n}.{ext}"),
+        _ => format!("{name}_{n}"),
+    }
+}
+
 /// Each expected unit's reporting state: `<期次>_报送情况.csv`.
 pub fn unit_states_csv(round: &str) -> String {
     format!("{}_报送情况.csv", file_part(round))

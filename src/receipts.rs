@@ -5,8 +5,15 @@
 //! (before any time a workbook records of itself), and `status` and the ledger call a
 //! return late when it arrived after the round's deadline. Lines that do not parse (a
 //! write cut short) are skipped.
+//!
+//! It is also what makes `collect` safe to rerun: a message whose UIDVALIDITY and UID are
+//! in it is not fetched again. So two kinds of line record a message without a file of its
+//! own, marked by `note` (see [`Note`]); [`load`] leaves them out, [`load_all`] keeps them.
+//! Only one `collect` writes to a folder at a time: [`Log::open`] locks the file.
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -35,16 +42,119 @@ pub struct Receipt {
     pub sha256: String,
     /// Where it was saved, relative to the folder of the log.
     pub path: String,
+    /// Set on a line that saved no file (absent on the others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
 }
 
-/// The receipts of `dir`, in the order written; a missing log is no receipts.
+/// Why a line of the log saved no file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Note {
+    /// The same message delivered again (the same Message-ID and the same bytes): not saved
+    /// twice; `path` is where the first copy was saved, and its time stays the arrival.
+    Duplicate,
+    /// A message without any attachment: `name`, `sha256` and `path` are empty.
+    NoAttachment,
+}
+
+/// The receipts of `dir` for the files saved there, in the order written; a missing log
+/// is no receipts.
 pub fn load(dir: &Path) -> Vec<Receipt> {
+    let mut all = load_all(dir);
+    all.retain(|r| r.note.is_none());
+    all
+}
+
+/// Every line of the log of `dir`, those that saved no file included.
+pub fn load_all(dir: &Path) -> Vec<Receipt> {
     let Ok(text) = crate::fsutil::read_text(&dir.join(RECEIPTS)) else {
         return Vec::new();
     };
     text.lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
+}
+
+/// The receipts log of a folder, open for appending and locked against a second `collect`.
+pub struct Log {
+    file: File,
+    path: PathBuf,
+}
+
+/// Why the log cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("另一个 duban collect 正在向 {} 收件；请等它结束后再运行", .0.display())]
+    Busy(PathBuf),
+    #[error("无法写入收件记录 {}：{}", path.display(), crate::fsutil::describe_io(source))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Log {
+    /// Opens (creating it and its folder if need be) the log of `dir` and locks it until
+    /// the returned value is dropped (or the process ends).
+    ///
+    /// # Errors
+    /// [`LogError::Busy`] while another process holds the lock; [`LogError::Io`] when the
+    /// folder or the file cannot be made.
+    pub fn open(dir: &Path) -> Result<Log, LogError> {
+        let path = dir.join(RECEIPTS);
+        let io = |source| LogError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Log { file, path }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(LogError::Busy(dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+
+    /// Appends lines, in one write, and flushes them to disk before returning. After a
+    /// torn last line (a crash) a new line is started, so these stay readable.
+    pub fn append(&mut self, lines: &[Receipt]) -> Result<(), LogError> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::new();
+        let len = self.file.metadata().map_err(|e| self.error(e))?.len();
+        if len > 0 {
+            let mut last = [0u8; 1];
+            self.file
+                .seek(SeekFrom::Start(len - 1))
+                .and_then(|_| self.file.read_exact(&mut last))
+                .map_err(|e| self.error(e))?;
+            if last[0] != b'\n' {
+                text.push('\n');
+            }
+        }
+        for r in lines {
+            text.push_str(&serde_json::to_string(r).expect("a receipt serialises"));
+            text.push('\n');
+        }
+        self.file
+            .write_all(text.as_bytes())
+            .and_then(|_| self.file.sync_data())
+            .map_err(|e| self.error(e))
+    }
+
+    fn error(&self, source: std::io::Error) -> LogError {
+        LogError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
 }
 
 /// When each saved file arrived, for the folders among `paths` that hold a receipts log:
@@ -85,6 +195,7 @@ mod tests {
             name: "科技局.xlsx".into(),
             sha256: "00".into(),
             path: "20200403-100000_区科技局_科技局.xlsx".into(),
+            note: None,
         };
         let line = serde_json::to_string(&r).unwrap();
         std::fs::write(
@@ -108,5 +219,51 @@ mod tests {
         assert!(!is_late(at("2020-04-05T23:59:00+08:00"), deadline, zone));
         assert!(!is_late(at("2020-04-05T15:59:59Z"), deadline, zone));
         assert!(is_late(at("2020-04-06T00:00:01+08:00"), deadline, zone));
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    fn receipt(uid: u32, note: Option<Note>) -> Receipt {
+        Receipt {
+            uid,
+            uidvalidity: 9,
+            message_id: format!("<{uid}@x>"),
+            sender: "kj@example.org".into(),
+            unit: "区科技局".into(),
+            received_at: "2020-04-03T10:00:00+08:00".into(),
+            subject: "报送".into(),
+            name: "a.xlsx".into(),
+            sha256: "00".into(),
+            path: format!("{uid}.xlsx"),
+            note,
+        }
+    }
+
+    #[test]
+    fn lines_without_a_file_are_kept_apart_and_a_second_writer_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = Log::open(dir.path()).unwrap();
+        assert!(matches!(Log::open(dir.path()), Err(LogError::Busy(_))));
+        log.append(&[receipt(1, None), receipt(2, Some(Note::Duplicate))])
+            .unwrap();
+        // A torn line from a crash, then more lines: those stay readable.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(RECEIPTS))
+            .unwrap()
+            .write_all(b"{\"uid\":3,")
+            .unwrap();
+        log.append(&[receipt(4, Some(Note::NoAttachment))]).unwrap();
+        drop(log);
+        let all: Vec<u32> = load_all(dir.path()).iter().map(|r| r.uid).collect();
+        assert_eq!(all, [1, 2, 4]);
+        assert_eq!(load(dir.path()), [receipt(1, None)]);
+        let text = std::fs::read_to_string(dir.path().join(RECEIPTS)).unwrap();
+        assert!(text.contains("\"note\":\"no-attachment\""), "{text}");
+        assert!(!text.lines().next().unwrap().contains("note"), "{text}");
+        Log::open(dir.path()).expect("the lock ends with its holder");
     }
 }

@@ -164,6 +164,11 @@ impl Workspace {
         self.root.join(rel)
     }
 
+    /// `duban.toml`.
+    pub fn config_path(&self) -> PathBuf {
+        self.path(CONFIG)
+    }
+
     pub fn catalog_path(&self) -> PathBuf {
         self.path(&self.config.catalog)
     }

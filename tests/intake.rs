@@ -8,7 +8,7 @@ use std::io::Write;
 use duban::catalog::Catalog;
 use serde_json::Value;
 
-use crate::returns::{s, Return, V};
+use crate::returns::{gbk_zip, s, Return, V};
 use crate::workdir::{soffice, soffice_convert, Workdir};
 
 const ROUND: &str = "2020年第一季度";
@@ -49,18 +49,6 @@ fn strings(v: &Value) -> Vec<String> {
         .iter()
         .map(|x| x.as_str().unwrap().to_string())
         .collect()
-}
-
-/// A zip as Windows' built-in zip makes it on a Chinese system: GBK names, no UTF-8 flag.
-fn gbk_zip(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in members {
-        let (gbk, _, _) = encoding_rs::GBK.encode(name);
-        let opts = zip::write::SimpleFileOptions::default().name(&gbk);
-        w.start_file_with_options(opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
 }
 
 /// The cells of a sheet of a workbook, read back by duban's reader, as text rows.

@@ -18,15 +18,15 @@ const ROUND: &str = "2020年第一季度";
 const UNITS: [&str; 4] = ["新兖镇", "小孟镇", "大安镇", "新驿镇"];
 const FROM: &str = "区督考办 <office@example.org>";
 
-/// A running tests/smtp/server.py; killed when dropped.
-pub(crate) struct Smtp {
+/// A running tests/smtp/server.py; killed when dropped (and gone by itself after 10 minutes).
+pub struct Smtp {
     child: Child,
-    pub(crate) port: u16,
+    pub port: u16,
     store: PathBuf,
 }
 
 impl Smtp {
-    pub(crate) fn start(wd: &Workdir, name: &str, args: &[&str]) -> Smtp {
+    pub fn start(wd: &Workdir, name: &str, args: &[&str]) -> Smtp {
         let store = wd.path(name);
         let mut child = Command::new("python3")
             .arg(repo().join("tests/smtp/server.py"))
@@ -48,7 +48,7 @@ impl Smtp {
     }
 
     /// Every message the server accepted, in order, as parse_mail.py describes it.
-    pub(crate) fn received(&self) -> Vec<Value> {
+    pub fn received(&self) -> Vec<Value> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.store)
             .map(|d| d.map(|e| e.unwrap().path()).collect())
             .unwrap_or_default();

@@ -343,6 +343,18 @@ fn write_v(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: &V, pct: &For
     }
 }
 
+/// A zip as Windows' built-in zip makes it on a Chinese system: GBK names, no UTF-8 flag.
+pub fn gbk_zip(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in members {
+        let (gbk, _, _) = encoding_rs::GBK.encode(name);
+        let opts = zip::write::SimpleFileOptions::default().name(&gbk);
+        w.start_file_with_options(opts).unwrap();
+        std::io::Write::write_all(&mut w, data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
 pub fn a1(row: u32, col: u32) -> String {
     let mut name = String::new();
     let mut c = col + 1;

@@ -9,6 +9,7 @@ mod workdir;
 mod bulletin;
 mod catalog;
 mod check;
+mod collect;
 mod contacts;
 mod intake;
 mod mail;

@@ -52,12 +52,12 @@ pub struct Args {
     /// 填报期次，如 2020年第一季度；不写时取自 --templates 文件夹、--merged 文件夹或校验报告。
     #[arg(long, value_name = "R")]
     pub round: Option<String>,
-    /// 联系人表：CSV（UTF-8 或 Excel 另存的 GBK）或 .xlsx/.xls/.ods（第一个工作表），列为 单位名称,角色,邮箱,抄送,联系人（或 name,role,to,cc,contact）。
+    /// 联系人表：CSV（UTF-8 或 Excel 另存的 GBK）或 .xlsx/.xls/.ods（第一个工作表），列为 单位名称,角色,邮箱,抄送,联系人（或 name,role,to,cc,contact）；在工作区中默认工作区的联系人表。
     #[arg(long, value_name = "FILE")]
-    pub contacts: PathBuf,
-    /// 发件箱文件夹：邮件（.eml）、生成的附件和发送记录 sent-log.jsonl 都写在这里。
+    pub contacts: Option<PathBuf>,
+    /// 发件箱文件夹：邮件（.eml）、生成的附件和发送记录 sent-log.jsonl 都写在这里；在工作区中默认 rounds/<期次>/发件箱。
     #[arg(long, value_name = "DIR")]
-    pub outbox: PathBuf,
+    pub outbox: Option<PathBuf>,
     /// duban templates 的输出文件夹（templates 必需；reminders 可选，用于重新附上模板；也是期次和截止时间的来源）。
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -120,6 +120,83 @@ pub struct Args {
     pub rate: Option<u32>,
 }
 
+impl Args {
+    /// The contacts file (given, or the workspace's: see [`in_workspace`]).
+    fn contacts(&self) -> &Path {
+        self.contacts.as_deref().expect("resolved before use")
+    }
+
+    /// The outbox folder (given, or the workspace's round's).
+    fn outbox(&self) -> &Path {
+        self.outbox.as_deref().expect("resolved before use")
+    }
+}
+
+/// Fills what the command line left out from the workspace: the round (the latest), the
+/// contacts, the round's outbox, templates, merged and (for reminders and feedback, unless
+/// a merge folder or report is given) returns folders, its deadline, and duban.toml's
+/// `[mail]` and office as the config. Outside a workspace, `--contacts` and `--outbox` must
+/// be given.
+fn in_workspace(mut args: Args, g: &crate::cli::Globals) -> Result<(Args, Config), CliError> {
+    let Some(ws) = &g.workspace else {
+        if args.contacts.is_none() {
+            return Err(CliError::Needs {
+                option: "--contacts",
+                what: "联系人表",
+            });
+        }
+        if args.outbox.is_none() {
+            return Err(CliError::Needs {
+                option: "--outbox",
+                what: "发件箱文件夹",
+            });
+        }
+        let cfg = match &args.config {
+            Some(p) => read_config(p)?,
+            None => Config::default(),
+        };
+        return Ok((args, cfg));
+    };
+    let info = ws.round(args.round.as_deref())?;
+    let round = info.name.clone();
+    let existing = |p: PathBuf| p.is_dir().then_some(p);
+    args.contacts.get_or_insert_with(|| ws.contacts_path());
+    args.outbox.get_or_insert_with(|| ws.outbox_dir(&round));
+    if args.templates.is_none() {
+        args.templates = existing(ws.templates_dir(&round));
+    }
+    if args.merged.is_none() {
+        args.merged = existing(ws.merged_dir(&round));
+    }
+    // Reminders and feedback look at 回收 as it is now, unless told to use a report.
+    if matches!(args.kind, Kind::Reminders | Kind::Feedback)
+        && args.returns.is_none()
+        && args.check_report.is_none()
+    {
+        args.returns = existing(ws.returns_dir(&round));
+    }
+    if args.deadline.is_none() {
+        args.deadline = info.deadline.map(|d| d.iso());
+    }
+    args.round = Some(round);
+    let mut cfg = match &args.config {
+        Some(p) => read_config(p)?,
+        None => config_of(
+            crate::workspace::set_entries(&ws.config.mail),
+            &ws.config_path(),
+            &ws.root,
+        )?,
+    };
+    let c = &ws.config;
+    if cfg.office.is_none() && !c.office.trim().is_empty() {
+        cfg.office = Some(c.office.clone());
+    }
+    if cfg.office_contact.is_none() && !c.office_contact.trim().is_empty() {
+        cfg.office_contact = Some(c.office_contact.clone());
+    }
+    Ok((args, cfg))
+}
+
 /// The config file: the same keys as the options.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -138,22 +215,29 @@ struct Config {
 
 fn read_config(path: &Path) -> Result<Config, MailError> {
     let text = crate::fsutil::read_text(path)?;
-    let format = |e: toml::de::Error| MailError::ConfigFormat {
+    let table: toml::Table = toml::from_str(&text).map_err(|e| MailError::ConfigFormat {
         path: path.to_path_buf(),
         message: e.to_string(),
-    };
-    let table: toml::Table = toml::from_str(&text).map_err(format)?;
+    })?;
+    config_of(table, path, &crate::fsutil::parent_dir(path))
+}
+
+/// The settings a table gives (a config file's, or a workspace's `[mail]`); `source` names
+/// it in messages, and a CA path is taken from `dir`, not from where duban runs.
+fn config_of(table: toml::Table, source: &Path, dir: &Path) -> Result<Config, MailError> {
     if table.keys().any(|k| k.to_lowercase().contains("password")) {
         return Err(MailError::PasswordInConfig {
-            path: path.to_path_buf(),
+            path: source.to_path_buf(),
         });
     }
-    let mut c: Config = toml::from_str(&text).map_err(format)?;
-    // A CA path in the file is relative to the file, not to where duban runs.
-    if let (Some(ca), Some(dir)) = (c.smtp_ca.as_mut(), path.parent()) {
-        if ca.is_relative() {
-            *ca = dir.join(&*ca);
-        }
+    let mut c: Config = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| MailError::ConfigFormat {
+            path: source.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    if let Some(ca) = c.smtp_ca.as_mut().filter(|ca| ca.is_relative()) {
+        *ca = dir.join(&*ca);
     }
     Ok(c)
 }
@@ -171,10 +255,7 @@ struct Made {
 
 pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     let catalog = g.catalog()?;
-    let cfg = match &args.config {
-        Some(p) => read_config(p)?,
-        None => Config::default(),
-    };
+    let (args, cfg) = in_workspace(args, g)?;
     let from_text = args
         .from
         .clone()
@@ -197,7 +278,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     let resend = resolve_names(&args.resend, &catalog, "--resend")?;
 
     // Every problem in the contacts file, together, before anything is written or sent.
-    let contacts = contacts::read(&args.contacts, &catalog).map_err(MailError::from)?;
+    let contacts = contacts::read(args.contacts(), &catalog).map_err(MailError::from)?;
     if !contacts.problems.is_empty() {
         return Err(MailError::Contacts {
             problems: contacts.problems,
@@ -210,7 +291,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         .filter(|p| contacts.get(p.role, &p.recipient).is_none())
         .collect();
     if !unlisted.is_empty() {
-        out(&unlisted_note(&args.contacts, &unlisted));
+        out(&unlisted_note(args.contacts(), &unlisted));
     }
 
     let mut base: BTreeMap<&str, String> = BTreeMap::new();
@@ -250,7 +331,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         for a in d
             .attachments
             .iter()
-            .filter(|a| a.path.starts_with(&args.outbox))
+            .filter(|a| a.path.starts_with(args.outbox()))
         {
             write_atomic(&a.path, &a.bytes)?;
         }
@@ -272,7 +353,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         out(&format!(
             "演练：{} 封邮件已写到 {}（.eml），未发送任何邮件；确认无误后加 --send 发送。\n",
             made.iter().filter(|m| m.draft.is_some()).count(),
-            args.outbox.display()
+            args.outbox().display()
         ));
     }
     Ok(if failed > 0 || !notes.is_empty() {
@@ -344,7 +425,7 @@ impl Known {
                 round = round.or(report.round.clone());
                 Some(report)
             }
-            Kind::Templates | Kind::Summaries => None,
+            Kind::Templates | Kind::Summaries | Kind::Accepted | Kind::Returned => None,
         };
         if round.is_none() {
             round = args
@@ -395,6 +476,8 @@ fn plan_kind(
             vec![],
         ),
         Kind::Feedback => plan::feedback(report(), round),
+        // Not offered on this command line: `duban collect --reply` sends these.
+        Kind::Accepted | Kind::Returned => (Vec::new(), Vec::new()),
     })
 }
 
@@ -490,7 +573,7 @@ fn make(
     round: &str,
 ) -> Result<Made, CliError> {
     let eml = args
-        .outbox
+        .outbox()
         .join(crate::outputs::eml(round, args.kind.label(), &p.recipient));
     let mut made = Made {
         planned: p.clone(),
@@ -516,7 +599,7 @@ fn make(
             // Made attachments are kept beside the .eml files, for the office to open.
             Ok((_, name, bytes)) if matches!(s, plan::Source::Made { .. }) => {
                 let path = args
-                    .outbox
+                    .outbox()
                     .join(crate::outputs::OUTBOX_ATTACHMENTS)
                     .join(&name);
                 attachments.push(Attachment::new(path, name, bytes))
@@ -571,6 +654,7 @@ fn make(
         subject: subject.lines().next().unwrap_or("").to_string(),
         body,
         attachments,
+        answers: None,
     });
     made.status = "已写出".into();
     Ok(made)
@@ -585,7 +669,7 @@ fn send_all(
     made: &mut [Made],
     resend: &[(Role, String)],
 ) -> Result<(), CliError> {
-    let (entries, torn) = log::read(&args.outbox).map_err(MailError::from)?;
+    let (entries, torn) = log::read(args.outbox()).map_err(MailError::from)?;
     if torn > 0 {
         out(&format!(
             "注意：发送记录中有 {torn} 行不完整（上次运行可能被中断），已忽略。\n"
@@ -686,10 +770,10 @@ fn send_all(
             error: String::new(),
         };
         let log_err = |source| MailError::SentLog {
-            path: log::path(&args.outbox),
+            path: log::path(args.outbox()),
             source,
         };
-        log::append(&args.outbox, &entry).map_err(log_err)?;
+        log::append(args.outbox(), &entry).map_err(log_err)?;
         last_send = Some(Instant::now());
         let result = smtp::send(&transport, &msg);
         entry.time = log::now();
@@ -706,7 +790,7 @@ fn send_all(
                 m.failed = true;
             }
         }
-        log::append(&args.outbox, &entry).map_err(log_err)?;
+        log::append(args.outbox(), &entry).map_err(log_err)?;
         out(&format!("{}  {}\n", d.recipient, m.status));
     }
     Ok(())

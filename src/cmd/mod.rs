@@ -3,6 +3,7 @@
 pub mod bulletin;
 pub mod catalog;
 pub mod check;
+pub mod collect;
 pub mod history;
 pub mod init;
 pub mod ledger;

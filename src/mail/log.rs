@@ -27,6 +27,9 @@ pub enum Outcome {
     Failed,
     /// Not attempted: its attachment or address was missing.
     Blocked,
+    /// Written to the outbox by a run without `--send` (`duban collect --reply` records
+    /// these, so that a later run with `--send` delivers what was previewed).
+    Drafted,
 }
 
 /// One line of the log.

@@ -54,15 +54,42 @@ pub struct Draft {
     pub subject: String,
     pub body: String,
     pub attachments: Vec<Attachment>,
+    /// Set on an answer to a message received (`duban collect --reply`).
+    pub answers: Option<Answer>,
+}
+
+/// What an answer answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// The Message-ID of the message answered (for In-Reply-To and References); may be
+    /// empty.
+    pub message_id: String,
+    /// SHA-256 of the returns answered.
+    pub returns: Vec<String>,
 }
 
 impl Draft {
-    /// `<hash@domain>`: the same message always gets the same id.
+    /// `<hash@domain>`: the same message always gets the same id. An answer's id is that
+    /// of its returns, round and addresses, whatever it says: so the sent log shows that a
+    /// return was answered, and a sender never gets a second answer for it.
     pub fn message_id(&self) -> String {
         let mut key = format!("{}\n{}\n{}", self.kind.key(), self.round, self.recipient);
         for a in &self.attachments {
             key.push('\n');
             key.push_str(&a.sha256);
+        }
+        if let Some(answer) = &self.answers {
+            let mut returns = answer.returns.clone();
+            returns.sort();
+            key = format!("answer\n{}", self.round);
+            for m in &self.to {
+                key.push('\n');
+                key.push_str(&m.email.to_string().to_lowercase());
+            }
+            for r in returns {
+                key.push('\n');
+                key.push_str(&r);
+            }
         }
         let hash = sha256_hex(key.as_bytes());
         format!("<{}.duban@{}>", &hash[..32], self.from.email.domain())
@@ -74,6 +101,11 @@ impl Draft {
             .from(self.from.clone())
             .subject(self.subject.clone())
             .message_id(Some(self.message_id()));
+        if let Some(id) = self.answers.as_ref().map(|a| &a.message_id) {
+            if !id.is_empty() {
+                b = b.in_reply_to(id.clone()).references(id.clone());
+            }
+        }
         for m in &self.to {
             b = b.to(m.clone());
         }
@@ -206,6 +238,7 @@ mod tests {
                 "2020年第一季度_区科技局_任务进展填报表.xlsx".into(),
                 vec![0, 1, 2, 255],
             )],
+            answers: None,
         }
     }
 
@@ -227,5 +260,33 @@ mod tests {
         other.attachments[0] = Attachment::new(PathBuf::new(), "a.xlsx".into(), vec![9]);
         assert_ne!(d.message_id(), other.message_id());
         assert!(d.message_id().ends_with("@example.org>"));
+    }
+
+    #[test]
+    fn an_answer_is_known_by_its_returns_and_threads() {
+        let mut a = draft();
+        a.kind = Kind::Accepted;
+        a.attachments.clear();
+        a.answers = Some(Answer {
+            message_id: "<orig@unit.example.org>".into(),
+            returns: vec!["bb".into(), "aa".into()],
+        });
+        let mut b = a.clone();
+        b.kind = Kind::Returned;
+        b.body = "另一种答复".into();
+        b.answers = Some(Answer {
+            message_id: String::new(),
+            returns: vec!["aa".into(), "bb".into()],
+        });
+        assert_eq!(a.message_id(), b.message_id(), "one answer per return");
+        let mut c = a.clone();
+        c.answers.as_mut().unwrap().returns = vec!["cc".into()];
+        assert_ne!(a.message_id(), c.message_id());
+        let eml = String::from_utf8(a.build().unwrap().formatted()).unwrap();
+        assert!(
+            eml.contains("In-Reply-To: <orig@unit.example.org>"),
+            "{eml}"
+        );
+        assert!(eml.contains("References: <orig@unit.example.org>"), "{eml}");
     }
 }

@@ -61,6 +61,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("attachment", "附件文件名"),
     ("office", "发件机关（--office）"),
     ("office_contact", "发件机关联系方式（--office-contact）"),
+    ("received", "收到来信的时间"),
+    ("subject", "来信的主题"),
+    ("files", "来信附带的报表文件名"),
+    ("summary", "校验摘要（一行）"),
 ];
 
 fn embedded(kind: Kind) -> &'static str {
@@ -69,6 +73,8 @@ fn embedded(kind: Kind) -> &'static str {
         Kind::Summaries => include_str!("../../templates/mail/summaries.txt"),
         Kind::Reminders => include_str!("../../templates/mail/reminders.txt"),
         Kind::Feedback => include_str!("../../templates/mail/feedback.txt"),
+        Kind::Accepted => include_str!("../../templates/mail/accepted.txt"),
+        Kind::Returned => include_str!("../../templates/mail/returned.txt"),
     }
 }
 
@@ -170,6 +176,8 @@ mod tests {
             Kind::Summaries,
             Kind::Reminders,
             Kind::Feedback,
+            Kind::Accepted,
+            Kind::Returned,
         ] {
             let t = load(k, None).unwrap();
             assert!(!t.subject.is_empty() && !t.body.is_empty());

@@ -1,9 +1,10 @@
 """A real SMTP server for duban's mail tests (aiosmtpd), on a free 127.0.0.1 port.
 
 Usage: server.py OUTDIR [--tls-mode plain|starttls|tls] [--cert F --key F]
-                 [--user U --password P] [--refuse-once N]
+                 [--user U --password P] [--refuse-once N] [--seconds N]
 
-Prints "PORT <n>" when it accepts connections, then serves until killed. Every accepted
+Prints "PORT <n>" when it accepts connections, then serves until killed, or for N seconds
+at most (default 600), so that it stops by itself whatever happens to the test. Every accepted
 message is stored as OUTDIR/<n>.json: {"mail_from", "rcpt_tos", "data" (base64)}.
 --refuse-once N refuses the recipients of the N-th transaction once (550), as a server that
 rejects one address does; a later attempt for the same recipients is accepted.
@@ -72,6 +73,7 @@ def main():
     ap.add_argument("--user")
     ap.add_argument("--password")
     ap.add_argument("--refuse-once", type=int, default=0)
+    ap.add_argument("--seconds", type=float, default=600)
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
 
@@ -104,8 +106,7 @@ def main():
     controller.start()
     print(f"PORT {port}", flush=True)
     try:
-        while True:
-            time.sleep(3600)
+        time.sleep(a.seconds)
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,0 +1,551 @@
+//! What becomes of each fetched message: which unit sent it, what its attachments are
+//! named on disk, which are copies already saved, and the receipts that record it all.
+//!
+//! * **The unit** comes from the sender's address through the contacts (its `to` and `cc`
+//!   columns); else from the attachment itself, as the check finds a return's unit (the
+//!   template's identity, the 填报单位 line, the file name …), for all the unknown
+//!   senders' attachments of a batch in one check; else from the message's other
+//!   attachments; else it is [`UNKNOWN_SENDER`] and the summary names the address.
+//! * **The name** is `<收到时间>_<单位>_<原文件名>` ([`crate::outputs::collected`]), the time
+//!   the server received the message in the office's zone. A name already taken gets
+//!   `_2`, `_3` … unless the file there holds the same bytes (a run cut short after
+//!   saving, before logging): then it is that file.
+//! * **Copies**: the same message delivered twice has one Message-ID; an attachment with
+//!   the Message-ID and the bytes of one already saved is not saved again (its line in the
+//!   log says `duplicate` and points at the first). A message without a Message-ID is
+//!   matched by its sender, arrival and bytes instead (a mailbox moved to a new
+//!   UIDVALIDITY keeps those).
+//! * **Order of writing**: the files of a batch, each whole (atomic), then their lines in
+//!   the log in one write: a crash leaves files the log does not hold yet, which the next
+//!   run fetches again and finds already there.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jiff::tz::Offset;
+use jiff::Timestamp;
+
+use super::message::Parsed;
+use super::CollectError;
+use crate::catalog::{sha256_hex, Catalog};
+use crate::check::CheckOptions;
+use crate::intake::{kind_of, Kind};
+use crate::mail::contacts::Contacts;
+use crate::mail::Role;
+use crate::outputs::{self, UNKNOWN_SENDER};
+use crate::receipts::{self, Log, Note, Receipt};
+
+/// One message as fetched: its UID, when the server received it, and what it holds.
+pub struct Incoming {
+    pub uid: u32,
+    pub received: Option<Timestamp>,
+    /// The parsed message, or why it could not be read.
+    pub parsed: Result<Parsed, String>,
+}
+
+/// A file saved in this run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedFile {
+    pub receipt: Receipt,
+    /// A workbook or a .zip: what the check reads as a return.
+    pub spreadsheet: bool,
+}
+
+/// One message taken in this run (a message that could not be read is a failure instead).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collected {
+    pub uid: u32,
+    pub message_id: String,
+    pub sender: String,
+    pub sender_name: String,
+    pub reply_to: String,
+    pub subject: String,
+    pub received: Timestamp,
+    /// The sender's unit: from the contacts, else from its attachments when they agree.
+    pub unit: Option<String>,
+    /// Whether the contacts know the sender's address.
+    pub in_contacts: bool,
+    pub saved: Vec<SavedFile>,
+    /// Attachments not saved again: copies of ones already saved.
+    pub copies: usize,
+    /// Whether it carries a spreadsheet (saved now, or a copy of one saved before).
+    pub has_spreadsheet: bool,
+}
+
+/// Sender addresses → the units whose contacts list them (to or cc).
+#[derive(Clone, Debug, Default)]
+pub struct AddressBook {
+    units: HashMap<String, Vec<String>>,
+}
+
+impl AddressBook {
+    /// The units' addresses in a contacts file (leaders do not send returns).
+    pub fn new(contacts: &Contacts) -> AddressBook {
+        let mut units: HashMap<String, Vec<String>> = HashMap::new();
+        for c in contacts.entries.iter().filter(|c| c.role == Role::Unit) {
+            for a in c.to.iter().chain(&c.cc) {
+                let list = units.entry(a.to_string().to_lowercase()).or_default();
+                if !list.contains(&c.name) {
+                    list.push(c.name.clone());
+                }
+            }
+        }
+        AddressBook { units }
+    }
+
+    /// The units an address belongs to.
+    pub fn units(&self, address: &str) -> &[String] {
+        self.units
+            .get(&address.to_lowercase())
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Saves messages into one folder and writes its receipts log.
+pub struct Collector<'a> {
+    dir: PathBuf,
+    offset: Offset,
+    uidvalidity: u32,
+    book: AddressBook,
+    catalog: &'a Catalog,
+    check: CheckOptions,
+    log: Log,
+    known: HashSet<(u32, u32)>,
+    /// Copy keys of the files the log holds → their paths.
+    copies: HashMap<String, String>,
+    /// What this run took, message by message.
+    pub taken: Vec<Collected>,
+    /// Messages that could not be read, each in a sentence.
+    pub failures: Vec<String>,
+}
+
+/// Where a copy's first file is: in the log already, or saved earlier in this batch.
+#[derive(Clone)]
+enum First {
+    Logged(String),
+    Pending(usize),
+}
+
+/// An attachment to save, or a copy of one.
+struct Pending {
+    message: usize,
+    name: String,
+    data: Vec<u8>,
+    sha256: String,
+    spreadsheet: bool,
+    unit: Option<String>,
+    copy_of: Option<First>,
+    path: Option<String>,
+}
+
+impl<'a> Collector<'a> {
+    /// Locks and reads the receipts log of `dir` (creating both if need be).
+    ///
+    /// # Errors
+    /// [`CollectError::Log`] when the folder or log cannot be made, or another `collect`
+    /// is writing to it.
+    pub fn open(
+        dir: &Path,
+        uidvalidity: u32,
+        book: AddressBook,
+        catalog: &'a Catalog,
+        check: CheckOptions,
+    ) -> Result<Collector<'a>, CollectError> {
+        let log = Log::open(dir)?;
+        let offset = check.offset;
+        let mut known = HashSet::new();
+        let mut copies = HashMap::new();
+        for r in receipts::load_all(dir) {
+            known.insert((r.uidvalidity, r.uid));
+            if !r.sha256.is_empty() {
+                copies
+                    .entry(copy_key(
+                        &r.message_id,
+                        &r.sender,
+                        &r.received_at,
+                        &r.sha256,
+                    ))
+                    .or_insert(r.path.clone());
+            }
+        }
+        Ok(Collector {
+            dir: dir.to_path_buf(),
+            offset,
+            uidvalidity,
+            book,
+            catalog,
+            check,
+            log,
+            known,
+            copies,
+            taken: Vec::new(),
+            failures: Vec::new(),
+        })
+    }
+
+    /// Whether the log holds the message with this UID (of this mailbox's UIDVALIDITY).
+    pub fn is_known(&self, uid: u32) -> bool {
+        self.known.contains(&(self.uidvalidity, uid))
+    }
+
+    /// Takes one batch of fetched messages: saves their attachments and logs them.
+    ///
+    /// # Errors
+    /// [`CollectError::Write`] or [`CollectError::Log`] when the folder cannot be written:
+    /// the run stops (what was logged before stays).
+    pub fn take(&mut self, batch: Vec<Incoming>) -> Result<(), CollectError> {
+        let first = self.taken.len();
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        for m in batch {
+            let parsed = match m.parsed {
+                Ok(p) => p,
+                Err(why) => {
+                    self.failures
+                        .push(format!("UID {} 的邮件无法解析（{why}），未保存", m.uid));
+                    continue;
+                }
+            };
+            let received = m.received.unwrap_or_else(Timestamp::now);
+            let Parsed {
+                message_id,
+                sender,
+                sender_name,
+                reply_to,
+                subject,
+                attachments,
+            } = parsed;
+            let mut units = self.book.units(&sender);
+            if units.is_empty() {
+                units = self.book.units(&reply_to);
+            }
+            let unit = (units.len() == 1).then(|| units[0].clone());
+            let in_contacts = !units.is_empty();
+            let index = self.taken.len();
+            let received_at = crate::date::rfc3339_in(received, self.offset);
+            for a in attachments {
+                let sha256 = sha256_hex(&a.data);
+                let key = copy_key(&message_id, &sender, &received_at, &sha256);
+                let copy_of = match self.copies.get(&key) {
+                    Some(path) => Some(First::Logged(path.clone())),
+                    None => keys.get(&key).map(|&i| First::Pending(i)),
+                };
+                if copy_of.is_none() {
+                    keys.insert(key, pending.len());
+                }
+                pending.push(Pending {
+                    message: index,
+                    spreadsheet: matches!(kind_of(&a.name), Kind::Workbook | Kind::Archive),
+                    name: a.name,
+                    data: a.data,
+                    sha256,
+                    unit: unit.clone(),
+                    copy_of,
+                    path: None,
+                });
+            }
+            self.taken.push(Collected {
+                uid: m.uid,
+                message_id,
+                sender,
+                sender_name,
+                reply_to,
+                subject,
+                received,
+                unit,
+                in_contacts,
+                saved: Vec::new(),
+                copies: 0,
+                has_spreadsheet: false,
+            });
+        }
+        self.identify(&mut pending);
+        let mut lines = Vec::new();
+        let mut writes = Vec::new();
+        for i in 0..pending.len() {
+            self.save(&mut pending, i, &mut lines, &mut writes)?;
+        }
+        crate::fsutil::write_many_atomic(&writes)?;
+        for (i, c) in self.taken.iter_mut().enumerate().skip(first) {
+            if !pending.iter().any(|p| p.message == i) {
+                lines.push(receipt(
+                    c,
+                    self.uidvalidity,
+                    self.offset,
+                    Some(Note::NoAttachment),
+                ));
+            }
+        }
+        self.log.append(&lines)?;
+        for r in &lines {
+            self.known.insert((r.uidvalidity, r.uid));
+        }
+        Ok(())
+    }
+
+    /// The units of the attachments whose sender the contacts do not know, from the
+    /// attachments themselves (one check for the batch); then, for what is still unknown,
+    /// the unit the message's other attachments agree on.
+    fn identify(&mut self, pending: &mut [Pending]) {
+        let todo: Vec<usize> = (0..pending.len())
+            .filter(|&i| {
+                let p = &pending[i];
+                p.unit.is_none()
+                    && p.copy_of.is_none()
+                    && matches!(
+                        kind_of(&p.name),
+                        Kind::Workbook | Kind::Archive | Kind::Unreadable(_)
+                    )
+            })
+            .collect();
+        if !todo.is_empty() {
+            if let Ok(tmp) = tempfile::tempdir() {
+                let files: Vec<(PathBuf, Vec<u8>)> = todo
+                    .iter()
+                    .map(|&i| {
+                        let file = tmp
+                            .path()
+                            .join(i.to_string())
+                            .join(outputs::file_part(&pending[i].name));
+                        (file, pending[i].data.clone())
+                    })
+                    .collect();
+                let _ = crate::fsutil::write_many_atomic(&files);
+                let report = crate::check::check_paths(
+                    &[tmp.path().to_path_buf()],
+                    self.catalog,
+                    &self.check,
+                );
+                let mut found: HashMap<usize, BTreeSet<Option<String>>> = HashMap::new();
+                for f in &report.files {
+                    let Ok(rel) = f.path.strip_prefix(tmp.path()) else {
+                        continue;
+                    };
+                    let Some(i) = rel
+                        .components()
+                        .next()
+                        .and_then(|c| c.as_os_str().to_str()?.parse::<usize>().ok())
+                    else {
+                        continue;
+                    };
+                    found.entry(i).or_default().insert(f.unit.clone());
+                }
+                for (i, units) in found {
+                    if let [Some(unit)] = units.into_iter().collect::<Vec<_>>().as_slice() {
+                        pending[i].unit = Some(unit.clone());
+                    }
+                }
+            }
+        }
+        // The message's other attachments, when they name one unit.
+        let mut by_message: HashMap<usize, BTreeSet<String>> = HashMap::new();
+        for p in pending.iter() {
+            if let Some(u) = &p.unit {
+                by_message.entry(p.message).or_default().insert(u.clone());
+            }
+        }
+        for p in pending.iter_mut().filter(|p| p.unit.is_none()) {
+            if let Some(units) = by_message.get(&p.message).filter(|u| u.len() == 1) {
+                p.unit = units.iter().next().cloned();
+            }
+        }
+        for (i, units) in by_message {
+            let c = &mut self.taken[i];
+            if c.unit.is_none() && units.len() == 1 {
+                c.unit = units.into_iter().next();
+            }
+        }
+    }
+
+    /// Names one pending attachment and adds it to `writes` (or logs it as a copy), and
+    /// adds its line.
+    fn save(
+        &mut self,
+        pending: &mut [Pending],
+        i: usize,
+        lines: &mut Vec<Receipt>,
+        writes: &mut Vec<(PathBuf, Vec<u8>)>,
+    ) -> Result<(), CollectError> {
+        let message = pending[i].message;
+        let first_path = match pending[i].copy_of.clone() {
+            Some(First::Logged(path)) => Some(path),
+            Some(First::Pending(j)) => pending[j].path.clone(),
+            None => None,
+        };
+        let p = &mut pending[i];
+        let c = &mut self.taken[message];
+        c.has_spreadsheet |= p.spreadsheet;
+        if let Some(path) = first_path {
+            c.copies += 1;
+            let mut r = receipt(c, self.uidvalidity, self.offset, Some(Note::Duplicate));
+            r.unit = p.unit.clone().unwrap_or_else(|| UNKNOWN_SENDER.into());
+            r.name = p.name.clone();
+            r.sha256 = p.sha256.clone();
+            r.path = path;
+            lines.push(r);
+            return Ok(());
+        }
+        let unit = p.unit.clone().unwrap_or_else(|| UNKNOWN_SENDER.into());
+        let stamp = crate::date::compact_in(c.received, self.offset);
+        let base = outputs::collected(&stamp, &unit, &p.name);
+        let mut name = base.clone();
+        for n in 2.. {
+            let path = self.dir.join(&name);
+            let taken = writes.iter().any(|(w, _)| *w == path);
+            if !taken && !path.exists() {
+                writes.push((path, std::mem::take(&mut p.data)));
+                break;
+            }
+            if !taken && sha256_hex(&crate::fsutil::read(&path)?) == p.sha256 {
+                break; // saved by a run cut short before its log line
+            }
+            name = outputs::numbered(&base, n);
+        }
+        let mut r = receipt(c, self.uidvalidity, self.offset, None);
+        r.unit = unit;
+        r.name = p.name.clone();
+        r.sha256 = p.sha256.clone();
+        r.path = name.clone();
+        self.copies.insert(
+            copy_key(&r.message_id, &r.sender, &r.received_at, &r.sha256),
+            name.clone(),
+        );
+        p.path = Some(name);
+        c.saved.push(SavedFile {
+            receipt: r.clone(),
+            spreadsheet: p.spreadsheet,
+        });
+        lines.push(r);
+        Ok(())
+    }
+}
+
+/// A message's line in the log, before its attachment's fields are filled.
+fn receipt(c: &Collected, uidvalidity: u32, offset: Offset, note: Option<Note>) -> Receipt {
+    Receipt {
+        uid: c.uid,
+        uidvalidity,
+        message_id: c.message_id.clone(),
+        sender: c.sender.clone(),
+        unit: c.unit.clone().unwrap_or_else(|| UNKNOWN_SENDER.into()),
+        received_at: crate::date::rfc3339_in(c.received, offset),
+        subject: c.subject.clone(),
+        name: String::new(),
+        sha256: String::new(),
+        path: String::new(),
+        note,
+    }
+}
+
+/// What makes two attachments the same delivery: the Message-ID and the bytes, or, for a
+/// message without a Message-ID, the sender, the arrival (as an instant) and the bytes.
+fn copy_key(message_id: &str, sender: &str, received_at: &str, sha256: &str) -> String {
+    if message_id.is_empty() {
+        let at = received_at
+            .parse::<Timestamp>()
+            .map(crate::date::rfc3339)
+            .unwrap_or_else(|_| received_at.to_string());
+        format!("{sender}\n{at}\n{sha256}")
+    } else {
+        format!("{message_id}\n{sha256}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::message::Attachment;
+
+    fn incoming(uid: u32, id: &str, at: &str, name: &str, data: &[u8]) -> Incoming {
+        Incoming {
+            uid,
+            received: Some(at.parse().unwrap()),
+            parsed: Ok(Parsed {
+                message_id: id.into(),
+                sender: "kj@example.org".into(),
+                reply_to: "kj@example.org".into(),
+                subject: "报送".into(),
+                attachments: vec![Attachment {
+                    name: name.into(),
+                    data: data.to_vec(),
+                }],
+                ..Parsed::default()
+            }),
+        }
+    }
+
+    fn open<'a>(dir: &Path, uidvalidity: u32, cat: &'a Catalog) -> Collector<'a> {
+        Collector::open(
+            dir,
+            uidvalidity,
+            AddressBook::default(),
+            cat,
+            CheckOptions::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_run_cut_short_is_finished_and_a_taken_name_numbered() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = Catalog::embedded();
+        // Saved by a run that stopped before its log line; and another file of that name.
+        let name = "20200403-100000_未识别发件人_说明.pdf";
+        std::fs::write(dir.path().join(name), b"one").unwrap();
+        let mut c = open(dir.path(), 7, &cat);
+        c.take(vec![
+            incoming(1, "<a@x>", "2020-04-03T02:00:00Z", "说明.pdf", b"one"),
+            incoming(2, "<b@x>", "2020-04-03T02:00:00Z", "说明.pdf", b"two"),
+        ])
+        .unwrap();
+        let paths: Vec<String> = receipts::load(dir.path())
+            .into_iter()
+            .map(|r| r.path)
+            .collect();
+        assert_eq!(
+            paths,
+            [name, "20200403-100000_未识别发件人_说明_2.pdf"],
+            "the first is the file already there, the second gets a number"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("20200403-100000_未识别发件人_说明_2.pdf")).unwrap(),
+            b"two"
+        );
+        assert!(c.is_known(1) && c.is_known(2) && !c.is_known(3));
+    }
+
+    #[test]
+    fn copies_are_known_by_message_id_or_by_sender_time_and_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = Catalog::embedded();
+        let mut c = open(dir.path(), 7, &cat);
+        c.take(vec![
+            incoming(1, "<a@x>", "2020-04-03T02:00:00Z", "a.pdf", b"one"),
+            incoming(2, "<a@x>", "2020-04-03T03:00:00Z", "a.pdf", b"one"),
+            incoming(3, "", "2020-04-03T04:00:00Z", "b.pdf", b"two"),
+        ])
+        .unwrap();
+        drop(c);
+        // The mailbox rebuilt (a new UIDVALIDITY): every message looks new, none is saved again.
+        let mut c = open(dir.path(), 8, &cat);
+        assert!(!c.is_known(1));
+        c.take(vec![
+            incoming(1, "<a@x>", "2020-04-03T02:00:00Z", "a.pdf", b"one"),
+            incoming(2, "", "2020-04-03T04:00:00Z", "b.pdf", b"two"),
+            incoming(3, "", "2020-04-03T05:00:00Z", "b.pdf", b"two"),
+        ])
+        .unwrap();
+        assert_eq!(c.taken.iter().map(|t| t.copies).sum::<usize>(), 2);
+        let files = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(
+            files, 4,
+            "two files sent twice, one sent again later, and the log"
+        );
+        let all = receipts::load_all(dir.path());
+        let copies = all
+            .iter()
+            .filter(|r| r.note == Some(Note::Duplicate))
+            .count();
+        assert_eq!((all.len(), copies), (6, 3));
+    }
+}
