@@ -110,7 +110,12 @@ impl Date {
 
     /// Today in the office's zone (the one clock, for a default date).
     pub fn today(offset: Offset) -> Date {
-        Date(offset.to_datetime(Timestamp::now()).date())
+        Date::of(Timestamp::now(), offset)
+    }
+
+    /// The day an instant falls on in the office's zone.
+    pub fn of(t: Timestamp, offset: Offset) -> Date {
+        Date(offset.to_datetime(t).date())
     }
 
     /// The first instant of this day in the office's zone: a document dated this day
@@ -124,11 +129,6 @@ impl Date {
     /// The day before.
     pub fn previous_day(self) -> Date {
         Date(self.0.yesterday().unwrap_or(self.0))
-    }
-
-    /// The day after.
-    pub fn next_day(self) -> Date {
-        Date(self.0.tomorrow().unwrap_or(self.0))
     }
 
     /// As IMAP's SEARCH writes a date: `5-Apr-2020`.

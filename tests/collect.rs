@@ -884,3 +884,121 @@ fn a_contacts_file_that_cannot_be_read_stops_before_the_mailbox() {
     );
     assert!(!wd.path("回收").exists());
 }
+
+/// In a workspace `collect` needs no options but the password: the server from duban.toml's
+/// [mailbox], the units from the workspace's contacts, the round's 回收 folder, and mail
+/// from the day the round was opened on. The receipts then tell `status` who was late, and
+/// `mail feedback` writes into the round's outbox with the round's deadline.
+#[test]
+fn a_workspace_collects_into_its_round_and_knows_who_was_late() {
+    let wd = Workdir::new("collect-workspace");
+    let c = cat();
+    let units = units(&c, 3);
+    wd.run(&["init", "ws"]);
+    let mut d = Dovecot::start(&wd, "UTC");
+    let config = wd.read("ws/duban.toml");
+    let config = config
+        .replace("imap-host = \"\"", "imap-host = \"127.0.0.1\"")
+        .replace(
+            "imap-security = \"tls\"",
+            &format!("imap-security = \"none\"\nimap-port = {}", d.port),
+        )
+        .replace("imap-user = \"\"", "imap-user = \"office\"")
+        .replace("from = \"\"", "from = \"区督考办 <office@district.test>\"");
+    wd.create("ws/duban.toml", config);
+    write_contacts(&wd, &units);
+    std::fs::rename(wd.path("contacts.csv"), wd.path("ws/contacts.csv")).unwrap();
+
+    // The round was opened on 1 April 2020 (the ledger is set back, as if it had been):
+    // mail of March is not its, mail of 3 April is on time, mail of 6 April late.
+    wd.run(&[
+        "--workspace",
+        "ws",
+        "round",
+        "new",
+        ROUND,
+        "--deadline",
+        "2020-04-05",
+    ]);
+    let script = "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(\"UPDATE rounds SET created_at = '2020-04-01T01:00:00Z'\")\nc.commit()";
+    assert!(std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(wd.path("ws/督办台账.db"))
+        .status()
+        .unwrap()
+        .success());
+    let old = one_return(&c, "<old@units.test>", &units[2], &address(2));
+    let on_time = one_return(&c, "<on-time@units.test>", &units[0], &address(0));
+    let mut phone = Return::clean(&c, &units[1], ROUND, false);
+    phone.phone = V::Empty;
+    let late = Mail::new("<late@units.test>", &units[1], &address(1), "报送").attach(
+        Form::Rfc2231Utf8,
+        &format!("{}任务进展.xlsx", units[1]),
+        &phone.bytes(),
+    );
+    d.append(&[
+        (&old, "2020-03-20T02:00:00Z", &[]),
+        (&on_time, "2020-04-03T02:00:00Z", &[]),
+        (&late, "2020-04-06T02:00:00Z", &[]),
+    ]);
+    let mut cmd = wd.command(&["collect"]);
+    cmd.current_dir(wd.path("ws"))
+        .env("DUBAN_IMAP_PASSWORD", "secret")
+        .stdin(Stdio::null());
+    let run = Run {
+        args: vec!["collect".into()],
+        out: cmd.output().unwrap(),
+    };
+    run.assert_code(0);
+    let saved = files(&wd.path(&format!("ws/rounds/{ROUND}/回收")));
+    assert_eq!(saved.len(), 2, "{saved:?}\n{}", run.describe());
+    assert!(saved.iter().all(|f| !f.contains(&units[2])), "{saved:?}");
+
+    wd.output(&["--workspace", "ws", "merge"]).assert_code(0);
+    let status = wd.output(&["--workspace", "ws", "status", "--format", "json"]);
+    let v: Value = serde_json::from_str(&status.stdout()).unwrap();
+    let unit = |name: &str| {
+        v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(unit(&units[0])["late"], false, "{v:#}");
+    assert_eq!(
+        unit(&units[1])["late"],
+        true,
+        "{:#}\n{}",
+        unit(&units[1]),
+        wd.read(&format!("ws/rounds/{ROUND}/回收/收件记录.jsonl"))
+    );
+    assert_eq!(unit(&units[2])["state"], "未报送");
+    let text = wd.output(&["--workspace", "ws", "status"]).stdout();
+    assert!(text.contains("收件"), "{text}");
+
+    // mail: the round's outbox, the workspace's contacts and sender, the round's deadline.
+    let fb = wd.output(&["--workspace", "ws", "mail", "feedback"]);
+    fb.assert_code(0);
+    let outbox = wd.path(&format!("ws/rounds/{ROUND}/发件箱"));
+    let emls: Vec<String> = files(&outbox)
+        .into_iter()
+        .filter(|f| f.ends_with(".eml"))
+        .collect();
+    assert_eq!(emls.len(), 1, "{emls:?}\n{}", fb.describe());
+    assert!(emls[0].contains(&units[1]), "{emls:?}");
+    // The body is base64 or quoted-printable: decode it as a mail client would.
+    let eml = std::fs::read(outbox.join(&emls[0])).unwrap();
+    let parsed = mailparse::parse_mail(&eml).unwrap();
+    let body: String = std::iter::once(&parsed)
+        .chain(parsed.subparts.iter())
+        .filter(|p| p.ctype.mimetype == "text/plain")
+        .map(|p| p.get_body().unwrap())
+        .collect();
+    assert!(body.contains("于 2020年4月5日 前"), "{body}");
+    assert!(
+        String::from_utf8_lossy(&eml).contains("office@district.test"),
+        "the workspace's sender"
+    );
+}

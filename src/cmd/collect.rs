@@ -138,7 +138,8 @@ struct WorkspaceDefaults {
     into: PathBuf,
     outbox: PathBuf,
     contacts: Option<PathBuf>,
-    /// The day after the last round's deadline: older mail is that round's.
+    /// The day the round was opened (`round new`): its templates did not exist before, so
+    /// older mail is not its returns.
     since: Option<Date>,
     settings: Settings,
 }
@@ -146,11 +147,8 @@ struct WorkspaceDefaults {
 impl WorkspaceDefaults {
     fn of(ws: &crate::workspace::Workspace, round: Option<&str>) -> Result<Self, CliError> {
         let info = ws.round(round)?;
-        let ledger = ws.ledger()?;
-        let since = ledger
-            .previous(&info)?
-            .and_then(|p| p.deadline)
-            .map(Date::next_day);
+        let offset = ws.offset()?;
+        let since = crate::date::instant(&info.created_at, offset).map(|t| Date::of(t, offset));
         let c = &ws.config;
         let mut table = crate::workspace::set_entries(&c.mailbox);
         table.extend(crate::workspace::set_entries(&c.mail));
@@ -191,8 +189,8 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         None => Settings::default(),
     };
     // In a workspace: the round's 回收 folder, the workspace's contacts, mail since the
-    // day after the last round's deadline, and duban.toml's [mailbox], [mail] and office
-    // as the last fallback.
+    // day the round was opened, and duban.toml's [mailbox], [mail] and office as the last
+    // fallback.
     let defaults = match &g.workspace {
         Some(ws) => Some(WorkspaceDefaults::of(ws, args.round.as_deref())?),
         None => None,
