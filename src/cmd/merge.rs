@@ -146,63 +146,80 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     let rows = xlsx::TaskRows::new(&m);
     let summary = Summary::of(&m, &st, round);
 
-    // Every output is built in memory on the cores there are, then written: first the
-    // consolidated workbook's sheets on one core and its other sheets, the CSV and the
-    // report on the other; then the workbook is packed while the leader summaries are made.
-    let mut side = None;
-    let filled = xlsx::fill_consolidated(&m, &rows, &st, &ind, round, level, || {
-        side = Some((
-            csv::detail_csv(&m),
-            csv::unit_states_csv(&st),
-            serde_json::to_vec_pretty(&report).expect("a check report serialises"),
-            serde_json::to_vec_pretty(&summary).expect("a summary serialises"),
-        ));
-    })?;
-    let (csv, units, json, summary_json) =
-        side.expect("the sheets were filled, and the CSVs made with them");
-    let (book, leaders) = rayon::join(
-        || filled.save(),
-        || {
-            use rayon::prelude::*;
+    let write_outputs = || -> Result<(), CliError> {
+        // Every output is built in memory on the cores there are, then written: first the
+        // consolidated workbook's sheets on one core and its other sheets, the CSV and the
+        // report on the other; then the workbook is packed while the leader summaries are made.
+        let mut side = None;
+        let filled = xlsx::fill_consolidated(&m, &rows, &st, &ind, round, level, || {
+            side = Some((
+                csv::detail_csv(&m),
+                csv::unit_states_csv(&st),
+                serde_json::to_vec_pretty(&report).expect("a check report serialises"),
+                serde_json::to_vec_pretty(&summary).expect("a summary serialises"),
+            ));
+        })?;
+        let (csv, units, json, summary_json) =
+            side.expect("the sheets were filled, and the CSVs made with them");
+        let (book, leaders) = rayon::join(
+            || filled.save(),
+            || {
+                use rayon::prelude::*;
+                outputs
+                    .leaders
+                    .par_iter()
+                    .map(|(l, _)| xlsx::leader_summary(&m, &rows, l, round, level))
+                    .collect::<Result<Vec<_>, _>>()
+            },
+        );
+        // The files are written into the staging folder side by side (each sync waits on the
+        // disk), then moved into place together: a run that fails leaves none of them.
+        let (book, leaders) = (book?, leaders?);
+        let mut files: Vec<(&Path, &[u8])> = vec![
+            (&outputs.workbook, &book),
+            (&outputs.csv, &csv),
+            (&outputs.units, &units),
+            (&outputs.report, &json),
+            (&outputs.summary, &summary_json),
+        ];
+        files.extend(
             outputs
                 .leaders
-                .par_iter()
-                .map(|(l, _)| xlsx::leader_summary(&m, &rows, l, round, level))
-                .collect::<Result<Vec<_>, _>>()
-        },
-    );
-    // The files are written into the staging folder side by side (each sync waits on the
-    // disk), then moved into place together: a run that fails leaves none of them.
-    let (book, leaders) = (book?, leaders?);
-    let mut files: Vec<(&Path, &[u8])> = vec![
-        (&outputs.workbook, &book),
-        (&outputs.csv, &csv),
-        (&outputs.units, &units),
-        (&outputs.report, &json),
-        (&outputs.summary, &summary_json),
-    ];
-    files.extend(
-        outputs
-            .leaders
-            .iter()
-            .zip(&leaders)
-            .map(|((_, p), b)| (p.as_path(), b.as_slice())),
-    );
-    let staged_ref = &staged;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .iter()
-            .map(|&(path, bytes)| s.spawn(move || staged_ref.write(&name(path), bytes)))
-            .collect();
-        // Every writer is joined; the first failure is the one told.
-        let results: Vec<_> = handles
-            .into_iter()
-            .map(|h| h.join().expect("a file writer does not panic"))
-            .collect();
-        results.into_iter().collect::<Result<(), _>>()
-    })
-    .map_err(CliError::not_written(&out))?;
-    staged.commit().map_err(CliError::not_written(&out))?;
+                .iter()
+                .zip(&leaders)
+                .map(|((_, p), b)| (p.as_path(), b.as_slice())),
+        );
+        let staged_ref = &staged;
+        std::thread::scope(|s| {
+            let handles: Vec<_> = files
+                .iter()
+                .map(|&(path, bytes)| s.spawn(move || staged_ref.write(&name(path), bytes)))
+                .collect();
+            // Every writer is joined; the first failure is the one told.
+            let results: Vec<_> = handles
+                .into_iter()
+                .map(|h| h.join().expect("a file writer does not panic"))
+                .collect();
+            results.into_iter().collect::<Result<(), _>>()
+        })
+        .map_err(CliError::not_written(&out))?;
+        staged.commit().map_err(CliError::not_written(&out))
+    };
+    // In a workspace the round's record is staged in the ledger on a thread of its own
+    // while the outputs are made, and committed only once they are all in place: a run
+    // that fails leaves the ledger as it was.
+    let ledger_path = ledger.as_ref().map(|l| l.path().to_path_buf());
+    let (pending, written) = match (ledger.as_mut(), &info) {
+        (Some(l), Some(i)) => std::thread::scope(|s| {
+            let staging = s.spawn(|| l.stage(i, &report, &summary, g.offset));
+            let written = write_outputs();
+            let staged = staging.join().expect("staging the ledger does not panic");
+            (Some(staged), written)
+        }),
+        _ => (None, write_outputs()),
+    };
+    written?;
+    let pending = pending.transpose()?;
 
     let rejected = report
         .files
@@ -239,13 +256,13 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     if rejected > 0 {
         msg.push_str("有被退回的报表，问题见汇总表的“校验问题”工作表。\n");
     }
-    // The ledger last: a round is recorded only once its outputs exist, in one
-    // transaction that replaces what the ledger held of it.
-    if let (Some(l), Some(i)) = (ledger.as_mut(), &info) {
-        l.record(i, &report, &summary, g.offset)?;
+    // The ledger's record is committed last, once the outputs exist: one transaction
+    // that replaces what the ledger held of the round.
+    if let (Some(p), Some(i), Some(path)) = (pending, &info, ledger_path) {
+        p.commit()?;
         msg.push_str(&format!(
             "已记入台账 {}（第 {} 期；重新汇总会替换本期的记录）。\n",
-            l.path().display(),
+            path.display(),
             i.seq
         ));
     }

@@ -14,15 +14,16 @@
 
 pub mod history;
 
-use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use jiff::tz::Offset;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::date::{self, Date};
 use crate::merge::summary::Summary;
-use crate::report::CheckReport;
+use crate::report::{CheckReport, FileReport};
 use crate::status::UnitState;
 
 /// The schema version this duban writes and reads.
@@ -203,19 +204,22 @@ impl Ledger {
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
-    /// Records a merge of `round`: replaces whatever the ledger held of it, in one
-    /// transaction, so a failure (or a killed process) leaves the earlier record whole.
-    pub fn record(
+    /// Writes a merge of `round` into an open transaction that replaces whatever the
+    /// ledger held of it; nothing is seen until [`Pending::commit`], and a failure, a
+    /// dropped [`Pending`] or a killed process leaves the earlier record whole. The merge
+    /// stages its record while its outputs are written, and commits once they exist.
+    pub fn stage(
         &mut self,
         round: &RoundInfo,
         report: &CheckReport,
         summary: &Summary,
         offset: Offset,
-    ) -> Result<(), LedgerError> {
-        let tx = self.conn.transaction()?;
-        replace_round(&tx, round, report, summary, offset)?;
-        tx.commit()?;
-        Ok(())
+    ) -> Result<Pending<'_>, LedgerError> {
+        // IMMEDIATE: the write lock is taken now, not at the first insert.
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let pending = Pending { ledger: self };
+        replace_round(&pending.ledger.conn, round, report, summary, offset)?;
+        Ok(pending)
     }
 
     /// Marks a task 办结 from the next round on (the next round created after now).
@@ -261,6 +265,30 @@ impl Ledger {
     }
 }
 
+/// A round's record written in a transaction not yet committed (see [`Ledger::stage`]).
+/// Dropped without [`Pending::commit`], it is rolled back. It holds the ledger, not a
+/// `rusqlite::Transaction`, so that it can be staged on another thread.
+pub struct Pending<'a> {
+    ledger: &'a mut Ledger,
+}
+
+impl Pending<'_> {
+    pub fn commit(self) -> Result<(), LedgerError> {
+        // A commit that fails drops `self`, which rolls back.
+        self.ledger.conn.execute_batch("COMMIT")?;
+        std::mem::forget(self);
+        Ok(())
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        // Nothing more can be done about a rollback that fails: SQLite rolls back an
+        // unfinished transaction itself when the connection closes.
+        let _ = self.ledger.conn.execute_batch("ROLLBACK");
+    }
+}
+
 fn round_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundInfo> {
     let date = |s: Option<String>| s.and_then(|s| Date::parse(&s).ok());
     Ok(RoundInfo {
@@ -274,19 +302,34 @@ fn round_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundInfo> {
     })
 }
 
+/// Each unit's return that stands: accepted and not superseded, else its latest (of equals,
+/// the last in the report, as `Iterator::max_by_key` would pick).
+fn standing(report: &CheckReport) -> HashMap<&str, &FileReport> {
+    let mut by_unit: HashMap<&str, &FileReport> = HashMap::new();
+    for f in report.files.iter().filter(|f| f.superseded_by.is_none()) {
+        let Some(unit) = f.unit.as_deref() else {
+            continue;
+        };
+        match by_unit.entry(unit) {
+            Entry::Vacant(e) => {
+                e.insert(f);
+            }
+            Entry::Occupied(mut e) => {
+                if f.is_usable() >= e.get().is_usable() {
+                    e.insert(f);
+                }
+            }
+        }
+    }
+    by_unit
+}
+
 /// When a unit's standing return reported, and whether that was after the deadline.
 fn reported(
-    report: &CheckReport,
-    unit: &str,
+    standing: Option<&FileReport>,
     deadline: Option<Date>,
     offset: Offset,
 ) -> (Option<String>, Option<&'static str>, Option<bool>) {
-    // The return that stands: accepted and not superseded, else the unit's latest.
-    let standing = report
-        .files
-        .iter()
-        .filter(|f| f.unit.as_deref() == Some(unit) && f.superseded_by.is_none())
-        .max_by_key(|f| f.is_usable());
     let Some(f) = standing else {
         return (None, None, None);
     };
@@ -314,6 +357,7 @@ pub fn unit_records(
     deadline: Option<Date>,
     offset: Offset,
 ) -> Vec<history::UnitRecord> {
+    let standing = standing(report);
     summary
         .units
         .iter()
@@ -321,7 +365,7 @@ pub fn unit_records(
             let (reported_at, source, late) = if u.state == UnitState::Missing {
                 (None, None, None)
             } else {
-                reported(report, &u.unit, deadline, offset)
+                reported(standing.get(u.unit.as_str()).copied(), deadline, offset)
             };
             history::UnitRecord {
                 round: round.to_string(),
@@ -338,7 +382,7 @@ pub fn unit_records(
 }
 
 fn replace_round(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     round: &RoundInfo,
     report: &CheckReport,
     summary: &Summary,

@@ -44,7 +44,9 @@ CREATE TABLE rows (
     row        INTEGER NOT NULL
 );
 CREATE INDEX rows_round ON rows(round_id);
-CREATE INDEX rows_unit ON rows(unit, task);
+-- No index on (unit, task): kept up on every merge it cost more than a tenth of the merge,
+-- and duban's queries of a unit go through unit_states. A query of one unit's rows over
+-- the year reads the table through (a fraction of a second for a city's year).
 -- Deleting a return looks up its rows and issues (the foreign keys): without these, a
 -- round merged again costs the returns times every row of the year.
 CREATE INDEX rows_return ON rows(return_id);

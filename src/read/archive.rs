@@ -45,21 +45,12 @@ pub fn decode_name(raw: &[u8]) -> String {
 /// The entries of an archive, refusing one with too many entries or that would inflate
 /// beyond the limit. Folders are left out.
 pub fn members(bytes: &[u8], limits: &Limits) -> Result<Vec<Member>, ReadError> {
-    let mut zip =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::corrupt(None, e))?;
-    if zip.len() > limits.zip_entries {
-        return Err(ReadError::TooManyEntries {
-            count: zip.len(),
-            limit: limits.zip_entries,
-        });
-    }
-    let mut total: u64 = 0;
+    let mut zip = super::open_zip(bytes, limits)?;
     let mut out = Vec::with_capacity(zip.len());
     for index in 0..zip.len() {
         let entry = zip
             .by_index_raw(index)
             .map_err(|e| ReadError::corrupt(None, e))?;
-        total = total.saturating_add(entry.size());
         if entry.is_dir() {
             continue;
         }
@@ -81,12 +72,6 @@ pub fn members(bytes: &[u8], limits: &Limits) -> Result<Vec<Member>, ReadError> 
             size: entry.size(),
             modified,
             encrypted: entry.encrypted(),
-        });
-    }
-    if total > limits.inflated_bytes {
-        return Err(ReadError::ZipBomb {
-            size: total,
-            limit: limits.inflated_bytes,
         });
     }
     Ok(out)

@@ -421,10 +421,7 @@ pub fn read_modified(bytes: &[u8], limits: &Limits) -> Result<Option<String>, Re
         if !bytes.starts_with(ZIP_MAGIC) {
             return Ok(None);
         }
-        inspect_zip(bytes, limits)?;
-        let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-            return Ok(None);
-        };
+        let mut zip = open_zip(bytes, limits)?;
         let Ok(part) = zip.by_name("docProps/core.xml") else {
             return Ok(None);
         };
@@ -514,9 +511,13 @@ enum ZipKind {
     Other(String),
 }
 
-/// Reads the zip's central directory, without inflating anything, to refuse zip bombs and
-/// to tell xlsx from ods from docx.
-fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
+/// An archive opened with its central directory held to the limits: at most
+/// `zip_entries` entries, at most `inflated_bytes` once inflated (by what its entries
+/// declare; a member is bounded again when read). Nothing is inflated here.
+pub(crate) fn open_zip<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+) -> Result<zip::ZipArchive<Cursor<&'a [u8]>>, ReadError> {
     let mut zip =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::corrupt(None, e))?;
     if zip.len() > limits.zip_entries {
@@ -526,13 +527,11 @@ fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
         });
     }
     let mut total: u64 = 0;
-    let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
             .map_err(|e| ReadError::corrupt(None, e))?;
         total = total.saturating_add(entry.size());
-        names.push(entry.name().map(|n| n.into_owned()).unwrap_or_default());
     }
     if total > limits.inflated_bytes {
         return Err(ReadError::ZipBomb {
@@ -540,6 +539,17 @@ fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
             limit: limits.inflated_bytes,
         });
     }
+    Ok(zip)
+}
+
+/// Reads the zip's central directory, without inflating anything, to refuse zip bombs and
+/// to tell xlsx from ods from docx.
+fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
+    let zip = open_zip(bytes, limits)?;
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.map(|n| n.into_owned()).unwrap_or_default())
+        .collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     Ok(if has("xl/workbook.xml") {
         ZipKind::Xlsx
