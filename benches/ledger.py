@@ -12,7 +12,10 @@ and `history` / `status` on a ledger of a year of rounds, measured in one run.
                 comparisons (照抄上期 and its kin), the history columns, and the round
                 recorded in the ledger in one transaction (replacing its earlier record,
                 the heavier path)
-   The figure is workspace / plain, wall and CPU.
+   The figure is workspace / plain, wall and CPU. Of what the workspace adds, the part that
+   is the check's (the comparisons with last round and the workbooks' saved times) is
+   measured the same way with `duban check` plain and in the workspace; the rest is the
+   history columns and the recording.
 2. Queries. The ledger grows to ROUNDS monthly rounds of N units (each round's returns
    generated afresh, with a fifth of the units lagging, a different fifth each round),
    then each query runs RUNS times: history --task, --unit, --leader (text and JSON) and
@@ -87,10 +90,16 @@ def main():
         plain = [duban, "--catalog", os.path.join(data, "catalog.toml"), "merge", returns,
                  "--round", names[1], "--out", os.path.join(work, "plain"), "--force"]
         in_ws = [duban, "--workspace", ws, "merge", returns, "--round", names[1]]
+        check_plain = [duban, "--catalog", os.path.join(data, "catalog.toml"), "check", returns,
+                       "--round", names[1]]
+        check_ws = [duban, "--workspace", ws, "check", returns, "--round", names[1]]
         results = {"plain": [], "workspace": []}
+        checks = {"plain": [], "workspace": []}
         for _ in range(runs):
             results["plain"].append(measure(plain, cwd=work))
             results["workspace"].append(measure(in_ws, cwd=work))
+            checks["plain"].append(measure(check_plain, cwd=work))
+            checks["workspace"].append(measure(check_ws, cwd=work))
         print("| merge, N = %d, round 2 | wall s | CPU s | peak MiB |" % n)
         print("| --- | ---: | ---: | ---: |")
         med = {}
@@ -100,6 +109,19 @@ def main():
                   f"{max(r[2] for r in rs):.0f} |")
         print(f"| workspace / plain | {med['workspace'][0] / med['plain'][0]:.3f}× | "
               f"{med['workspace'][1] / med['plain'][1]:.3f}× | |\n", flush=True)
+        cmed = {k: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs))
+                for k, rs in checks.items()}
+        added = med["workspace"][0] - med["plain"][0]
+        by_check = cmed["workspace"][0] - cmed["plain"][0]
+        print("| check, N = %d, round 2 | wall s | CPU s |" % n)
+        print("| --- | ---: | ---: |")
+        for k, (w, c) in cmed.items():
+            print(f"| {k} | {w:.2f} | {c:.2f} |")
+        print(f"\nthe workspace adds {added:+.2f} s to the merge ({added / med['plain'][0]:+.1%}); "
+              f"the check's comparisons and saved times {by_check:+.2f} s "
+              f"({by_check / med['plain'][0]:+.1%}); history and recording the rest, "
+              f"{added - by_check:+.2f} s ({(added - by_check) / med['plain'][0]:+.1%})\n",
+              flush=True)
 
         grow = []
         for k in range(3, rounds + 1):
