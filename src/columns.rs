@@ -258,12 +258,19 @@ pub const INDICATOR_COLUMNS: &[Column<IndicatorCol>] = &[
     ),
 ];
 
+/// A column's entry in its table and its place there (0-based): every column is in it.
+fn entry<C: PartialEq>(table: &'static [Column<C>], id: C) -> (u16, &'static Column<C>) {
+    let (i, c) = table
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.id == id)
+        .expect("every column is in the table");
+    (i as u16, c)
+}
+
 impl TaskCol {
     pub fn spec(self) -> &'static Column<TaskCol> {
-        TASK_COLUMNS
-            .iter()
-            .find(|c| c.id == self)
-            .expect("every column is in the table")
+        entry(TASK_COLUMNS, self).1
     }
 
     pub fn title(self) -> &'static str {
@@ -272,7 +279,7 @@ impl TaskCol {
 
     /// The column's place in the template (0-based).
     pub fn index(self) -> u16 {
-        TASK_COLUMNS.iter().position(|c| c.id == self).unwrap_or(0) as u16
+        entry(TASK_COLUMNS, self).0
     }
 
     /// The columns a unit fills, in template order.
@@ -283,10 +290,7 @@ impl TaskCol {
 
 impl IndicatorCol {
     pub fn spec(self) -> &'static Column<IndicatorCol> {
-        INDICATOR_COLUMNS
-            .iter()
-            .find(|c| c.id == self)
-            .expect("every column is in the table")
+        entry(INDICATOR_COLUMNS, self).1
     }
 
     pub fn title(self) -> &'static str {
@@ -294,10 +298,7 @@ impl IndicatorCol {
     }
 
     pub fn index(self) -> u16 {
-        INDICATOR_COLUMNS
-            .iter()
-            .position(|c| c.id == self)
-            .unwrap_or(0) as u16
+        entry(INDICATOR_COLUMNS, self).0
     }
 }
 

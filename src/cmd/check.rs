@@ -11,9 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
-
 use super::out;
+use super::Format;
 use crate::catalog::Catalog;
 use crate::check::{check_paths, expected_units};
 use crate::fsutil::write_atomic;
@@ -31,16 +30,10 @@ pub struct Args {
     pub round: Option<String>,
     /// 输出格式。
     #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
+    pub format: Format,
     /// 为每个有问题的报表生成一份问题清单（.xlsx），写到该文件夹，可直接发回给单位。
     #[arg(long, value_name = "DIR")]
     pub feedback: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
 }
 
 pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
@@ -65,8 +58,8 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         write_feedback(dir, &report)?;
     }
     match args.format {
-        OutputFormat::Json => out(&(json(&report) + "\n")),
-        OutputFormat::Text => out(&text(&report, &catalog)),
+        Format::Json => out(&(json(&report) + "\n")),
+        Format::Text => out(&text(&report, &catalog)),
     }
     if report
         .files

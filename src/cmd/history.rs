@@ -8,10 +8,10 @@
 //! duban history --leader 褚福梅
 //! ```
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use super::out;
+use super::Format;
 use crate::catalog::names::{closest, fold};
 use crate::catalog::Catalog;
 use crate::cli::Globals;
@@ -35,12 +35,6 @@ pub struct Args {
     /// 输出格式。
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 /// One round of a task, as JSON shows it.

@@ -631,15 +631,7 @@ fn make(
     vars.insert("contact", greet);
     let names: Vec<&str> = attachments.iter().map(|a| a.file_name.as_str()).collect();
     vars.insert("attachment", names.join("、"));
-    // A missing value is the same for every message: one error for the run, not per unit.
-    let fill = |s: &str| {
-        text::fill(s, &vars).map_err(|problem| MailError::Fill {
-            source_name: mail_text.source.clone(),
-            problem,
-        })
-    };
-    let subject = fill(&mail_text.subject)?;
-    let body = fill(&mail_text.body)?;
+    let (subject, body) = mail_text.render(&vars)?;
     let mailbox = |a: &lettre::Address, name: bool| {
         Mailbox::new(name.then(|| p.recipient.clone()), a.clone())
     };

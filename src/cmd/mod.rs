@@ -16,6 +16,13 @@ pub mod templates;
 
 use std::io::Write;
 
+/// `--format` of the commands that print a report: text for a clerk, JSON for programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
 /// Prints to stdout; a closed pipe (`duban … | head`) ends the program quietly.
 pub fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();

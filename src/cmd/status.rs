@@ -14,10 +14,10 @@
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use super::out;
+use super::Format;
 use crate::cli::Globals;
 use crate::date::Date;
 use crate::ledger::history::UnitRecord;
@@ -41,12 +41,6 @@ pub struct Args {
     /// 输出格式。
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 /// The JSON `status --format json` prints.

@@ -24,7 +24,7 @@ use crate::mail::contacts::Contacts;
 use crate::mail::log::{self, Entry, Outcome};
 use crate::mail::message::{Answer, Attachment, Draft};
 use crate::mail::plan::problem_lines;
-use crate::mail::text::{self, MailText};
+use crate::mail::text::MailText;
 use crate::mail::{Kind, MailError, Role};
 use crate::outputs;
 use crate::receipts::{self, Receipt};
@@ -304,14 +304,7 @@ pub fn make(
     } else {
         cx.returned
     };
-    let fill = |s: &str| {
-        text::fill(s, &vars).map_err(|problem| MailError::Fill {
-            source_name: mail_text.source.clone(),
-            problem,
-        })
-    };
-    let subject = fill(&mail_text.subject)?;
-    let body = fill(&mail_text.body)?;
+    let (subject, body) = mail_text.render(&vars)?;
     let to = letter
         .sender
         .parse::<lettre::Address>()

@@ -40,6 +40,23 @@ pub struct MailText {
     pub source: String,
 }
 
+impl MailText {
+    /// The subject and the body with `vars` filled in. A placeholder without a value is the
+    /// same for every message, so it fails the run (naming the text), not one message.
+    pub fn render(
+        &self,
+        vars: &BTreeMap<&str, String>,
+    ) -> Result<(String, String), super::MailError> {
+        let fill = |s: &str| {
+            fill(s, vars).map_err(|problem| super::MailError::Fill {
+                source_name: self.source.clone(),
+                problem,
+            })
+        };
+        Ok((fill(&self.subject)?, fill(&self.body)?))
+    }
+}
+
 /// Every placeholder a template may use.
 pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("name", "收件单位或领导的名称"),
