@@ -910,7 +910,9 @@ fn a_workspace_collects_into_its_round_and_knows_who_was_late() {
     std::fs::rename(wd.path("contacts.csv"), wd.path("ws/contacts.csv")).unwrap();
 
     // The round was opened on 1 April 2020 (the ledger is set back, as if it had been):
-    // mail of March is not its, mail of 3 April is on time, mail of 6 April late.
+    // mail of March is not its. The deadline is the end of 5 April in Beijing: mail at
+    // 23:30 that day is on time, mail at 00:30 on the 6th late, although the server (in
+    // UTC) received both on the 5th.
     wd.run(&[
         "--workspace",
         "ws",
@@ -938,8 +940,8 @@ fn a_workspace_collects_into_its_round_and_knows_who_was_late() {
     );
     d.append(&[
         (&old, "2020-03-20T02:00:00Z", &[]),
-        (&on_time, "2020-04-03T02:00:00Z", &[]),
-        (&late, "2020-04-06T02:00:00Z", &[]),
+        (&on_time, "2020-04-05T15:30:00Z", &[]),
+        (&late, "2020-04-05T16:30:00Z", &[]),
     ]);
     let mut cmd = wd.command(&["collect"]);
     cmd.current_dir(wd.path("ws"))

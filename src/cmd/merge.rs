@@ -67,7 +67,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     }
     let catalog = g.catalog()?;
     let ws = g.workspace.as_ref();
-    // In a workspace the round is the ledger's (recorded now if it was not yet).
+    // In a workspace the round is the ledger's.
     let mut ledger = ws.map(|w| w.ledger()).transpose()?;
     let as_of = args
         .as_of
@@ -75,11 +75,9 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         .map(Date::parse)
         .transpose()
         .map_err(CliError::date("--as-of"))?;
+    // Registered (or its --as-of kept) only with the merge's record.
     let info = match &ledger {
-        Some(l) => Some(match l.round(round)? {
-            Some(r) if as_of.is_none() => r,
-            _ => l.add_round(round, None, as_of)?,
-        }),
+        Some(l) => Some(l.planned(round, as_of)?),
         None => None,
     };
     let config = match (&args.config, ws) {

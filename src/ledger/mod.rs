@@ -60,6 +60,9 @@ pub struct RoundInfo {
     pub merged_at: Option<String>,
 }
 
+/// The id of a [`RoundInfo`] not yet in the ledger (SQLite's ids start at 1).
+const UNRECORDED: i64 = 0;
+
 /// The ledger file, open.
 pub struct Ledger {
     conn: Connection,
@@ -163,6 +166,31 @@ impl Ledger {
             .ok_or_else(|| LedgerError::NoRound(name.to_string()))
     }
 
+    /// The round a merge records: the ledger's own (with `as_of`, when given, in its place)
+    /// or, for a round not registered yet, the one it will be, last in order. Nothing is
+    /// written here: [`Ledger::stage`] registers it with the merge's record, so a merge that
+    /// fails leaves no round behind.
+    pub fn planned(&self, name: &str, as_of: Option<Date>) -> Result<RoundInfo, LedgerError> {
+        if let Some(mut r) = self.round(name)? {
+            r.as_of = as_of.or(r.as_of);
+            return Ok(r);
+        }
+        let seq: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds", [], |r| {
+                r.get(0)
+            })?;
+        Ok(RoundInfo {
+            id: UNRECORDED,
+            name: name.to_string(),
+            seq,
+            deadline: None,
+            as_of,
+            created_at: date::now_rfc3339(),
+            merged_at: None,
+        })
+    }
+
     /// Every round, in order.
     pub fn rounds(&self) -> Result<Vec<RoundInfo>, LedgerError> {
         let mut st = self.conn.prepare(
@@ -218,7 +246,22 @@ impl Ledger {
         // IMMEDIATE: the write lock is taken now, not at the first insert.
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let pending = Pending { ledger: self };
-        replace_round(&pending.ledger.conn, round, report, summary, offset)?;
+        let conn = &pending.ledger.conn;
+        let iso = |d: Option<Date>| d.map(|d| d.iso());
+        let mut round = round.clone();
+        if round.id == UNRECORDED {
+            conn.execute(
+                "INSERT INTO rounds (name, seq, deadline, as_of, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![round.name, round.seq, iso(round.deadline), iso(round.as_of), round.created_at],
+            )?;
+            round.id = conn.last_insert_rowid();
+        } else {
+            conn.execute(
+                "UPDATE rounds SET as_of = ?2 WHERE id = ?1",
+                params![round.id, iso(round.as_of)],
+            )?;
+        }
+        replace_round(conn, &round, report, summary, offset)?;
         Ok(pending)
     }
 
