@@ -326,6 +326,23 @@ fn a_return_for_another_round_is_sent_back_and_supersedes_nothing() {
     // Without --round, nothing is checked against it, and the summary says so once.
     let text = wd.output(&["check", "returns"]).stdout();
     assert_eq!(text.matches("未指定 --round").count(), 1, "{text}");
+
+    // The same round as units write it is this round: 一季度 for 第一季度, 1 for 一,
+    // full-width digits.
+    for (i, written) in ["2020年一季度", "2020年第1季度", "２０２０年 第一季度"]
+        .iter()
+        .enumerate()
+    {
+        let dir = format!("same{i}");
+        wd.create(
+            &format!("{dir}/科技局.xlsx"),
+            Return::clean(&c, "区科技局", written, false).bytes(),
+        );
+        let v = check(&wd, &[&dir, "--round", ROUND], 0);
+        let f = file(&v, "科技局.xlsx");
+        assert_eq!(f["status"], "accepted", "{written}: {f:#}");
+        assert!(codes(f).is_empty(), "{written}: {f:#}");
+    }
 }
 
 #[test]

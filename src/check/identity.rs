@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{At, CheckOptions, Code, Issues};
-use crate::catalog::names::fold;
+use crate::merge::schedule::round_key;
 use crate::catalog::{Catalog, Role};
 use crate::layout::{
     key, LINE_DEADLINE, LINE_ROUND, LINE_UNIT, SHEET_GUIDE, SHEET_IDENTITY, SHEET_TASKS,
@@ -106,8 +106,8 @@ pub(super) fn identify(
         .or_else(|| guide.get(LINE_ROUND).filter(|v| !v.text.is_empty()));
     let round = get(key::ROUND).or_else(|| visible.map(|v| v.text.clone()));
     match (&opts.round, &round) {
-        (Some(want), Some(got)) if fold(want) != fold(got) => {
-            let typed_over = visible.filter(|v| fold(&v.text) != fold(got));
+        (Some(want), Some(got)) if round_key(want) != round_key(got) => {
+            let typed_over = visible.filter(|v| round_key(&v.text) != round_key(got));
             let note = match typed_over {
                 Some(v) => format!("（表中“填报期次”写的是“{}”，但模板标识是“{got}”）", v.text),
                 None => String::new(),

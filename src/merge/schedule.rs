@@ -5,6 +5,49 @@
 //! when the name does not (or overrides it; see [`crate::date::Date::schedule`]). Both count in months, as offices do, so that the
 //! end of March is exactly 25% and not 91/366 of the year.
 
+/// A round's name as compared: the same round written as units write it gives the same
+/// key. 期次 come back as "2020年第一季度", "2020年一季度", "2020年第1季度", "２０２０年１季度",
+/// "二〇二〇年第一季度" or "2020年01月" for "2020年1月": folded (full-width as ASCII, no
+/// spaces or quotes), without 第, Chinese numerals as digits, no leading zeros.
+///
+/// ```
+/// use duban::merge::schedule::round_key;
+/// assert_eq!(round_key("2020年第一季度"), round_key("2020年一季度"));
+/// assert_eq!(round_key("2020年第一季度"), round_key("２０２０年 第1季度"));
+/// assert_eq!(round_key("2020年1月"), round_key("2020年01月"));
+/// assert_eq!(round_key("2020年11月"), round_key("2020年十一月"));
+/// assert_ne!(round_key("2020年第一季度"), round_key("2020年第二季度"));
+/// assert_ne!(round_key("2020年1月"), round_key("2020年11月"));
+/// ```
+pub fn round_key(round: &str) -> String {
+    let folded = crate::catalog::names::fold(round).replace('第', "");
+    // 十 and its compounds first, then the digits one by one (二〇二〇 → 2020).
+    let tens = folded
+        .replace("十二", "12")
+        .replace("十一", "11")
+        .replace('十', "10");
+    let digits: String = tens
+        .chars()
+        .map(|c| match "〇一二三四五六七八九".chars().position(|d| d == c) {
+            Some(i) => char::from(b'0' + i as u8),
+            None if c == '零' => '0',
+            None => c,
+        })
+        .collect();
+    // No leading zeros in a run of digits ("01月" is "1月"), but a lone 0 stays.
+    let mut key = String::with_capacity(digits.len());
+    let mut chars = digits.chars().peekable();
+    let mut in_number = false;
+    while let Some(c) = chars.next() {
+        if c == '0' && !in_number && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            continue;
+        }
+        in_number = c.is_ascii_digit();
+        key.push(c);
+    }
+    key
+}
+
 /// 序时进度 in percent (0-100) from a round's name, when it names a month, quarter or half year.
 ///
 /// ```
