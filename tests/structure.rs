@@ -131,6 +131,71 @@ fn a_hosts_only_round_expects_the_same_units_everywhere() {
         report["missing_units"].as_array().unwrap().len(),
         hosting - 2
     );
+
+    // Reminders with the round's --hosts-only templates go to the units that were sent
+    // one, not to a unit that only assists, even before any return has come back to say
+    // what kind of round it is.
+    std::fs::create_dir_all(wd.path("none")).unwrap();
+    wd.run(&[
+        "templates",
+        "--round",
+        ROUND,
+        "--deadline",
+        "2020-04-05",
+        "--hosts-only",
+        "--out",
+        "tpl",
+    ]);
+    let assists = c
+        .assignments()
+        .iter()
+        .find(|(_, t)| t.iter().all(|(_, r)| *r != Role::Host))
+        .map(|(u, _)| u.to_string())
+        .unwrap();
+    let hosts = c
+        .assignments()
+        .iter()
+        .find(|(u, t)| {
+            t.iter().any(|(_, r)| *r == Role::Host) && !["区科技局", "新兖镇"].contains(&u.as_str())
+        })
+        .map(|(u, _)| u.to_string())
+        .unwrap();
+    wd.create(
+        "contacts.csv",
+        format!("name,role,to\n{assists},unit,a@example.org\n{hosts},unit,h@example.org\n"),
+    );
+    let run = wd.output(&[
+        "mail",
+        "reminders",
+        "--templates",
+        "tpl",
+        "--returns",
+        "none",
+        "--contacts",
+        "contacts.csv",
+        "--outbox",
+        "outbox",
+        "--from",
+        "区督考办 <office@example.org>",
+        "--only",
+        &assists,
+        "--only",
+        &hosts,
+    ]);
+    let emls: Vec<String> = std::fs::read_dir(wd.path("outbox"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".eml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        emls,
+        [format!("{ROUND}_催报提醒_{hosts}.eml")],
+        "{}",
+        run.describe()
+    );
 }
 
 #[cfg(unix)]

@@ -312,7 +312,12 @@ fn a_year_in_a_workspace() {
     // A merge that fails leaves no round behind: one never registered, without returns.
     let ghost = run_in(&ws, &["merge", "--round", "2020年第四季度"]);
     ghost.assert_code(2);
-    assert_eq!(sql(&db, "SELECT COUNT(*) FROM rounds"), [["3"]], "{}", ghost.describe());
+    assert_eq!(
+        sql(&db, "SELECT COUNT(*) FROM rounds"),
+        [["3"]],
+        "{}",
+        ghost.describe()
+    );
     let before = sql(&db, "SELECT r.name, COUNT(*) FROM returns f JOIN rounds r ON r.id = f.round_id GROUP BY r.seq ORDER BY r.seq");
     assert_eq!(before.len(), 3);
 

@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{At, CheckOptions, Code, Issues};
-use crate::merge::schedule::round_key;
 use crate::catalog::{Catalog, Role};
 use crate::layout::{
     key, LINE_DEADLINE, LINE_ROUND, LINE_UNIT, SHEET_GUIDE, SHEET_IDENTITY, SHEET_TASKS,
 };
+use crate::merge::schedule::round_key;
 use crate::read::{Value, Workbook};
 use crate::report::ReturnData;
 

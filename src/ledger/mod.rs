@@ -175,11 +175,11 @@ impl Ledger {
             r.as_of = as_of.or(r.as_of);
             return Ok(r);
         }
-        let seq: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds", [], |r| {
-                r.get(0)
-            })?;
+        let seq: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds", [], |r| {
+                    r.get(0)
+                })?;
         Ok(RoundInfo {
             id: UNRECORDED,
             name: name.to_string(),

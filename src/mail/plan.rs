@@ -281,11 +281,16 @@ pub fn reminders(
     report
         .units_to_remind()
         .map(|unit| {
-            let unit = catalog
+            catalog
                 .registry()
                 .unit(unit)
                 .map(|u| u.name.clone())
-                .unwrap_or_else(|_| unit.clone());
+                .unwrap_or_else(|_| unit.clone())
+        })
+        // With the round's templates, only the units that were sent one (a --hosts-only
+        // round sends none to the units that only assist).
+        .filter(|unit| templates.is_none_or(|rows| rows.iter().any(|r| &r.unit == unit)))
+        .map(|unit| {
             let mut p = Planned::new(&unit, Role::Unit);
             let tasks = catalog.tasks_of_unit(&unit);
             p.vars.insert("count", tasks.len().to_string());

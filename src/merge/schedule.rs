@@ -28,11 +28,13 @@ pub fn round_key(round: &str) -> String {
         .replace('十', "10");
     let digits: String = tens
         .chars()
-        .map(|c| match "〇一二三四五六七八九".chars().position(|d| d == c) {
-            Some(i) => char::from(b'0' + i as u8),
-            None if c == '零' => '0',
-            None => c,
-        })
+        .map(
+            |c| match "〇一二三四五六七八九".chars().position(|d| d == c) {
+                Some(i) => char::from(b'0' + i as u8),
+                None if c == '零' => '0',
+                None => c,
+            },
+        )
         .collect();
     // No leading zeros in a run of digits ("01月" is "1月"), but a lone 0 stays.
     let mut key = String::with_capacity(digits.len());
