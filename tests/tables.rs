@@ -152,6 +152,28 @@ fn a_merged_input_cell_over_two_tasks_is_named() {
 }
 
 #[test]
+fn a_merge_over_a_column_the_rules_do_not_require_is_named_too() {
+    // 下步措施 merged over tasks 2 and 3: nothing required is empty, yet task 3's text
+    // would be lost without a word.
+    let wd = Workdir::new("merged-optional");
+    let mut r = clean();
+    let col = r.col("下步措施");
+    r.merges.push((0, 1, col, col));
+    wd.create(&format!("returns/{UNIT}.xlsx"), r.bytes());
+    let f = check(&wd, "returns", 1);
+    let issue = the_issue(&f, Code::CellMerged);
+    let region = format!("{}:{}", r.cell(2, "下步措施"), r.cell(3, "下步措施"));
+    let msg = issue["message"].as_str().unwrap();
+    assert!(msg.starts_with(&format!("{region} 是合并单元格")), "{msg}");
+    assert!(msg.contains("下步措施"), "{msg}");
+    assert_eq!(
+        codes(&f),
+        [Code::CellMerged.as_str()],
+        "nothing else: {f:#}"
+    );
+}
+
+#[test]
 fn a_horizontal_merge_over_two_input_columns_is_named() {
     let wd = Workdir::new("merged-across");
     let mut r = clean();

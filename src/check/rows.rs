@@ -178,7 +178,10 @@ fn untouched(table: &Table<'_>, located: &Located<'_>) -> bool {
 
 /// Whether the sheet needs a second look (merged regions, formulas without a result):
 /// only when a cell the rules require is empty (a status, a percent, a hosted task's
-/// progress, a lagging task's problems). A clean return never pays for it.
+/// progress, a lagging task's problems), or when any input cell of a task is empty under
+/// a filled one of the task above, as a merge over two tasks leaves it (下步措施 merged over
+/// two tasks would otherwise lose the second task's text without a word). A clean return
+/// never pays for it.
 fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> bool {
     let empty = |b: &Bound<'_>, c: TaskCol| {
         table.header.col(c).is_some()
@@ -194,8 +197,21 @@ fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> bool {
                 .is_some_and(|(s, _)| s == Status::Lagging)
         })
     };
+    let under_a_filled_cell = |b: &Bound<'_>| {
+        let Some(&first) = b.rows.first() else {
+            return false;
+        };
+        first > table.header.row + 1
+            && TaskCol::inputs().any(|c| {
+                empty(b, c)
+                    && table
+                        .cell(first - 1, c)
+                        .is_some_and(|x| !x.value.is_empty())
+            })
+    };
     located.rows.iter().any(|b| {
-        empty(b, TaskCol::Status)
+        under_a_filled_cell(b)
+            || empty(b, TaskCol::Status)
             || empty(b, TaskCol::Percent)
             || (b.role != Some(Role::CoUnit) && empty(b, TaskCol::Progress))
             || (empty(b, TaskCol::Problems) && lagging(b))
