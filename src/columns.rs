@@ -68,6 +68,15 @@ impl<C> Column<C> {
     }
 }
 
+/// How many of a table's columns are canonical (locked). They come first.
+pub const fn canonical<C>(table: &[Column<C>]) -> usize {
+    let mut n = 0;
+    while n < table.len() && !table[n].input {
+        n += 1;
+    }
+    n
+}
+
 const fn col<C>(
     id: C,
     title: &'static str,

@@ -13,6 +13,45 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// A TOML file that does not parse (a config, a catalog), in words a clerk can act on:
+/// where (line and column, and the line itself) and what kind of mistake. The toml
+/// crate's own text is English and is not shown.
+pub fn describe_toml(text: &str, e: &toml::de::Error) -> String {
+    let english = e.message();
+    let quoted = english.split('`').nth(1).unwrap_or_default();
+    let what = if english.starts_with("unknown field") {
+        let known: Vec<&str> = english
+            .split("expected")
+            .nth(1)
+            .map(|rest| rest.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        if known.is_empty() {
+            format!("不认识的设置项 {quoted}")
+        } else {
+            format!("不认识的设置项 {quoted}（可用的有：{}）", known.join("、"))
+        }
+    } else if english.starts_with("missing field") {
+        format!("缺少设置项 {quoted}")
+    } else if english.contains("duplicate key") {
+        "同一设置项写了两次".to_string()
+    } else if english.starts_with("invalid type") || english.starts_with("invalid value") {
+        "值的类型不对（数字不加引号，文字要加英文双引号，是/否写 true/false）".to_string()
+    } else {
+        "格式不对（检查英文引号、方括号和等号是否成对、齐全）".to_string()
+    };
+    match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let before = &text[..text.floor_char_boundary(start)];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let shown = text.lines().nth(line - 1).unwrap_or_default().trim();
+            format!("第 {line} 行第 {column} 列（{shown}）：{what}")
+        }
+        None => what,
+    }
+}
+
 /// An I/O failure in words a clerk can act on (the system's own text is English).
 pub fn describe_io(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;

@@ -126,7 +126,7 @@ impl Workspace {
         let text = crate::fsutil::read_text(&path)?;
         let config: Config = toml::from_str(&text).map_err(|e| WorkspaceError::Format {
             path: path.clone(),
-            message: e.to_string(),
+            message: crate::fsutil::describe_toml(&text, &e),
         })?;
         let ws = Workspace {
             root: root.to_path_buf(),

@@ -415,6 +415,26 @@ fn failures_are_told_apart_by_kind() {
             ..
         })
     ));
+    // A config that does not parse: where and what, in Chinese, not the toml crate's
+    // English.
+    wd.create("d.toml", "[colour]\ntolerance = 10\nred_gapp = 20\n");
+    let typo = path("d.toml");
+    let mut typo_config = merge.to_vec();
+    typo_config.extend(["--force", "--config", &typo]);
+    match error_of(&typo_config) {
+        CliError::Config(e @ ConfigError::Format { .. }) => {
+            let said = e.to_string();
+            assert!(
+                said.contains("第 3 行") && said.contains("不认识的设置项 red_gapp"),
+                "{said}"
+            );
+            assert!(
+                !said.contains("unknown field") && !said.contains("expected"),
+                "{said}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(matches!(
         error_of(&["merge", &returns, "--round", " ", "--out", &out]),
         CliError::EmptyRound { option: "--round" }

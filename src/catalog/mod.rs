@@ -208,7 +208,7 @@ impl Catalog {
     pub fn from_toml(text: &str, path: &Path) -> Result<Catalog, CatalogError> {
         let data: CatalogData = toml::from_str(text).map_err(|e| CatalogError::Format {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: crate::fsutil::describe_toml(text, &e),
         })?;
         Catalog::new(data, path)
     }

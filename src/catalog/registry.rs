@@ -120,7 +120,7 @@ fn suggest(c: &[String]) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("单位名录格式错误：{0}")]
-    Toml(#[from] toml::de::Error),
+    Toml(String),
     #[error("单位名录中“{name}”重复（与“{other}”冲突）")]
     Duplicate { name: String, other: String },
     #[error("单位名录的组“{group}”列出的成员“{member}”不是名录中的单位")]
@@ -157,7 +157,8 @@ pub const DEFAULT_REGISTRY: &str = include_str!("../../templates/units.toml");
 impl Registry {
     /// Parses a registry file's text.
     pub fn from_toml(text: &str) -> Result<Registry, RegistryError> {
-        let data: RegistryData = toml::from_str(text)?;
+        let data: RegistryData = toml::from_str(text)
+            .map_err(|e| RegistryError::Toml(crate::fsutil::describe_toml(text, &e)))?;
         Registry::new(data.units, data.groups)
     }
 

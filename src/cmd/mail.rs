@@ -217,7 +217,7 @@ fn read_config(path: &Path) -> Result<Config, MailError> {
     let text = crate::fsutil::read_text(path)?;
     let table: toml::Table = toml::from_str(&text).map_err(|e| MailError::ConfigFormat {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: crate::fsutil::describe_toml(&text, &e),
     })?;
     config_of(table, path, &crate::fsutil::parent_dir(path))
 }
@@ -234,7 +234,7 @@ fn config_of(table: toml::Table, source: &Path, dir: &Path) -> Result<Config, Ma
         .try_into()
         .map_err(|e: toml::de::Error| MailError::ConfigFormat {
             path: source.to_path_buf(),
-            message: e.to_string(),
+            message: crate::fsutil::describe_toml("", &e),
         })?;
     if let Some(ca) = c.smtp_ca.as_mut().filter(|ca| ca.is_relative()) {
         *ca = dir.join(&*ca);

@@ -169,7 +169,7 @@ impl Settings {
         let text = crate::fsutil::read_text(path)?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| CollectError::ConfigFormat {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: crate::fsutil::describe_toml(&text, &e),
         })?;
         Settings::from_table(table, path, &crate::fsutil::parent_dir(path))
     }
@@ -194,7 +194,7 @@ impl Settings {
                 .try_into()
                 .map_err(|e: toml::de::Error| CollectError::ConfigFormat {
                     path: source.to_path_buf(),
-                    message: e.to_string(),
+                    message: crate::fsutil::describe_toml("", &e),
                 })?;
         for p in [&mut s.imap_ca, &mut s.smtp_ca].into_iter().flatten() {
             if p.is_relative() {

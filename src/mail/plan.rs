@@ -14,6 +14,7 @@ use crate::catalog::{sha256_hex, Catalog, Role as TaskRole, UnknownName};
 use crate::fsutil::InputError;
 use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
 use crate::report::{CheckReport, FileReport, FileStatus, Issue};
+use crate::status::UnitState;
 
 /// A templates folder whose manifest cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -324,7 +325,7 @@ pub fn reminders(
                     );
                 }
                 _ => {
-                    p.vars.insert("status", "未报送".into());
+                    p.vars.insert("status", UnitState::Missing.label().into());
                     p.vars.insert("problems", String::new());
                 }
             }

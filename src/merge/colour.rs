@@ -182,7 +182,7 @@ impl Config {
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let c: Config = toml::from_str(text).map_err(|e| ConfigError::Format {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: crate::fsutil::describe_toml(text, &e),
         })?;
         let t = c.colour;
         for (name, value) in [

@@ -16,10 +16,11 @@ pub const HEADER_ROW: u32 = 2;
 /// First task (or indicator) row.
 pub const FIRST_ROW: u32 = 3;
 
-/// Columns of 任务进展 that are canonical (locked): 序号 … 其他承办单位.
-pub const CANONICAL_TASK_COLUMNS: usize = 6;
+/// Columns of 任务进展 that are canonical (locked): 序号 … 其他承办单位, as the table says.
+pub const CANONICAL_TASK_COLUMNS: usize = crate::columns::canonical(crate::columns::TASK_COLUMNS);
 /// Columns of 量化指标 that are canonical: 序号 … 比较.
-pub const CANONICAL_INDICATOR_COLUMNS: usize = 5;
+pub const CANONICAL_INDICATOR_COLUMNS: usize =
+    crate::columns::canonical(crate::columns::INDICATOR_COLUMNS);
 
 /// The title, and under it the unit, round and deadline over three column spans.
 fn title_lines(
@@ -111,20 +112,27 @@ pub(super) fn tasks_sheet(
     let last_row = FIRST_ROW + rows.len().max(1) as u32 - 1;
     if !rows.is_empty() {
         let statuses: Vec<&str> = Status::REPORTED.iter().map(|s| s.label()).collect();
+        let status = TaskCol::Status.title();
         sheet.validate(
             (FIRST_ROW, col_status, last_row, col_status),
             Rule::List(&statuses),
             &Prompt {
-                title: "推进状态",
-                input: "请从下拉列表中选择：已完成、序时推进、滞后、未启动（含义见“填报说明”）。",
-                error: "推进状态只能是“已完成”“序时推进”“滞后”“未启动”之一，请从下拉列表中选择。",
+                title: status,
+                input: &format!(
+                    "请从下拉列表中选择：{}（含义见“填报说明”）。",
+                    statuses.join("、")
+                ),
+                error: &format!(
+                    "{status}只能是“{}”之一，请从下拉列表中选择。",
+                    statuses.join("”“")
+                ),
             },
         )?;
         sheet.validate(
             (FIRST_ROW, col_percent, last_row, col_percent),
             Rule::Decimal(0.0, 100.0),
             &Prompt {
-                title: "完成进度(%)",
+                title: TaskCol::Percent.title(),
                 input: "填 0 到 100 之间的数字，表示完成的百分比：完成八成填 80，不要写“80%”或“八成”。",
                 error: "完成进度只能填 0 到 100 之间的数字（不带 % 号），如 80。",
             },
@@ -208,7 +216,7 @@ pub(super) fn indicators_sheet(
         (FIRST_ROW, col_value, last_row, col_value),
         Rule::Decimal(-1.0e12, 1.0e12),
         &Prompt {
-            title: "完成值",
+            title: IndicatorCol::Value.title(),
             input: "填截至本期末的累计完成值，只填数字，单位见“单位”列：如 3.5，不要写“3.5亿元”。需要说明的写在“说明”列。",
             error: "完成值只能填数字（单位见“单位”列）；文字说明请写在“说明”列。",
         },

@@ -90,11 +90,12 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
 /// A round's cell for a unit: 按时, 逾期, 已报送未通过, 未报送 (and the time it reported).
 fn word(u: &UnitRecord) -> String {
     let when = crate::status::punctuality(u.late);
+    let state = u.state.label();
     match u.state {
-        UnitState::Missing => "未报送".into(),
-        UnitState::Rejected if when.is_empty() => "已报送未通过".into(),
-        UnitState::Rejected => format!("已报送未通过（{when}）"),
-        UnitState::Accepted if when.is_empty() => "已通过".into(),
+        UnitState::Missing => state.into(),
+        UnitState::Rejected if when.is_empty() => state.into(),
+        UnitState::Rejected => format!("{state}（{when}）"),
+        UnitState::Accepted if when.is_empty() => state.into(),
         UnitState::Accepted => when.to_string(),
     }
 }
@@ -105,7 +106,14 @@ fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(),
     report::print(ws, 0)?;
     let mut columns: Vec<(String, f64)> = vec![("单位".into(), 24.0)];
     columns.extend(year.rounds.iter().map(|r| (r.name.clone(), 14.0)));
-    for t in ["按时", "逾期", "已报送未通过", "未报送"] {
+    let on_time = crate::status::punctuality(Some(false));
+    let late = crate::status::punctuality(Some(true));
+    for t in [
+        on_time,
+        late,
+        UnitState::Rejected.label(),
+        UnitState::Missing.label(),
+    ] {
         columns.push((t.into(), 7.0));
     }
     let cols: Vec<(&str, f64)> = columns.iter().map(|(t, w)| (t.as_str(), *w)).collect();

@@ -318,7 +318,13 @@ pub(super) fn indicators(
         let notes = notes.join("\n");
         text(ws, r, 5, &values, &st.text)?;
         if unreported {
-            text(ws, r, 6, "未报送", &st.missing)?;
+            text(
+                ws,
+                r,
+                6,
+                crate::status::UnitState::Missing.label(),
+                &st.missing,
+            )?;
             ws.write_blank(r, 7, &st.missing)?;
             ws.write_blank(r, 8, &st.missing)?;
         } else {
