@@ -122,7 +122,21 @@ fn uncertain_order(
     known: bool,
     opts: &CheckOptions,
 ) -> Issue {
-    let names: Vec<String> = checked.iter().map(|c| c.report.file_name()).collect();
+    let group: Vec<usize> = std::iter::once(latest)
+        .chain(others.iter().copied())
+        .collect();
+    // By file name, or by path where two of the group share a name (copies in two folders).
+    let short = |i: usize| checked[i].report.file_name();
+    let twice = |i: usize| group.iter().filter(|&&j| short(j) == short(i)).count() > 1;
+    let names: Vec<String> = (0..checked.len())
+        .map(|i| {
+            if group.contains(&i) && twice(i) {
+                checked[i].report.path.display().to_string()
+            } else {
+                short(i)
+            }
+        })
+        .collect();
     let name = |i: usize| names[i].clone();
     let why = if known {
         "保存时间相同"
@@ -132,11 +146,7 @@ fn uncertain_order(
     let mut message = format!(
         "本单位报送了 {} 份表格（{}），{why}，无法确定哪份最新；按文件时间和文件名认定 {} 为最新",
         others.len() + 1,
-        std::iter::once(latest)
-            .chain(others.iter().copied())
-            .map(name)
-            .collect::<Vec<_>>()
-            .join("、"),
+        listed(group.iter().map(|&i| name(i)).collect()),
         name(latest)
     );
     let hinted: Vec<String> = std::iter::once(latest)
@@ -147,7 +157,7 @@ fn uncertain_order(
     if !hinted.is_empty() {
         message.push_str(&format!(
             "；文件名像是重报的：{}（仅供参考）",
-            hinted.join("、")
+            listed(hinted)
         ));
     }
     for &i in std::iter::once(&latest).chain(others) {
@@ -160,10 +170,22 @@ fn uncertain_order(
     let same: Vec<String> = others
         .iter()
         .filter(|&&i| hash(latest).is_some() && hash(i) == hash(latest))
-        .map(|&i| checked[i].report.file_name())
+        .map(|&i| names[i].clone())
         .collect();
     if !same.is_empty() {
-        message.push_str(&format!("；与 {} 内容完全相同", same.join("、")));
+        message.push_str(&format!("；内容与 {} 完全相同", listed(same)));
     }
     Issue::new(Code::OrderUncertain, message, &[])
 }
+
+/// Names joined for a message, at most [`LISTED`] of them: a unit that sent 500 copies
+/// gets one readable line, not 500 names.
+fn listed(names: Vec<String>) -> String {
+    if names.len() <= LISTED {
+        return names.join("、");
+    }
+    format!("{} 等 {} 份", names[..LISTED].join("、"), names.len())
+}
+
+/// At most this many file names in one warning.
+const LISTED: usize = 5;

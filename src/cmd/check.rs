@@ -231,8 +231,20 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
         .flat_map(|f| &f.issues)
         .filter(|i| !i.is_error())
         .count();
+    // A rejected return a later one of its unit replaced is listed with the replaced
+    // ones, not with the returns to send back: the count says so, so that both agree.
+    let replaced = report
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Rejected && f.superseded_by.is_some())
+        .count();
+    let replaced = if replaced > 0 {
+        format!("（其中 {replaced} 份已被本单位后报的表格取代）")
+    } else {
+        String::new()
+    };
     let mut s = format!(
-        "汇总{}：收到报表 {} 份，通过 {} 份，退回 {} 份；提醒 {} 条",
+        "汇总{}：收到报表 {} 份，通过 {} 份，退回 {} 份{replaced}；提醒 {} 条",
         report
             .round
             .as_deref()
