@@ -9,7 +9,7 @@ use duban::catalog::Catalog;
 use serde_json::Value;
 
 use crate::returns::{gbk_zip, s, Return, V};
-use crate::workdir::{soffice, soffice_convert, Workdir};
+use crate::workdir::{rows_of, soffice, soffice_convert, Workdir};
 
 const ROUND: &str = "2020年第一季度";
 
@@ -48,20 +48,6 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|x| x.as_str().unwrap().to_string())
-        .collect()
-}
-
-/// The cells of a sheet of a workbook, read back by duban's reader, as text rows.
-fn rows_of(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
-    let book = duban::read::read_bytes(bytes, &duban::read::Limits::default()).unwrap();
-    let sheet = book
-        .sheet(sheet)
-        .unwrap_or_else(|| panic!("no sheet {sheet}"));
-    let last = sheet.cells.keys().map(|(_, c)| *c).max().unwrap_or(0);
-    sheet
-        .rows()
-        .into_iter()
-        .map(|r| (0..=last).map(|c| sheet.value(r, c).text()).collect())
         .collect()
 }
 

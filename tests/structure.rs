@@ -12,7 +12,7 @@ use duban::merge::colour::ConfigError;
 use serde_json::Value;
 
 use crate::returns::{s, Return, V};
-use crate::workdir::{repo, Workdir};
+use crate::workdir::{repo, rows_of, Workdir};
 
 const ROUND: &str = "2020年第一季度";
 
@@ -22,18 +22,6 @@ fn cat() -> Catalog {
 
 fn json(run: &crate::workdir::Run) -> Value {
     serde_json::from_str(&run.stdout()).unwrap_or_else(|e| panic!("json: {e}\n{}", run.describe()))
-}
-
-/// The cells of one sheet of a workbook, read back by duban's reader, row by row.
-fn rows_of(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
-    let book = duban::read::read_bytes(bytes, &duban::read::Limits::default()).unwrap();
-    let sheet = book.sheet(sheet).unwrap();
-    let last = sheet.cells.keys().map(|(_, c)| *c).max().unwrap_or(0);
-    sheet
-        .rows()
-        .into_iter()
-        .map(|r| (0..=last).map(|c| sheet.value(r, c).text()).collect())
-        .collect()
 }
 
 /// A problem list's rows under its header (单元格, 任务, 问题, 怎么改).

@@ -157,3 +157,17 @@ pub fn soffice_convert(file: &Path, format: &str, out: &Path) -> PathBuf {
     );
     converted
 }
+
+/// The cells of one sheet of a workbook, read back by duban's reader, as text rows.
+pub fn rows_of(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
+    let book = duban::read::read_bytes(bytes, &duban::read::Limits::default()).unwrap();
+    let sheet = book
+        .sheet(sheet)
+        .unwrap_or_else(|| panic!("no sheet {sheet}"));
+    let last = sheet.cells.keys().map(|(_, c)| *c).max().unwrap_or(0);
+    sheet
+        .rows()
+        .into_iter()
+        .map(|r| (0..=last).map(|c| sheet.value(r, c).text()).collect())
+        .collect()
+}

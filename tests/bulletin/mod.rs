@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::workdir::{repo, Run, Workdir};
+use crate::workdir::{repo, rows_of, Run, Workdir};
 
 mod format;
 mod history;
@@ -266,6 +266,16 @@ fn every_count_of_the_overall_section_is_the_merges() {
     ] {
         assert!(overall.contains(&said), "{said} in {overall}");
     }
+    // And the summary the bulletin is drafted from is the workbook's: 统计's 合计 row
+    // gives each status the same count, read back from 汇总.xlsx.
+    let book = std::fs::read(wd.path(&format!("汇总/{ROUND}_汇总.xlsx"))).unwrap();
+    let rows = rows_of(&book, "统计");
+    let header = rows.iter().find(|r| r[0] == "所属部分").unwrap();
+    let total = rows.iter().find(|r| r[0] == "合计").unwrap();
+    for pair in s["counts"].as_array().unwrap() {
+        let col = header.iter().position(|h| h == str_of(&pair[0])).unwrap();
+        assert_eq!(total[col], pair[1].to_string(), "{} in 统计", pair[0]);
+    }
     // The sample round's numbers, as the merge prints them (README).
     assert!(overall.contains("已完成6项，占7.8%；序时推进45项，占58.4%；滞后11项"));
     assert!(overall.contains("报送率73%") && overall.contains("通过率90.7%"));
@@ -361,6 +371,90 @@ fn every_lagging_task_is_named_in_section_three_and_the_attachment() {
         assert!(good.contains(&format!("第{}项", t["number"])), "{t}");
     }
     assert!(good.contains("（一）加快新旧动能转换"), "{good}");
+}
+
+#[test]
+fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_office_signs() {
+    let (wd, s, _) = sample_bulletin("bulletin-names", &[]);
+    let paras = paragraphs(&part(&wd.path("通报.docx"), "word/document.xml"));
+    let tasks = s["tasks"].as_array().unwrap();
+    let schedule = s["schedule"].as_f64().unwrap();
+    let names = |t: &Value, key: &str| -> Vec<String> {
+        t[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| str_of(v).to_string())
+            .collect()
+    };
+    // 二、进展较好: done, or on schedule and ahead of 序时进度 (蓝, not 疑似滞后); each with
+    // its host units, and no other task.
+    let good: BTreeSet<u64> = tasks
+        .iter()
+        .filter(|t| {
+            t["status"] == "已完成"
+                || (t["status"] == "序时推进"
+                    && t["behind"] == false
+                    && t["colour"] == "蓝"
+                    && t["percent"].as_f64().is_some_and(|p| p > schedule))
+        })
+        .map(|t| t["number"].as_u64().unwrap())
+        .collect();
+    assert!(good.len() > 6, "done and ahead: {good:?}");
+    let two = section(&paras, "二、");
+    let three_at = two
+        .iter()
+        .position(|p| p.starts_with("三、"))
+        .unwrap_or(two.len());
+    let two = &two[..three_at];
+    let mut named = BTreeSet::new();
+    for p in two {
+        for n in 1..=tasks.len() as u64 {
+            if p.contains(&format!("（第{n}项，")) {
+                named.insert(n);
+                let t = &tasks[n as usize - 1];
+                for host in names(t, "host_names") {
+                    assert!(p.contains(&host), "task {n}: {host} in {p}");
+                }
+            }
+        }
+    }
+    assert_eq!(named, good);
+    // 三、进展滞后: each task by the start of its text, its hosts and its leaders.
+    for n in lagging_tasks(&s) {
+        let t = &tasks[n as usize - 1];
+        let p = section(&paras, "三、")
+            .into_iter()
+            .find(|p| p.contains(&format!("（第{n}项）")))
+            .unwrap_or_else(|| panic!("task {n}"));
+        let (_, rest) = p.split_once('．').unwrap_or_else(|| panic!("{p}"));
+        let named = rest.split("（第").next().unwrap();
+        assert!(
+            named.chars().count() >= 4 && str_of(&t["text"]).starts_with(named),
+            "task {n}: “{named}” is the start of its text"
+        );
+        assert!(
+            p.contains(&format!("主办单位：{}", names(t, "host_names").join("、"))),
+            "{p}"
+        );
+        assert!(
+            p.contains(&format!("牵头领导：{}", names(t, "leaders").join("、"))),
+            "{p}"
+        );
+    }
+    // 主送, and the office signs and dates it at the end.
+    assert!(
+        paras.contains(&"各镇人民政府，各街道办事处，区政府各部门，区直各单位：".to_string()),
+        "{paras:?}"
+    );
+    let end: Vec<&String> = paras
+        .iter()
+        .rev()
+        .filter(|p| !p.is_empty())
+        .take(12)
+        .collect();
+    assert!(end.iter().any(|p| p.as_str() == "区督考办"), "{end:?}");
+    assert!(end.iter().any(|p| p.as_str() == "2020年4月8日"), "{end:?}");
 }
 
 #[test]
