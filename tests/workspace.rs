@@ -168,6 +168,40 @@ fn a_year_in_a_workspace() {
         merge.describe()
     );
 
+    // The ledger holds each return as read, with its verdict, hash and arrival, and every
+    // issue: read back with Python's sqlite3.
+    let returns = sql(
+        &db,
+        "SELECT path, unit, verdict, length(sha256), received_at FROM returns ORDER BY path",
+    );
+    let row = |name: &str| {
+        returns
+            .iter()
+            .find(|r| r[0].ends_with(name))
+            .unwrap_or_else(|| panic!("{name}: {returns:?}"))
+            .clone()
+    };
+    assert_eq!(
+        row("kj.xlsx")[1..],
+        ["区科技局", "accepted", "64", "2020-04-03T10:00:00+08:00"]
+    );
+    assert_eq!(row("sw.xlsx")[1..3], ["区商务局", "rejected"]);
+    let issues = sql(
+        &db,
+        "SELECT i.code, i.severity, i.cell, i.task FROM issues i JOIN returns f ON f.id = i.return_id WHERE f.path LIKE '%sw.xlsx'",
+    );
+    assert!(
+        issues
+            .iter()
+            .any(|i| i[0] == "E-PERCENT-RANGE" && i[1] == "error" && i[3] == "12"),
+        "{issues:?}"
+    );
+    let rows = sql(
+        &db,
+        "SELECT status, percent, problems FROM rows WHERE unit = '区科技局' AND task = 3",
+    );
+    assert_eq!(rows, [["滞后", "20.0", "资金未到位"]]);
+
     // status: three states, lateness against the deadline (the end of 4月5日, Beijing).
     let status = run_in(&ws, &["status", "--round", Q1, "--format", "json"]);
     status.assert_code(1);
@@ -198,18 +232,20 @@ fn a_year_in_a_workspace() {
     assert_eq!(v["counts"]["rejected"], 1);
     assert_eq!(v["counts"]["missing"], c.assignments().len() - 3);
 
-    // Round 2: task 3 lags again; 区科技局 copies task 2's progress word for word.
+    // Round 2: task 3 lags again, task 6 for the first time; 区科技局 copies task 2's
+    // progress word for word.
     run_in(&ws, &["round", "new", Q2, "--deadline", "2020-07-05"]).assert_code(0);
-    y.put(
+    let mut kj2 = kj(
+        c,
         Q2,
-        "kj.xlsx",
-        &kj(
-            c,
-            Q2,
-            "召开专题会议部署高新技术企业培育工作，完成摸底调查。",
-            30.0,
-        ),
+        "召开专题会议部署高新技术企业培育工作，完成摸底调查。",
+        30.0,
     );
+    kj2.set(6, "推进状态", s("滞后"))
+        .set(6, "存在问题", s("用地指标未落实"))
+        // Task 13's progress only restates the task.
+        .set(13, "工作进展", s(&c.task(13).unwrap().text));
+    y.put(Q2, "kj.xlsx", &kj2);
     y.put(Q2, "cz.xlsx", &Return::clean(c, "区财政局", Q2, false));
     let check = run_in(&ws, &["check", "--format", "json"]);
     let v: Value = serde_json::from_str(&check.stdout()).unwrap();
@@ -227,6 +263,14 @@ fn a_year_in_a_workspace() {
         .collect();
     assert_eq!(copied.len(), 1, "{kj_issues:#}");
     assert_eq!(copied[0]["task"], 2);
+    let restated: Vec<&Value> = kj_issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "W-PROGRESS-RESTATES-TASK")
+        .collect();
+    assert_eq!(restated.len(), 1, "{kj_issues:#}");
+    assert_eq!(restated[0]["task"], 13);
     run_in(&ws, &["merge"]).assert_code(0);
     assert_eq!(y.cell(Q2, "总表", 3, "连续滞后"), "2");
     assert_eq!(y.cell(Q2, "总表", 3, "上期状态"), "滞后");
@@ -269,7 +313,29 @@ fn a_year_in_a_workspace() {
         .take_while(|&r| !sh.value(r, 0).text().is_empty())
         .filter(|&r| sh.value(r, streak_col).text().parse::<u32>().unwrap_or(0) >= 2)
         .count();
-    assert!(running >= 1);
+    assert!(
+        running >= 2,
+        "task 3, and tasks whose hosts sent nothing twice"
+    );
+    // Lagging two rounds comes before lagging once, whatever the status: task 6 (滞后
+    // now, on schedule last round) after every task at two rounds or more, 未报送 ones too.
+    let rows: Vec<u32> = (3..200)
+        .take_while(|&r| !sh.value(r, 0).text().is_empty())
+        .collect();
+    let at = |task: &str| {
+        rows.iter()
+            .position(|&r| sh.value(r, 0).text() == task)
+            .unwrap()
+    };
+    let last_running = rows
+        .iter()
+        .rposition(|&r| sh.value(r, streak_col).text().parse::<u32>().unwrap_or(0) >= 2)
+        .unwrap();
+    assert_eq!(sh.value(rows[at("6")], streak_col).text(), "1");
+    assert!(
+        at("6") > last_running,
+        "task 6 after the tasks lagging two rounds"
+    );
     assert!(
         sh.value(1, 0)
             .text()
@@ -387,6 +453,117 @@ fn a_year_in_a_workspace() {
         "{}",
         outside.describe()
     );
+
+    // Reopened before round 4 is made: its templates ask for task 5 again.
+    let q4 = "2020年第四季度";
+    run_in(&ws, &["round", "new", q4, "--deadline", "2021-01-05"]).assert_code(0);
+    let template = std::fs::read(
+        ws.join("rounds")
+            .join(q4)
+            .join("模板")
+            .join(duban::outputs::template(q4, &host5)),
+    )
+    .unwrap();
+    let wb = duban::read::read_bytes(&template, &duban::read::Limits::default()).unwrap();
+    let tasks = wb.sheet("任务进展").unwrap();
+    let row5 = (3..100).find(|&r| tasks.value(r, 0).text() == "5").unwrap();
+    assert_eq!(
+        tasks.value(row5, 6).text(),
+        "",
+        "asked for again, not 已办结"
+    );
+}
+
+/// duban.toml as `init` writes it: every setting the office may change, each explained in
+/// Chinese; and what it says takes effect (thresholds, the office's zone), while a flag on
+/// the command line wins over it.
+#[test]
+fn the_workspaces_settings_take_effect_and_flags_win() {
+    let wd = Workdir::new("workspace-settings");
+    let cat = Catalog::embedded();
+    wd.run(&["init", "ws"]);
+    let ws = wd.path("ws");
+    let config = std::fs::read_to_string(ws.join("duban.toml")).unwrap();
+    let table: toml::Table = toml::from_str(&config).unwrap();
+    for key in [
+        "catalog",
+        "contacts",
+        "office",
+        "office_contact",
+        "time_zone",
+    ] {
+        assert!(table.contains_key(key), "{key}");
+    }
+    for (section, key) in [
+        ("colour", "red_gap"),
+        ("mail", "smtp-host"),
+        ("mailbox", "imap-host"),
+        ("bulletin", "template"),
+    ] {
+        assert!(table[section].get(key).is_some(), "[{section}] {key}");
+    }
+    // Each setting is explained in Chinese: beside it, or by a comment of its group (the
+    // lines above it up to a blank line).
+    let cjk = |l: &str| l.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let lines: Vec<&str> = config.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if l.contains(" = ") && !l.starts_with('#') {
+            let group = lines[..i].iter().rev().take_while(|p| !p.trim().is_empty());
+            let explained = l.contains('#') && cjk(l)
+                || group.into_iter().any(|p| p.starts_with('#') && cjk(p));
+            assert!(explained, "no Chinese word for: {l}");
+        }
+    }
+
+    // The office sets red at 5 points behind and keeps its clock in UTC.
+    let config = config
+        .replace("red_gap = 30", "red_gap = 5")
+        .replace("tolerance = 10", "tolerance = 3")
+        .replace("time_zone = \"+08:00\"", "time_zone = \"+00:00\"");
+    std::fs::write(ws.join("duban.toml"), config).unwrap();
+    run_in(&ws, &["round", "new", Q1, "--deadline", "2020-04-05"]).assert_code(0);
+    // Task 3 at 15 % against 25 % by the end of March: 10 points behind.
+    let mut r = Return::clean(&cat, "区科技局", Q1, false);
+    r.set(3, "推进状态", s("序时推进"))
+        .set(3, "完成进度(%)", V::N(15.0));
+    let dir = ws.join("rounds").join(Q1).join("回收");
+    std::fs::write(dir.join("kj.xlsx"), r.bytes()).unwrap();
+    // Arrived 23:30 UTC on the deadline day: on time in UTC, 07:30 the next day in Beijing.
+    std::fs::write(
+        dir.join("收件记录.jsonl"),
+        receipt("kj.xlsx", "区科技局", "2020-04-05T23:30:00+00:00"),
+    )
+    .unwrap();
+    let y = Year {
+        wd,
+        ws: ws.clone(),
+        cat,
+    };
+    run_in(&ws, &["merge"]).assert_code(0);
+    assert_eq!(y.cell(Q1, "总表", 3, "三色标识"), "红", "red_gap = 5");
+    let late = |args: &[&str]| {
+        let run = run_in(&ws, args);
+        let v: Value = serde_json::from_str(&run.stdout()).unwrap();
+        v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"] == "区科技局")
+            .unwrap()["late"]
+            .clone()
+    };
+    assert_eq!(late(&["status", "--format", "json"]), false, "in UTC");
+    // The flag wins: merged in Beijing's zone, the return came the next day.
+    run_in(&ws, &["--time-zone", "+08:00", "merge"]).assert_code(0);
+    assert_eq!(late(&["status", "--format", "json"]), true, "in Beijing");
+    // A config file on the command line wins over duban.toml's thresholds.
+    std::fs::write(
+        ws.join("三色.toml"),
+        "[colour]\nred_gap = 30\ntolerance = 3\n",
+    )
+    .unwrap();
+    run_in(&ws, &["merge", "--config", "三色.toml"]).assert_code(0);
+    assert_eq!(y.cell(Q1, "总表", 3, "三色标识"), "黄", "red_gap = 30");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `duban history`: a task's, a unit's or a leader's record over every merged round of the
 //! workspace, with the number of rounds running each task has lagged up to the latest
-//! (滞后, 未启动, 未报送 and 退回重报 each count).
+//! (滞后, 未启动, 未报送 and 退回重报 each count, and 红 whatever the status: the one test of
+//! 进展滞后, `merge::colour::lagging`, that the bulletin uses too).
 //!
 //! ```text
 //! duban history --task 3
