@@ -275,6 +275,54 @@ fn a_year_in_a_workspace() {
     assert_eq!(y.cell(Q2, "总表", 3, "连续滞后"), "2");
     assert_eq!(y.cell(Q2, "总表", 3, "上期状态"), "滞后");
     assert_eq!(y.cell(Q2, "总表", 3, "进度变化"), "10");
+    // 统计 compares each status's and colour's count with last round's, as the ledger has
+    // both rounds.
+    let book = std::fs::read(
+        ws.join("rounds")
+            .join(Q2)
+            .join("汇总")
+            .join(format!("{Q2}_汇总.xlsx")),
+    )
+    .unwrap();
+    let wb = duban::read::read_bytes(&book, &duban::read::Limits::default()).unwrap();
+    let info = wb.sheet("统计").unwrap().value(1, 0).text();
+    let info = info
+        .split_once(&format!("较上期（{Q1}）"))
+        .unwrap_or_else(|| panic!("{info}"))
+        .1
+        .to_string();
+    let count = |round: &str, column: &str, value: &str| -> i64 {
+        sql(
+            &db,
+            &format!("SELECT COUNT(*) FROM task_states t JOIN rounds r ON r.id = t.round_id WHERE r.name = '{round}' AND t.{column} = '{value}'"),
+        )[0][0]
+            .parse()
+            .unwrap()
+    };
+    let mut changes = 0;
+    for (column, value, label) in [
+        ("status", "滞后", "滞后".to_string()),
+        ("status", "已完成", "已完成".to_string()),
+        ("status", "未报送", "未报送".to_string()),
+        ("colour", "红", "红色".to_string()),
+        ("colour", "黄", "黄色".to_string()),
+        ("colour", "蓝", "蓝色".to_string()),
+    ] {
+        let d = count(Q2, column, value) - count(Q1, column, value);
+        if d != 0 {
+            changes += 1;
+            assert!(
+                info.contains(&format!("{label} {d:+} 项")),
+                "{label} {d:+} in {info}"
+            );
+        } else {
+            assert!(
+                !info.contains(&format!("{label} ")),
+                "{label} unchanged: {info}"
+            );
+        }
+    }
+    assert!(changes > 0, "{info}");
     let history = run_in(&ws, &["history", "--task", "3", "--format", "json"]);
     history.assert_code(0);
     let h: Value = serde_json::from_str(&history.stdout()).unwrap();

@@ -58,22 +58,37 @@ fn columns(m: &Merged, contact: bool) -> Vec<(&'static str, f64)> {
     c
 }
 
-/// "较上期（2020年第一季度）：已完成 +2 项，滞后 -1 项" (statuses that changed), or nothing.
+/// "较上期（2020年第一季度）：已完成 +2 项，滞后 -1 项；红色 -1 项" (the statuses and colours
+/// whose counts changed), or nothing without a round before.
 pub(crate) fn change_line(m: &Merged, now: &Counts) -> Option<String> {
     let h = m.history.as_ref()?;
     let prev = h.previous_round.as_deref()?;
-    let parts: Vec<String> = h
+    let change = |label: String, now: usize, before: usize| {
+        let d = now as i64 - before as i64;
+        (d != 0).then(|| format!("{label} {d:+} 项"))
+    };
+    let statuses: Vec<String> = h
         .previous_counts
         .iter()
-        .filter_map(|(s, before)| {
-            let d = now.get(*s) as i64 - *before as i64;
-            (d != 0).then(|| format!("{} {d:+} 项", s.label()))
+        .filter_map(|(s, before)| change(s.label().to_string(), now.get(*s), *before))
+        .collect();
+    let colours: Vec<String> = h
+        .previous_colours
+        .iter()
+        .filter_map(|(c, before)| {
+            let now = m.tasks.iter().filter(|l| l.colour == *c).count();
+            change(format!("{}色", c.label()), now, *before)
         })
         .collect();
+    let parts: Vec<String> = [statuses, colours]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.join("，"))
+        .collect();
     Some(if parts.is_empty() {
-        format!("较上期（{prev}）各状态任务数不变")
+        format!("较上期（{prev}）各状态、各颜色任务数不变")
     } else {
-        format!("较上期（{prev}）：{}", parts.join("，"))
+        format!("较上期（{prev}）：{}", parts.join("；"))
     })
 }
 
