@@ -188,7 +188,43 @@ fn archives_are_read_as_folders_with_their_gbk_names() {
     }
     wd.create("returns/炸弹.zip", w.finish().unwrap().into_inner());
     wd.create("returns/压缩包.rar", b"Rar!\x1a\x07\x00");
+    // The same bomb one level down: the limits hold for every member too.
+    let bomb = std::fs::read(wd.path("returns/炸弹.zip")).unwrap();
+    wd.create("returns/套娃.zip", gbk_zip(&[("内层.zip", bomb)]));
+    // A name as a zip tool with the UTF-8 flag writes it, and one with junk bytes for a
+    // name and the real name in an Info-ZIP Unicode Path field (which wins).
+    let sw = Return::clean(&c, "区商务局", ROUND, false).bytes();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(
+        "商务局/区商务局一季度.xlsx",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(&sw).unwrap();
+    wd.create("returns/统一码.zip", w.finish().unwrap().into_inner());
+    let mz = Return::clean(&c, "区民政局", ROUND, false).bytes();
+    let (junk, _, _) = encoding_rs::GBK.encode("乱码.xlsx");
+    let mut field = vec![1u8];
+    field.extend_from_slice(&crc32(&junk).to_le_bytes());
+    field.extend_from_slice("区民政局一季度.xlsx".as_bytes());
+    let mut opts = zip::write::FullFileOptions::default().name(&junk);
+    opts.add_extra_field(0x7075, field, false).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file_with_options(opts).unwrap();
+    w.write_all(&mz).unwrap();
+    wd.create("returns/民政局.zip", w.finish().unwrap().into_inner());
     let v = check(&wd, &["returns", "--round", ROUND], 1);
+    assert_eq!(codes(file(&v, "套娃.zip!内层.zip")), ["E-FILE-ZIP-BOMB"]);
+    let sw = file(&v, "统一码.zip!商务局/区商务局一季度.xlsx");
+    assert_eq!(
+        (sw["status"].as_str(), sw["unit"].as_str()),
+        (Some("accepted"), Some("区商务局"))
+    );
+    let mz = file(&v, "民政局.zip!区民政局一季度.xlsx");
+    assert_eq!(
+        (mz["status"].as_str(), mz["unit"].as_str()),
+        (Some("accepted"), Some("区民政局"))
+    );
     let kj = file(&v, "两个单位的报表.zip!材料/区科技局一季度报表.xlsx");
     assert_eq!(kj["status"], "accepted", "{kj:#}");
     assert_eq!(kj["unit"], "区科技局");
@@ -658,4 +694,20 @@ fn arrival_times_from_the_receipts_decide_before_saved_times() {
     std::fs::remove_file(wd.path("returns/收件记录.jsonl")).unwrap();
     let v = check(&wd, &["returns", "--round", ROUND], 1);
     assert!(file(&v, "20200403-090000_区科技局_报送.xlsx")["superseded_by"].is_null());
+}
+
+/// CRC-32 (IEEE), as zip's Unicode Path field carries it of the raw name.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
