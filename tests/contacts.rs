@@ -138,6 +138,21 @@ fn a_gbk_csv_with_crlf_from_excel_is_read() {
     wd.create("联系人.csv", &gbk);
     mail_templates(&wd, "联系人.csv").assert_code(0);
     assert_all_three(&wd, "outbox");
+    // The other titles offices give the columns, LF line ends, a leader's row among them.
+    for header in [
+        ["单位", "类别", "电子邮箱", "抄送", "联系人"],
+        ["姓名", "角色", "收件人", "抄送", "联系方式"],
+    ] {
+        let mut all = rows();
+        all[0] = header.map(String::from);
+        all.push(["褚福梅", "领导", "cfm@example.org", "", ""].map(String::from));
+        let text: String = all.iter().map(|r| r.join(",") + "\n").collect();
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        wd.create("联系人2.csv", &gbk);
+        std::fs::remove_dir_all(wd.path("outbox")).unwrap();
+        mail_templates(&wd, "联系人2.csv").assert_code(0);
+        assert_all_three(&wd, "outbox");
+    }
 }
 
 #[test]
