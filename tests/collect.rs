@@ -1004,3 +1004,66 @@ fn a_workspace_collects_into_its_round_and_knows_who_was_late() {
         "the workspace's sender"
     );
 }
+
+/// On a terminal a long mailbox shows how far `collect` has got; in a pipe (a scheduled
+/// job's log) nothing but the summary. script(1) gives duban a pseudo-terminal.
+#[test]
+fn a_long_mailbox_shows_progress_on_a_terminal_only() {
+    let wd = Workdir::new("collect-progress");
+    let c = cat();
+    let units = units(&c, 1);
+    write_contacts(&wd, &units);
+    let mut d = Dovecot::start(&wd, "UTC");
+    // More messages than one fetch takes (200).
+    let mails: Vec<Mail> = (0..230)
+        .map(|i| {
+            Mail::new(
+                &format!("<q{i}@units.test>"),
+                &units[0],
+                &address(0),
+                "询问",
+            )
+        })
+        .collect();
+    let spec: Vec<(&Mail, &str, &[&str])> = mails
+        .iter()
+        .map(|m| (m, "2020-04-03T02:00:00Z", &[][..]))
+        .collect();
+    d.append(&spec);
+    let piped = collect(&wd, &d, "回收1", "none", &[]);
+    piped.assert_code(0);
+    assert!(!piped.stderr().contains("收取中"), "{}", piped.describe());
+
+    let port = d.port.to_string();
+    let args = [
+        env!("CARGO_BIN_EXE_duban"),
+        "collect",
+        "--into",
+        "回收2",
+        "--contacts",
+        "contacts.csv",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        &port,
+        "--imap-security",
+        "none",
+        "--imap-user",
+        "office",
+    ];
+    let line: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .current_dir(&wd.dir)
+        .env("DUBAN_IMAP_PASSWORD", "secret")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let seen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{seen}");
+    assert!(
+        seen.contains("收取中") && seen.contains("230/230"),
+        "{seen}"
+    );
+    assert!(seen.contains("本次收取 230 封"), "{seen}");
+}
