@@ -63,8 +63,13 @@ pub(super) fn check_rows(
     let untouched = untouched(&table, &located);
     // A second look at the sheet (merged regions, formulas without a result) only where
     // a needed cell is empty: that is what either becomes when read as values.
-    let second_look = !untouched && needs_second_look(&table, &located);
-    if second_look || (!untouched && table.merges_read()) {
+    let look = if untouched {
+        SecondLook::default()
+    } else {
+        needs_second_look(&table, &located)
+    };
+    let second_look = look.formulas;
+    if look.merges || (!untouched && table.merges_read()) {
         located.covered = merges_over_inputs(&table, &located.rows, issues);
     }
     let fraction_guess = book.format != Format::Xlsx;
@@ -176,13 +181,22 @@ fn untouched(table: &Table<'_>, located: &Located<'_>) -> bool {
         })
 }
 
-/// Whether the sheet needs a second look (merged regions, formulas without a result):
-/// only when a cell the rules require is empty (a status, a percent, a hosted task's
-/// progress, a lagging task's problems), or when any input cell of a task is empty under
-/// a filled one of the task above, as a merge over two tasks leaves it (下步措施 merged over
-/// two tasks would otherwise lose the second task's text without a word). A clean return
-/// never pays for it.
-fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> bool {
+/// What of the sheet to read again, beyond its values.
+#[derive(Clone, Copy, Debug, Default)]
+struct SecondLook {
+    /// Its merged regions.
+    merges: bool,
+    /// Its formulas without a result.
+    formulas: bool,
+}
+
+/// Whether the sheet needs a second look: both merged regions and formulas without a
+/// result when a cell the rules require is empty (a status, a percent, a hosted task's
+/// progress, a lagging task's problems), since either reads as empty; merged regions
+/// alone when any input cell of a task is empty under a filled one of the task above, as
+/// a merge over two tasks leaves it (下步措施 merged over two tasks would otherwise lose
+/// the second task's text without a word). A clean return never pays for it.
+fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> SecondLook {
     let empty = |b: &Bound<'_>, c: TaskCol| {
         table.header.col(c).is_some()
             && b.rows
@@ -209,13 +223,16 @@ fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> bool {
                         .is_some_and(|x| !x.value.is_empty())
             })
     };
-    located.rows.iter().any(|b| {
-        under_a_filled_cell(b)
-            || empty(b, TaskCol::Status)
+    let required_empty = located.rows.iter().any(|b| {
+        empty(b, TaskCol::Status)
             || empty(b, TaskCol::Percent)
             || (b.role != Some(Role::CoUnit) && empty(b, TaskCol::Progress))
             || (empty(b, TaskCol::Problems) && lagging(b))
-    })
+    });
+    SecondLook {
+        merges: required_empty || located.rows.iter().any(under_a_filled_cell),
+        formulas: required_empty,
+    }
 }
 
 /// One bound row as the rules see it: the task's row and its continuation rows.
