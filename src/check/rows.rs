@@ -193,9 +193,9 @@ struct SecondLook {
 /// Whether the sheet needs a second look: both merged regions and formulas without a
 /// result when a cell the rules require is empty (a status, a percent, a hosted task's
 /// progress, a lagging task's problems), since either reads as empty; merged regions
-/// alone when any input cell of a task is empty under a filled one of the task above, as
-/// a merge over two tasks leaves it (下步措施 merged over two tasks would otherwise lose
-/// the second task's text without a word). A clean return never pays for it.
+/// alone when a task's 下步措施 or 备注 is empty under a filled one of the task above, as a
+/// merge over two tasks leaves it (下步措施 merged over two tasks would
+/// otherwise lose the second task's text without a word). A clean return never pays for it.
 fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> SecondLook {
     let empty = |b: &Bound<'_>, c: TaskCol| {
         table.header.col(c).is_some()
@@ -215,8 +215,11 @@ fn needs_second_look(table: &Table<'_>, located: &Located<'_>) -> SecondLook {
         let Some(&first) = b.rows.first() else {
             return false;
         };
+        // Only the columns no rule requires of any row: a gap in a required one is looked
+        // at anyway, and the gaps 存在问题 (lagging tasks only) and a co-unit's 工作进展 leave
+        // under a filled cell are the usual shape of a return.
         first > table.header.row + 1
-            && TaskCol::inputs().any(|c| {
+            && [TaskCol::NextSteps, TaskCol::Remarks].into_iter().any(|c| {
                 empty(b, c)
                     && table
                         .cell(first - 1, c)
