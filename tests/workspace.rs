@@ -612,6 +612,89 @@ fn the_workspaces_settings_take_effect_and_flags_win() {
     .unwrap();
     run_in(&ws, &["merge", "--config", "三色.toml"]).assert_code(0);
     assert_eq!(y.cell(Q1, "总表", 3, "三色标识"), "黄", "red_gap = 30");
+
+    // A round whose 序时进度 is not its name's: --as-of is kept and used.
+    run_in(
+        &ws,
+        &[
+            "round",
+            "new",
+            Q2,
+            "--deadline",
+            "2020-07-05",
+            "--as-of",
+            "2020-05-31",
+        ],
+    )
+    .assert_code(0);
+    std::fs::write(
+        ws.join("rounds").join(Q2).join("回收").join("kj.xlsx"),
+        Return::clean(&y.cat, "区科技局", Q2, false).bytes(),
+    )
+    .unwrap();
+    run_in(&ws, &["merge"]).assert_code(0);
+    let db = ws.join("督办台账.db");
+    assert_eq!(
+        sql(
+            &db,
+            &format!("SELECT as_of, round(schedule, 1) FROM rounds WHERE name = '{Q2}'")
+        ),
+        [["2020-05-31", "41.7"]],
+        "five months of twelve"
+    );
+
+    // mail in the workspace: the latest round, its 回收 and 发件箱, its deadline, the
+    // workspace's contacts (only 区财政局 has an address yet: the others are listed).
+    let contacts = std::fs::read_to_string(ws.join("contacts.csv"))
+        .unwrap()
+        .replace("区财政局,unit,,,", "区财政局,unit,cz@example.org,,");
+    std::fs::write(ws.join("contacts.csv"), contacts).unwrap();
+    let mail = run_in(
+        &ws,
+        &[
+            "mail",
+            "reminders",
+            "--from",
+            "区督考办 <office@example.org>",
+        ],
+    );
+    mail.assert_code(1);
+    let eml = ws
+        .join("rounds")
+        .join(Q2)
+        .join("发件箱")
+        .join(format!("{Q2}_催报提醒_区财政局.eml"));
+    let bytes = std::fs::read(&eml).unwrap_or_else(|e| panic!("{e}\n{}", mail.describe()));
+    let eml = mailparse::parse_mail(&bytes).unwrap();
+    let body: String = std::iter::once(&eml)
+        .chain(eml.subparts.iter())
+        .filter(|p| p.ctype.mimetype == "text/plain")
+        .map(|p| p.get_body().unwrap())
+        .collect();
+    assert!(
+        body.contains("2020年7月5日"),
+        "the round's deadline: {body}"
+    );
+    assert!(
+        mail.stdout().contains("区商务局") || mail.stderr().contains("区商务局"),
+        "{}",
+        mail.describe()
+    );
+
+    // init --catalog: the workspace keeps the office's own task list.
+    let own = std::fs::read_to_string(ws.join("任务清单.toml"))
+        .unwrap()
+        .replacen("引导企业加大研发投入", "引导企业持续加大研发投入", 1);
+    std::fs::write(y.wd.path("本区任务.toml"), own).unwrap();
+    y.wd.run(&["init", "ws2", "--catalog", "本区任务.toml"]);
+    let kept = std::fs::read_to_string(y.wd.path("ws2/任务清单.toml")).unwrap();
+    assert!(kept.contains("引导企业持续加大研发投入"));
+    let shown = run_in(&y.wd.path("ws2"), &["catalog", "show", "--task", "3"]);
+    assert!(
+        shown.stdout().contains("引导企业持续加大研发投入"),
+        "{}",
+        shown.describe()
+    );
 }
 
 #[test]
