@@ -34,7 +34,7 @@ pub enum MailError {
     #[error("配置文件 {} 不能写密码：请用环境变量 {} 或在提示时输入", path.display(), smtp::PASSWORD_ENV)]
     PasswordInConfig { path: PathBuf },
     #[error(
-        "缺少发件人：请加 --from \"区督考办 <office@example.org>\"（或写在配置文件的 from 键）"
+        "缺少发件人：请加 --from \"区督考办 <office@example.org>\"（或写在配置文件的 from 键；在工作区中写在 duban.toml 的 [mail] 里）"
     )]
     NoSender,
     #[error("发件人“{text}”不是有效的邮箱地址：{message}")]
