@@ -9,6 +9,7 @@
 
 pub mod archive;
 mod isolated;
+mod ods;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
@@ -334,14 +335,12 @@ impl Workbook {
         self.sheets.iter().find(|s| s.name == name)
     }
 
-    /// The merged regions of sheet `i`, or `None` where the format does not say (.ods:
-    /// calamine does not report its merges). .xls regions come with the sheet; .xlsx
-    /// regions are read now.
+    /// The merged regions of sheet `i`. .xls and .ods regions come with the sheet (.ods's
+    /// read by [`ods`], as calamine does not report them); .xlsx regions are read now.
     pub fn merged_regions(&self, i: usize) -> Option<Vec<Region>> {
         let sheet = self.sheets.get(i)?;
         match self.format {
-            Format::Ods => None,
-            Format::Xls => Some(sheet.merged.clone()),
+            Format::Xls | Format::Ods => Some(sheet.merged.clone()),
             Format::Xlsx => match &self.open {
                 None => Some(sheet.merged.clone()),
                 Some(open) => open
@@ -696,6 +695,10 @@ pub(crate) fn read_dense(
         .map(|s| (s.name.clone(), s.visible))
         .collect();
     check_sheet_count(meta.len(), limits)?;
+    let mut ods_merges = match format {
+        Format::Ods => ods::merged_regions(bytes, limits),
+        _ => Default::default(),
+    };
     let mut sheets = Vec::with_capacity(meta.len());
     for (name, vis) in meta {
         let range = book
@@ -731,7 +734,7 @@ pub(crate) fn read_dense(
                 .iter()
                 .map(Region::from_dimensions)
                 .collect(),
-            _ => Vec::new(),
+            _ => ods_merges.remove(&name).unwrap_or_default(),
         };
         sheets.push(Sheet {
             name,
