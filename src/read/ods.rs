@@ -99,3 +99,53 @@ fn number(e: &BytesStart<'_>, key: &str) -> u32 {
         .and_then(|v| v.parse::<u32>().ok())
         .map_or(1, |n| n.clamp(1, 1 << 20))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn ods(content: &str) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("mimetype", opts).unwrap();
+        w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        w.start_file("content.xml", opts).unwrap();
+        w.write_all(content.as_bytes()).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn spans_are_placed_after_repeated_rows_and_columns() {
+        let content = r#"<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet>
+<table:table table:name="说明"><table:table-row><table:table-cell table:number-columns-spanned="3"/><table:covered-table-cell table:number-columns-repeated="2"/></table:table-row></table:table>
+<table:table table:name="任务&amp;进展">
+<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="8"/><table:table-cell table:number-rows-spanned="2"><text:p>进展</text:p></table:table-cell><table:table-cell/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="8"/><table:covered-table-cell/><table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="1"/></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let m = merged_regions(&ods(content), &Limits::default());
+        assert_eq!(
+            m["说明"],
+            [Region {
+                first: (0, 0),
+                last: (0, 2)
+            }]
+        );
+        // I4:I5, then J5:K5, after three repeated rows and eight repeated columns.
+        assert_eq!(
+            m["任务&进展"],
+            [
+                Region {
+                    first: (3, 8),
+                    last: (4, 8)
+                },
+                Region {
+                    first: (4, 9),
+                    last: (4, 10)
+                }
+            ]
+        );
+    }
+}
