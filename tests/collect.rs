@@ -61,6 +61,14 @@ fn write_contacts(wd: &Workdir, units: &[String]) {
 /// `duban collect --into INTO --contacts contacts.csv` against the server, the password in
 /// the environment.
 fn collect(wd: &Workdir, d: &Dovecot, into: &str, security: &str, extra: &[&str]) -> Run {
+    let mut args = collect_args(d, into, security);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_with_password(wd, &args, Some("secret"))
+}
+
+/// `duban collect` from the test's Dovecot into `into`, over `security`.
+fn collect_args(d: &Dovecot, into: &str, security: &str) -> Vec<String> {
     let port = match security {
         "tls" => d.tls_port,
         _ => d.port,
@@ -84,8 +92,7 @@ fn collect(wd: &Workdir, d: &Dovecot, into: &str, security: &str, extra: &[&str]
     if security != "none" {
         args.extend(["--imap-ca", &d.ca]);
     }
-    args.extend_from_slice(extra);
-    run_with_password(wd, &args, Some("secret"))
+    args.into_iter().map(String::from).collect()
 }
 
 fn run_with_password(wd: &Workdir, args: &[&str], password: Option<&str>) -> Run {
@@ -1034,23 +1041,8 @@ fn a_long_mailbox_shows_progress_on_a_terminal_only() {
     piped.assert_code(0);
     assert!(!piped.stderr().contains("收取中"), "{}", piped.describe());
 
-    let port = d.port.to_string();
-    let args = [
-        env!("CARGO_BIN_EXE_duban"),
-        "collect",
-        "--into",
-        "回收2",
-        "--contacts",
-        "contacts.csv",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-security",
-        "none",
-        "--imap-user",
-        "office",
-    ];
+    let mut args = vec![env!("CARGO_BIN_EXE_duban").to_string()];
+    args.extend(collect_args(&d, "回收2", "none"));
     let line: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
     let out = std::process::Command::new("script")
         .args(["-qec", &line.join(" "), "/dev/null"])
