@@ -3,6 +3,24 @@
 //! both. `{{` and `}}` are literal braces. Which names a text may use, and what a name
 //! without a value means, is each text's own business; this module only finds and fills.
 
+/// One of the office's texts, the office's own or the one built in: `DIR/KEY.txt` when a
+/// folder is given and holds it, else `embedded`. Returns the text and where it came from
+/// (its path, or `内置<what> KEY.txt`), for messages.
+pub fn office_text(
+    dir: Option<&std::path::Path>,
+    key: &str,
+    embedded: &str,
+    what: &str,
+) -> Result<(String, String), crate::fsutil::InputError> {
+    match dir
+        .map(|d| d.join(format!("{key}.txt")))
+        .filter(|p| p.is_file())
+    {
+        Some(p) => Ok((crate::fsutil::read_text(&p)?, p.display().to_string())),
+        None => Ok((embedded.to_string(), format!("内置{what} {key}.txt"))),
+    }
+}
+
 /// A `{` without its `}`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("占位符没有结束的 }}：{snippet}")]

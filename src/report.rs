@@ -297,6 +297,30 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
+    /// Each unit's return that stands: accepted and not superseded, else its latest not
+    /// superseded (of equals, the last in the report). What the ledger records of a unit,
+    /// and what a reminder quotes.
+    pub fn standing(&self) -> std::collections::HashMap<&str, &FileReport> {
+        use std::collections::hash_map::Entry;
+        let mut by_unit = std::collections::HashMap::new();
+        for f in self.files.iter().filter(|f| f.superseded_by.is_none()) {
+            let Some(unit) = f.unit.as_deref() else {
+                continue;
+            };
+            match by_unit.entry(unit) {
+                Entry::Vacant(e) => {
+                    e.insert(f);
+                }
+                Entry::Occupied(mut e) => {
+                    if f.is_usable() >= e.get().is_usable() {
+                        e.insert(f);
+                    }
+                }
+            }
+        }
+        by_unit
+    }
+
     /// The accepted, not superseded returns: what a merge uses.
     pub fn usable(&self) -> impl Iterator<Item = &FileReport> {
         self.files.iter().filter(|f| f.is_usable())

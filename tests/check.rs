@@ -8,6 +8,7 @@ use duban::catalog::Catalog;
 use duban::check::Code;
 use serde_json::Value;
 
+use crate::checked::{check_json, file, issues};
 use crate::returns::{a1, s, Return, V};
 use crate::workdir::{soffice, soffice_convert, Workdir};
 
@@ -24,40 +25,6 @@ fn clean() -> Return {
 
 fn file_name(name: &str) -> String {
     format!("{ROUND}_{UNIT}_{name}.xlsx")
-}
-
-/// Runs `duban check --format json ARGS…` and parses the output.
-fn check_json(wd: &Workdir, args: &[&str], code: i32) -> Value {
-    let mut all = vec!["check", "--format", "json"];
-    all.extend_from_slice(args);
-    let run = wd.output(&all);
-    run.assert_code(code);
-    serde_json::from_str(&run.stdout()).unwrap_or_else(|e| panic!("json: {e}\n{}", run.describe()))
-}
-
-fn file<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"].as_str().unwrap().ends_with(name))
-        .unwrap_or_else(|| panic!("no file {name} in {v:#}"))
-}
-
-/// (code, cell, task) of a file's issues.
-fn issues(f: &Value) -> Vec<(String, Option<String>, Option<u64>)> {
-    f["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["code"].as_str().unwrap().to_string(),
-                i["cell"].as_str().map(String::from),
-                i["task"].as_u64(),
-            )
-        })
-        .collect()
 }
 
 fn assert_has(f: &Value, code: &str, cell: Option<&str>) {

@@ -8,6 +8,7 @@ use std::io::Write;
 use duban::catalog::Catalog;
 use serde_json::Value;
 
+use crate::checked::{check_json as check, codes, file};
 use crate::returns::{gbk_zip, s, Return, V};
 use crate::workdir::{rows_of, soffice, soffice_convert, Workdir};
 
@@ -15,32 +16,6 @@ const ROUND: &str = "2020年第一季度";
 
 fn cat() -> Catalog {
     Catalog::embedded()
-}
-
-fn check(wd: &Workdir, args: &[&str], code: i32) -> Value {
-    let mut all = vec!["check", "--format", "json"];
-    all.extend_from_slice(args);
-    let run = wd.output(&all);
-    run.assert_code(code);
-    serde_json::from_str(&run.stdout()).unwrap_or_else(|e| panic!("{e}\n{}", run.describe()))
-}
-
-fn file<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"].as_str().unwrap().ends_with(name))
-        .unwrap_or_else(|| panic!("no {name} in {v:#}"))
-}
-
-fn codes(f: &Value) -> Vec<String> {
-    f["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn strings(v: &Value) -> Vec<String> {

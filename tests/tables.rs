@@ -11,6 +11,7 @@ use duban::catalog::Catalog;
 use duban::check::{Code, HEADER_SCAN_ROWS};
 use serde_json::Value;
 
+use crate::checked::{codes, issues};
 use crate::returns::{a1, s, set_cell, strip_formula_results, Return, V};
 use crate::workdir::{soffice, soffice_convert, Workdir};
 
@@ -34,26 +35,6 @@ fn check(wd: &Workdir, path: &str, code: i32) -> Value {
         .unwrap_or_else(|e| panic!("json: {e}\n{}", run.describe()));
     assert_eq!(v["files"].as_array().unwrap().len(), 1, "{v:#}");
     v["files"][0].clone()
-}
-
-/// (code, cell, task) of a file's issues.
-fn issues(f: &Value) -> Vec<(String, Option<String>, Option<u64>)> {
-    f["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["code"].as_str().unwrap().to_string(),
-                i["cell"].as_str().map(String::from),
-                i["task"].as_u64(),
-            )
-        })
-        .collect()
-}
-
-fn codes(f: &Value) -> Vec<String> {
-    issues(f).into_iter().map(|(c, _, _)| c).collect()
 }
 
 /// The issue of `code`, which must be there once.

@@ -4,6 +4,7 @@
 // returns builder (the example must build on its own).
 #![allow(clippy::duplicate_mod)]
 
+mod checked;
 mod workdir;
 
 mod bulletin;

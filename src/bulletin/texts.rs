@@ -306,17 +306,9 @@ impl Texts {
     pub fn load(dir: Option<&Path>) -> Result<Texts, TextError> {
         let mut pieces = BTreeMap::new();
         for piece in Piece::ALL {
-            let file = dir.map(|d| d.join(format!("{}.txt", piece.key())));
-            let text = match file.filter(|p| p.is_file()) {
-                Some(p) => Text {
-                    body: crate::fsutil::read_text(&p)?,
-                    source: p.display().to_string(),
-                },
-                None => Text {
-                    body: piece.embedded().to_string(),
-                    source: format!("内置 {}.txt", piece.key()),
-                },
-            };
+            let (body, source) =
+                crate::placeholder::office_text(dir, piece.key(), piece.embedded(), "")?;
+            let text = Text { body, source };
             check_names(&text)?;
             pieces.insert(piece, text);
         }

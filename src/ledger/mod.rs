@@ -14,8 +14,7 @@
 
 pub mod history;
 
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use jiff::tz::Offset;
@@ -345,28 +344,6 @@ fn round_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundInfo> {
     })
 }
 
-/// Each unit's return that stands: accepted and not superseded, else its latest (of equals,
-/// the last in the report, as `Iterator::max_by_key` would pick).
-fn standing(report: &CheckReport) -> HashMap<&str, &FileReport> {
-    let mut by_unit: HashMap<&str, &FileReport> = HashMap::new();
-    for f in report.files.iter().filter(|f| f.superseded_by.is_none()) {
-        let Some(unit) = f.unit.as_deref() else {
-            continue;
-        };
-        match by_unit.entry(unit) {
-            Entry::Vacant(e) => {
-                e.insert(f);
-            }
-            Entry::Occupied(mut e) => {
-                if f.is_usable() >= e.get().is_usable() {
-                    e.insert(f);
-                }
-            }
-        }
-    }
-    by_unit
-}
-
 /// When a unit's standing return reported, and whether that was after the deadline.
 fn reported(
     standing: Option<&FileReport>,
@@ -400,7 +377,7 @@ pub fn unit_records(
     deadline: Option<Date>,
     offset: Offset,
 ) -> Vec<history::UnitRecord> {
-    let standing = standing(report);
+    let standing = report.standing();
     summary
         .units
         .iter()

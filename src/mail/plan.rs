@@ -13,7 +13,7 @@ use super::Role;
 use crate::catalog::{sha256_hex, Catalog, Role as TaskRole, UnknownName};
 use crate::fsutil::InputError;
 use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
-use crate::report::{CheckReport, FileReport, FileStatus, Issue};
+use crate::report::{CheckReport, FileStatus, Issue};
 use crate::status::UnitState;
 
 /// A templates folder whose manifest cannot be read.
@@ -263,14 +263,6 @@ pub fn summaries(dir: &Path, catalog: &Catalog, round: &str) -> Vec<Planned> {
 }
 
 /// The return that stands for a unit: its latest one not superseded and not skipped.
-fn latest<'a>(report: &'a CheckReport, unit: &str) -> Option<&'a FileReport> {
-    report
-        .files
-        .iter()
-        .rev()
-        .find(|f| f.unit.as_deref() == Some(unit) && f.superseded_by.is_none())
-}
-
 /// `reminders`: each expected unit with no accepted return: those that sent nothing, then
 /// those whose returns were all sent back. With `templates`, the unit's template is
 /// attached again (units lose them).
@@ -279,6 +271,8 @@ pub fn reminders(
     catalog: &Catalog,
     templates: Option<&[ManifestRow]>,
 ) -> Vec<Planned> {
+    // A unit to remind has no accepted return: the one that stands is its latest.
+    let standing = report.standing();
     report
         .units_to_remind()
         .map(|unit| {
@@ -311,7 +305,7 @@ pub fn reminders(
                     .count()
                     .to_string(),
             );
-            match latest(report, &unit) {
+            match standing.get(unit.as_str()) {
                 Some(f) if f.status == FileStatus::Rejected => {
                     let errors: Vec<&Issue> = f.issues.iter().filter(|i| i.is_error()).collect();
                     p.vars.insert("status", "已报送但未通过校验".into());
@@ -439,7 +433,7 @@ pub fn read_source(s: &Source) -> Result<(PathBuf, String, Vec<u8>), AttachmentE
 mod tests {
     use super::*;
     use crate::check::Code;
-    use crate::report::Issue;
+    use crate::report::{FileReport, Issue};
 
     fn issue(code: Code) -> Issue {
         let mut i = Issue::new(code, "推进状态为空", &[]);

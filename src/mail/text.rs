@@ -97,14 +97,9 @@ fn embedded(kind: Kind) -> &'static str {
 
 /// The text for `kind`: DIR/KIND.txt when `dir` is given and holds one, else the embedded one.
 pub fn load(kind: Kind, dir: Option<&Path>) -> Result<MailText, TextError> {
-    if let Some(dir) = dir {
-        let p = dir.join(format!("{}.txt", kind.key()));
-        if p.exists() {
-            let text = crate::fsutil::read_text(&p)?;
-            return split(&text, &p.display().to_string());
-        }
-    }
-    split(embedded(kind), &format!("内置邮件模板 {}.txt", kind.key()))
+    let (text, source) =
+        crate::placeholder::office_text(dir, kind.key(), embedded(kind), "邮件模板")?;
+    split(&text, &source)
 }
 
 /// Splits a template file into subject (first line) and body.
