@@ -7,7 +7,6 @@ use clap::{Parser, Subcommand};
 use jiff::tz::Offset;
 
 use crate::cmd;
-use crate::workspace::Workspace;
 
 /// 督办：任务清单、填报模板、报表校验、汇总与邮件分发。
 #[derive(Debug, Parser)]
@@ -31,103 +30,6 @@ pub struct Cli {
 
 fn parse_offset(s: &str) -> Result<Offset, String> {
     crate::date::parse_offset(s).ok_or_else(|| format!("时区“{s}”无法识别，请写作 +08:00"))
-}
-
-/// What every command may use: the options common to all, and the workspace the command
-/// runs in, if any (its settings stand where an option is not given).
-#[derive(Clone, Debug)]
-pub struct Globals {
-    /// `--catalog`, else the workspace's, else the embedded catalog.
-    pub catalog: Option<PathBuf>,
-    /// The office's time zone.
-    pub offset: Offset,
-    pub workspace: Option<Workspace>,
-}
-
-impl Globals {
-    /// The options and the workspace (`--workspace`, else the one the current folder is in).
-    pub fn new(cli: &Cli) -> Result<Globals, crate::CliError> {
-        let workspace = match &cli.workspace {
-            Some(dir) => Some(Workspace::open(dir)?),
-            None => std::env::current_dir()
-                .ok()
-                .map(|d| Workspace::find(&d))
-                .transpose()?
-                .flatten(),
-        };
-        let catalog = cli
-            .catalog
-            .clone()
-            .or_else(|| workspace.as_ref().map(|w| w.catalog_path()));
-        let offset = match (cli.time_zone, &workspace) {
-            (Some(o), _) => o,
-            (None, Some(w)) => w.offset()?,
-            (None, None) => crate::date::OFFICE_OFFSET,
-        };
-        Ok(Globals {
-            catalog,
-            offset,
-            workspace,
-        })
-    }
-
-    /// The catalog in use.
-    pub fn catalog(&self) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
-        crate::catalog::Catalog::load(self.catalog.as_deref())
-    }
-
-    /// The workspace, for a command that cannot run without one.
-    pub fn workspace(&self, command: &'static str) -> Result<&Workspace, crate::CliError> {
-        self.workspace
-            .as_ref()
-            .ok_or(crate::CliError::NoWorkspace { command })
-    }
-
-    /// Check options for `round`, with the office's zone and the isolated reader; in a
-    /// workspace, with last round's rows (for 照抄上期) and the tasks 办结 for the round.
-    pub fn check_options(
-        &self,
-        round: Option<String>,
-    ) -> Result<crate::check::CheckOptions, crate::CliError> {
-        let mut opts = crate::check::CheckOptions {
-            limits: crate::read::Limits::isolated(),
-            offset: self.offset,
-            ..crate::check::CheckOptions::default()
-        };
-        if let Some(ws) = &self.workspace {
-            opts.saved_times = true;
-            let ledger = ws.ledger()?;
-            let info = match &round {
-                Some(r) => ledger.round(r)?,
-                None => None,
-            };
-            let previous = match &info {
-                Some(info) => {
-                    opts.closed = ledger.closed_for(info.seq)?;
-                    ledger.previous_rows(info)?
-                }
-                None => {
-                    opts.closed = ledger.closed_next()?;
-                    match ledger.latest()? {
-                        Some(last) => ledger.rows_of(&last)?,
-                        None => Default::default(),
-                    }
-                }
-            };
-            opts.previous = Some(std::sync::Arc::new(previous));
-        }
-        opts.round = round;
-        Ok(opts)
-    }
-
-    /// The round a command works on: the one given, else in a workspace the latest.
-    pub fn round(&self, given: Option<&str>) -> Result<Option<String>, crate::CliError> {
-        match (given, &self.workspace) {
-            (Some(r), _) => Ok(Some(r.trim().to_string())),
-            (None, Some(ws)) => Ok(Some(ws.round(None)?.name)),
-            (None, None) => Ok(None),
-        }
-    }
 }
 
 /// Parsed once per run, so the size of the largest variant does not matter.
@@ -172,7 +74,7 @@ impl Cli {
         if let Command::Init(args) = self.command {
             return cmd::init::run(args, self.catalog.as_deref());
         }
-        let g = Globals::new(&self)?;
+        let g = cmd::Globals::new(self.catalog, self.time_zone, self.workspace.as_deref())?;
         match self.command {
             Command::Catalog(args) => cmd::catalog::run(args, &g),
             Command::Templates(args) => cmd::templates::run(args, &g),

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use crate::bulletin::BulletinError;
 use crate::catalog::{self, notice::NoticeError, registry::RegistryError, UnknownName};
 use crate::date::DateError;
+use crate::domain::colour::ConfigError;
 use crate::fsutil::{InputError, WriteError};
 use crate::mail::MailError;
-use crate::merge::colour::ConfigError;
 use crate::write::BuildError;
 
 /// An error that stops a command.
@@ -88,7 +88,10 @@ pub enum CliError {
     #[error("没有任务 {number}：任务序号为 1-{count}")]
     NoSuchTask { number: u32, count: usize },
     /// `catalog show --leader NAME` with no such leader.
-    #[error("没有名为“{name}”的牵头领导，最接近的是：{}", closest.join("、"))]
+    #[error(
+        "没有名为“{name}”的牵头领导{}",
+        crate::catalog::names::suggestion(closest)
+    )]
     NoSuchLeader { name: String, closest: Vec<String> },
     /// `catalog import FILE.json` that is not an export of duban.
     #[error("{} 不是 duban 导出的 JSON：{message}", path.display())]

@@ -13,6 +13,13 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// Parses a TOML text (a config, a catalog, a registry); a mistake comes back told as
+/// [`describe_toml`] tells it, for the caller's error that names the file. The one way
+/// duban reads TOML.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    toml::from_str(text).map_err(|e| describe_toml(text, &e))
+}
+
 /// A TOML file that does not parse (a config, a catalog), in words a clerk can act on:
 /// where (line and column, and the line itself) and what kind of mistake. The toml
 /// crate's own text is English and is not shown.

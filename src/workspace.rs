@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::catalog::Catalog;
+use crate::domain::colour::Thresholds;
+use crate::domain::history::RoundInfo;
 use crate::fsutil::{write_atomic, InputError, WriteError};
-use crate::ledger::{Ledger, LedgerError, RoundInfo};
-use crate::merge::colour::Thresholds;
+use crate::ledger::{Ledger, LedgerError};
 use crate::outputs::{self, file_part};
 
 /// The workspace's own file names.
@@ -124,10 +125,11 @@ impl Workspace {
             return Err(WorkspaceError::NotWorkspace(root.to_path_buf()));
         }
         let text = crate::fsutil::read_text(&path)?;
-        let config: Config = toml::from_str(&text).map_err(|e| WorkspaceError::Format {
-            path: path.clone(),
-            message: crate::fsutil::describe_toml(&text, &e),
-        })?;
+        let config: Config =
+            crate::fsutil::parse_toml(&text).map_err(|message| WorkspaceError::Format {
+                path: path.clone(),
+                message,
+            })?;
         let ws = Workspace {
             root: root.to_path_buf(),
             config,

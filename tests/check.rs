@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use duban::catalog::Catalog;
-use duban::check::Code;
+use duban::domain::codes::Code;
 use serde_json::Value;
 
 use crate::checked::{check_json, file, issues};
@@ -732,7 +732,7 @@ fn libreoffice_resaves_read_the_same() {
     }
     let report = duban::check::check_paths(&paths, &cat(), &Default::default());
     let original = report.files.iter().find(|f| f.path == src).unwrap();
-    let rows = |f: &duban::report::FileReport| {
+    let rows = |f: &duban::domain::report::FileReport| {
         let d = f.data.as_ref().unwrap();
         let rows: Vec<_> = d
             .rows
@@ -815,7 +815,7 @@ fn a_filled_template_is_accepted_and_survives_libreoffice() {
         paths.push(soffice_convert(&src, fmt, &wd.path(dir)));
     }
     let report = duban::check::check_paths(&paths, &cat(), &Default::default());
-    let values = |f: &duban::report::FileReport| {
+    let values = |f: &duban::domain::report::FileReport| {
         let d = f.data.as_ref().unwrap();
         let rows: Vec<_> = d
             .rows

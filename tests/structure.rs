@@ -4,11 +4,11 @@
 use std::path::Path;
 
 use duban::catalog::{Catalog, Role};
-use duban::check::codes::Code;
 use duban::cli::Cli;
+use duban::domain::codes::Code;
+use duban::domain::colour::ConfigError;
 use duban::error::CliError;
 use duban::mail::MailError;
-use duban::merge::colour::ConfigError;
 use serde_json::Value;
 
 use crate::returns::{s, Return, V};

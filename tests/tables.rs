@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use duban::catalog::Catalog;
-use duban::check::{Code, HEADER_SCAN_ROWS};
+use duban::check::HEADER_SCAN_ROWS;
+use duban::domain::codes::Code;
 use serde_json::Value;
 
 use crate::checked::{codes, issues};

@@ -13,10 +13,10 @@ use super::BulletinError;
 use crate::catalog::format_number;
 use crate::date::Date;
 use crate::docx::{Align, Block, Column, Table};
-use crate::merge::colour::Colour;
-use crate::merge::round1;
-use crate::merge::summary::{Summary, TaskSummary};
-use crate::status::{Status, UnitState};
+use crate::domain::colour::Colour;
+use crate::domain::merged::round1;
+use crate::domain::status::{Status, UnitState};
+use crate::domain::summary::{Summary, TaskSummary};
 
 /// What a bulletin is drafted from.
 #[derive(Clone, Copy, Debug)]

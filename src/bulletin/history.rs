@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use jiff::tz::Offset;
 
 use crate::date::Date;
-use crate::merge::summary::Summary;
-use crate::status::UnitState;
+use crate::domain::history::lagging_run;
+use crate::domain::status::UnitState;
+use crate::domain::summary::Summary;
 
 /// Earlier rounds, as far as the bulletin needs them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,7 +21,7 @@ pub struct History {
     /// The last round's summary: the bulletin says how the counts and rates changed.
     pub previous: Option<Summary>,
     /// Task → the rounds running, up to and including this one, in which the task was
-    /// lagging ([`crate::merge::summary::TaskSummary::lagging`]); only tasks lagging in
+    /// lagging ([`crate::domain::summary::TaskSummary::lagging`]); only tasks lagging in
     /// this round are here. A task at 2 or more is marked (连续 N 期) and listed first.
     pub streaks: BTreeMap<u32, u32>,
 }
@@ -34,12 +35,13 @@ impl History {
     pub fn from_summaries(earlier: Vec<Summary>, current: &Summary) -> History {
         let mut streaks = BTreeMap::new();
         for t in current.tasks.iter().filter(|t| t.lagging()) {
-            let before = earlier
-                .iter()
-                .rev()
-                .take_while(|s| s.tasks.iter().any(|p| p.number == t.number && p.lagging()))
-                .count();
-            streaks.insert(t.number, 1 + before as u32);
+            let newest_first = std::iter::once(true).chain(
+                earlier
+                    .iter()
+                    .rev()
+                    .map(|s| s.tasks.iter().any(|p| p.number == t.number && p.lagging())),
+            );
+            streaks.insert(t.number, lagging_run(newest_first));
         }
         History {
             previous: earlier.into_iter().last(),
@@ -66,7 +68,7 @@ pub struct Late {
 
 impl Late {
     /// Judges every unit that reported by the arrival time the summary carries
-    /// ([`crate::merge::summary::UnitSummary::received_at`]) against `deadline` in the
+    /// ([`crate::domain::summary::UnitSummary::received_at`]) against `deadline` in the
     /// office's zone; `None` when no unit's arrival is known at all, so that the bulletin
     /// says nothing about timeliness rather than call every unit on time.
     pub fn judge(summary: &Summary, deadline: Date, offset: Offset) -> Option<Late> {

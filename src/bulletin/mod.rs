@@ -27,7 +27,7 @@ pub use texts::{TextError, Texts};
 
 use crate::date::Date;
 use crate::docx::{self, DocxError, Grid, Options};
-use crate::merge::summary::Summary;
+use crate::domain::summary::Summary;
 
 /// The template's inline field for the 期号 (`--number`).
 pub const FIELD_NUMBER: &str = "{{期号}}";

@@ -206,10 +206,11 @@ impl Catalog {
 
     /// Parses and validates a catalog file's text; `path` is only for messages.
     pub fn from_toml(text: &str, path: &Path) -> Result<Catalog, CatalogError> {
-        let data: CatalogData = toml::from_str(text).map_err(|e| CatalogError::Format {
-            path: path.to_path_buf(),
-            message: crate::fsutil::describe_toml(text, &e),
-        })?;
+        let data: CatalogData =
+            crate::fsutil::parse_toml(text).map_err(|message| CatalogError::Format {
+                path: path.to_path_buf(),
+                message,
+            })?;
         Catalog::new(data, path)
     }
 
@@ -348,6 +349,16 @@ impl Catalog {
     /// Every unit with at least one task, in registry order, with its tasks and roles.
     pub fn assignments(&self) -> &IndexMap<String, Vec<(u32, Role)>> {
         &self.assignments
+    }
+
+    /// The units expected to return in a round: every unit with a task, or only those
+    /// hosting one when the templates were made with `--hosts-only`. Check, merge and mail
+    /// all count from this one set, in registry order.
+    pub fn expected_units(&self, hosts_only: bool) -> impl Iterator<Item = &str> {
+        self.assignments
+            .iter()
+            .filter(move |(_, tasks)| !hosts_only || tasks.iter().any(|(_, r)| *r == Role::Host))
+            .map(|(unit, _)| unit.as_str())
     }
 
     /// A unit's tasks and roles, in task order (empty for a unit with none).

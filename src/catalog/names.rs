@@ -138,6 +138,17 @@ fn shared(a: &str, b: &str) -> usize {
         .count()
 }
 
+/// "，最接近的是：A、B" after a name that matched nothing, or nothing when no known name is
+/// close: the one way every message proposes a name.
+pub fn suggestion<S: AsRef<str>>(closest: &[S]) -> String {
+    if closest.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = closest.iter().map(|s| s.as_ref()).collect();
+        format!("，最接近的是：{}", names.join("、"))
+    }
+}
+
 /// The `n` candidates closest to `name` (after folding), closest first, ties by input
 /// order. Closest is the most characters shared in the distinctive part of the names (区发改委
 /// → 区发展改革局, not 区委政法委), then the fewest edits.

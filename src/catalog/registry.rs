@@ -102,18 +102,10 @@ impl Resolved<'_> {
 
 /// A name that matched nothing, with the closest known names.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("单位名称“{name}”不在单位名录中{}", suggest(.closest))]
+#[error("单位名称“{name}”不在单位名录中{}", super::names::suggestion(.closest))]
 pub struct UnknownName {
     pub name: String,
     pub closest: Vec<String>,
-}
-
-fn suggest(c: &[String]) -> String {
-    if c.is_empty() {
-        String::new()
-    } else {
-        format!("，最接近的是：{}", c.join("、"))
-    }
 }
 
 /// Errors in a registry's own data.
@@ -157,8 +149,7 @@ pub const DEFAULT_REGISTRY: &str = include_str!("../../templates/units.toml");
 impl Registry {
     /// Parses a registry file's text.
     pub fn from_toml(text: &str) -> Result<Registry, RegistryError> {
-        let data: RegistryData = toml::from_str(text)
-            .map_err(|e| RegistryError::Toml(crate::fsutil::describe_toml(text, &e)))?;
+        let data: RegistryData = crate::fsutil::parse_toml(text).map_err(RegistryError::Toml)?;
         Registry::new(data.units, data.groups)
     }
 

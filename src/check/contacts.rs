@@ -2,11 +2,12 @@
 //! laid them out: `标签：值` in one cell, or the label in one cell and the value in the next.
 
 use super::values::phone_ok;
-use super::{At, Code, Issues};
+use super::{At, Issues};
 use crate::catalog::names::fold;
+use crate::domain::codes::Code;
+use crate::domain::report::Contact;
 use crate::layout::{CONTACT_FILLER, CONTACT_PHONE};
 use crate::read::{Cell, Sheet, Value};
-use crate::report::Contact;
 
 /// The field a label names: 0 filler, 1 phone, 2 reviewer.
 const CONTACT_LABELS: &[(&str, u8)] = &[

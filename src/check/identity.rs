@@ -12,14 +12,15 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{At, CheckOptions, Code, Issues};
+use super::{At, CheckOptions, Issues};
 use crate::catalog::{Catalog, Role};
+use crate::domain::codes::Code;
+use crate::domain::report::ReturnData;
+use crate::domain::round::round_key;
 use crate::layout::{
     key, LINE_DEADLINE, LINE_ROUND, LINE_UNIT, SHEET_GUIDE, SHEET_IDENTITY, SHEET_TASKS,
 };
-use crate::merge::schedule::round_key;
 use crate::read::{Value, Workbook};
-use crate::report::ReturnData;
 
 /// What the check knows about a return's origin.
 #[derive(Clone, Debug, Default)]
@@ -273,8 +274,7 @@ fn report_no_unit(
         .unit(&s.name)
         .err()
         .map(|e| e.closest)
-        .filter(|c| !c.is_empty())
-        .map(|c| format!("，最接近的是：{}", c.join("、")))
+        .map(|c| crate::catalog::names::suggestion(&c))
         .unwrap_or_default();
     issues.add(
         Code::UnitUnknown,

@@ -5,12 +5,13 @@ use super::header::Header;
 use super::identity::Identity;
 use super::locate::task_number;
 use super::values::number;
-use super::{At, Code, Issues};
+use super::{At, Issues};
 use crate::catalog::names::fold;
 use crate::catalog::{Catalog, Role};
 use crate::columns::IndicatorCol;
+use crate::domain::codes::Code;
+use crate::domain::report::IndicatorValue;
 use crate::read::{Sheet, Value};
-use crate::report::IndicatorValue;
 
 pub(super) fn check(
     sheet: &Sheet,

@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::{CheckOptions, Checked, Code};
+use super::{CheckOptions, Checked};
 use crate::catalog::sha256_hex;
-use crate::report::Issue;
+use crate::domain::codes::Code;
+use crate::domain::report::Issue;
 
 /// What the name of a resend often carries.
 const RESEND_HINTS: &[&str] = &[

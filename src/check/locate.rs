@@ -17,10 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::contacts;
 use super::header::Header;
 use super::identity::Identity;
-use super::{At, Code, Issues};
+use super::{At, Issues};
 use crate::catalog::names::{distance, fold};
 use crate::catalog::{Catalog, Role, Task};
 use crate::columns::TaskCol;
+use crate::domain::codes::Code;
 use crate::read::{Cell, Region, Sheet, Value, Workbook};
 
 /// The task table's sheet, with what only some returns need read from it again.

@@ -9,7 +9,6 @@
 //!
 //! `merge` calls [`check_paths`] and uses [`CheckReport::usable`] returns' `data`.
 
-pub mod codes;
 mod contacts;
 mod header;
 mod identity;
@@ -17,18 +16,20 @@ mod indicators;
 mod latest;
 mod locate;
 mod rows;
+mod rules;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::catalog::{Catalog, Role};
+use crate::catalog::Catalog;
+use crate::domain::codes::Code;
+use crate::domain::report::{CheckReport, FileReport, FileStatus, Issue, ReturnData};
+use crate::domain::status::UnitState;
 use crate::read::{self, Limits};
-use crate::report::{CheckReport, FileReport, FileStatus, Issue, ReturnData};
 
-pub use codes::{Code, Severity};
 pub use header::{fold_title, HEADER_SCAN_ROWS};
 
 /// How to check.
@@ -43,7 +44,7 @@ pub struct CheckOptions {
     /// this orders a unit's returns before any time the workbooks record.
     pub received: HashMap<PathBuf, jiff::Timestamp>,
     /// Last round's rows, where the ledger has them: for 照抄上期 and its kin.
-    pub previous: Option<std::sync::Arc<crate::ledger::history::PreviousRows>>,
+    pub previous: Option<std::sync::Arc<crate::domain::history::PreviousRows>>,
     /// Tasks 办结 for this round: not asked for.
     pub closed: std::collections::BTreeSet<u32>,
     /// Read every return's saved time, not only where returns compete: the ledger judges
@@ -119,17 +120,6 @@ impl Issues {
     }
 }
 
-/// The units expected to return in a round: every unit with a task, or only those hosting
-/// one when the templates were made with `--hosts-only`. Check, merge and mail all count
-/// from this one set.
-pub fn expected_units(catalog: &Catalog, hosts_only: bool) -> impl Iterator<Item = &str> {
-    catalog
-        .assignments()
-        .iter()
-        .filter(move |(_, tasks)| !hosts_only || tasks.iter().any(|(_, r)| *r == Role::Host))
-        .map(|(unit, _)| unit.as_str())
-}
-
 /// Checks every return under `paths` (files, folders, archives) against the catalog: one
 /// [`FileReport`] per return, in path order, with `data` filled for every readable one;
 /// the latest return of a unit for this round supersedes its others; the expected units
@@ -189,25 +179,20 @@ fn most_common_round(reports: &[FileReport]) -> Option<String> {
         .map(|(r, _)| r.to_string())
 }
 
-/// The [`expected_units`] without a usable return: (those that sent nothing, those whose
+/// The [`Catalog::expected_units`] without a usable return: (those that sent nothing, those whose
 /// every file was sent back).
 fn unit_states(
     catalog: &Catalog,
     reports: &[FileReport],
     hosts_only: bool,
 ) -> (Vec<String>, Vec<String>) {
-    let accepted: HashSet<&str> = reports
-        .iter()
-        .filter(|r| r.is_usable())
-        .filter_map(|r| r.unit.as_deref())
-        .collect();
-    let sent: HashSet<&str> = reports.iter().filter_map(|r| r.unit.as_deref()).collect();
+    let states = crate::domain::report::unit_states(reports);
     let (mut missing, mut rejected) = (Vec::new(), Vec::new());
-    for unit in expected_units(catalog, hosts_only).filter(|u| !accepted.contains(u)) {
-        if sent.contains(unit) {
-            rejected.push(unit.to_string());
-        } else {
-            missing.push(unit.to_string());
+    for unit in catalog.expected_units(hosts_only) {
+        match states.get(unit).copied().unwrap_or(UnitState::Missing) {
+            UnitState::Missing => missing.push(unit.to_string()),
+            UnitState::Rejected => rejected.push(unit.to_string()),
+            UnitState::Accepted => {}
         }
     }
     (missing, rejected)

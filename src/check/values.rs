@@ -3,8 +3,8 @@
 //! input, so the check can warn that it did.
 
 use crate::catalog::names::fold;
+use crate::domain::status::Status;
 use crate::read::{Cell, Value};
-use crate::status::Status;
 
 /// Status variants seen in returns, folded, mapped to the four statuses.
 const STATUS_VARIANTS: &[(Status, &[&str])] = &[

@@ -26,9 +26,9 @@ use super::out;
 use crate::bulletin::{self, BulletinError, History, Late, Layout, Texts};
 use crate::date::Date;
 use crate::docx::Grid;
+use crate::domain::summary::Summary;
 use crate::fsutil::{check_overwrite, write_atomic};
 use crate::ledger::LedgerError;
-use crate::merge::summary::Summary;
 use crate::workspace::Workspace;
 use crate::{CliError, CliResult, Outcome};
 
@@ -219,7 +219,7 @@ fn out_file(out: PathBuf, round: &str) -> PathBuf {
     }
 }
 
-pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let (sources, force, texts, template) = match &g.workspace {
         Some(ws) => {
             let s = Sources::from_workspace(&args, ws)?;
@@ -252,7 +252,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
 }
 
 /// Drafts, lays out and writes the bulletin from `sources`, and says what it holds.
-pub fn write(args: &Args, g: &crate::cli::Globals, sources: Sources) -> CliResult {
+pub fn write(args: &Args, g: &crate::cmd::Globals, sources: Sources) -> CliResult {
     check_overwrite(&sources.out, args.force)?;
     let texts = Texts::load(args.texts.as_deref()).map_err(BulletinError::from)?;
     let date = match &args.date {
@@ -291,8 +291,12 @@ pub fn write(args: &Args, g: &crate::cli::Globals, sources: Sources) -> CliResul
     write_atomic(&sources.out, &bytes)?;
 
     let streaks = d.lagging.iter().filter(|(_, n)| *n >= 2).count();
-    let missing = s.units_in(crate::status::UnitState::Missing).count();
-    let rejected = s.units_in(crate::status::UnitState::Rejected).count();
+    let missing = s
+        .units_in(crate::domain::status::UnitState::Missing)
+        .count();
+    let rejected = s
+        .units_in(crate::domain::status::UnitState::Rejected)
+        .count();
     let mut msg = format!(
         "{}通报：进展较好 {} 项，进展滞后 {} 项",
         s.round,

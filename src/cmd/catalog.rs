@@ -68,7 +68,7 @@ pub enum Format {
     Csv,
 }
 
-pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let catalog_path = g.catalog.as_deref();
     match args {
         Args::Import {

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use super::out;
 use super::Format;
 use crate::catalog::Catalog;
-use crate::check::{check_paths, expected_units};
+use crate::check::check_paths;
+use crate::domain::report::{CheckReport, FileReport, FileStatus};
 use crate::fsutil::write_atomic;
-use crate::report::{CheckReport, FileReport, FileStatus};
 use crate::write::feedback::feedback_workbook;
 use crate::{CliError, CliResult, Outcome};
 
@@ -36,7 +36,7 @@ pub struct Args {
     pub feedback: Option<PathBuf>,
 }
 
-pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let catalog = g.catalog()?;
     let round = g.round(args.round.as_deref())?;
     let paths = match (&g.workspace, &round, args.paths.is_empty()) {
@@ -262,7 +262,7 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
         ));
     }
     s.push_str("。\n");
-    let expected = expected_units(catalog, report.hosts_only).count();
+    let expected = catalog.expected_units(report.hosts_only).count();
     let (missing, rejected) = (&report.missing_units, &report.rejected_units);
     let accepted = expected - missing.len() - rejected.len();
     s.push_str(&format!(

@@ -182,7 +182,7 @@ struct ReplySetup {
     smtp: Option<(smtp::Settings, Option<String>)>,
 }
 
-pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let catalog = g.catalog()?;
     let file = match &args.config {
         Some(p) => Settings::read(p)?,
@@ -408,7 +408,7 @@ fn answer(
     contacts: &Contacts,
     catalog: &crate::catalog::Catalog,
     setup: ReplySetup,
-    g: &crate::cli::Globals,
+    g: &crate::cmd::Globals,
 ) -> Result<bool, CliError> {
     let report = crate::check::check_paths(
         &[into.to_path_buf()],

@@ -15,8 +15,8 @@ use super::out;
 use super::Format;
 use crate::catalog::names::{closest, fold};
 use crate::catalog::Catalog;
-use crate::cli::Globals;
-use crate::ledger::history::TaskRound;
+use crate::cmd::Globals;
+use crate::domain::history::TaskRound;
 use crate::ledger::Ledger;
 use crate::table::render;
 use crate::{CliError, CliResult, Outcome};
@@ -57,7 +57,7 @@ struct JsonTask<'a> {
 
 /// Lagging rounds running up to the latest round recorded.
 pub fn streak(rounds: &[TaskRound]) -> u32 {
-    crate::ledger::history::streak(rounds.iter().rev().map(Some))
+    crate::domain::history::streak(rounds.iter().rev().map(Some))
 }
 
 fn json_task(task: u32, rounds: &[TaskRound]) -> JsonTask<'_> {
@@ -239,7 +239,7 @@ fn unit_history(
                     .as_deref()
                     .map(|t| crate::date::clock(t, offset))
                     .unwrap_or_default(),
-                crate::status::punctuality(r.late).to_string(),
+                crate::domain::status::punctuality(r.late).to_string(),
             ]
         })
         .collect();

@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 
 use super::out;
-use crate::cli::Globals;
+use crate::cmd::Globals;
 use crate::fsutil::{check_overwrite, write_atomic};
 use crate::{CliResult, Outcome};
 

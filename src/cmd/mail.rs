@@ -32,6 +32,7 @@ use crate::catalog::names::{closest, fold};
 use crate::catalog::Catalog;
 use crate::check::check_paths;
 use crate::date::Date;
+use crate::domain::report::CheckReport;
 use crate::fsutil::write_atomic;
 use crate::mail::contacts::{self, Contact};
 use crate::mail::log::{self, Entry, Outcome as LogOutcome};
@@ -40,7 +41,6 @@ use crate::mail::plan::{self, Planned};
 use crate::mail::smtp::{self, Security, Settings};
 use crate::mail::MailError;
 use crate::mail::{text, Kind, Role};
-use crate::report::CheckReport;
 use crate::table::{render, truncate};
 use crate::{CliError, CliResult, Outcome};
 
@@ -137,7 +137,7 @@ impl Args {
 /// a merge folder or report is given) returns folders, its deadline, and duban.toml's
 /// `[mail]` and office as the config. Outside a workspace, `--contacts` and `--outbox` must
 /// be given.
-fn in_workspace(mut args: Args, g: &crate::cli::Globals) -> Result<(Args, Config), CliError> {
+fn in_workspace(mut args: Args, g: &crate::cmd::Globals) -> Result<(Args, Config), CliError> {
     let Some(ws) = &g.workspace else {
         if args.contacts.is_none() {
             return Err(CliError::Needs {
@@ -253,7 +253,7 @@ struct Made {
     failed: bool,
 }
 
-pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let catalog = g.catalog()?;
     let (args, cfg) = in_workspace(args, g)?;
     let from_text = args
@@ -395,7 +395,7 @@ impl Known {
     /// `--round` first; then the templates folder (manifest, or a template's identity);
     /// then the merge folder's check report, or the check report of reminders and
     /// feedback. The deadline, when not given, is the templates folder's.
-    fn gather(args: &Args, catalog: &Catalog, g: &crate::cli::Globals) -> Result<Known, CliError> {
+    fn gather(args: &Args, catalog: &Catalog, g: &crate::cmd::Globals) -> Result<Known, CliError> {
         let needs = |option, what| MailError::NeedsOption {
             kind: args.kind.key(),
             option,
@@ -487,7 +487,7 @@ fn check_report(
     args: &Args,
     catalog: &Catalog,
     round: Option<&str>,
-    g: &crate::cli::Globals,
+    g: &crate::cmd::Globals,
 ) -> Result<CheckReport, CliError> {
     let from_merge = args.merged.as_ref().and_then(|d| {
         let p = match round {
@@ -550,8 +550,8 @@ fn resolve_names(
                 .map(|u| u.name.as_str())
                 .chain(catalog.leaders().iter().map(|s| s.as_str()));
             bad.push(format!(
-                "{opt} “{n}”既不是单位也不是领导，最接近的是：{}",
-                closest(n, all, 3).join("、")
+                "{opt} “{n}”既不是单位也不是领导{}",
+                crate::catalog::names::suggestion(&closest(n, all, 3))
             ));
         }
     }

@@ -15,13 +15,15 @@
 use std::path::{Path, PathBuf};
 
 use crate::date::Date;
+use crate::domain::colour::Config;
+use crate::domain::colour::Thresholds;
+use crate::domain::report::FileStatus;
+use crate::domain::round as schedule;
+use crate::domain::stats::{indicators, stats};
+use crate::domain::summary::Summary;
 use crate::fsutil::{check_overwrite, Staged};
-use crate::merge::colour::Thresholds;
-use crate::merge::stats::{indicators, stats};
-use crate::merge::summary::Summary;
-use crate::merge::{csv, flag_behind_schedule, schedule, Config, Merged};
+use crate::merge::{csv, flag_behind_schedule};
 use crate::outputs::MergeOutputs;
-use crate::report::FileStatus;
 use crate::write::merge as xlsx;
 use crate::{CliError, CliResult, Outcome};
 
@@ -56,7 +58,7 @@ pub struct Args {
     pub compression: u8,
 }
 
-pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let round = g.round(args.round.as_deref())?.ok_or(CliError::Needs {
         option: "--round",
         what: "填报期次，如 2020年第一季度",
@@ -134,7 +136,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     if let Some(s) = schedule {
         flag_behind_schedule(&mut report, s, &config.colour);
     }
-    let mut m = Merged::new(&catalog, &report, schedule, config.colour);
+    let mut m = crate::merge::merge(&catalog, &report, schedule, config.colour);
     if let (Some(l), Some(i)) = (&ledger, &info) {
         m.history = Some(l.history_before(i)?);
     }

@@ -4,6 +4,7 @@ pub mod bulletin;
 pub mod catalog;
 pub mod check;
 pub mod collect;
+mod globals;
 pub mod history;
 pub mod init;
 pub mod ledger;
@@ -15,6 +16,8 @@ pub mod task;
 pub mod templates;
 
 use std::io::Write;
+
+pub use globals::Globals;
 
 /// `--format` of the commands that print a report: text for a clerk, JSON for programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

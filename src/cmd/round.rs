@@ -11,7 +11,7 @@
 //! `mail` and `status` then default to this round, its 回收 and its 汇总 folders.
 
 use super::out;
-use crate::cli::Globals;
+use crate::cmd::Globals;
 use crate::date::Date;
 use crate::table::render;
 use crate::{CliError, CliResult, Outcome};

@@ -18,12 +18,12 @@ use serde::Serialize;
 
 use super::out;
 use super::Format;
-use crate::cli::Globals;
+use crate::cmd::Globals;
 use crate::date::Date;
-use crate::ledger::history::UnitRecord;
-use crate::merge::summary::Summary;
-use crate::merge::{schedule, Merged};
-use crate::status::UnitState;
+use crate::domain::history::UnitRecord;
+use crate::domain::round as schedule;
+use crate::domain::status::UnitState;
+use crate::domain::summary::Summary;
 use crate::table::render;
 use crate::{CliError, CliResult, Outcome};
 
@@ -140,13 +140,13 @@ fn live(
 ) -> Result<Vec<UnitRecord>, CliError> {
     let catalog = g.catalog()?;
     let report = crate::check::check_paths(paths, &catalog, &g.check_options(Some(round.into()))?);
-    let m = Merged::new(
+    let m = crate::merge::merge(
         &catalog,
         &report,
         schedule::from_round(round),
         Default::default(),
     );
-    let st = crate::merge::stats::stats(&m);
+    let st = crate::domain::stats::stats(&m);
     let summary = Summary::of(&m, &st, round);
     Ok(crate::ledger::unit_records(
         round, &summary, &report, deadline, g.offset,
@@ -196,7 +196,7 @@ fn text(
                     .map(|t| crate::date::clock(t, offset))
                     .unwrap_or_default(),
                 r.time_source.clone().unwrap_or_default(),
-                crate::status::punctuality(r.late).to_string(),
+                crate::domain::status::punctuality(r.late).to_string(),
             ]
         })
         .collect();

@@ -9,7 +9,7 @@
 //! for input, later merges show it as 已办结, and the ledger keeps its history.
 
 use super::out;
-use crate::cli::Globals;
+use crate::cmd::Globals;
 use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Subcommand)]

@@ -52,7 +52,7 @@ pub struct Args {
     pub office_contact: Option<String>,
 }
 
-pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
+pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let cat = g.catalog()?;
     let deadline = Date::parse(&args.deadline).map_err(CliError::date("--deadline"))?;
     let round = args.round.trim();

@@ -20,6 +20,8 @@ use jiff::Timestamp;
 use lettre::message::Mailbox;
 
 use super::save::Collected;
+use crate::domain::report::{CheckReport, FileReport, FileStatus, Issue};
+use crate::domain::status::Status;
 use crate::mail::contacts::Contacts;
 use crate::mail::log::{self, Entry, Outcome};
 use crate::mail::message::{Answer, Attachment, Draft};
@@ -28,8 +30,6 @@ use crate::mail::text::MailText;
 use crate::mail::{Kind, MailError, Role};
 use crate::outputs;
 use crate::receipts::{self, Receipt};
-use crate::report::{CheckReport, FileReport, FileStatus, Issue};
-use crate::status::Status;
 
 /// A message to answer, as the receipts know it.
 #[derive(Clone, Debug, PartialEq)]

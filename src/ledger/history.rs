@@ -6,64 +6,12 @@ use std::collections::HashMap;
 
 use rusqlite::params;
 
-use super::{Ledger, LedgerError, RoundInfo};
-use crate::merge::colour::lagging;
-use crate::merge::Colour;
-use crate::status::{Status, UnitState};
-
-/// A task's record in one round.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TaskRound {
-    pub round: String,
-    pub status: Status,
-    pub percent: Option<f64>,
-    pub colour: Colour,
-}
-
-/// What the rounds before a round say about its tasks.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct History {
-    /// The round before, if any was merged.
-    pub previous_round: Option<String>,
-    /// Each task's record in the round before.
-    pub previous: HashMap<u32, TaskRound>,
-    /// Consecutive lagging rounds ([`crate::merge::colour::lagging`]) up to the round before.
-    pub streak_before: HashMap<u32, u32>,
-    /// The round before's counts by status and by colour.
-    pub previous_counts: Vec<(Status, usize)>,
-    pub previous_colours: Vec<(Colour, usize)>,
-}
-
-impl History {
-    /// Lagging rounds running, counting this round's status and colour.
-    pub fn streak(&self, task: u32, status: Status, colour: Colour) -> u32 {
-        if lagging(status, colour) {
-            1 + self.streak_before.get(&task).copied().unwrap_or(0)
-        } else {
-            0
-        }
-    }
-}
-
-/// Rounds running in which a task lagged ([`lagging`]), counted from the newest back to
-/// the first round where it did not, or did not exist (`None`: not in that round's list).
-pub fn streak<'a>(newest_first: impl IntoIterator<Item = Option<&'a TaskRound>>) -> u32 {
-    newest_first
-        .into_iter()
-        .take_while(|t| t.is_some_and(|t| lagging(t.status, t.colour)))
-        .count() as u32
-}
-
-/// A unit's row in the round before, for the check's comparisons.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PreviousRow {
-    pub status: Option<Status>,
-    pub percent: Option<f64>,
-    pub progress: String,
-}
-
-/// Last round's rows by (unit, task), from the returns that stood.
-pub type PreviousRows = HashMap<(String, u32), PreviousRow>;
+use super::{Ledger, LedgerError};
+use crate::domain::colour::Colour;
+use crate::domain::history::{
+    streak, History, PreviousRow, PreviousRows, RoundInfo, TaskRound, UnitRecord, Year,
+};
+use crate::domain::status::{Status, UnitState};
 
 fn status_of(label: &str) -> Status {
     Status::parse_label(label).unwrap_or(Status::Unreported)
@@ -214,36 +162,11 @@ impl Ledger {
     }
 }
 
-/// A unit's reporting in one round.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UnitRecord {
-    pub round: String,
-    pub unit: String,
-    pub kind: String,
-    pub state: UnitState,
-    pub file: Option<String>,
-    /// RFC 3339: when it arrived (收件) or, without receipts, when it was saved.
-    pub reported_at: Option<String>,
-    pub time_source: Option<String>,
-    pub late: Option<bool>,
-}
-
 fn unit_state_of(label: &str) -> UnitState {
     UnitState::ALL
         .into_iter()
         .find(|s| s.label() == label)
         .unwrap_or(UnitState::Missing)
-}
-
-/// The whole year, for the 台账 workbook: every round, each task's record per round, each
-/// unit's reporting per round.
-#[derive(Clone, Debug, Default)]
-pub struct Year {
-    pub rounds: Vec<RoundInfo>,
-    /// task → its record in each round (by position in `rounds`).
-    pub tasks: std::collections::BTreeMap<u32, Vec<Option<TaskRound>>>,
-    /// (unit, kind) → its reporting in each round, units in the order first recorded.
-    pub units: Vec<(String, String, Vec<Option<UnitRecord>>)>,
 }
 
 impl Ledger {

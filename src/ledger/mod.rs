@@ -21,9 +21,10 @@ use jiff::tz::Offset;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::date::{self, Date};
-use crate::merge::summary::Summary;
-use crate::report::{CheckReport, FileReport};
-use crate::status::UnitState;
+use crate::domain::history::RoundInfo;
+use crate::domain::report::{CheckReport, FileReport};
+use crate::domain::status::UnitState;
+use crate::domain::summary::Summary;
 
 /// The schema version this duban writes and reads.
 pub const SCHEMA_VERSION: i32 = 1;
@@ -45,18 +46,6 @@ pub enum LedgerError {
     NoRound(String),
     #[error("台账中还没有任何期次：请先用 duban round new 登记一期")]
     NoRounds,
-}
-
-/// A round as the ledger records it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RoundInfo {
-    pub id: i64,
-    pub name: String,
-    pub seq: i64,
-    pub deadline: Option<Date>,
-    pub as_of: Option<Date>,
-    pub created_at: String,
-    pub merged_at: Option<String>,
 }
 
 /// The id of a [`RoundInfo`] not yet in the ledger (SQLite's ids start at 1).
@@ -376,7 +365,7 @@ pub fn unit_records(
     report: &CheckReport,
     deadline: Option<Date>,
     offset: Offset,
-) -> Vec<history::UnitRecord> {
+) -> Vec<crate::domain::history::UnitRecord> {
     let standing = report.standing();
     summary
         .units
@@ -387,7 +376,7 @@ pub fn unit_records(
             } else {
                 reported(standing.get(u.unit.as_str()).copied(), deadline, offset)
             };
-            history::UnitRecord {
+            crate::domain::history::UnitRecord {
                 round: round.to_string(),
                 unit: u.unit.clone(),
                 kind: u.kind.clone(),
@@ -439,8 +428,8 @@ fn replace_round(
             _ => None,
         };
         let verdict = match f.status {
-            crate::report::FileStatus::Accepted => "accepted",
-            crate::report::FileStatus::Rejected => "rejected",
+            crate::domain::report::FileStatus::Accepted => "accepted",
+            crate::domain::report::FileStatus::Rejected => "rejected",
         };
         ret.execute(params![
             id,
@@ -481,8 +470,8 @@ fn replace_round(
                 id,
                 x.code.as_str(),
                 match x.severity() {
-                    crate::check::Severity::Error => "error",
-                    crate::check::Severity::Warning => "warning",
+                    crate::domain::codes::Severity::Error => "error",
+                    crate::domain::codes::Severity::Warning => "warning",
                 },
                 x.sheet,
                 x.cell(),

@@ -365,11 +365,17 @@ fn row(rec: &Record, cols: &[Option<usize>; 5], catalog: &Catalog, out: &mut Con
 /// A contacts name that names no single unit or leader.
 #[derive(Debug, thiserror::Error)]
 pub enum NameProblem {
-    #[error("领导“{name}”不在任务清单的牵头领导中{}", suggest(closest))]
+    #[error(
+        "领导“{name}”不在任务清单的牵头领导中{}",
+        crate::catalog::names::suggestion(closest)
+    )]
     UnknownLeader { name: String, closest: Vec<String> },
     #[error("“{name}”是单位组，不是单个单位；请为组内每个单位各写一行")]
     Group { name: String },
-    #[error("单位“{name}”不在单位名录中{}", suggest(closest))]
+    #[error(
+        "单位“{name}”不在单位名录中{}",
+        crate::catalog::names::suggestion(closest)
+    )]
     UnknownUnit { name: String, closest: Vec<String> },
 }
 
@@ -409,14 +415,6 @@ fn resolve_name(
                 closest: e.closest,
             })
         }
-    }
-}
-
-fn suggest(near: &[String]) -> String {
-    if near.is_empty() {
-        String::new()
-    } else {
-        format!("，最接近的是：{}", near.join("、"))
     }
 }
 

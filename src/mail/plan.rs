@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 
 use super::Role;
 use crate::catalog::{sha256_hex, Catalog, Role as TaskRole, UnknownName};
+use crate::domain::report::{CheckReport, FileStatus, Issue};
+use crate::domain::status::UnitState;
 use crate::fsutil::InputError;
 use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
-use crate::report::{CheckReport, FileStatus, Issue};
-use crate::status::UnitState;
 
 /// A templates folder whose manifest cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -432,8 +432,8 @@ pub fn read_source(s: &Source) -> Result<(PathBuf, String, Vec<u8>), AttachmentE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Code;
-    use crate::report::{FileReport, Issue};
+    use crate::domain::codes::Code;
+    use crate::domain::report::{FileReport, Issue};
 
     fn issue(code: Code) -> Issue {
         let mut i = Issue::new(code, "推进状态为空", &[]);

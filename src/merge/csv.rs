@@ -5,46 +5,8 @@
 
 use std::borrow::Cow;
 
-use super::stats::Stats;
-use super::{round1, Merged};
-use crate::catalog::format_number;
-use crate::columns::{DetailField, TaskCol, DETAIL_COLUMNS};
-use crate::report::{FileReport, TaskRow};
-
-/// A detail row's cells as text (percent and row as numbers' text), one per column of
-/// [`DETAIL_COLUMNS`], which decides what each column holds.
-pub fn detail_records<'m>(m: &'m Merged<'_>) -> impl Iterator<Item = [Cow<'m, str>; 12]> + 'm {
-    m.detail()
-        .map(|(f, r)| DETAIL_COLUMNS.map(|(field, _)| detail_cell(field, f, r)))
-}
-
-/// One cell of the detail.
-fn detail_cell<'m>(field: DetailField, f: &'m FileReport, r: &'m TaskRow) -> Cow<'m, str> {
-    match field {
-        DetailField::Unit => Cow::Borrowed(f.unit.as_deref().unwrap_or("")),
-        DetailField::File => Cow::Owned(f.file_name()),
-        DetailField::Sheet => Cow::Borrowed(r.sheet.as_str()),
-        DetailField::Row => Cow::Owned(r.row.to_string()),
-        DetailField::Task(c) => match c {
-            TaskCol::Number => Cow::Owned(r.task.to_string()),
-            TaskCol::Role => Cow::Borrowed(r.role.map_or("", |x| x.label())),
-            TaskCol::Status => Cow::Borrowed(r.status.map_or("", |s| s.label())),
-            TaskCol::Percent => Cow::Owned(
-                r.percent
-                    .map(|p| format_number(round1(p)))
-                    .unwrap_or_default(),
-            ),
-            TaskCol::Progress => Cow::Borrowed(r.progress.as_str()),
-            TaskCol::Problems => Cow::Borrowed(r.problems.as_str()),
-            TaskCol::NextSteps => Cow::Borrowed(r.next_steps.as_str()),
-            TaskCol::Remarks => Cow::Borrowed(r.remarks.as_str()),
-            // Canonical columns are the catalog's, not the return's: not in the detail.
-            TaskCol::Section | TaskCol::Text | TaskCol::Leaders | TaskCol::Others => {
-                Cow::Borrowed("")
-            }
-        },
-    }
-}
+use crate::domain::merged::{detail_records, Merged};
+use crate::domain::stats::Stats;
 
 /// Prefixes `'` to text a spreadsheet would read as a formula (= + - @, tab, carriage return).
 pub fn neutralise(s: &str) -> Cow<'_, str> {

@@ -14,235 +14,71 @@
 //! - 蓝 done or on schedule, 黄 lagging or behind 序时进度 by up to `red_gap` points, 红 further
 //!   behind, 未启动 after mid-year, or 未报送.
 
-pub mod colour;
 pub mod csv;
-pub mod schedule;
-pub mod stats;
-pub mod summary;
 
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
 use crate::catalog::{format_number, Catalog, Task};
-use crate::check::Code;
-use crate::report::{CheckReport, FileReport, Issue, TaskRow};
-use crate::status::{Status, UnitState};
+use crate::domain::codes::Code;
+use crate::domain::report::{unit_states, CheckReport, FileReport, Issue, TaskRow};
+use crate::domain::status::{Status, UnitState};
 
-pub use colour::{Colour, Config, Thresholds};
+use crate::domain::colour::Thresholds;
+use crate::domain::merged::{round1, Entry, Merged, TaskLine};
 
-/// One unit's part in a task: its return (if any), its row (if it filled one), and how
-/// the unit reported (a unit whose returns were sent back did report).
-#[derive(Clone, Copy, Debug)]
-pub struct Entry<'a> {
-    pub unit: &'a str,
-    pub file: Option<&'a FileReport>,
-    pub row: Option<&'a TaskRow>,
-    pub state: UnitState,
-    /// The task was closed (办结) before this round: nothing is asked of the unit.
-    pub closed: bool,
-}
-
-impl Entry<'_> {
-    /// The row's status; without a usable return, 未报送 or 退回重报.
-    pub fn status(&self) -> Status {
-        if self.closed {
-            return Status::Closed;
-        }
-        match (self.row.and_then(|r| r.status), self.file) {
-            (Some(s), _) => s,
-            (None, None) => self.state.status(),
-            (None, Some(_)) => Status::Unreported,
+/// Derives every task's line from the usable returns of `report`.
+pub fn merge<'a>(
+    catalog: &'a Catalog,
+    report: &'a CheckReport,
+    schedule: Option<f64>,
+    thresholds: Thresholds,
+) -> Merged<'a> {
+    let mut returns: IndexMap<&str, &FileReport> = IndexMap::new();
+    for f in report.usable() {
+        if let Some(u) = f.unit.as_deref() {
+            // The check leaves one usable return per unit; should two remain, the later wins.
+            returns.insert(u, f);
         }
     }
-
-    pub fn percent(&self) -> Option<f64> {
-        self.row.and_then(|r| r.percent)
-    }
-
-    /// "序时推进 60%", "未报送", "退回重报", "未填写" (returned, row missing or without status).
-    pub fn status_text(&self) -> String {
-        if self.closed {
-            return Status::Closed.label().to_string();
-        }
-        match (self.file, self.row) {
-            (None, _) => self.state.status().label().to_string(),
-            (Some(_), Some(r)) if r.status.is_some() => match r.percent {
-                Some(p) => format!("{} {}%", self.status().label(), format_number(round1(p))),
-                None => self.status().label().to_string(),
-            },
-            (Some(_), _) => "未填写".to_string(),
-        }
-    }
-}
-
-/// One task of 总表 with everything derived from its hosts' and co-units' rows.
-#[derive(Clone, Debug)]
-pub struct TaskLine<'a> {
-    pub task: &'a Task,
-    /// Host units (groups expanded), in catalog order, returned or not.
-    pub hosts: Vec<Entry<'a>>,
-    /// Co-units (groups expanded) and any other unit that returned a row for the task.
-    pub co_units: Vec<Entry<'a>>,
-    /// The least advanced of the hosts' statuses; when no host reported one, 退回重报 if a
-    /// host's return was sent back, else 未报送.
-    pub status: Status,
-    /// The least of the hosts' percents.
-    pub percent: Option<f64>,
-    /// 疑似滞后: 序时推进, but a host's percent is more than the tolerance below 序时进度.
-    pub behind: bool,
-    pub colour: Colour,
-}
-
-impl TaskLine<'_> {
-    /// Hosts that have not returned.
-    pub fn missing_hosts(&self) -> impl Iterator<Item = &Entry<'_>> {
-        self.hosts.iter().filter(|e| e.file.is_none())
-    }
-}
-
-/// The merge of one round: the catalog, the checked returns and the derived task lines.
-#[derive(Debug)]
-pub struct Merged<'a> {
-    pub catalog: &'a Catalog,
-    pub report: &'a CheckReport,
-    /// 序时进度 in percent, when known.
-    pub schedule: Option<f64>,
-    pub thresholds: Thresholds,
-    /// Each unit's usable return (accepted, not superseded), in report order.
-    pub returns: IndexMap<&'a str, &'a FileReport>,
-    /// How each unit that sent anything reported; a unit not here sent nothing.
-    pub states: HashMap<&'a str, UnitState>,
-    /// The catalog's tasks in order.
-    pub tasks: Vec<TaskLine<'a>>,
-    /// What the rounds before say, where a ledger knows them (in a workspace).
-    pub history: Option<crate::ledger::history::History>,
-}
-
-impl<'a> Merged<'a> {
-    /// Derives every task's line from the usable returns of `report`.
-    pub fn new(
-        catalog: &'a Catalog,
-        report: &'a CheckReport,
-        schedule: Option<f64>,
-        thresholds: Thresholds,
-    ) -> Merged<'a> {
-        let mut returns: IndexMap<&str, &FileReport> = IndexMap::new();
-        for f in report.usable() {
-            if let Some(u) = f.unit.as_deref() {
-                // The check leaves one usable return per unit; should two remain, the later wins.
-                returns.insert(u, f);
+    let states = unit_states(&report.files);
+    // task → rows of that task, in return order.
+    let mut by_task: HashMap<u32, Vec<(&str, &FileReport, &TaskRow)>> = HashMap::new();
+    let closed: HashSet<u32> = report.closed.iter().copied().collect();
+    let mut seen: HashSet<(u32, &str)> = HashSet::new();
+    for (unit, f) in &returns {
+        for row in f.data.iter().flat_map(|d| &d.rows) {
+            if seen.insert((row.task, unit)) {
+                by_task.entry(row.task).or_default().push((unit, f, row));
             }
         }
-        let mut states: HashMap<&str, UnitState> = HashMap::new();
-        for f in &report.files {
-            if let Some(u) = f.unit.as_deref() {
-                let state = if f.is_usable() {
-                    UnitState::Accepted
-                } else {
-                    UnitState::Rejected
-                };
-                let e = states.entry(u).or_insert(state);
-                *e = (*e).max(state);
-            }
-        }
-        // task → rows of that task, in return order.
-        let mut by_task: HashMap<u32, Vec<(&str, &FileReport, &TaskRow)>> = HashMap::new();
-        let closed: HashSet<u32> = report.closed.iter().copied().collect();
-        let mut seen: HashSet<(u32, &str)> = HashSet::new();
-        for (unit, f) in &returns {
-            for row in f.data.iter().flat_map(|d| &d.rows) {
-                if seen.insert((row.task, unit)) {
-                    by_task.entry(row.task).or_default().push((unit, f, row));
-                }
-            }
-        }
-        let sources = Sources {
-            catalog,
-            states: &states,
-            returns: &returns,
-            closed: &closed,
-            schedule,
-            thresholds: &thresholds,
-        };
-        let tasks = catalog
-            .tasks()
-            .iter()
-            .map(|task| {
-                let rows = by_task.get(&task.number).map_or(&[][..], |v| v.as_slice());
-                line(&sources, task, rows)
-            })
-            .collect();
-        Merged {
-            catalog,
-            report,
-            schedule,
-            thresholds,
-            returns,
-            states,
-            tasks,
-            history: None,
-        }
     }
-
-    /// The units expected to return, in registry order (see [`crate::check::expected_units`]).
-    pub fn expected_units(&self) -> impl Iterator<Item = &'a str> + 'a {
-        crate::check::expected_units(self.catalog, self.report.hosts_only)
-    }
-
-    /// How a unit reported.
-    pub fn state(&self, unit: &str) -> UnitState {
-        self.states.get(unit).copied().unwrap_or(UnitState::Missing)
-    }
-
-    /// Expected units that sent nothing.
-    pub fn missing_units(&self) -> Vec<&'a str> {
-        self.expected_units()
-            .filter(|u| self.state(u) == UnitState::Missing)
-            .collect()
-    }
-
-    /// Expected units whose returns were all sent back (退回重报).
-    pub fn rejected_units(&self) -> Vec<&'a str> {
-        self.expected_units()
-            .filter(|u| self.state(u) == UnitState::Rejected)
-            .collect()
-    }
-
-    /// The tasks a leader leads: first those lagging two rounds running or more (longest
-    /// first, where the ledger knows), then least advanced first (滞后, 未启动, 未报送,
-    /// 退回重报, then 序时推进, 已完成 and 已办结), each group in task order.
-    pub fn leader_tasks(&self, leader: &str) -> Vec<&TaskLine<'a>> {
-        let mut v: Vec<&TaskLine> = self
-            .tasks
-            .iter()
-            .filter(|l| l.task.leaders.iter().any(|x| x == leader))
-            .collect();
-        v.sort_by_key(|l| {
-            let streak = self.streak(l);
-            (
-                std::cmp::Reverse(if streak >= 2 { streak } else { 0 }),
-                l.status,
-                l.task.number,
-            )
-        });
-        v
-    }
-
-    /// Rounds running a task has lagged, this round included (0 without a ledger).
-    pub fn streak(&self, l: &TaskLine) -> u32 {
-        self.history
-            .as_ref()
-            .map_or(0, |h| h.streak(l.task.number, l.status, l.colour))
-    }
-
-    /// Every returned row in file order, with its return: the detail sheet and the CSV.
-    pub fn detail(&self) -> impl Iterator<Item = (&'a FileReport, &'a TaskRow)> + '_ {
-        self.returns.values().flat_map(|f| {
-            f.data
-                .iter()
-                .flat_map(move |d| d.rows.iter().map(move |r| (*f, r)))
+    let sources = Sources {
+        catalog,
+        states: &states,
+        returns: &returns,
+        closed: &closed,
+        schedule,
+        thresholds: &thresholds,
+    };
+    let tasks = catalog
+        .tasks()
+        .iter()
+        .map(|task| {
+            let rows = by_task.get(&task.number).map_or(&[][..], |v| v.as_slice());
+            line(&sources, task, rows)
         })
+        .collect();
+    Merged {
+        catalog,
+        report,
+        schedule,
+        thresholds,
+        returns,
+        states,
+        tasks,
+        history: None,
     }
 }
 
@@ -402,11 +238,6 @@ pub fn flag_behind_schedule(report: &mut CheckReport, schedule: f64, t: &Thresho
         f.issues.extend(new);
     }
     added
-}
-
-/// Rounds to one decimal, for display (91.66… → 91.7).
-pub fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }
 
 #[cfg(test)]

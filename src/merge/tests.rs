@@ -1,9 +1,10 @@
 //! The merge rules on check reports built by hand against the embedded 2020 catalog.
 
-use super::stats::{indicators, stats, Counts};
 use super::testutil::{file, indicator, report, row};
 use super::*;
-use crate::report::FileStatus;
+use crate::domain::colour::Colour;
+use crate::domain::report::FileStatus;
+use crate::domain::stats::{indicators, stats, Counts};
 
 const D: Option<Status> = Some(Status::Done);
 const O: Option<Status> = Some(Status::OnSchedule);
@@ -11,7 +12,7 @@ const L: Option<Status> = Some(Status::Lagging);
 const N: Option<Status> = Some(Status::NotStarted);
 
 fn merged<'a>(c: &'a Catalog, r: &'a CheckReport, schedule: Option<f64>) -> Merged<'a> {
-    Merged::new(c, r, schedule, Thresholds::default())
+    super::merge(c, r, schedule, Thresholds::default())
 }
 
 #[test]
@@ -109,8 +110,8 @@ fn behind_schedule_is_flagged_coloured_and_warned() {
         "a second call adds nothing"
     );
     let w = &r.files[0].issues[0];
-    assert_eq!(w.code, crate::check::Code::BehindSchedule);
-    assert_eq!(w.severity(), crate::check::Severity::Warning);
+    assert_eq!(w.code, crate::domain::codes::Code::BehindSchedule);
+    assert_eq!(w.severity(), crate::domain::codes::Severity::Warning);
     assert_eq!((w.task, w.row), (Some(3), Some(7)));
     assert!(
         w.message.contains("35%") && w.message.contains("50%"),
@@ -487,7 +488,7 @@ mod workbooks {
         let issues = sheet(&bytes, "校验问题");
         assert!(issues
             .iter()
-            .any(|r| r[4] == crate::check::Code::BehindSchedule.as_str()));
+            .any(|r| r[4] == crate::domain::codes::Code::BehindSchedule.as_str()));
         let missing = sheet(&bytes, "未报送单位");
         assert_eq!(missing.len() - 1, m.missing_units().len());
     }

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use crate::catalog::Catalog;
-use crate::report::{
+use crate::domain::report::{
     CheckReport, Contact, FileReport, FileStatus, IndicatorValue, ReturnData, TaskRow,
 };
-use crate::status::Status;
+use crate::domain::status::Status;
 
 pub fn row(task: u32, status: Option<Status>, percent: Option<f64>) -> TaskRow {
     TaskRow {

@@ -3,8 +3,8 @@
 use super::{canonical_cells, Role, Rows, Spec};
 use crate::catalog::{Catalog, Indicator, Task};
 use crate::columns::{IndicatorCol, TaskCol, INDICATOR_COLUMNS, TASK_COLUMNS};
+use crate::domain::status::Status;
 use crate::layout::{self, SHEET_GUIDE, SHEET_IDENTITY, SHEET_INDICATORS, SHEET_TASKS};
-use crate::status::Status;
 use crate::write::{page_footer, BuildError, Print, Prompt, Rule, Sheet, Style};
 
 /// Row of the title on 任务进展 and 量化指标 (0-based).

@@ -6,7 +6,7 @@ use rust_xlsxwriter::{Color, Format};
 
 use super::report::{workbook, Styles};
 use super::{palette, BuildError};
-use crate::report::{FileReport, FileStatus, Severity};
+use crate::domain::report::{FileReport, FileStatus, Severity};
 
 /// Column titles and widths.
 const COLUMNS: [(&str, f64); 4] = [

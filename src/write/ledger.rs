@@ -11,8 +11,8 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use super::report::{self, fit_row, header, text, Styles};
 use super::BuildError;
 use crate::catalog::{format_number, Catalog};
-use crate::ledger::history::{UnitRecord, Year};
-use crate::status::UnitState;
+use crate::domain::history::{UnitRecord, Year};
+use crate::domain::status::UnitState;
 
 /// The ledger workbook's bytes.
 pub fn workbook(year: &Year, catalog: &Catalog) -> Result<Vec<u8>, BuildError> {
@@ -79,7 +79,7 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
         ws.write_number_with_format(
             r,
             last,
-            crate::ledger::history::streak(rounds.iter().rev().map(Option::as_ref)) as f64,
+            crate::domain::history::streak(rounds.iter().rev().map(Option::as_ref)) as f64,
             &st.center,
         )?;
         fit_row(ws, r, &[(&task.text, 36.0), (&hosts, 16.0)])?;
@@ -89,7 +89,7 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
 
 /// A round's cell for a unit: 按时, 逾期, 已报送未通过, 未报送 (and the time it reported).
 fn word(u: &UnitRecord) -> String {
-    let when = crate::status::punctuality(u.late);
+    let when = crate::domain::status::punctuality(u.late);
     let state = u.state.label();
     match u.state {
         UnitState::Missing => state.into(),
@@ -106,8 +106,8 @@ fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(),
     report::print(ws, 0)?;
     let mut columns: Vec<(String, f64)> = vec![("单位".into(), 24.0)];
     columns.extend(year.rounds.iter().map(|r| (r.name.clone(), 14.0)));
-    let on_time = crate::status::punctuality(Some(false));
-    let late = crate::status::punctuality(Some(true));
+    let on_time = crate::domain::status::punctuality(Some(false));
+    let late = crate::domain::status::punctuality(Some(true));
     for t in [
         on_time,
         late,

@@ -3,8 +3,8 @@
 //! black text and survive black-and-white printing as shades, and the words are always
 //! written beside them.
 
-use crate::merge::Colour;
-use crate::status::Status;
+use crate::domain::colour::Colour;
+use crate::domain::status::Status;
 
 /// Header rows of the templates.
 pub const TEMPLATE_HEADER: u32 = 0xD9D9D9;

@@ -6,8 +6,8 @@
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::{palette, properties, row_height_for, FONT, FONT_SIZE};
-use crate::merge::Colour;
-use crate::status::Status;
+use crate::domain::colour::Colour;
+use crate::domain::status::Status;
 
 /// Excel refuses longer text in a cell.
 pub(crate) const MAX_CELL: usize = 32_000;
@@ -236,7 +236,7 @@ pub(crate) fn number(
     f: &Format,
 ) -> Result<(), XlsxError> {
     match v {
-        Some(v) => ws.write_number_with_format(row, col, crate::merge::round1(v), f)?,
+        Some(v) => ws.write_number_with_format(row, col, crate::domain::merged::round1(v), f)?,
         None => ws.write_blank(row, col, f)?,
     };
     Ok(())

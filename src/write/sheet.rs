@@ -16,7 +16,7 @@ use super::{
     palette, properties, row_height_for_size, BuildError, FONT, FONT_CHARSET, FONT_FAMILY,
     FONT_SIZE, MAX_ROW_HEIGHT,
 };
-use crate::status::Status;
+use crate::domain::status::Status;
 
 /// The column width Excel uses when none is set.
 const DEFAULT_COL_WIDTH: f64 = 8.43;

@@ -8,9 +8,9 @@ use std::path::Path;
 use calamine::{open_workbook, Data, Reader, SheetVisible, Xlsx};
 use duban::catalog::{format_number, Catalog, Role};
 use duban::columns::{INDICATOR_COLUMNS, TASK_COLUMNS};
+use duban::domain::status::Status;
 use duban::layout::{self, key};
 use duban::outputs::{MANIFEST, MANIFEST_COLUMNS};
-use duban::status::Status;
 use duban::template;
 
 use super::{DEADLINE, ROUND};

@@ -19,8 +19,8 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::report::{workbook, Styles};
 use super::BuildError;
-use crate::merge::stats::{IndicatorLine, Stats};
-use crate::merge::Merged;
+use crate::domain::merged::Merged;
+use crate::domain::stats::{IndicatorLine, Stats};
 
 /// How hard the output is compressed (0-9). Compression is the largest single cost of
 /// writing; see the README's benchmark for what each level buys.
@@ -31,7 +31,7 @@ pub(super) fn schedule_line(m: &Merged) -> String {
     match m.schedule {
         Some(s) => format!(
             "序时进度 {}%",
-            crate::catalog::format_number(crate::merge::round1(s))
+            crate::catalog::format_number(crate::domain::merged::round1(s))
         ),
         None => "序时进度未知（期次未写明月份、季度或半年，可用 --as-of 指定），未判断疑似滞后"
             .to_string(),

@@ -10,11 +10,11 @@ use rust_xlsxwriter::{
 use super::schedule_line;
 use crate::catalog::format_number;
 use crate::columns::{DetailField, TaskCol, DETAIL_COLUMNS};
-use crate::merge::csv::detail_records;
-use crate::merge::stats::{Counts, IndicatorLine, Stats};
-use crate::merge::{round1, Merged};
-use crate::report::{FileReport, FileStatus, Severity};
-use crate::status::{Status, UnitState};
+use crate::domain::merged::detail_records;
+use crate::domain::merged::{round1, Merged};
+use crate::domain::report::{FileReport, FileStatus, Severity};
+use crate::domain::stats::{Counts, IndicatorLine, Stats};
+use crate::domain::status::{Status, UnitState};
 use crate::write::palette;
 use crate::write::report::{fit_row, header, number, plain_text, text, title, Styles};
 
@@ -322,7 +322,7 @@ pub(super) fn indicators(
                 ws,
                 r,
                 6,
-                crate::status::UnitState::Missing.label(),
+                crate::domain::status::UnitState::Missing.label(),
                 &st.missing,
             )?;
             ws.write_blank(r, 7, &st.missing)?;

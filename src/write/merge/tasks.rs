@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::schedule_line;
-use crate::merge::stats::{Counts, Stats};
-use crate::merge::{Entry, Merged, TaskLine};
-use crate::status::Status;
+use crate::domain::merged::{Entry, Merged, TaskLine};
+use crate::domain::stats::{Counts, Stats};
+use crate::domain::status::Status;
 use crate::write::report::{header, number, row_height, set_height, text, title, Styles};
 
 /// Columns of 总表 (title, width); leader summaries add 联系人.

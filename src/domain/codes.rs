@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::status::Status;
+use crate::domain::status::Status;
 
 /// How bad an issue is: an error rejects the return, a warning does not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -215,27 +215,17 @@ impl Code {
     /// The fix, with each `{name}` replaced by its value from `args`; `{statuses}` is
     /// always known. A placeholder left without a value is dropped with its braces.
     pub fn fix(self, args: &[(&str, &str)]) -> String {
-        let statuses = Status::REPORTED.map(|s| s.label()).join("、");
-        let mut out = String::new();
-        let mut rest = self.fix_template();
-        while let Some(start) = rest.find('{') {
-            out.push_str(&rest[..start]);
-            let Some(len) = rest[start..].find('}') else {
-                break;
-            };
-            let name = &rest[start + 1..start + len];
-            match name {
-                "statuses" => out.push_str(&statuses),
-                _ => {
-                    if let Some((_, v)) = args.iter().find(|(k, _)| *k == name) {
-                        out.push_str(v);
-                    }
-                }
-            }
-            rest = &rest[start + len + 1..];
-        }
-        out.push_str(rest);
-        out
+        let template = self.fix_template();
+        crate::placeholder::fill_with(template, |name| match name {
+            "statuses" => Some(Status::REPORTED.map(|s| s.label()).join("、")),
+            _ => args
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string()),
+        })
+        // Every fix is closed (`fixes_fill_their_placeholders`); should one not be, it
+        // reads as written rather than losing its end.
+        .unwrap_or_else(|_| template.to_string())
     }
 }
 
@@ -309,10 +299,11 @@ mod tests {
             .contains("WPS"));
         // Every placeholder a fix uses is one the check fills somewhere.
         for c in Code::ALL {
-            let t = c.fix_template();
-            for name in t.split('{').skip(1).filter_map(|p| p.split('}').next()) {
+            let names = crate::placeholder::names(c.fix_template()).expect("closed");
+            for name in names {
                 assert!(
-                    ["task", "column", "measure", "round", "advice", "statuses"].contains(&name),
+                    ["task", "column", "measure", "round", "advice", "statuses"]
+                        .contains(&name.as_str()),
                     "{c}: {{{name}}}"
                 );
             }

@@ -2,10 +2,10 @@
 //! unit; the return rate; each indicator's reported values and completion rate.
 
 use crate::catalog::{format_number, Indicator};
-use crate::report::FileReport;
+use crate::domain::report::FileReport;
 
-use super::{round1, Merged};
-use crate::status::{Status, UnitState};
+use crate::domain::merged::{round1, Merged};
+use crate::domain::status::{Status, UnitState};
 
 /// Tasks (or rows) counted by [`Status`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::catalog::format_number;
-use crate::status::Status;
+use crate::domain::status::Status;
 
 /// A task's colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -180,9 +180,9 @@ impl Config {
 
     /// Parses a config file's text; `path` is only for the message.
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let c: Config = toml::from_str(text).map_err(|e| ConfigError::Format {
+        let c: Config = crate::fsutil::parse_toml(text).map_err(|message| ConfigError::Format {
             path: path.to_path_buf(),
-            message: crate::fsutil::describe_toml(text, &e),
+            message,
         })?;
         let t = c.colour;
         for (name, value) in [

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Role;
-pub use crate::check::codes::{Code, Severity};
-use crate::read::a1;
-use crate::status::{Status, UnitState};
+pub use crate::domain::codes::{Code, Severity};
+use crate::domain::place::{a1, column_of};
+use crate::domain::status::{Status, UnitState};
 
 /// One problem found in a return. Its place is a (row, column) of the file as returned;
 /// the A1 text is made for output only.
@@ -133,21 +133,25 @@ impl From<IssueRepr> for Issue {
     }
 }
 
-/// The 1-based column of an A1 reference ("H5" → 8).
-fn column_of(cell: &str) -> Option<u32> {
-    let letters: Vec<u8> = cell
-        .bytes()
-        .take_while(|b| b.is_ascii_alphabetic())
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
-    if letters.is_empty() || letters.len() > 3 {
-        return None;
+/// How each unit that sent anything reported: 已通过 where one of its returns is usable,
+/// else 已报送未通过; a unit absent from the map sent nothing (未报送). The one derivation
+/// of a unit's state: the check's lists, the merge and the ledger all come from it.
+pub fn unit_states<'a>(
+    files: impl IntoIterator<Item = &'a FileReport>,
+) -> std::collections::HashMap<&'a str, UnitState> {
+    let mut states = std::collections::HashMap::new();
+    for f in files {
+        if let Some(u) = f.unit.as_deref() {
+            let state = if f.is_usable() {
+                UnitState::Accepted
+            } else {
+                UnitState::Rejected
+            };
+            let e = states.entry(u).or_insert(state);
+            *e = (*e).max(state);
+        }
     }
-    Some(
-        letters
-            .iter()
-            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1)),
-    )
+    states
 }
 
 /// Verdict on one return.
@@ -291,7 +295,7 @@ pub struct CheckReport {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub closed: Vec<u32>,
     /// The templates asked only for hosted tasks (`--hosts-only`): only units hosting a
-    /// task are expected (see [`crate::check::expected_units`]).
+    /// task are expected (see [`crate::catalog::Catalog::expected_units`]).
     #[serde(default)]
     pub hosts_only: bool,
 }
@@ -360,6 +364,5 @@ mod tests {
         assert!(json["fix"].as_str().unwrap().contains("任务 57"));
         let back: Issue = serde_json::from_value(json).unwrap();
         assert_eq!(back, i);
-        assert_eq!(column_of("AA12"), Some(27));
     }
 }

@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::colour::{Colour, Thresholds};
-use super::stats::Stats;
-use super::{round1, Merged};
 use crate::catalog::{Notice, Section};
-use crate::status::{Status, UnitState};
+use crate::domain::colour::{Colour, Thresholds};
+use crate::domain::merged::{round1, Merged};
+use crate::domain::stats::Stats;
+use crate::domain::status::{Status, UnitState};
 
 /// The serialised colour, as the office writes it.
 impl Serialize for Colour {
@@ -124,7 +124,7 @@ impl TaskSummary {
     /// 退回重报), or 红 whatever the status. The bulletin's section 三 and its 附件, and
     /// the rounds a task has lagged running, all use this one test.
     pub fn lagging(&self) -> bool {
-        crate::merge::colour::lagging(self.status, self.colour)
+        crate::domain::colour::lagging(self.status, self.colour)
     }
 }
 
@@ -146,7 +146,7 @@ fn standing_arrival(m: &Merged, unit: &str) -> Option<String> {
 impl Summary {
     /// The summary of a merge.
     pub fn of(m: &Merged, st: &Stats, round: &str) -> Summary {
-        let part = |e: &super::Entry| Part {
+        let part = |e: &crate::domain::merged::Entry| Part {
             unit: e.unit.to_string(),
             state: e.state,
             status: e.status(),
@@ -227,7 +227,7 @@ impl Summary {
             files_accepted: files.iter().filter(|f| f.is_usable()).count(),
             files_rejected: files
                 .iter()
-                .filter(|f| f.status == crate::report::FileStatus::Rejected)
+                .filter(|f| f.status == crate::domain::report::FileStatus::Rejected)
                 .count(),
             files_superseded: files.iter().filter(|f| f.superseded_by.is_some()).count(),
         }

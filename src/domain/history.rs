@@ -1,0 +1,108 @@
+//! What the ledger hands the layers above it: a round as recorded, each task's record per
+//! round, how many rounds running a task has lagged, last round's rows (for 照抄上期), and a
+//! unit's reporting per round. Plain data: the ledger fills these from SQLite, the check,
+//! the merge, the bulletin and the 台账 writer read them.
+
+use std::collections::HashMap;
+
+use crate::date::Date;
+use crate::domain::colour::{lagging, Colour};
+use crate::domain::status::{Status, UnitState};
+
+/// A round as the ledger records it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoundInfo {
+    pub id: i64,
+    pub name: String,
+    pub seq: i64,
+    pub deadline: Option<Date>,
+    pub as_of: Option<Date>,
+    pub created_at: String,
+    pub merged_at: Option<String>,
+}
+
+/// A task's record in one round.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskRound {
+    pub round: String,
+    pub status: Status,
+    pub percent: Option<f64>,
+    pub colour: Colour,
+}
+
+/// What the rounds before a round say about its tasks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// The round before, if any was merged.
+    pub previous_round: Option<String>,
+    /// Each task's record in the round before.
+    pub previous: HashMap<u32, TaskRound>,
+    /// Consecutive lagging rounds ([`crate::domain::colour::lagging`]) up to the round before.
+    pub streak_before: HashMap<u32, u32>,
+    /// The round before's counts by status and by colour.
+    pub previous_counts: Vec<(Status, usize)>,
+    pub previous_colours: Vec<(Colour, usize)>,
+}
+
+impl History {
+    /// Lagging rounds running, counting this round's status and colour.
+    pub fn streak(&self, task: u32, status: Status, colour: Colour) -> u32 {
+        if lagging(status, colour) {
+            1 + self.streak_before.get(&task).copied().unwrap_or(0)
+        } else {
+            0
+        }
+    }
+}
+
+/// Rounds running in which a task lagged ([`lagging`]), counted from the newest back to
+/// the first round where it did not, or did not exist (`None`: not in that round's list).
+pub fn streak<'a>(newest_first: impl IntoIterator<Item = Option<&'a TaskRound>>) -> u32 {
+    lagging_run(
+        newest_first
+            .into_iter()
+            .map(|t| t.is_some_and(|t| lagging(t.status, t.colour))),
+    )
+}
+
+/// 连续滞后: the rounds running, counted from the newest, in which a task lagged. The one
+/// count behind the 台账, the 总表, the leader summaries and the bulletin's 连续 N 期.
+pub fn lagging_run(newest_first: impl IntoIterator<Item = bool>) -> u32 {
+    newest_first.into_iter().take_while(|l| *l).count() as u32
+}
+
+/// A unit's row in the round before, for the check's comparisons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviousRow {
+    pub status: Option<Status>,
+    pub percent: Option<f64>,
+    pub progress: String,
+}
+
+/// Last round's rows by (unit, task), from the returns that stood.
+pub type PreviousRows = HashMap<(String, u32), PreviousRow>;
+
+/// A unit's reporting in one round.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitRecord {
+    pub round: String,
+    pub unit: String,
+    pub kind: String,
+    pub state: UnitState,
+    pub file: Option<String>,
+    /// RFC 3339: when it arrived (收件) or, without receipts, when it was saved.
+    pub reported_at: Option<String>,
+    pub time_source: Option<String>,
+    pub late: Option<bool>,
+}
+
+/// The whole year, for the 台账 workbook: every round, each task's record per round, each
+/// unit's reporting per round.
+#[derive(Clone, Debug, Default)]
+pub struct Year {
+    pub rounds: Vec<RoundInfo>,
+    /// task → its record in each round (by position in `rounds`).
+    pub tasks: std::collections::BTreeMap<u32, Vec<Option<TaskRound>>>,
+    /// (unit, kind) → its reporting in each round, units in the order first recorded.
+    pub units: Vec<(String, String, Vec<Option<UnitRecord>>)>,
+}
