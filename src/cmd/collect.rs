@@ -205,8 +205,8 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         );
     }
     match result {
-        Ok(failed) if failed => Ok(Outcome::Findings),
-        Ok(_) => Ok(Outcome::Clean),
+        Ok(true) => Ok(Outcome::Findings),
+        Ok(false) => Ok(Outcome::Clean),
         Err(JobError::Collect(e)) => Err(e.into()),
         Err(JobError::Mail(e)) => Err(e.into()),
     }

@@ -62,15 +62,15 @@ impl Protocol {
     }
 }
 
-/// How a connection is protected.
+/// How a connection is protected. The variants' docs are `--help` text, for the clerk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
-    /// A plain connection upgraded with STARTTLS (SMTP 587, IMAP 143); refused if the server cannot.
+    /// 先明文连接，再用 STARTTLS 加密（发件 587、收件 143 端口）；服务器不支持时不连接
     Starttls,
-    /// TLS from the first byte (SMTP 465, IMAP 993).
+    /// 从连接起就加密（发件 465、收件 993 端口）
     Tls,
-    /// No encryption: only to a loopback host.
+    /// 不加密：只允许连本机
     None,
 }
 
