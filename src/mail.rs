@@ -7,13 +7,20 @@
 //! contacts is found before anything is sent ([`contacts`]); attachments carry their name
 //! both ways that clients read it ([`message`]); an append-only log decides what a rerun
 //! still has to send ([`log`]); and a failure for one recipient is recorded and the run goes
-//! on ([`smtp`]). Which messages a round needs is decided in [`plan`], their wording in
-//! [`text`].
+//! on ([`send`], the one SMTP loop, also `duban collect --reply`'s). Which messages a round
+//! needs is decided in [`plan`], their wording in [`text`]; a run of `duban mail` is
+//! [`job`]. The settings of both mail servers, the sending one and the mailbox duban
+//! reads, are in [`settings`].
 
+pub mod console;
 pub mod contacts;
+pub mod job;
 pub mod log;
+pub mod made;
 pub mod message;
 pub mod plan;
+pub mod send;
+pub mod settings;
 pub mod smtp;
 pub mod text;
 
@@ -21,7 +28,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fsutil::{describe_io, InputError};
+use crate::fsutil::{describe_io, InputError, WriteError};
 
 /// Why `duban mail` stopped before sending anything (or, for the sent log, stopped
 /// sending): each names what to change.
@@ -29,10 +36,13 @@ use crate::fsutil::{describe_io, InputError};
 pub enum MailError {
     #[error(transparent)]
     Read(#[from] InputError),
-    #[error("配置文件 {} 格式错误：{message}", path.display())]
-    ConfigFormat { path: PathBuf, message: String },
-    #[error("配置文件 {} 不能写密码：请用环境变量 {} 或在提示时输入", path.display(), smtp::PASSWORD_ENV)]
-    PasswordInConfig { path: PathBuf },
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
+    /// A folder given on the command line does not exist.
+    #[error("找不到文件或文件夹：{}", .0.display())]
+    NoSuchPath(PathBuf),
     #[error(
         "缺少发件人：请加 --from \"区督考办 <office@example.org>\"（或写在配置文件的 from 键；在工作区中写在 duban.toml 的 [mail] 里）"
     )]
@@ -74,13 +84,29 @@ pub enum MailError {
     NoSmtpHost,
     #[error(transparent)]
     Smtp(#[from] smtp::SmtpError),
-    #[error("无法连接或登录邮件服务器 {host}:{port}（{security}）：{message}；未发送任何邮件。请检查服务器、端口、加密方式、用户名、密码（{}）和 CA 证书", smtp::PASSWORD_ENV)]
+    /// Connecting, securing or logging in failed before the first message: `reason` in
+    /// Chinese, `detail` the library's or the server's words.
+    #[error("无法连接发信服务器 {host}:{port}（{security}）：{reason}；未发送任何邮件。请检查服务器、端口、加密方式、用户名、密码（{}）和 CA 证书\n  详情：{detail}", settings::Protocol::Smtp.password_env())]
     Connect {
         host: String,
         port: u16,
         security: &'static str,
-        message: String,
+        reason: String,
+        detail: String,
     },
+}
+
+/// What is wrong with an address lettre refused, in Chinese (lettre says "Invalid input").
+pub fn address_problem(e: &lettre::address::AddressError) -> &'static str {
+    use lettre::address::AddressError as E;
+    match e {
+        E::MissingParts => "缺少 @ 前的用户名或 @ 后的域名",
+        E::Unbalanced => "尖括号 < > 不成对",
+        E::InvalidUser => "@ 前的用户名含有不允许的字符",
+        E::InvalidDomain => "@ 后的域名不合规",
+        // The enum may grow.
+        _ => "格式不对，应写作 名称 <用户名@域名>，如 区督考办 <office@example.org>",
+    }
 }
 
 /// What is being mailed.

@@ -385,7 +385,7 @@ fn starttls_with_login_and_the_office_ca() {
     let run = send(&wd, &smtp, "starttls", &login, Some("wrong"));
     run.assert_code(2);
     assert!(
-        run.stderr().contains("无法连接或登录邮件服务器") && run.stderr().contains("535"),
+        run.stderr().contains("无法连接发信服务器") && run.stderr().contains("登录被拒绝（535）"),
         "{}",
         run.describe()
     );
@@ -397,7 +397,11 @@ fn starttls_with_login_and_the_office_ca() {
         Some("s3cret-口令"),
     );
     run.assert_code(2);
-    assert!(run.stderr().contains("certificate"), "{}", run.describe());
+    assert!(
+        run.stderr().contains("服务器证书不受信任") && run.stderr().contains("certificate"),
+        "{}",
+        run.describe()
+    );
     assert!(smtp.received().is_empty());
     assert!(!wd.path("outbox/sent-log.jsonl").exists() || log_lines(&wd).is_empty());
 
@@ -570,4 +574,141 @@ fn plain_smtp_is_refused_to_a_remote_host() {
     ]);
     run.assert_code(2);
     assert!(run.stderr().contains("starttls"), "{}", run.describe());
+}
+
+/// Regression (issue 21): a closed port printed lettre's "Connection refused (os error
+/// 111)" twice, in English, as the whole reason. Now the sentence is Chinese and names the
+/// server; the library's words come once, on a detail line.
+#[test]
+fn a_closed_port_is_told_in_chinese_with_the_server() {
+    let wd = setup("mail-closed-port");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut args = vec![
+        "mail",
+        "templates",
+        "--round",
+        ROUND,
+        "--contacts",
+        "contacts.csv",
+        "--templates",
+        "tpl",
+        "--outbox",
+        "outbox",
+        "--from",
+        FROM,
+        "--send",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-security",
+        "none",
+    ];
+    let port = port.to_string();
+    args.extend(["--smtp-port", &port]);
+    let run = wd.output(&args);
+    run.assert_code(2);
+    let err = run.stderr();
+    assert!(
+        err.contains(&format!(
+            "无法连接发信服务器 127.0.0.1:{port}（none）：连接被拒绝"
+        )),
+        "{}",
+        run.describe()
+    );
+    let first = err.lines().next().unwrap();
+    assert!(!first.contains("Connection"), "{}", run.describe());
+    assert!(
+        err.matches("Connection refused").count() <= 1,
+        "{}",
+        run.describe()
+    );
+    assert!(!wd.path("outbox/sent-log.jsonl").exists() || log_lines(&wd).is_empty());
+}
+
+/// Regression (issue 21): `--from` that lettre cannot read was told as "Invalid input".
+#[test]
+fn a_sender_lettre_refuses_is_told_in_chinese() {
+    let wd = setup("mail-bad-from");
+    let run = wd.output(&[
+        "mail",
+        "templates",
+        "--round",
+        ROUND,
+        "--contacts",
+        "contacts.csv",
+        "--templates",
+        "tpl",
+        "--outbox",
+        "outbox",
+        "--from",
+        "区督考办 <office@@example.org",
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr().contains("不是有效的邮箱地址") && !run.stderr().contains("Invalid"),
+        "{}",
+        run.describe()
+    );
+}
+
+/// Regression (issue 21): `duban mail … --send | head -2` sent one message of several and
+/// exited 0: the first line printed to the closed pipe ended the program. Now every
+/// message is sent and logged, stdout's loss is said on stderr, and the exit status is the
+/// sending's.
+#[test]
+fn a_closed_stdout_does_not_stop_the_sending() {
+    let wd = setup("mail-closed-stdout");
+    let smtp = Smtp::start(&wd, "server", &[]);
+    let port = smtp.port.to_string();
+    let args = [
+        "mail",
+        "templates",
+        "--round",
+        ROUND,
+        "--contacts",
+        "contacts.csv",
+        "--templates",
+        "tpl",
+        "--outbox",
+        "outbox",
+        "--from",
+        FROM,
+        "--rate",
+        "0",
+        "--send",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        &port,
+        "--smtp-security",
+        "none",
+    ];
+    // A pipe whose reading end is closed before duban starts: every write to stdout fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = wd
+        .command(&args)
+        .env_remove("DUBAN_SMTP_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let run = Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        out,
+    };
+    run.assert_code(0);
+    assert_one_each(&wd, &smtp.received());
+    let sent: Vec<Value> = log_lines(&wd)
+        .into_iter()
+        .filter(|e| e["result"] == "sent")
+        .collect();
+    assert_eq!(sent.len(), UNITS.len(), "{}", run.describe());
+    assert!(
+        run.stderr().contains("标准输出已关闭"),
+        "{}",
+        run.describe()
+    );
 }

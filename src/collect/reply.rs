@@ -310,7 +310,7 @@ pub fn make(
         .parse::<lettre::Address>()
         .map_err(|e| MailError::Build {
             recipient: letter.sender.clone(),
-            message: format!("发件人地址无效：{e}"),
+            message: format!("发件人地址无效：{}", crate::mail::address_problem(&e)),
         })?;
     let draft = Draft {
         kind,
@@ -403,7 +403,7 @@ fn last<'a>(entries: &'a [Entry], message_id: &str) -> Option<&'a Entry> {
 }
 
 /// Writes each answer's .eml and problem lists to the outbox.
-pub fn write(made: &[Made]) -> Result<(), crate::CliError> {
+pub fn write(made: &[Made]) -> Result<(), MailError> {
     for m in made {
         for a in &m.draft.attachments {
             crate::fsutil::write_atomic(&a.path, &a.bytes)?;
@@ -427,7 +427,10 @@ pub fn record_drafts(made: &mut [Made], outbox: &Path) -> Result<(), MailError> 
             Some(Outcome::Sent) => m.status = "此前已答复（同一份报表），不再发送".into(),
             Some(Outcome::Drafted) => m.status = "已写出，未发送".into(),
             _ => {
-                append(outbox, &entry(&m.draft, Outcome::Drafted, String::new()))?;
+                log::record(
+                    outbox,
+                    &Entry::of(&m.draft, Outcome::Drafted, String::new()),
+                )?;
                 m.status = "已写出，未发送".into();
             }
         }
@@ -435,15 +438,14 @@ pub fn record_drafts(made: &mut [Made], outbox: &Path) -> Result<(), MailError> 
     Ok(())
 }
 
-/// Sends each answer the sent log does not show as delivered, one at a time, at most
-/// `rate` a minute (0: no limit); records every attempt.
+/// Sends each answer the sent log does not show as delivered, through the one SMTP loop
+/// ([`crate::mail::send::deliver`]: at most `rate` a minute, every attempt recorded).
 pub fn send(
     made: &mut [Made],
     outbox: &Path,
     settings: &crate::mail::smtp::Settings,
     password: Option<String>,
 ) -> Result<(), MailError> {
-    use crate::mail::smtp;
     let (entries, _) = log::read(outbox)?;
     let mut todo = Vec::new();
     for (i, m) in made.iter_mut().enumerate() {
@@ -457,69 +459,17 @@ pub fn send(
             _ => todo.push(i),
         }
     }
-    if todo.is_empty() {
-        return Ok(());
-    }
-    let transport = smtp::transport(settings, password)?;
-    if let Err(e) = transport.test_connection() {
-        return Err(MailError::Connect {
-            host: settings.host.clone(),
-            port: settings.port,
-            security: settings.security.name(),
-            message: smtp::describe_error(&e),
-        });
-    }
-    let gap = (settings.rate > 0)
-        .then(|| std::time::Duration::from_secs_f64(60.0 / f64::from(settings.rate)));
-    let mut last_send: Option<std::time::Instant> = None;
-    for i in todo {
+    let drafts: Vec<&Draft> = todo.iter().map(|&i| &made[i].draft).collect();
+    let results = crate::mail::send::deliver(&drafts, outbox, settings, password, |_, _| {})?;
+    for (i, r) in todo.into_iter().zip(results) {
         let m = &mut made[i];
-        let msg = m.draft.build().map_err(|e| MailError::Build {
-            recipient: m.draft.recipient.clone(),
-            message: e.to_string(),
-        })?;
-        if let (Some(gap), Some(t)) = (gap, last_send) {
-            if t.elapsed() < gap {
-                std::thread::sleep(gap - t.elapsed());
-            }
-        }
-        append(outbox, &entry(&m.draft, Outcome::Sending, String::new()))?;
-        last_send = Some(std::time::Instant::now());
-        match smtp::send(&transport, &msg) {
-            Ok(()) => {
-                append(outbox, &entry(&m.draft, Outcome::Sent, String::new()))?;
-                m.status = "已发送".into();
-            }
+        match r {
+            Ok(()) => m.status = "已发送".into(),
             Err(e) => {
-                append(outbox, &entry(&m.draft, Outcome::Failed, e.to_string()))?;
                 m.status = format!("发送失败：{e}");
                 m.failed = true;
             }
         }
     }
     Ok(())
-}
-
-fn entry(d: &Draft, result: Outcome, error: String) -> Entry {
-    Entry {
-        kind: d.kind,
-        round: d.round.clone(),
-        recipient: d.recipient.clone(),
-        to: d.to.iter().map(|m| m.email.to_string()).collect(),
-        attachments: d.attachments.iter().map(|a| a.file_name.clone()).collect(),
-        sha256: d.attachments.iter().map(|a| a.sha256.clone()).collect(),
-        message_id: d.message_id(),
-        time: log::now(),
-        result,
-        error,
-    }
-}
-
-fn append(outbox: &Path, e: &Entry) -> Result<(), MailError> {
-    std::fs::create_dir_all(outbox)
-        .and_then(|_| log::append(outbox, e))
-        .map_err(|source| MailError::SentLog {
-            path: log::path(outbox),
-            source,
-        })
 }

@@ -15,11 +15,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
-use super::{Account, CollectError, Security};
+use super::{Account, CollectError};
+use crate::mail::settings::{self, Protocol, Security, SettingsError};
 
 /// How long to wait for the TCP connection, and for any one read or write after it.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -58,16 +58,12 @@ impl Write for Transport {
 /// Connects to the account's server and reads its greeting: an IMAP client ready to log in.
 ///
 /// # Errors
-/// [`CollectError::PlainToRemote`] for `none` to another machine; [`CollectError::CaRead`] /
-/// [`CollectError::CaInvalid`] for the CA file; [`CollectError::Connect`] when the server
+/// [`SettingsError::PlainToRemote`] for `none` to another machine;
+/// [`SettingsError::CaRead`] / [`SettingsError::CaInvalid`] for the CA file; [`CollectError::Connect`] when the server
 /// cannot be reached, refuses STARTTLS, or its certificate is not trusted (rustls' reason,
 /// such as `UnknownIssuer`, in the message).
 pub fn connect(account: &Account) -> Result<imap::Client<Transport>, CollectError> {
-    if account.security == Security::None && !crate::mail::smtp::is_loopback(&account.host) {
-        return Err(CollectError::PlainToRemote {
-            host: account.host.clone(),
-        });
-    }
+    settings::refuse_plain_to_remote(Protocol::Imap, account.security, &account.host)?;
     let config = match account.security {
         Security::None => None,
         _ => Some(client_config(account.ca.as_deref())?),
@@ -120,19 +116,11 @@ fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, CollectErr
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
-        let pem = crate::fsutil::read(path).map_err(CollectError::CaRead)?;
-        let invalid = |message: String| CollectError::CaInvalid {
-            path: path.to_path_buf(),
-            message,
-        };
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(&pem) {
-            let cert = cert.map_err(|e| invalid(e.to_string()))?;
-            roots.add(cert).map_err(|e| invalid(e.to_string()))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(invalid("其中没有 PEM 格式的证书".into()));
+        for cert in settings::ca_certificates(path)? {
+            roots.add(cert).map_err(|e| SettingsError::CaInvalid {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -200,19 +188,11 @@ fn wrap_tls(
 
 /// A network error in one line: rustls' own reason where there is one.
 fn describe(e: &io::Error) -> String {
-    use io::ErrorKind as K;
     if let Some(inner) = e.get_ref() {
         return inner.to_string();
     }
-    let what = match e.kind() {
-        K::ConnectionRefused => "连接被拒绝（该端口上没有邮件服务）",
-        K::TimedOut | K::WouldBlock => "连接超时",
-        K::HostUnreachable | K::NetworkUnreachable => "网络不通",
-        K::NotFound => "找不到该主机",
-        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
-            "连接被服务器断开"
-        }
-        _ => return format!("{}（{e}）", crate::fsutil::describe_io(e)),
-    };
-    what.to_string()
+    match settings::network_reason(e) {
+        Some(what) => what.to_string(),
+        None => format!("{}（{e}）", crate::fsutil::describe_io(e)),
+    }
 }

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::Kind;
+use super::message::Draft;
+use super::{Kind, MailError};
 
 /// What happened to one message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +50,43 @@ pub struct Entry {
     pub result: Outcome,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub error: String,
+}
+
+impl Entry {
+    /// The line recording `result` for a draft: its recipient, addresses (to, then cc),
+    /// attachments and Message-ID, at this moment.
+    pub fn of(d: &Draft, result: Outcome, error: String) -> Entry {
+        Entry {
+            kind: d.kind,
+            round: d.round.clone(),
+            recipient: d.recipient.clone(),
+            to: d
+                .to
+                .iter()
+                .chain(&d.cc)
+                .map(|m| m.email.to_string())
+                .collect(),
+            attachments: d.attachments.iter().map(|a| a.file_name.clone()).collect(),
+            sha256: d.attachments.iter().map(|a| a.sha256.clone()).collect(),
+            message_id: d.message_id(),
+            time: now(),
+            result,
+            error,
+        }
+    }
+}
+
+/// Appends one line to an outbox's log, making the outbox if need be.
+///
+/// # Errors
+/// [`MailError::SentLog`]: the run must stop sending, as the log could not say what went.
+pub fn record(outbox: &Path, e: &Entry) -> Result<(), MailError> {
+    std::fs::create_dir_all(outbox)
+        .and_then(|_| append(outbox, e))
+        .map_err(|source| MailError::SentLog {
+            path: path(outbox),
+            source,
+        })
 }
 
 /// The log of an outbox.
