@@ -380,6 +380,27 @@ impl Catalog {
             .map(|(_, r)| *r)
     }
 
+    /// The groups the registry cannot expand (区直有关部门, 各金融机构), each with the tasks
+    /// whose lists name it: no template carries those tasks for such a group's units, so the
+    /// office assigns them by hand.
+    pub fn open_groups(&self) -> Vec<(&Group, Vec<u32>)> {
+        let named = |t: &&Task, g: &Group| t.hosts.iter().chain(&t.co_units).any(|n| *n == g.name);
+        (self.registry.groups().iter())
+            .filter(|g| !g.enumerable)
+            .map(|g| {
+                (
+                    g,
+                    self.tasks()
+                        .iter()
+                        .filter(|t| named(t, g))
+                        .map(|t| t.number)
+                        .collect(),
+                )
+            })
+            .filter(|(_, tasks): &(_, Vec<u32>)| !tasks.is_empty())
+            .collect()
+    }
+
     /// The catalog file's text, as `catalog import` writes it.
     pub fn to_toml(&self) -> String {
         to_toml(&self.data)
