@@ -12,12 +12,13 @@
 //! or not at all (a full disk or a refused folder leaves none of them), and byte-identical
 //! for the same inputs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::date::Date;
 use crate::merge::colour::Thresholds;
 use crate::merge::Config;
 use crate::ops::merge::{file_name, merge_round, MergeRound, RoundMerged};
+use crate::workspace::Workspace;
 use crate::write::merge as xlsx;
 use crate::{CliError, CliResult, Outcome};
 
@@ -64,11 +65,6 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     let ws = g.workspace.as_ref();
     let as_of =
         (args.as_of.as_deref().map(Date::parse).transpose()).map_err(CliError::date("--as-of"))?;
-    let colour = match (&args.config, ws) {
-        (Some(p), _) => Config::load(p)?.colour,
-        (None, Some(w)) => w.config.colour,
-        (None, None) => Config::default().colour,
-    };
     // In a workspace: the round's 回收 and 汇总 folders, the latter replaced (it holds the
     // round's last merge); the round is recorded in the ledger.
     let (paths, out, force, ledger) = match ws {
@@ -97,7 +93,6 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
             what: "回收的报表文件或文件夹",
         });
     }
-    let check = g.check_options(Some(round.clone()))?;
     let merged = merge_round(
         &catalog,
         MergeRound {
@@ -106,9 +101,9 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
             out: &out,
             force,
             as_of,
-            colour,
+            colour: thresholds(args.config.as_deref(), ws)?,
             compression: args.compression,
-            check,
+            check: g.check_options(Some(round.clone()))?,
             ledger,
         },
     )?;
@@ -119,8 +114,17 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     })
 }
 
+/// `--config`, else the workspace's, else the defaults.
+fn thresholds(config: Option<&Path>, ws: Option<&Workspace>) -> Result<Thresholds, CliError> {
+    Ok(match (config, ws) {
+        (Some(p), _) => Config::load(p)?.colour,
+        (None, Some(w)) => w.config.colour,
+        (None, None) => Config::default().colour,
+    })
+}
+
 /// What the merge read and wrote, and where it recorded the round.
-fn message(round: &str, out: &std::path::Path, m: &RoundMerged) -> String {
+fn message(round: &str, out: &Path, m: &RoundMerged) -> String {
     let mut msg = format!(
         "{round}：读取报表 {} 份，采用 {} 份，退回 {} 份，被替代 {} 份。\n{}\n{}\n",
         m.files, m.accepted, m.rejected, m.superseded, m.return_line, m.task_line,
