@@ -240,6 +240,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 /// The first file that could not be written; the others may or may not be there, each
 /// whole or absent.
 pub fn write_many_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteError> {
+    in_parallel(files, |(path, bytes)| write_unsynced_dir(path, bytes))?;
+    let dirs: std::collections::BTreeSet<PathBuf> =
+        files.iter().map(|(p, _)| parent_dir(p)).collect();
+    for d in dirs {
+        sync_dir(&d);
+    }
+    Ok(())
+}
+
+/// Runs `write` on every file, several at a time (each sync waits on the disk, and
+/// concurrent syncs share the journal's commits).
+///
+/// # Errors
+/// The first failure met; the files not yet started are left alone.
+fn in_parallel<T: Sync>(
+    files: &[T],
+    write: impl Fn(&T) -> Result<(), WriteError> + Sync,
+) -> Result<(), WriteError> {
     const WORKERS: usize = 16;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed = std::sync::Mutex::new(None);
@@ -247,25 +265,20 @@ pub fn write_many_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteError>
         for _ in 0..WORKERS.min(files.len()) {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((path, bytes)) = files.get(i) else {
+                let Some(file) = files.get(i) else {
                     break;
                 };
-                if let Err(e) = write_unsynced_dir(path, bytes) {
+                if let Err(e) = write(file) {
                     failed.lock().expect("no panic holds it").get_or_insert(e);
                     break;
                 }
             });
         }
     });
-    if let Some(e) = failed.into_inner().expect("no panic holds it") {
-        return Err(e);
+    match failed.into_inner().expect("no panic holds it") {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    let dirs: std::collections::BTreeSet<PathBuf> =
-        files.iter().map(|(p, _)| parent_dir(p)).collect();
-    for d in dirs {
-        sync_dir(&d);
-    }
-    Ok(())
 }
 
 /// [`write_atomic`] but for the folder's sync.
@@ -372,6 +385,14 @@ impl Staged {
         let mut file = std::fs::File::create(self.dir.path().join(name)).map_err(wrap)?;
         file.write_all(bytes).map_err(wrap)?;
         file.sync_all().map_err(wrap)
+    }
+
+    /// Writes files of the set (name, bytes) as [`Staged::write`] does, several at a time.
+    ///
+    /// # Errors
+    /// The first file that could not be written; [`Staged`] removes them all when dropped.
+    pub fn write_many(&self, files: &[(String, Vec<u8>)]) -> Result<(), WriteError> {
+        in_parallel(files, |(name, bytes)| self.write(name, bytes))
     }
 
     /// Moves every file written into the target, replacing files of the same name: the

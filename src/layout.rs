@@ -15,8 +15,9 @@ pub const SHEET_INDICATORS: &str = "量化指标";
 /// Very hidden sheet holding the template's identity (see [`IdentityKey`]).
 pub const SHEET_IDENTITY: &str = "_duban";
 
-/// Title on the tasks sheet.
-pub const TITLE: &str = "2020年政府工作报告任务落实进展情况";
+/// Title on the tasks sheet, after the catalog's year (see
+/// [`crate::catalog::Notice::template_title`]).
+pub const TITLE_AFTER_YEAR: &str = "政府工作报告任务落实进展情况";
 
 /// Template format version, recorded in the identity.
 pub const FORMAT_VERSION: &str = "1";

@@ -21,6 +21,7 @@
 //! | [`bulletin`] | 通报: the round's bulletin drafted from the merge's summary (wording, history, layout) |
 //! | [`mail`] | `duban mail`: contacts, message building, sent log, SMTP |
 //! | [`collect`] | `duban collect`: the mailbox (IMAP, read-only), attachment names, answers |
+//! | [`ops`] | workflows just below the commands: a round's merge, a round's templates |
 //! | [`outputs`] | the name of every file duban writes |
 //! | [`placeholder`] | the `{name}` syntax of the office's editable texts (mail, bulletin) |
 //! | [`receipts`] | the mailbox's receipts log: when each return arrived |
@@ -52,6 +53,7 @@ pub mod layout;
 pub mod ledger;
 pub mod mail;
 pub mod merge;
+pub mod ops;
 pub mod outputs;
 pub mod placeholder;
 pub mod read;

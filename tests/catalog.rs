@@ -386,3 +386,74 @@ fn unknown_unit_is_reported_with_closest_names() {
     assert!(err.contains("“区市场管理所”不在单位名录中"), "{err}");
     assert!(err.contains("区市场监管局"), "closest names listed: {err}");
 }
+
+/// Every cell and every sheet name (hidden ones too) of a workbook.
+fn workbook_texts(path: &std::path::Path) -> Vec<String> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let mut texts = wb.sheet_names();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        texts.extend(range.cells().map(|(_, _, c)| c.to_string()));
+    }
+    texts
+}
+
+/// Regression: the template's title was a constant of 2020, so a 2021 catalog wrote
+/// "2020年政府工作报告任务落实进展情况" on every template.
+#[test]
+fn a_2021_catalog_writes_no_2020_in_templates_or_merge() {
+    let wd = Workdir::new("catalog-2021");
+    // The 2020 catalog made a 2021 one as an office would: notice, date and texts of the
+    // new year. It names no year and no title: both follow from the notice's date.
+    let committed = std::fs::read_to_string(repo().join("templates/catalog-2020.toml")).unwrap();
+    assert!(!committed.contains("template_title") && !committed.contains("\nyear"));
+    wd.create("c2021.toml", committed.replace("2020", "2021"));
+    let with = |args: &[&'static str]| [&["--catalog", "c2021.toml"], args].concat();
+    let (round, units) = ("2021年第一季度", ["区科技局", "新兖镇"]);
+    let run = wd.run(&with(&[
+        "templates",
+        "--round",
+        round,
+        "--deadline",
+        "2021-04-05",
+        "--out",
+        "模板",
+        "--unit",
+        units[0],
+        "--unit",
+        units[1],
+    ]));
+    assert!(run.stdout().contains("已为 2 个单位"), "{}", run.describe());
+    let cat = duban::catalog::Catalog::load(Some(&wd.path("c2021.toml"))).unwrap();
+    for unit in units {
+        let file = format!("{round}_{unit}_任务进展填报表.xlsx");
+        let template = std::fs::read(wd.path(&format!("模板/{file}"))).unwrap();
+        let filled = crate::returns::fill_template(&template, &cat, &[]);
+        wd.create(&format!("回收/{file}"), filled);
+    }
+    wd.run(&with(&["merge", "回收", "--round", round, "--out", "汇总"]));
+
+    let mut books = 0;
+    for dir in ["模板", "汇总"] {
+        for entry in std::fs::read_dir(wd.path(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "xlsx") {
+                books += 1;
+                let texts = workbook_texts(&path);
+                let year_2020: Vec<&String> = texts.iter().filter(|t| t.contains("2020")).collect();
+                assert!(year_2020.is_empty(), "{path:?}: {year_2020:?}");
+                if dir == "模板" {
+                    assert!(
+                        texts
+                            .iter()
+                            .any(|t| t == "2021年政府工作报告任务落实进展情况"),
+                        "{path:?}: the title of the catalog's year"
+                    );
+                }
+            }
+        }
+    }
+    // 2 templates, the consolidated workbook and the leaders' summaries.
+    assert!(books > 3, "{books} workbooks");
+}

@@ -203,6 +203,8 @@ impl Return {
         let mut wb = Workbook::new();
         let pct = Format::new().set_num_format("0%");
         let bold = Format::new().set_bold();
+        // The embedded catalog's title, as its templates carry it.
+        let title = format!("2020年{}", layout::TITLE_AFTER_YEAR);
         let mut props = DocProperties::new();
         if let Some((y, m, d, h)) = self.modified {
             let t = ExcelDateTime::from_ymd(y, m, d)
@@ -212,7 +214,7 @@ impl Return {
             props = props.set_creation_datetime(&t);
         }
         if self.properties {
-            props = props.set_title(layout::TITLE);
+            props = props.set_title(&title);
             for (k, v) in self.identity() {
                 props =
                     props.set_custom_property(format!("{}{k}", key::PROPERTY_PREFIX), v.as_str());
@@ -222,8 +224,7 @@ impl Return {
         if self.guide_unit {
             let ws = wb.add_worksheet();
             ws.set_name(layout::SHEET_GUIDE).unwrap();
-            ws.write(0, 0, format!("{}填报说明", layout::TITLE))
-                .unwrap();
+            ws.write(0, 0, format!("{title}填报说明")).unwrap();
             ws.write(1, 0, layout::LINE_UNIT).unwrap();
             ws.write(1, 1, self.unit.as_str()).unwrap();
             ws.write(2, 0, layout::LINE_ROUND).unwrap();
@@ -233,7 +234,7 @@ impl Return {
             let ws = wb.add_worksheet();
             ws.set_name(&self.sheet).unwrap();
             let last = self.header.len() as u16 - 1;
-            ws.merge_range(0, 0, 0, last, layout::TITLE, &bold).unwrap();
+            ws.merge_range(0, 0, 0, last, &title, &bold).unwrap();
             if self.unit_line {
                 ws.write(1, 0, format!("{}：{}", layout::LINE_UNIT, self.unit))
                     .unwrap();

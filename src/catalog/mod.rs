@@ -32,6 +32,34 @@ pub struct Notice {
     pub title: String,
     /// ISO date, 2020-02-08.
     pub date: String,
+    /// The year of the work report the notice splits up; by default the year of `date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The title over a template's tasks; by default `<year>年政府工作报告任务落实进展情况`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_title: Option<String>,
+}
+
+impl Notice {
+    /// The year of the work report: `year`, else the year of the notice's date (None when
+    /// neither says one).
+    pub fn year(&self) -> Option<i32> {
+        self.year.or_else(|| {
+            let y = self.date.get(..4)?;
+            y.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| y.parse().ok())?
+        })
+    }
+
+    /// The title over a template's tasks (and, with 填报说明, over its guide).
+    pub fn template_title(&self) -> String {
+        match (&self.template_title, self.year()) {
+            (Some(t), _) => t.clone(),
+            (None, Some(y)) => format!("{y}年{}", crate::layout::TITLE_AFTER_YEAR),
+            (None, None) => crate::layout::TITLE_AFTER_YEAR.to_string(),
+        }
+    }
 }
 
 /// How a reported value is judged against its target.
@@ -391,6 +419,27 @@ impl Catalog {
             .map(|(_, r)| *r)
     }
 
+    /// The groups the registry cannot expand (区直有关部门, 各金融机构), each with the tasks
+    /// whose lists name it: no template carries those tasks for such a group's units, so the
+    /// office assigns them by hand.
+    pub fn open_groups(&self) -> Vec<(&Group, Vec<u32>)> {
+        let named = |t: &&Task, g: &Group| t.hosts.iter().chain(&t.co_units).any(|n| *n == g.name);
+        (self.registry.groups().iter())
+            .filter(|g| !g.enumerable)
+            .map(|g| {
+                (
+                    g,
+                    self.tasks()
+                        .iter()
+                        .filter(|t| named(t, g))
+                        .map(|t| t.number)
+                        .collect(),
+                )
+            })
+            .filter(|(_, tasks): &(_, Vec<u32>)| !tasks.is_empty())
+            .collect()
+    }
+
     /// The catalog file's text, as `catalog import` writes it.
     pub fn to_toml(&self) -> String {
         to_toml(&self.data)
@@ -457,8 +506,24 @@ fn content_hash(data: &CatalogData) -> String {
         .iter()
         .map(|u| (u.name.as_str(), u.kind))
         .collect();
+    // The year and the templates' title are left out too: they change no row, and their
+    // defaults keep the hash of a catalog written before they existed.
+    #[derive(Serialize)]
+    struct NoticeKey<'a> {
+        number: &'a str,
+        issuer: &'a str,
+        title: &'a str,
+        date: &'a str,
+    }
+    let n = &data.notice;
+    let notice = NoticeKey {
+        number: &n.number,
+        issuer: &n.issuer,
+        title: &n.title,
+        date: &n.date,
+    };
     let what = (
-        &data.notice,
+        notice,
         &data.targets,
         &data.sections,
         &data.tasks,
@@ -476,4 +541,35 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_templates_title_is_the_catalogs_own_or_of_its_year() {
+        let cat = Catalog::embedded();
+        let mut n = cat.notice().clone();
+        assert_eq!(n.year(), Some(2020));
+        assert_eq!(n.template_title(), "2020年政府工作报告任务落实进展情况");
+        n.year = Some(2021);
+        assert_eq!(n.template_title(), "2021年政府工作报告任务落实进展情况");
+        n.template_title = Some("2021年重点工作推进情况".into());
+        assert_eq!(n.template_title(), "2021年重点工作推进情况");
+        n.year = None;
+        n.date = "未注明".into();
+        assert_eq!(n.year(), None);
+    }
+
+    #[test]
+    fn the_year_and_title_leave_the_hash_alone() {
+        // The hash every template of the embedded catalog carries: a change would make
+        // each return of an earlier template look like one of another catalog.
+        let cat = Catalog::embedded();
+        let mut data = cat.data().clone();
+        data.notice.year = Some(2020);
+        data.notice.template_title = Some("另一个标题".into());
+        assert_eq!(content_hash(&data), cat.hash());
+    }
 }

@@ -246,6 +246,8 @@ pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError
             issuer: issuer.unwrap_or_default(),
             title: title.unwrap_or_default(),
             date: date.unwrap_or_default(),
+            year: None,
+            template_title: None,
         },
         targets,
         sections: sections.into_iter().filter(|s| s.number != "一").collect(),

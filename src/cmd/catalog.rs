@@ -149,23 +149,21 @@ fn import(input: &Path, output: &Path, registry: Option<&Path>, force: bool) -> 
 
 fn open_groups_note(cat: &Catalog) -> String {
     let mut s = String::new();
-    for g in cat.registry().groups().iter().filter(|g| !g.enumerable) {
-        let tasks: Vec<String> = cat
-            .tasks()
-            .iter()
-            .filter(|t| t.hosts.iter().chain(&t.co_units).any(|n| n == &g.name))
-            .map(|t| t.number.to_string())
-            .collect();
-        if !tasks.is_empty() {
-            s.push_str(&format!(
-                "注意：“{}”无法展开为具体单位（任务 {}），{}。\n",
-                g.name,
-                tasks.join("、"),
-                g.note.as_deref().unwrap_or("需另行指定")
-            ));
-        }
+    for (g, tasks) in cat.open_groups() {
+        s.push_str(&format!(
+            "注意：“{}”无法展开为具体单位（任务 {}），{}。\n",
+            g.name,
+            numbers(&tasks),
+            g.note.as_deref().unwrap_or("需另行指定")
+        ));
     }
     s
+}
+
+/// Task numbers as a clerk reads a list of them: 3、12、40.
+pub(super) fn numbers(tasks: &[u32]) -> String {
+    let tasks: Vec<String> = tasks.iter().map(u32::to_string).collect();
+    tasks.join("、")
 }
 
 fn show_overview(cat: &Catalog) -> String {

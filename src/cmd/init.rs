@@ -27,7 +27,7 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
     let cat = Catalog::load(catalog)?;
     let ws = Workspace::init(&args.dir, &cat)?;
     out(&format!(
-        "已创建督办工作区 {}：\n  {}  配置（督考办联系方式、邮箱服务器等请在此填写）\n  {}  任务清单（{} 项任务）\n  {}  联系人表（{} 个单位、{} 位领导，邮箱待填写）\n  {}  台账\n  {}/  各期文件\n下一步：在工作区中运行 duban round new 2020年第一季度 --deadline 2020-04-05\n",
+        "已创建督办工作区 {}：\n  {}  配置（督考办联系方式、邮箱服务器等请在此填写）\n  {}  任务清单（{} 项任务）\n  {}  联系人表（{} 个单位、{} 位领导，邮箱待填写）\n  {}  台账\n  {}/  各期文件\n下一步：在工作区中运行 duban round new {}\n",
         ws.root.display(),
         workspace::CONFIG,
         workspace::CATALOG,
@@ -37,6 +37,11 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
         cat.leaders().len(),
         crate::outputs::LEDGER,
         workspace::ROUNDS,
+        // The example round is of the catalog's year.
+        match cat.notice().year() {
+            Some(y) => format!("{y}年第一季度 --deadline {y}-04-05"),
+            None => "期次 --deadline 截止日期".to_string(),
+        },
     ));
     Ok(Outcome::Clean)
 }

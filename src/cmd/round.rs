@@ -11,9 +11,12 @@
 //! `mail` and `status` then default to this round, its 回收 and its 汇总 folders.
 
 use super::out;
+use super::templates::{unassigned_note, written_message};
 use crate::cmd::Globals;
 use crate::date::Date;
+use crate::ops::new_round;
 use crate::table::render;
+use crate::template::Rows;
 use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Subcommand)]
@@ -45,41 +48,32 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
             as_of,
             hosts_only,
         } => {
-            let round = round.trim().to_string();
+            let round = round.trim();
             if round.is_empty() {
                 return Err(CliError::EmptyRound { option: "期次" });
             }
-            let deadline_date = Date::parse(&deadline).map_err(CliError::date("--deadline"))?;
-            let as_of = as_of
-                .as_deref()
-                .map(Date::parse)
-                .transpose()
+            let deadline = Date::parse(&deadline).map_err(CliError::date("--deadline"))?;
+            let as_of = (as_of.as_deref().map(Date::parse).transpose())
                 .map_err(CliError::date("--as-of"))?;
-            let ledger = ws.ledger()?;
-            let info = ledger.add_round(&round, Some(deadline_date), as_of)?;
-            let returns = ws.returns_dir(&round);
-            std::fs::create_dir_all(&returns)
-                .map_err(|e| crate::fsutil::WriteError::new(&returns, e))?;
-            let office_contact = Some(ws.config.office_contact.clone()).filter(|c| !c.is_empty());
-            super::templates::run(
-                super::templates::Args {
-                    round: round.clone(),
-                    deadline,
-                    out: ws.templates_dir(&round),
-                    units: Vec::new(),
-                    hosts_only,
-                    force: true,
-                    password: None,
-                    office_contact,
-                },
-                g,
-            )?;
+            let rows = match hosts_only {
+                true => Rows::HostsOnly,
+                false => Rows::All,
+            };
+            let cat = g.catalog()?;
+            let new = new_round(ws, &cat, round, deadline, as_of, rows)?;
+            out(&written_message(
+                &new.templates_dir,
+                round,
+                deadline,
+                &new.templates,
+            ));
+            eprint!("{}", unassigned_note(&cat));
             out(&format!(
                 "已登记第 {} 期“{round}”（截止 {}）。\n模板：{}\n回收：{}（各单位报送的表格放在这里，或用 duban collect 收取）\n",
-                info.seq,
-                deadline_date.chinese(),
-                ws.templates_dir(&round).display(),
-                returns.display()
+                new.seq,
+                deadline.chinese(),
+                new.templates_dir.display(),
+                new.returns_dir.display()
             ));
             Ok(Outcome::Clean)
         }

@@ -6,22 +6,16 @@
 //! ```
 //!
 //! One file per unit that holds at least one task (`<round>_<unit>_任务进展填报表.xlsx`), and
-//! `manifest.csv` beside them (unit, file, tasks as host and as co-unit, SHA-256) for the
-//! mail step. Nothing is written when any target exists and `--force` is not given: every
-//! target is checked first, so a refused run leaves the folder as it was. The set is
-//! written whole or not at all: a template that cannot be built, a full disk or a folder
-//! that refuses writing leaves the folder as it was, so the rerun is not refused.
+//! `manifest.csv` beside them, written as a set by [`crate::ops::write_templates`]. What was
+//! written is said on stdout; a task no template carries is a warning on stderr.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use crate::catalog::{sha256_hex, Catalog, Resolved};
+use crate::catalog::Catalog;
 use crate::date::Date;
-use crate::fsutil::{check_overwrite, Staged};
-use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
-use crate::template::{self, Rows, Spec};
+use crate::ops::templates::{select_units, write_templates, TemplateSet, Written};
+use crate::template::Rows;
 use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Args)]
@@ -59,29 +53,11 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     if round.is_empty() {
         return Err(CliError::EmptyRound { option: "--round" });
     }
-    let rows = if args.hosts_only {
-        Rows::HostsOnly
-    } else {
-        Rows::All
+    let rows = match args.hosts_only {
+        true => Rows::HostsOnly,
+        false => Rows::All,
     };
     let units = select_units(&cat, &args.units, rows)?;
-
-    let targets: Vec<PathBuf> = units
-        .iter()
-        .map(|u| args.out.join(outputs::template(round, u)))
-        .chain([args.out.join(MANIFEST)])
-        .collect();
-    let existing: Vec<&PathBuf> = targets
-        .iter()
-        .filter(|t| check_overwrite(t, args.force).is_err())
-        .collect();
-    if let Some(first) = existing.first() {
-        return Err(CliError::OutputsExist {
-            count: existing.len(),
-            first: first.to_path_buf(),
-        });
-    }
-
     // In a workspace, the tasks 办结 for this round (or for the next one to be created).
     let closed = match &g.workspace {
         Some(ws) => {
@@ -93,198 +69,65 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         }
         None => Default::default(),
     };
-    let spec = |unit| Spec {
-        unit,
+    let set = TemplateSet {
+        out: &args.out,
+        units: &units,
         round,
         deadline,
         rows,
+        force: args.force,
         password: args.password.as_deref(),
         office_contact: args.office_contact.as_deref(),
         closed: &closed,
     };
-    // Said now, before anything is built, if the folder cannot take the templates.
-    let staged = Staged::new(&args.out).map_err(CliError::not_written(&args.out))?;
-    // Each template is built and written (into the staging folder) on its own thread.
-    let results: Vec<Result<ManifestRow, Failed>> = units
-        .par_iter()
-        .map(|unit| {
-            let built = template::build(&cat, &spec(unit)).map_err(Failed::Build)?;
-            let file = outputs::template(round, unit);
-            staged.write(&file, &built.bytes).map_err(Failed::Write)?;
-            Ok(ManifestRow {
-                unit: unit.to_string(),
-                file,
-                hosts: built.hosts(),
-                co_units: built.co_units(),
-                sha256: sha256_hex(&built.bytes),
-            })
-        })
-        .collect();
-
-    // A set is written whole or not at all: a full disk or a refused folder is one
-    // message (every file would say the same), a template that cannot be built is told
-    // for its unit, and in both cases nothing is left in the folder.
-    let mut done = Vec::new();
-    let mut failed = 0;
-    for r in results {
-        match r {
-            Ok(row) => done.push(row),
-            Err(Failed::Write(e)) => return Err(CliError::not_written(&args.out)(e)),
-            Err(Failed::Build(e)) => {
-                eprintln!("duban: {}", CliError::from(e));
-                failed += 1;
-            }
-        }
-    }
-    if failed > 0 {
-        return Err(CliError::TemplatesFailed(failed));
-    }
-    let manifest = args.out.join(MANIFEST);
-    staged
-        .write(MANIFEST, &manifest_csv(&done, round, deadline))
-        .map_err(CliError::not_written(&args.out))?;
-    staged.commit().map_err(CliError::not_written(&args.out))?;
-    if std::io::stderr().is_terminal() {
-        for row in &done {
-            eprintln!(
-                "已生成 {}（主办 {} 项，协办 {} 项）",
-                args.out.join(&row.file).display(),
-                row.hosts,
-                row.co_units
-            );
-        }
-    }
-    let task_rows: usize = done.iter().map(|r| r.hosts + r.co_units).sum();
-    eprintln!(
-        "已为 {} 个单位生成 {round} 填报模板（截止 {}），共 {} 行任务；文件清单：{}",
-        done.len(),
-        deadline.chinese(),
-        task_rows,
-        manifest.display()
-    );
+    let written = write_templates(&cat, &set)?;
+    super::out(&written_message(&args.out, round, deadline, &written));
     if args.units.is_empty() {
         eprint!("{}", unassigned_note(&cat));
     }
     Ok(Outcome::Clean)
 }
 
-/// Why one template is not in the set.
-enum Failed {
-    /// It could not be built (told for its unit).
-    Build(crate::write::BuildError),
-    /// It could not be written (the same for every file: told once).
-    Write(crate::fsutil::WriteError),
-}
-
-/// One line of manifest.csv.
-struct ManifestRow {
-    unit: String,
-    file: String,
-    hosts: usize,
-    co_units: usize,
-    sha256: String,
-}
-
-/// manifest.csv: UTF-8 with a BOM so that Excel shows the Chinese names.
-fn manifest_csv(rows: &[ManifestRow], round: &str, deadline: Date) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    w.write_record(MANIFEST_COLUMNS).expect("in-memory csv");
-    for r in rows {
-        w.write_record([
-            r.unit.clone(),
-            r.file.clone(),
-            r.hosts.to_string(),
-            r.co_units.to_string(),
-            r.sha256.clone(),
-            round.to_string(),
-            deadline.iso(),
-        ])
-        .expect("in-memory csv");
-    }
-    w.into_inner().expect("in-memory csv")
-}
-
-/// The canonical units to write for, in registry order: those named (groups expanded), or
-/// every unit with at least one row. A name that matches nothing, or a unit whose template
-/// would have no rows, stops the run before anything is written.
-fn select_units<'a>(
-    cat: &'a Catalog,
-    names: &[String],
-    rows: Rows,
-) -> Result<Vec<&'a str>, CliError> {
-    let has_rows = |u: &str| !template::rows_of(cat, u, rows).is_empty();
-    if names.is_empty() {
-        return Ok(cat
-            .assignments()
-            .keys()
-            .map(|u| u.as_str())
-            .filter(|u| has_rows(u))
-            .collect());
-    }
-    let mut chosen: Vec<&str> = Vec::new();
-    for name in names {
-        let units: Vec<&str> = match cat.registry().resolve(name)? {
-            Resolved::Unit(u) => {
-                if !has_rows(&u.name) {
-                    let why = if rows == Rows::HostsOnly && !cat.tasks_of_unit(&u.name).is_empty() {
-                        "没有主办的任务（加了 --hosts-only）"
-                    } else {
-                        "在任务清单中没有任务"
-                    };
-                    return Err(CliError::NoRows {
-                        unit: u.name.clone(),
-                        why,
-                    });
-                }
-                vec![u.name.as_str()]
-            }
-            Resolved::Group(g) => {
-                let members = cat.registry().expand(g);
-                if members.is_empty() {
-                    return Err(CliError::GroupNotListed {
-                        group: g.name.clone(),
-                        note: g
-                            .note
-                            .clone()
-                            .unwrap_or_else(|| "名录中没有它的成员".into()),
-                    });
-                }
-                members
-                    .iter()
-                    .map(|u| u.name.as_str())
-                    .filter(|u| has_rows(u))
-                    .collect()
-            }
-        };
-        for u in units {
-            if !chosen.contains(&u) {
-                chosen.push(u);
-            }
+/// Each template (on a terminal, where a clerk watches) and the set's count, on stdout.
+pub(super) fn written_message(
+    out: &Path,
+    round: &str,
+    deadline: Date,
+    written: &Written,
+) -> String {
+    let mut s = String::new();
+    if std::io::stdout().is_terminal() {
+        for row in &written.rows {
+            s.push_str(&format!(
+                "已生成 {}（主办 {} 项，协办 {} 项）\n",
+                out.join(&row.file).display(),
+                row.hosts,
+                row.co_units
+            ));
         }
     }
-    let order = |u: &str| cat.registry().units().iter().position(|x| x.name == u);
-    chosen.sort_by_key(|u| order(u));
-    Ok(chosen)
+    let task_rows: usize = written.rows.iter().map(|r| r.hosts + r.co_units).sum();
+    s.push_str(&format!(
+        "已为 {} 个单位生成 {} 填报模板（截止 {}），共 {} 行任务；文件清单：{}\n",
+        written.rows.len(),
+        round,
+        deadline.chinese(),
+        task_rows,
+        written.manifest.display()
+    ));
+    s
 }
 
 /// Tasks whose lists name a group that the registry cannot expand: no template carries
 /// them for those units, so the office must assign them by hand.
-fn unassigned_note(cat: &Catalog) -> String {
+pub(super) fn unassigned_note(cat: &Catalog) -> String {
     let mut s = String::new();
-    for g in cat.registry().groups().iter().filter(|g| !g.enumerable) {
-        let tasks: Vec<String> = cat
-            .tasks()
-            .iter()
-            .filter(|t| t.hosts.iter().chain(&t.co_units).any(|n| n == &g.name))
-            .map(|t| t.number.to_string())
-            .collect();
-        if !tasks.is_empty() {
-            s.push_str(&format!(
-                "注意：任务 {} 的承办单位“{}”无法展开为具体单位，模板中没有这些单位的行，请另行指定。\n",
-                tasks.join("、"),
-                g.name
-            ));
-        }
+    for (g, tasks) in cat.open_groups() {
+        s.push_str(&format!(
+            "注意：任务 {} 的承办单位“{}”无法展开为具体单位，模板中没有这些单位的行，请另行指定。\n",
+            super::catalog::numbers(&tasks),
+            g.name
+        ));
     }
     s
 }

@@ -109,7 +109,12 @@ pub fn build(cat: &Catalog, spec: &Spec) -> Result<Built, BuildError> {
     let rows = rows_of(cat, spec.unit, spec.rows);
     let indicators = identity::indicator_rows(cat, &rows);
     let mut book = Book::new();
-    book.push(sheets::guide_sheet(spec, &rows, !indicators.is_empty())?)?;
+    book.push(sheets::guide_sheet(
+        cat,
+        spec,
+        &rows,
+        !indicators.is_empty(),
+    )?)?;
     book.push(sheets::tasks_sheet(cat, spec, &rows)?)?;
     if !indicators.is_empty() {
         book.push(sheets::indicators_sheet(spec, &indicators)?)?;

@@ -85,7 +85,7 @@ pub(super) fn tasks_sheet(
     title_lines(
         &mut sheet,
         spec,
-        layout::TITLE,
+        &cat.notice().template_title(),
         [(0, 2), (3, 7), (8, last_col)],
     )?;
     header(&mut sheet, TASK_COLUMNS)?;
@@ -228,13 +228,20 @@ pub(super) fn indicators_sheet(
 }
 
 pub(super) fn guide_sheet(
+    cat: &Catalog,
     spec: &Spec,
     rows: &[(u32, Role)],
     has_indicators: bool,
 ) -> Result<Sheet, BuildError> {
     let mut sheet = Sheet::new(SHEET_GUIDE)?;
     sheet.set_widths(&[16.0, 100.0])?;
-    sheet.merge(0, 0, 1, &format!("{}填报说明", layout::TITLE), Style::Title)?;
+    sheet.merge(
+        0,
+        0,
+        1,
+        &format!("{}填报说明", cat.notice().template_title()),
+        Style::Title,
+    )?;
     sheet.min_height(0, 30.0);
     let hosts = rows.iter().filter(|(_, r)| *r == Role::Host).count();
     let count = match spec.rows {

@@ -34,7 +34,19 @@ fn file_of(unit: &str) -> String {
 #[test]
 fn every_unit_gets_its_tasks_for_2020_q1() {
     let wd = Workdir::new("templates-all");
-    generate(&wd, "out", &[]).assert_code(0);
+    let run = generate(&wd, "out", &[]);
+    run.assert_code(0);
+    // Results on stdout, warnings on stderr, as every command does.
+    assert!(
+        run.stdout().starts_with("已为 ") && !run.stdout().contains("注意"),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        run.stderr().starts_with("注意：任务 ") && !run.stderr().contains("已为"),
+        "{}",
+        run.describe()
+    );
     let cat = Catalog::embedded();
     let out = wd.path("out");
     let rows = manifest(&out);
@@ -170,7 +182,7 @@ fn units_by_alias_and_group_and_unknown_names() {
         guide.contains("区督考办 张三 0537-3412345"),
         "office contact on 填报说明"
     );
-    assert!(run.stderr().contains("已为 2 个单位"), "{}", run.describe());
+    assert!(run.stdout().contains("已为 2 个单位"), "{}", run.describe());
 
     generate(&wd, "streets", &["--unit", "各街道"]).assert_code(0);
     assert_eq!(

@@ -47,7 +47,7 @@ pub fn consolidated(
     round: &str,
     compression: u8,
 ) -> Result<Vec<u8>, BuildError> {
-    fill_consolidated(m, rows, stats, indicators, round, compression, || ())?.save()
+    fill_consolidated(m, rows, stats, indicators, round, compression)?.save()
 }
 
 /// The consolidated workbook with every sheet filled, not yet packed.
@@ -60,10 +60,9 @@ impl Filled {
     }
 }
 
-/// Fills `<round>_汇总.xlsx`'s sheets. The detail sheet, one row per (unit, task), is most
-/// of the work: it is filled on this thread while the other seven are filled on another,
-/// which then runs `alongside` (the caller's work of the same size, such as the CSV), so
-/// that packing the workbook can overlap what comes after.
+/// Fills `<round>_汇总.xlsx`'s sheets, leaving the packing to [`Filled::save`] so that it
+/// can overlap what comes after. The detail sheet, one row per (unit, task), is most of
+/// the work: it is filled on one core while the other seven are filled on another.
 pub fn fill_consolidated(
     m: &Merged,
     rows: &TaskRows,
@@ -71,7 +70,6 @@ pub fn fill_consolidated(
     indicators: &[IndicatorLine],
     round: &str,
     compression: u8,
-    alongside: impl FnOnce() + Send,
 ) -> Result<Filled, BuildError> {
     let st = Styles::new();
     let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression);
@@ -98,9 +96,7 @@ pub fn fill_consolidated(
             sheets::missing(missing, &st, m, stats)?;
             sheets::rejected(rejected, &st, m, stats)?;
             sheets::files(files, &st, m)?;
-            sheets::issues(issues, &st, m)?;
-            alongside();
-            Ok(())
+            sheets::issues(issues, &st, m)
         },
     );
     a?;

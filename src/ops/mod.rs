@@ -1,0 +1,12 @@
+//! Workflows that combine several modules of the layer below (check, merge, ledger, the
+//! writers, the outputs' names), just below `cmd` (after cargo's `ops`): a command resolves
+//! what was typed and calls one of these; a workflow that is one module's business lives
+//! in that module instead.
+
+pub mod merge;
+pub mod round;
+pub mod templates;
+
+pub use merge::{merge_round, MergeRound, RoundMerged};
+pub use round::{new_round, NewRound};
+pub use templates::{select_units, write_templates, TemplateSet, Written};
