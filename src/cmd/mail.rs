@@ -82,7 +82,7 @@ pub struct Args {
     /// 即使发送记录显示已发出，也重发给这些单位或领导（可重复）。
     #[arg(long, value_name = "NAME")]
     pub resend: Vec<String>,
-    /// 自定义邮件模板文件夹（其中的 KIND.txt 代替内置模板：第一行主题，空一行后正文）。
+    /// 自定义邮件模板文件夹（其中以类别命名的 .txt，如 reminders.txt，代替内置模板：第一行主题，空一行后正文）。
     #[arg(long, value_name = "DIR")]
     pub mail_templates: Option<PathBuf>,
     /// 报送截止时间，填入邮件的 {deadline}，如 2020年4月5日；不写时取自 --templates 文件夹。
