@@ -151,13 +151,15 @@ fn finish_arg(arg: Arg) -> Arg {
             notes.push(format!("[可选：{}]", values.join("、")));
         }
     }
+    // clap's own notes are English: hidden always, ours written instead (none for an
+    // empty default).
+    arg = arg.hide_default_value(true).hide_possible_values(true);
     if notes.is_empty() {
         return arg;
     }
     let notes = notes.join(" ");
     let help = arg.get_help().map(|h| format!("{h} {notes}"));
     let long = arg.get_long_help().map(|h| format!("{h}\n\n{notes}"));
-    arg = arg.hide_default_value(true).hide_possible_values(true);
     arg = arg.help(help.unwrap_or(notes));
     if let Some(long) = long {
         arg = arg.long_help(long);
