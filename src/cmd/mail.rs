@@ -33,7 +33,7 @@ use crate::catalog::Catalog;
 use crate::check::check_paths;
 use crate::date::Date;
 use crate::fsutil::write_atomic;
-use crate::mail::contacts::{self, Contact};
+use crate::mail::contacts::{self, Contact, Contacts};
 use crate::mail::log::{self, Entry, Outcome as LogOutcome};
 use crate::mail::message::{Attachment, Draft};
 use crate::mail::plan::{self, Planned};
@@ -52,7 +52,7 @@ pub struct Args {
     /// 填报期次，如 2020年第一季度；不写时取自 --templates 文件夹、--merged 文件夹或校验报告。
     #[arg(long, value_name = "R")]
     pub round: Option<String>,
-    /// 联系人表：CSV（UTF-8 或 Excel 另存的 GBK）或 .xlsx/.xls/.ods（第一个工作表），列为 单位名称,角色,邮箱,抄送,联系人（或 name,role,to,cc,contact）；在工作区中默认工作区的联系人表。
+    /// 联系人表：CSV（UTF-8 或 Excel 另存的 GBK）或 .xlsx/.xls/.ods（第一个工作表），列为 单位/姓名,类别,邮箱,抄送,联系人；在工作区中默认工作区的联系人表。
     #[arg(long, value_name = "FILE")]
     pub contacts: Option<PathBuf>,
     /// 发件箱文件夹：邮件（.eml）、生成的附件和发送记录 sent-log.jsonl 都写在这里；在工作区中默认 rounds/<期次>/发件箱。
@@ -291,7 +291,7 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
         .filter(|p| contacts.get(p.role, &p.recipient).is_none())
         .collect();
     if !unlisted.is_empty() {
-        out(&unlisted_note(args.contacts(), &unlisted));
+        out(&unlisted_note(&contacts, &unlisted));
     }
 
     let mut base: BTreeMap<&str, String> = BTreeMap::new();
@@ -363,22 +363,46 @@ pub fn run(args: Args, g: &crate::cli::Globals) -> CliResult {
     })
 }
 
-/// The recipients the contacts file does not list, and the lines to add for them.
-fn unlisted_note(path: &Path, unlisted: &[&Planned]) -> String {
+/// The recipients the contacts file gives no address for: the row to complete for those
+/// it lists with 邮箱 still empty (as `duban init` writes them), the row to add for the others.
+fn unlisted_note(contacts: &Contacts, unlisted: &[&Planned]) -> String {
     let mut s = format!(
         "注意：联系人表 {} 中没有以下 {} 个收件人的邮箱，未给他们写邮件（其他邮件照常）：\n",
-        path.display(),
+        contacts.path.display(),
         unlisted.len()
     );
+    let mut missing = Vec::new();
     for p in unlisted {
-        s.push_str(&format!("  {}（{}）\n", p.recipient, p.role.label()));
+        let row = contacts
+            .unfilled
+            .iter()
+            .find(|c| c.role == p.role && c.name == p.recipient);
+        match row {
+            Some(c) => s.push_str(&format!(
+                "  {}（{}）：请在第 {} 行填上邮箱\n",
+                p.recipient,
+                p.role.label(),
+                c.line
+            )),
+            None => {
+                s.push_str(&format!(
+                    "  {}（{}）：表中没有这一行\n",
+                    p.recipient,
+                    p.role.label()
+                ));
+                missing.push(*p);
+            }
+        }
     }
-    let p = unlisted[0];
-    s.push_str(&format!(
-        "请在联系人表中为每个补一行：单位名称,角色,邮箱,抄送,联系人，如“{},{},邮箱,,联系人”；补好后重新运行即可。\n",
-        p.recipient,
-        p.role.label()
-    ));
+    if let Some(p) = missing.first() {
+        s.push_str(&format!(
+            "表中没有的，请各补一行：{}，如“{},{},邮箱,,联系人”。\n",
+            contacts::HEADER.join(","),
+            p.recipient,
+            p.role.label()
+        ));
+    }
+    s.push_str("补好后重新运行即可。\n");
     s
 }
 
