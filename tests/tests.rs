@@ -12,6 +12,7 @@ mod catalog;
 mod check;
 mod collect;
 mod contacts;
+mod errors;
 mod help;
 mod intake;
 mod mail;

@@ -533,7 +533,7 @@ fn check_report(
         return serde_json::from_str(&text).map_err(|e| {
             MailError::NotCheckReport {
                 path: p.clone(),
-                message: e.to_string(),
+                message: crate::fsutil::describe_json(&e),
             }
             .into()
         });
