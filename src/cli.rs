@@ -1,16 +1,18 @@
 //! The command line: one clap `Subcommand` enum, each variant's arguments in its own
-//! `cmd` module.
+//! `cmd` module; its help and usage errors in Chinese (`zh`).
+
+mod zh;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use jiff::tz::Offset;
 
 use crate::cmd;
 
 /// 督办：任务清单、填报模板、报表校验、汇总与邮件分发。
 #[derive(Debug, Parser)]
-#[command(name = "duban", version, about, long_about = None)]
+#[command(name = "duban", version, long_about = None)]
 pub struct Cli {
     /// 任务清单文件（TOML）；不指定时使用内置的 2020 年任务清单。
     #[arg(long, global = true, value_name = "FILE")]
@@ -26,6 +28,24 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The command tree as the clerk sees it: clap's words replaced by Chinese ones.
+pub fn command() -> clap::Command {
+    let mut cmd = zh::localize(Cli::command());
+    cmd.build();
+    zh::finish(cmd)
+}
+
+/// Parses the process's arguments; on `--help`, `--version` or a usage error prints it in
+/// Chinese and exits (0 for help and version, 2 for an error), as clap's `parse` does.
+pub fn parse() -> Cli {
+    let mut cmd = command();
+    let matches = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .unwrap_or_else(|e| e.apply::<zh::Chinese>().exit());
+    Cli::from_arg_matches(&matches)
+        .unwrap_or_else(|e| e.format(&mut cmd).apply::<zh::Chinese>().exit())
 }
 
 fn parse_offset(s: &str) -> Result<Offset, String> {

@@ -10,6 +10,10 @@
 //! Folders of returns are walked here too ([`walk`]): in name order, each file once, a
 //! symbolic-link loop followed no further.
 
+mod json;
+
+pub use json::describe_json;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 

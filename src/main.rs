@@ -1,8 +1,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-use duban::{cli::Cli, Outcome};
+use duban::Outcome;
 
 fn main() -> ExitCode {
     // The .xls/.ods reader's sandbox (see duban::read::Isolation); not a user command.
@@ -11,7 +10,7 @@ fn main() -> ExitCode {
         let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
         return duban::read::isolated_child(&rest);
     }
-    match Cli::parse().run() {
+    match duban::cli::parse().run() {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(e) => {

@@ -15,6 +15,7 @@ use crate::domain::colour::Thresholds;
 use crate::domain::history::RoundInfo;
 use crate::fsutil::{write_atomic, InputError, WriteError};
 use crate::ledger::{Ledger, LedgerError};
+use crate::mail::Role;
 use crate::outputs::{self, file_part};
 
 /// The workspace's own file names.
@@ -247,14 +248,14 @@ impl Workspace {
 /// left for the office to fill.
 fn contacts_csv(catalog: &Catalog) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    w.write_record(["name", "role", "to", "cc", "contact"])
+    w.write_record(crate::mail::contacts::HEADER)
         .expect("in-memory csv");
     for unit in catalog.assignments().keys() {
-        w.write_record([unit.as_str(), "unit", "", "", ""])
+        w.write_record([unit.as_str(), Role::Unit.label(), "", "", ""])
             .expect("in-memory csv");
     }
     for leader in catalog.leaders() {
-        w.write_record([leader.as_str(), "leader", "", "", ""])
+        w.write_record([leader.as_str(), Role::Leader.label(), "", "", ""])
             .expect("in-memory csv");
     }
     w.into_inner().expect("in-memory csv")

@@ -486,3 +486,76 @@ fn the_readme_mail_examples_run_as_written() {
     );
     assert!(reminder["body"].as_str().unwrap().contains("0537-3412345"));
 }
+
+/// `rows()` with 新兗镇's address left empty, under the given titles and role of a unit.
+fn with_unfilled(header: [&str; 5], unit_role: &str) -> String {
+    let mut text = vec![header.join(",")];
+    for row in &rows()[1..] {
+        let mut row = row.clone();
+        row[1] = unit_role.to_string();
+        if row[0] == "新兗镇" {
+            row[2].clear();
+        }
+        text.push(row.join(","));
+    }
+    text.join("\n") + "\n"
+}
+
+#[test]
+fn a_row_without_an_address_is_named_to_be_completed_not_added_again() {
+    // As `duban init` writes it: 单位/姓名, 类别, 邮箱 …, the row there with 邮箱 empty.
+    let wd = setup("contacts-unfilled");
+    wd.create(
+        "contacts.csv",
+        with_unfilled(["单位/姓名", "类别", "邮箱", "抄送", "联系人"], "单位"),
+    );
+    let run = mail_templates(&wd, "contacts.csv");
+    run.assert_code(1);
+    let said = run.stdout();
+    assert!(
+        said.contains("新兖镇（单位）：请在第 3 行填上邮箱"),
+        "names the row to complete: {}",
+        run.describe()
+    );
+    assert!(!said.contains("补一行"), "proposes no new row: {said}");
+    assert_eq!(emls(&wd, "outbox").len(), 2, "{}", run.describe());
+}
+
+#[test]
+fn contacts_with_the_old_english_titles_are_still_read() {
+    // Workspaces made before the titles were Chinese: name, role, to, cc, contact; unit.
+    let wd = setup("contacts-english");
+    wd.create(
+        "contacts.csv",
+        with_unfilled(["name", "role", "to", "cc", "contact"], "unit"),
+    );
+    let run = mail_templates(&wd, "contacts.csv");
+    run.assert_code(1);
+    assert!(
+        run.stdout().contains("新兖镇（单位）：请在第 3 行填上邮箱"),
+        "{}",
+        run.describe()
+    );
+    let all = emls(&wd, "outbox");
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(message_for(&all, "区市场监管局")["to"]
+        .as_str()
+        .unwrap()
+        .contains("u0@example.org"));
+}
+
+#[test]
+fn a_unit_with_no_row_is_told_which_row_to_add_with_the_chinese_titles() {
+    let wd = setup("contacts-no-row");
+    let mut text: Vec<String> = rows().iter().map(|r| r.join(",")).collect();
+    text.remove(2); // 新兗镇
+    wd.create("contacts.csv", text.join("\n") + "\n");
+    let run = mail_templates(&wd, "contacts.csv");
+    run.assert_code(1);
+    assert!(
+        run.stdout()
+            .contains("请各补一行：单位/姓名,类别,邮箱,抄送,联系人，如“新兖镇,单位,邮箱,,联系人”"),
+        "{}",
+        run.describe()
+    );
+}

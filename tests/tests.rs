@@ -12,6 +12,8 @@ mod catalog;
 mod check;
 mod collect;
 mod contacts;
+mod errors;
+mod help;
 mod intake;
 mod mail;
 mod merge;

@@ -112,7 +112,11 @@ fn a_year_in_a_workspace() {
         assert!(ws.join(f).is_file(), "{f}");
     }
     let contacts = std::fs::read_to_string(ws.join("contacts.csv")).unwrap();
-    assert!(contacts.contains("区科技局,unit,,,") && contacts.contains("褚福梅,leader,,,"));
+    assert!(
+        contacts.starts_with("\u{feff}单位/姓名,类别,邮箱,抄送,联系人\n"),
+        "Chinese titles: {contacts}"
+    );
+    assert!(contacts.contains("区科技局,单位,,,") && contacts.contains("褚福梅,领导,,,"));
     // Refuses to overwrite.
     let again = wd.output(&["init", "督办2020"]);
     again.assert_code(2);
@@ -647,7 +651,7 @@ fn the_workspaces_settings_take_effect_and_flags_win() {
     // workspace's contacts (only 区财政局 has an address yet: the others are listed).
     let contacts = std::fs::read_to_string(ws.join("contacts.csv"))
         .unwrap()
-        .replace("区财政局,unit,,,", "区财政局,unit,cz@example.org,,");
+        .replace("区财政局,单位,,,", "区财政局,单位,cz@example.org,,");
     std::fs::write(ws.join("contacts.csv"), contacts).unwrap();
     let mail = run_in(
         &ws,

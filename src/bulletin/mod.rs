@@ -86,7 +86,7 @@ pub fn load_summary(path: &Path, round: Option<&str>) -> Result<Summary, Bulleti
     let text = crate::fsutil::read_text(path)?;
     let s: Summary = serde_json::from_str(&text).map_err(|e| BulletinError::Summary {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: crate::fsutil::describe_json(&e),
     })?;
     match round {
         Some(r) if s.round != r => Err(BulletinError::OtherRound {

@@ -121,7 +121,7 @@ fn import(input: &Path, output: &Path, registry: Option<&Path>, force: bool) -> 
     {
         let export: Export = serde_json::from_str(&text).map_err(|e| CliError::NotCatalogJson {
             path: input.to_path_buf(),
-            message: e.to_string(),
+            message: crate::fsutil::describe_json(&e),
         })?;
         export.into_data()
     } else {

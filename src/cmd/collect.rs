@@ -31,7 +31,7 @@ pub struct Args {
     /// 收件文件夹：附件和收件记录（收件记录.jsonl）都存在这里；duban check/merge 直接读它。
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
-    /// 联系人表（name,role,to,cc,contact）：按发件人地址（to 和 cc 列）识别单位。
+    /// 联系人表（单位/姓名,类别,邮箱,抄送,联系人）：按发件人地址（邮箱和抄送列）识别单位。
     #[arg(long, value_name = "FILE")]
     pub contacts: Option<PathBuf>,
     /// 只收这一天（本单位时区）及以后收到的邮件，如 2020-04-01。

@@ -37,7 +37,7 @@ pub struct Args {
     /// 填报期次，如 2020年第一季度；不写时取自 --templates 文件夹、--merged 文件夹或校验报告。
     #[arg(long, value_name = "R")]
     pub round: Option<String>,
-    /// 联系人表：CSV（UTF-8 或 Excel 另存的 GBK）或 .xlsx/.xls/.ods（第一个工作表），列为 单位名称,角色,邮箱,抄送,联系人（或 name,role,to,cc,contact）；在工作区中默认工作区的联系人表。
+    /// 联系人表：CSV（UTF-8 或 Excel 另存的 GBK）或 .xlsx/.xls/.ods（第一个工作表），列为 单位/姓名,类别,邮箱,抄送,联系人；在工作区中默认工作区的联系人表。
     #[arg(long, value_name = "FILE")]
     pub contacts: Option<PathBuf>,
     /// 发件箱文件夹：邮件（.eml）、生成的附件和发送记录 sent-log.jsonl 都写在这里；在工作区中默认 rounds/<期次>/发件箱。
@@ -67,7 +67,7 @@ pub struct Args {
     /// 即使发送记录显示已发出，也重发给这些单位或领导（可重复）。
     #[arg(long, value_name = "NAME")]
     pub resend: Vec<String>,
-    /// 自定义邮件模板文件夹（其中的 KIND.txt 代替内置模板：第一行主题，空一行后正文）。
+    /// 自定义邮件模板文件夹（其中以类别命名的 .txt，如 reminders.txt，代替内置模板：第一行主题，空一行后正文）。
     #[arg(long, value_name = "DIR")]
     pub mail_templates: Option<PathBuf>,
     /// 报送截止时间，填入邮件的 {deadline}，如 2020年4月5日；不写时取自 --templates 文件夹。

@@ -23,7 +23,7 @@ pub struct Args {
     /// 填报期次，如 2020年第一季度（写入模板和文件名）。
     #[arg(long, value_name = "ROUND")]
     pub round: String,
-    /// 截止时间，格式 YYYY-MM-DD，如 2020-04-05。
+    /// 截止时间，如 2020-04-05。
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub deadline: String,
     /// 输出文件夹（不存在时自动创建）。

@@ -135,7 +135,10 @@ fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, CollectErr
 /// TCP to `host:port`, each address in turn, with timeouts.
 fn connect_tcp(host: &str, port: u16) -> io::Result<TcpStream> {
     let mut last = None;
-    for addr in (host, port).to_socket_addrs()? {
+    for addr in (host, port)
+        .to_socket_addrs()
+        .map_err(|e| unresolved(host, &e))?
+    {
         match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
             Ok(s) => {
                 s.set_read_timeout(Some(IO_TIMEOUT))?;
@@ -147,6 +150,17 @@ fn connect_tcp(host: &str, port: u16) -> io::Result<TcpStream> {
         }
     }
     Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::NotFound, "找不到该主机的地址")))
+}
+
+/// A name that does not resolve, in Chinese (the resolver's text is English, e.g. "failed
+/// to lookup address information: Name or service not known").
+fn unresolved(host: &str, e: &io::Error) -> io::Error {
+    let why = if e.to_string().contains("Temporary failure") {
+        "域名解析暂时失败，请检查网络和 DNS 设置"
+    } else {
+        "找不到这个服务器名称，请检查拼写"
+    };
+    io::Error::new(io::ErrorKind::NotFound, format!("“{host}”{why}"))
 }
 
 /// One line from the server before TLS, read byte by byte so that nothing after it is

@@ -13,6 +13,7 @@
 //! 照抄上期 check, which tasks are 办结 — is read here too ([`history`]).
 
 pub mod history;
+mod sqlite;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ pub enum LedgerError {
     Exists { path: PathBuf },
     #[error("台账 {} 由较新版本的 duban 写成（版本 {found}，本程序支持 {SCHEMA_VERSION}）：请升级 duban", path.display())]
     Newer { path: PathBuf, found: i32 },
-    #[error("写入台账出错：{0}")]
+    #[error("读写台账出错：{}", sqlite::reason(.0))]
     Sql(#[from] rusqlite::Error),
     #[error("台账中没有期次“{0}”：请先用 duban round new 登记本期")]
     NoRound(String),
@@ -104,7 +105,7 @@ impl Ledger {
     fn connect(path: &Path) -> Result<Ledger, LedgerError> {
         let conn = Connection::open(path).map_err(|e| LedgerError::Open {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: sqlite::reason(&e),
         })?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -117,7 +118,7 @@ impl Ledger {
     fn broken(&self, e: rusqlite::Error) -> LedgerError {
         LedgerError::Open {
             path: self.path.clone(),
-            message: e.to_string(),
+            message: sqlite::reason(&e),
         }
     }
 

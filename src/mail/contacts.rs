@@ -3,7 +3,8 @@
 //! Clerks keep it in Excel and send it as they saved it: "CSV (逗号分隔)" in GBK with CRLF
 //! from Excel on Chinese Windows, "CSV UTF-8" with a BOM, a tab-separated "Unicode 文本",
 //! or the workbook itself (.xlsx, .xls, .ods: its first sheet). Column titles come in
-//! English (name, role, to, cc, contact) or Chinese (单位名称, 角色, 邮箱, 抄送, 联系人 …),
+//! Chinese (单位/姓名, 类别, 邮箱, 抄送, 联系人, as `duban init` writes them, or 单位名称,
+//! 角色 …) or English (name, role, to, cc, contact, as earlier workspaces have them),
 //! under a title row or not; names are written as they are spoken (简称, 兗/兖) and several
 //! cc addresses share a cell however the clerk likes. Every name goes through the
 //! catalog's matching, and every problem in the rows is collected, so the office fixes the
@@ -42,6 +43,9 @@ pub struct Contacts {
     pub entries: Vec<Contact>,
     /// Problems, each naming the file and line, in Chinese.
     pub problems: Vec<String>,
+    /// Rows listed without an address yet (`duban init` writes one per unit and leader):
+    /// a recipient here is told to complete its row, not to add one.
+    pub unfilled: Vec<Contact>,
 }
 
 impl Contacts {
@@ -64,12 +68,15 @@ pub enum ContactsError {
     #[error("联系人表 {} 是空的：第一行应为列名，如 {}", path.display(), EXAMPLE_HEADER)]
     Empty { path: PathBuf },
     /// No row names both the name and the address columns.
-    #[error("联系人表 {} 中找不到列名行（须有“{}”和“{}”两列）：第一行应为列名，如 {}", path.display(), FIELDS[0].1[1], FIELDS[2].1[1], EXAMPLE_HEADER)]
+    #[error("联系人表 {} 中找不到列名行（须有“{}”和“{}”两列）：第一行应为列名，如 {}", path.display(), FIELDS[0].1[0], FIELDS[2].1[0], EXAMPLE_HEADER)]
     NoHeader { path: PathBuf },
 }
 
 /// What a header the office writes looks like, for messages.
-const EXAMPLE_HEADER: &str = "单位名称,角色,邮箱,抄送,联系人（或 name,role,to,cc,contact）";
+const EXAMPLE_HEADER: &str = "单位/姓名,类别,邮箱,抄送,联系人";
+
+/// The header `duban init` writes (and the messages show): the first title of each field.
+pub const HEADER: [&str; 5] = ["单位/姓名", "类别", "邮箱", "抄送", "联系人"];
 
 /// A column of the contacts file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +94,7 @@ const FIELDS: [(Field, &[&str]); 5] = [
     (
         Field::Name,
         &[
+            "单位/姓名",
             "name",
             "单位名称",
             "名称",
@@ -96,12 +104,12 @@ const FIELDS: [(Field, &[&str]); 5] = [
             "收件单位",
         ],
     ),
-    (Field::Role, &["role", "角色", "类别", "类型"]),
+    (Field::Role, &["类别", "role", "角色", "类型"]),
     (
         Field::To,
         &[
-            "to",
             "邮箱",
+            "to",
             "收件人",
             "电子邮箱",
             "邮件地址",
@@ -110,8 +118,8 @@ const FIELDS: [(Field, &[&str]); 5] = [
             "e-mail",
         ],
     ),
-    (Field::Cc, &["cc", "抄送", "抄送邮箱"]),
-    (Field::Contact, &["contact", "联系人", "联系方式"]),
+    (Field::Cc, &["抄送", "cc", "抄送邮箱"]),
+    (Field::Contact, &["联系人", "contact", "联系方式"]),
 ];
 
 /// How many rows from the top the header may be (a title line above it is common).
@@ -315,9 +323,8 @@ fn row(rec: &Record, cols: &[Option<usize>; 5], catalog: &Catalog, out: &mut Con
         "leader" | "领导" => Some(Role::Leader),
         "" => None,
         other => {
-            out.problems.push(at(format!(
-                "角色“{other}”无法识别，应为“单位”或“领导”（unit 或 leader）"
-            )));
+            out.problems
+                .push(at(format!("类别“{other}”无法识别，应为“单位”或“领导”")));
             return;
         }
     };
@@ -340,6 +347,14 @@ fn row(rec: &Record, cols: &[Option<usize>; 5], catalog: &Catalog, out: &mut Con
     // office to fill in) is not a mistake in the file: the unit has no address yet, and
     // the mail that concerns it says so (the rest go).
     if to.is_empty() && bad.is_empty() {
+        out.unfilled.push(Contact {
+            name: resolved.0,
+            role: resolved.1,
+            to,
+            cc,
+            contact,
+            line: rec.line,
+        });
         return;
     }
     if let Some(prev) = out.get(resolved.1, &resolved.0) {

@@ -7,15 +7,16 @@
 //! the others do.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lettre::message::Mailbox;
 
 use super::console::Console;
+use super::contacts::{self, Contacts};
 use super::made::{self, Letterhead};
 use super::plan::{self, Planned};
 use super::settings::Settings;
-use super::{contacts, text, Kind, MailError, Role};
+use super::{text, Kind, MailError, Role};
 use crate::catalog::names::{closest, fold};
 use crate::catalog::Catalog;
 use crate::check::{check_paths, CheckOptions};
@@ -84,7 +85,7 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
         .filter(|p| contacts.get(p.role, &p.recipient).is_none())
         .collect();
     if !unlisted.is_empty() {
-        console.say(&unlisted_note(&req.contacts, &unlisted));
+        console.say(&unlisted_note(&contacts, &unlisted));
     }
 
     let mut base: BTreeMap<&'static str, String> = BTreeMap::new();
@@ -147,22 +148,46 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
     Ok(all.iter().any(|m| m.failed) || !notes.is_empty())
 }
 
-/// The recipients the contacts file does not list, and the lines to add for them.
-fn unlisted_note(path: &Path, unlisted: &[&Planned]) -> String {
+/// The recipients the contacts file gives no address for: the row to complete for those
+/// it lists with 邮箱 still empty (as `duban init` writes them), the row to add for the others.
+fn unlisted_note(contacts: &Contacts, unlisted: &[&Planned]) -> String {
     let mut s = format!(
         "注意：联系人表 {} 中没有以下 {} 个收件人的邮箱，未给他们写邮件（其他邮件照常）：\n",
-        path.display(),
+        contacts.path.display(),
         unlisted.len()
     );
+    let mut missing = Vec::new();
     for p in unlisted {
-        s.push_str(&format!("  {}（{}）\n", p.recipient, p.role.label()));
+        let row = contacts
+            .unfilled
+            .iter()
+            .find(|c| c.role == p.role && c.name == p.recipient);
+        match row {
+            Some(c) => s.push_str(&format!(
+                "  {}（{}）：请在第 {} 行填上邮箱\n",
+                p.recipient,
+                p.role.label(),
+                c.line
+            )),
+            None => {
+                s.push_str(&format!(
+                    "  {}（{}）：表中没有这一行\n",
+                    p.recipient,
+                    p.role.label()
+                ));
+                missing.push(*p);
+            }
+        }
     }
-    let p = unlisted[0];
-    s.push_str(&format!(
-        "请在联系人表中为每个补一行：单位名称,角色,邮箱,抄送,联系人，如“{},{},邮箱,,联系人”；补好后重新运行即可。\n",
-        p.recipient,
-        p.role.label()
-    ));
+    if let Some(p) = missing.first() {
+        s.push_str(&format!(
+            "表中没有的，请各补一行：{}，如“{},{},邮箱,,联系人”。\n",
+            contacts::HEADER.join(","),
+            p.recipient,
+            p.role.label()
+        ));
+    }
+    s.push_str("补好后重新运行即可。\n");
     s
 }
 
@@ -287,7 +312,7 @@ fn check_report(
         let text = crate::fsutil::read_text(&p)?;
         return serde_json::from_str(&text).map_err(|e| MailError::NotCheckReport {
             path: p.clone(),
-            message: e.to_string(),
+            message: crate::fsutil::describe_json(&e),
         });
     }
     let Some(dir) = &args.returns else {
