@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::*;
-use crate::workdir::{soffice, soffice_convert};
+use crate::workdir::soffice_convert;
 
 /// The run properties of the run holding `text`.
 fn run_props<'a>(xml: &'a str, text: &str) -> &'a str {
@@ -157,9 +157,6 @@ fn pdf_lines(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, String)> {
 
 #[test]
 fn the_bulletin_converts_to_pdf_with_22_lines_of_28_characters() {
-    if soffice().is_none() {
-        return;
-    }
     let (wd, _, _) = sample_bulletin("bulletin-pdf", &[]);
     let pdf = soffice_convert(&wd.path("通报.docx"), "pdf", &wd.path("pdf"));
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
@@ -207,9 +204,6 @@ fn the_bulletin_converts_to_pdf_with_22_lines_of_28_characters() {
 
 #[test]
 fn an_offices_template_keeps_its_parts_and_gets_its_fields_filled() {
-    if soffice().is_none() {
-        return;
-    }
     let wd = Workdir::new("bulletin-template");
     let fodt = wd.path("红头.fodt");
     std::fs::copy(repo().join("tests/fixtures/redhead.fodt"), &fodt).unwrap();
