@@ -26,8 +26,11 @@ pub(super) struct Scan {
     /// order; paragraphs inside tables and text boxes included.
     pub paragraphs: Vec<Vec<(usize, usize)>>,
     /// Each `w:docGrid` tag: its span and its attributes (values as written, not unescaped).
-    pub grids: Vec<(usize, usize, Vec<(String, String)>)>,
+    pub grids: Vec<(usize, usize, Attributes)>,
 }
+
+/// A tag's `(name, value)` pairs, in the order written.
+pub(super) type Attributes = Vec<(String, String)>;
 
 impl Scan {
     /// A paragraph's text as it stands in the XML (entities not decoded).
@@ -272,7 +275,7 @@ fn word_prefix(root: &BytesStart, at: usize) -> Result<String, DocxError> {
 
 /// A tag's `name="value"` pairs, values as written (namespace names and grid numbers have
 /// nothing to unescape).
-fn attributes(tag: &BytesStart, at: usize) -> Result<Vec<(String, String)>, DocxError> {
+fn attributes(tag: &BytesStart, at: usize) -> Result<Attributes, DocxError> {
     tag.attributes()
         .map(|a| {
             let a = a.map_err(|_| {
