@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "imap"))
 import dovecot  # noqa: E402
 
-BIN = ROOT / "target" / "release" / "duban"
+BIN = Path()  # set by main() to wherever cargo built duban
 
 
 def cpu_model():
@@ -96,7 +96,10 @@ def main():
     ap.add_argument("--kb", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    global BIN
+    release = subprocess.run([str(ROOT / "scripts" / "build-release")], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout.strip()
+    BIN = Path(release) / "duban"
     rng = random.Random(7)
     us = units()
     base = dt.datetime(2020, 4, 1, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

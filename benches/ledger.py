@@ -55,13 +55,13 @@ def main():
     n = int(os.environ.get("N", "5000"))
     rounds = int(os.environ.get("ROUNDS", "12"))
     runs = int(os.environ.get("RUNS", "3"))
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    env = dict(os.environ, CARGO_TARGET_DIR=target)
     print("building release binaries …", file=sys.stderr)
-    sh("cargo", "build", "--release", "--quiet", "--bin", "duban", "--example", "bench_data",
-       cwd=ROOT, env=env)
-    duban = os.path.join(target, "release", "duban")
-    gen = os.path.join(target, "release", "examples", "bench_data")
+    # Wherever cargo builds ($CARGO_TARGET_DIR, a config's target-dir or target/).
+    release = subprocess.run([os.path.join(ROOT, "scripts", "build-release"), "--example",
+                              "bench_data"], check=True, stdout=subprocess.PIPE,
+                             text=True).stdout.strip()
+    duban = os.path.join(release, "duban")
+    gen = os.path.join(release, "examples", "bench_data")
     names = [f"2020年{m}月" for m in range(1, rounds + 1)]
 
     cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"],

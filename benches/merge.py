@@ -62,8 +62,6 @@ def main():
     runs = int(os.environ.get("RUNS", "3"))
     py_runs = int(os.environ.get("PY_RUNS", "1"))
     py_all = "PY_RUNS" in os.environ
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    env = dict(os.environ, CARGO_TARGET_DIR=target)
 
     need = [m for m in ("openpyxl", "pandas", "python_calamine", "xlsxwriter")
             if subprocess.run([sys.executable, "-c", f"import {m}"],
@@ -72,8 +70,12 @@ def main():
         pip = [n.replace("_", "-") for n in need]
         sh(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *pip)
     print("building release binaries …", file=sys.stderr)
-    sh("cargo", "build", "--release", "--quiet", "--bin", "duban", "--example", "bench_data",
-       cwd=ROOT, env=env)
+    # Wherever cargo builds ($CARGO_TARGET_DIR, a config's target-dir or target/).
+    release = subprocess.run([os.path.join(ROOT, "scripts", "build-release"), "--example",
+                              "bench_data"], check=True, stdout=subprocess.PIPE,
+                             text=True).stdout.strip()
+    target = os.path.dirname(release)
+    env = dict(os.environ, CARGO_TARGET_DIR=target)
     sh("cargo", "build", "--release", "--quiet", "--manifest-path",
        os.path.join(BASE, "floor", "Cargo.toml"), cwd=ROOT, env=env)
     duban = os.path.join(target, "release", "duban")

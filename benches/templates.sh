@@ -6,9 +6,8 @@
 #   benches/templates.sh            # 10 runs
 #   RUNS=20 benches/templates.sh   # prints mean, median and best run
 set -euo pipefail
+bin="$("$(dirname "$0")/../scripts/build-release")/duban"
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin="$PWD/target/release/duban"
 runs="${RUNS:-10}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

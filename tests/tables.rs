@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::checked::{codes, issues};
 use crate::returns::{a1, s, set_cell, strip_formula_results, Return, V};
-use crate::workdir::{soffice, soffice_convert, Workdir};
+use crate::workdir::{soffice_convert, Workdir};
 
 const ROUND: &str = "2020年第一季度";
 /// Hosts tasks 2, 3, 6, 13, 32, 36, 50.
@@ -70,12 +70,8 @@ fn detail(wd: &Workdir, dir: &str) -> BTreeMap<u32, BTreeMap<String, String>> {
         .collect()
 }
 
-/// The file re-saved by LibreOffice as .xlsx, .xls and .ods (none when it is missing and
-/// DUBAN_SKIP_LIBREOFFICE is set).
+/// The file re-saved by LibreOffice as .xlsx, .xls and .ods.
 fn resaves(wd: &Workdir, src: &Path) -> Vec<(&'static str, std::path::PathBuf)> {
-    if soffice().is_none() {
-        return Vec::new();
-    }
     [("xlsx", "lo-xlsx"), ("xls", "lo-xls"), ("ods", "lo-ods")]
         .into_iter()
         .map(|(fmt, dir)| (fmt, soffice_convert(src, fmt, &wd.path(dir))))

@@ -23,4 +23,5 @@ mod samples;
 mod structure;
 mod tables;
 mod templates;
+mod toml_words;
 mod workspace;

@@ -41,6 +41,9 @@ pub enum BulletinError {
     Text(#[from] TextError),
     #[error(transparent)]
     Docx(#[from] DocxError),
+    /// The office's 红头 template cannot be read or filled: named, as the clerk chose it.
+    #[error("红头模板 {} 无法使用：{source}", path.display())]
+    Template { path: PathBuf, source: DocxError },
     #[error(transparent)]
     Read(#[from] crate::fsutil::InputError),
     /// A summary file that is not one `duban merge` wrote.
@@ -102,8 +105,8 @@ pub fn load_summary(path: &Path, round: Option<&str>) -> Result<Summary, Bulleti
 #[derive(Clone, Copy, Debug)]
 pub struct Layout<'a> {
     pub grid: Grid,
-    /// The office's 红头 template, if any.
-    pub template: Option<&'a [u8]>,
+    /// The office's 红头 template, if any: its path (for messages) and its bytes.
+    pub template: Option<(&'a Path, &'a [u8])>,
     /// 期号, for the template's `{{期号}}`.
     pub number: Option<&'a str>,
     /// 成文日期, for the template's `{{日期}}` and the document's properties.
@@ -116,12 +119,12 @@ impl Layout<'_> {
     ///
     /// # Errors
     /// [`BulletinError::FieldWithoutValue`] when the template asks for a 期号 and none is
-    /// given; [`BulletinError::Docx`] for a template that cannot be read.
+    /// given; [`BulletinError::Template`] for a template that cannot be read.
     pub fn number_line(&self) -> Result<bool, BulletinError> {
-        let Some(t) = self.template else {
+        let Some((path, t)) = self.template else {
             return Ok(self.number.is_some());
         };
-        let found = docx::fields_in(t, &[FIELD_NUMBER])?;
+        let found = docx::fields_in(t, &[FIELD_NUMBER]).map_err(template_error(path))?;
         match (self.number, found.is_empty()) {
             (None, false) => Err(BulletinError::FieldWithoutValue {
                 field: FIELD_NUMBER,
@@ -136,7 +139,8 @@ impl Layout<'_> {
 /// filled.
 ///
 /// # Errors
-/// [`BulletinError::Docx`] for a template that cannot be filled.
+/// [`BulletinError::Template`] for a template that cannot be filled, [`BulletinError::Docx`]
+/// for a document that cannot be written.
 pub fn render(d: &Draft, layout: &Layout) -> Result<Vec<u8>, BulletinError> {
     let mut opts = Options::new(
         d.title.clone(),
@@ -146,13 +150,20 @@ pub fn render(d: &Draft, layout: &Layout) -> Result<Vec<u8>, BulletinError> {
     opts.grid = layout.grid;
     match layout.template {
         None => Ok(docx::write_docx(&d.blocks, &opts)),
-        Some(t) => {
+        Some((path, t)) => {
             let date = layout.date.chinese();
             let mut fields = vec![(FIELD_DATE, date.as_str())];
             if let Some(n) = layout.number {
                 fields.push((FIELD_NUMBER, n));
             }
-            Ok(docx::fill_template(t, &d.blocks, &opts, &fields)?)
+            docx::fill_template(t, &d.blocks, &opts, &fields).map_err(template_error(path))
         }
+    }
+}
+
+fn template_error(path: &Path) -> impl Fn(DocxError) -> BulletinError + '_ {
+    move |source| BulletinError::Template {
+        path: path.to_path_buf(),
+        source,
     }
 }

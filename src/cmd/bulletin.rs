@@ -271,7 +271,7 @@ pub fn write(args: &Args, g: &crate::cmd::Globals, sources: Sources) -> CliResul
         .transpose()?;
     let layout = Layout {
         grid: args.grid.into(),
-        template: template.as_deref(),
+        template: args.template.as_deref().zip(template.as_deref()),
         number,
         date,
         offset: g.offset,

@@ -1,9 +1,14 @@
-//! Scanning a template's `word/document.xml` without parsing it into a tree: a small
-//! tokenizer finds element boundaries (respecting quoted attributes, comments, CDATA and
-//! processing instructions), and [`scan`] finds what filling needs: the prefix bound to
-//! WordprocessingML, the body's final `sectPr`, the marker paragraph, the text of every
-//! paragraph (for inline fields) and the document grids. Offsets are bytes into the text,
-//! so that everything outside an edit is copied as it was.
+//! Scanning a template's `word/document.xml` without parsing it into a tree: quick-xml reads
+//! the markup (quoted attributes, comments, CDATA, processing instructions), and [`scan`]
+//! finds what filling needs: the prefix bound to WordprocessingML, the body's final
+//! `sectPr`, the marker paragraph, the text of every paragraph (for inline fields) and the
+//! document grids. Offsets are bytes into the text, so that everything outside an edit is
+//! copied as it was. A template that is not well-formed is told in Chinese: the clerk who
+//! chose it reads the message.
+
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 use super::xml::{W_NS, W_NS_STRICT};
 use super::DocxError;
@@ -20,9 +25,12 @@ pub(super) struct Scan {
     /// Each paragraph's `w:t` contents (raw, escaped text), as byte spans, in document
     /// order; paragraphs inside tables and text boxes included.
     pub paragraphs: Vec<Vec<(usize, usize)>>,
-    /// Each `w:docGrid` start tag: its span and its attribute text.
-    pub grids: Vec<(usize, usize, String)>,
+    /// Each `w:docGrid` tag: its span and its attributes (values as written, not unescaped).
+    pub grids: Vec<(usize, usize, Attributes)>,
 }
+
+/// A tag's `(name, value)` pairs, in the order written.
+pub(super) type Attributes = Vec<(String, String)>;
 
 impl Scan {
     /// A paragraph's text as it stands in the XML (entities not decoded).
@@ -34,45 +42,30 @@ impl Scan {
     }
 }
 
+/// A start tag (`empty` for `<x/>`) or an end tag.
+enum Tag<'e> {
+    Start { tag: BytesStart<'e>, empty: bool },
+    End { name: String },
+}
+
 /// Finds the body's children, its final sectPr, the marker paragraph, every paragraph's text
 /// and the grids.
 pub(super) fn scan(xml: &str, marker_text: &str) -> Result<Scan, DocxError> {
-    let tokens = tokenize(xml)?;
-    let root = tokens
-        .iter()
-        .find_map(|t| match t {
-            Token::Start(s) => Some(s),
-            Token::End { .. } => None,
-        })
-        .ok_or_else(|| malformed(0, "no root element"))?;
-    let prefix = word_prefix(root.attrs)?;
-    let qname = |local: &str| {
-        if prefix.is_empty() {
-            local.to_string()
-        } else {
-            format!("{prefix}:{local}")
-        }
-    };
-    let (document, body, p, t, sect_pr, doc_grid) = (
-        qname("document"),
-        qname("body"),
-        qname("p"),
-        qname("t"),
-        qname("sectPr"),
-        qname("docGrid"),
-    );
-    if root.name != document {
-        return Err(malformed(
-            root.start,
-            &format!("the root element is <{}>, not <{document}>", root.name),
-        ));
-    }
+    let mut reader = Reader::from_str(xml);
+    // The nesting is checked here, to say in Chinese what is wrong; text is not looked into.
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.allow_dangling_amp = true;
 
-    // Walk the tokens with a stack; depth counts open elements (root = 1, body = 2).
-    let mut stack: Vec<&str> = Vec::new();
+    let mut prefix: Option<String> = None;
+    // The qualified names, once the root has given the prefix.
+    let mut names = Names::default();
+    // Open elements (root = depth 1, body = depth 2).
+    let mut stack: Vec<String> = Vec::new();
     let mut body_seen = false;
     let mut body_close: Option<usize> = None;
-    let mut children: Vec<(&str, usize, usize)> = Vec::new(); // (name, start, end) of body children
+    let mut children: Vec<(String, usize, usize)> = Vec::new(); // (name, start, end) of body children
     let mut child_start = 0;
     // Open paragraphs (innermost last): the depth each opened at, its start, its index.
     let mut open: Vec<(usize, usize, usize)> = Vec::new();
@@ -81,86 +74,126 @@ pub(super) fn scan(xml: &str, marker_text: &str) -> Result<Scan, DocxError> {
     let mut markers: Vec<Option<(usize, usize)>> = Vec::new(); // None = nested marker
     let mut grids = Vec::new();
 
-    for token in &tokens {
-        let here = match token {
-            Token::Start(s) => s.start,
-            Token::End { start, .. } => *start,
+    loop {
+        let start = offset(reader.buffer_position());
+        let event = reader
+            .read_event()
+            .map_err(|e| syntax(offset(reader.error_position()), &e))?;
+        let end = offset(reader.buffer_position());
+        let tag = match event {
+            Event::Eof => break,
+            Event::Start(tag) => Tag::Start { tag, empty: false },
+            Event::Empty(tag) => Tag::Start { tag, empty: true },
+            Event::End(e) => Tag::End {
+                name: e.name().as_ref().to_string(),
+            },
+            // Text, entity references, comments, CDATA, declarations, instructions: only
+            // tags delimit a w:t's text.
+            _ => continue,
         };
         if let Some(from) = text_from.take() {
             if let Some(&(_, _, i)) = open.last() {
-                if here > from {
-                    paragraphs[i].push((from, here));
+                if start > from {
+                    paragraphs[i].push((from, start));
                 }
             }
         }
-        match token {
-            Token::Start(s) => {
+        match tag {
+            Tag::Start { tag, empty } => {
+                let name = tag.name().as_ref().to_string();
+                if prefix.is_none() {
+                    let p = word_prefix(&tag, start)?;
+                    names = Names::new(&p);
+                    if name != names.document {
+                        return Err(malformed(
+                            start,
+                            &format!("根元素是 <{name}>，不是 <{}>", names.document),
+                        ));
+                    }
+                    prefix = Some(p);
+                }
                 let depth = stack.len();
-                if depth == 1 && s.name == body {
+                if depth == 1 && name == names.body {
                     body_seen = true;
                 }
-                if depth == 2 && stack[1] == body {
-                    child_start = s.start;
-                    if s.empty {
-                        children.push((s.name, s.start, s.end));
-                    }
+                let in_body = depth == 2 && stack[1] == names.body;
+                if in_body {
+                    child_start = start;
                 }
-                if s.name == p && !s.empty {
-                    open.push((depth, s.start, paragraphs.len()));
+                if name == names.p && !empty {
+                    open.push((depth, start, paragraphs.len()));
                     paragraphs.push(Vec::new());
                 }
-                if s.name == t && !s.empty {
-                    text_from = Some(s.end);
+                if name == names.t && !empty {
+                    text_from = Some(end);
                 }
-                if s.name == doc_grid {
-                    grids.push((s.start, s.end, s.attrs.to_string()));
+                if name == names.doc_grid {
+                    grids.push((start, end, attributes(&tag, start)?));
                 }
-                if !s.empty {
-                    stack.push(s.name);
+                if empty {
+                    if in_body {
+                        children.push((name, start, end));
+                    }
+                } else {
+                    stack.push(name);
                 }
             }
-            Token::End { name, start, end } => {
+            Tag::End { name } => {
                 match stack.pop() {
-                    Some(o) if o == *name => {}
+                    Some(o) if o == name => {}
                     Some(o) => {
-                        return Err(malformed(*start, &format!("</{name}> closes <{o}>")));
+                        return Err(malformed(
+                            start,
+                            &format!("结束标记 </{name}> 与开始标记 <{o}> 不配对"),
+                        ));
                     }
-                    None => return Err(malformed(*start, &format!("</{name}> closes nothing"))),
+                    None => {
+                        return Err(malformed(
+                            start,
+                            &format!("结束标记 </{name}> 没有对应的开始标记"),
+                        ))
+                    }
                 }
                 let depth = stack.len();
-                if *name == p {
+                if name == names.p {
                     let (opened_at, p_start, i) = open.pop().expect("a paragraph was opened");
                     let text: String = paragraphs[i].iter().map(|&(a, b)| &xml[a..b]).collect();
                     if text.contains(marker_text) {
-                        let top_level = opened_at == 2 && stack.get(1) == Some(&body.as_str());
-                        markers.push(top_level.then_some((p_start, *end)));
+                        let top_level = opened_at == 2 && stack.get(1) == Some(&names.body);
+                        markers.push(top_level.then_some((p_start, end)));
                     }
                 }
-                if depth == 2 && stack[1] == body {
-                    children.push((name, child_start, *end));
+                if depth == 1 && name == names.body {
+                    body_close = Some(start);
                 }
-                if depth == 1 && *name == body {
-                    body_close = Some(*start);
+                if depth == 2 && stack[1] == names.body {
+                    children.push((name, child_start, end));
                 }
             }
         }
     }
+    let Some(prefix) = prefix else {
+        return Err(malformed(0, "没有任何元素"));
+    };
     if let Some(open) = stack.last() {
-        return Err(malformed(xml.len(), &format!("<{open}> is never closed")));
+        return Err(malformed(xml.len(), &format!("<{open}> 没有结束标记")));
     }
     if !body_seen {
-        return Err(malformed(0, &format!("no <{body}> in <{document}>")));
+        return Err(malformed(
+            0,
+            &format!("<{}> 中没有 <{}>", names.document, names.body),
+        ));
     }
     let body_close =
-        body_close.ok_or_else(|| malformed(xml.len(), &format!("</{body}> missing")))?;
+        body_close.ok_or_else(|| malformed(xml.len(), &format!("缺少 </{}>", names.body)))?;
     let insert_at = match children.last() {
-        Some((name, start, _)) if *name == sect_pr => *start,
+        Some((name, start, _)) if *name == names.sect_pr => *start,
         _ => body_close,
     };
     let marker = match markers.as_slice() {
         [] => None,
         [Some(span)] => {
-            if xml[span.0..span.1].contains(&format!("<{sect_pr}")) {
+            if xml[span.0..span.1].contains(&format!("<{}", names.sect_pr)) {
                 return Err(DocxError::MarkerEndsSection);
             }
             Some(*span)
@@ -177,10 +210,46 @@ pub(super) fn scan(xml: &str, marker_text: &str) -> Result<Scan, DocxError> {
     })
 }
 
+/// The qualified names scanning looks for, under the document's prefix.
+#[derive(Default)]
+struct Names {
+    document: String,
+    body: String,
+    p: String,
+    t: String,
+    sect_pr: String,
+    doc_grid: String,
+}
+
+impl Names {
+    fn new(prefix: &str) -> Names {
+        let q = |local: &str| {
+            if prefix.is_empty() {
+                local.to_string()
+            } else {
+                format!("{prefix}:{local}")
+            }
+        };
+        Names {
+            document: q("document"),
+            body: q("body"),
+            p: q("p"),
+            t: q("t"),
+            sect_pr: q("sectPr"),
+            doc_grid: q("docGrid"),
+        }
+    }
+}
+
+/// A reader position as an index into the text (which is in memory, so it fits).
+fn offset(position: u64) -> usize {
+    usize::try_from(position).expect("an offset into a string in memory")
+}
+
 /// The prefix the root element binds to the WordprocessingML namespace.
-fn word_prefix(attrs: &str) -> Result<String, DocxError> {
+fn word_prefix(root: &BytesStart, at: usize) -> Result<String, DocxError> {
     let mut strict = false;
-    for (name, value) in attributes(attrs) {
+    for (name, value) in attributes(root, at)? {
         let prefix = match name.strip_prefix("xmlns") {
             Some("") => "",
             Some(rest) => match rest.strip_prefix(':') {
@@ -198,51 +267,26 @@ fn word_prefix(attrs: &str) -> Result<String, DocxError> {
         Err(DocxError::StrictNamespace)
     } else {
         Err(malformed(
-            0,
-            "the root element does not declare the WordprocessingML namespace",
+            at,
+            "根元素没有声明 WordprocessingML 命名空间，不是 Word 文档的正文",
         ))
     }
 }
 
-/// `name="value"` pairs of a start tag's attribute text (values not unescaped: namespace names
-/// have nothing to unescape).
-pub(super) fn attributes(attrs: &str) -> Vec<(&str, &str)> {
-    let mut out = Vec::new();
-    let mut rest = attrs;
-    while let Some(eq) = rest.find('=') {
-        let name = rest[..eq].trim();
-        let after = rest[eq + 1..].trim_start();
-        let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-            break;
-        };
-        let Some(close) = after[1..].find(quote) else {
-            break;
-        };
-        out.push((name, &after[1..1 + close]));
-        rest = &after[close + 2..];
-    }
-    out
-}
-
-#[derive(Debug)]
-struct StartTag<'a> {
-    name: &'a str,
-    attrs: &'a str,
-    /// Offset of '<' and just past '>'.
-    start: usize,
-    end: usize,
-    /// `<x/>`.
-    empty: bool,
-}
-
-#[derive(Debug)]
-enum Token<'a> {
-    Start(StartTag<'a>),
-    End {
-        name: &'a str,
-        start: usize,
-        end: usize,
-    },
+/// A tag's `name="value"` pairs, values as written (namespace names and grid numbers have
+/// nothing to unescape).
+fn attributes(tag: &BytesStart, at: usize) -> Result<Attributes, DocxError> {
+    tag.attributes()
+        .map(|a| {
+            let a = a.map_err(|_| {
+                malformed(
+                    at,
+                    "标记中的属性写法不对（属性名重复、缺少等号或引号不成对）",
+                )
+            })?;
+            Ok((a.key.as_ref().to_string(), a.value.into_owned()))
+        })
+        .collect()
 }
 
 pub(super) fn malformed(offset: usize, what: &str) -> DocxError {
@@ -252,67 +296,36 @@ pub(super) fn malformed(offset: usize, what: &str) -> DocxError {
     }
 }
 
-/// Start and end tags of `xml`, skipping the declaration, processing instructions, comments,
-/// CDATA sections and a DOCTYPE. Byte offsets are safe on UTF-8: '<', '>' and quotes are ASCII
-/// and never occur inside a multi-byte character.
-fn tokenize(xml: &str) -> Result<Vec<Token<'_>>, DocxError> {
-    let b = xml.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let find = |from: usize, pat: &str| xml[from..].find(pat).map(|k| from + k);
-    while let Some(lt) = find(i, "<") {
-        let rest = &xml[lt..];
-        let skip_to = |pat: &str| {
-            find(lt, pat)
-                .map(|k| k + pat.len())
-                .ok_or_else(|| malformed(lt, &format!("unterminated markup, no {pat:?}")))
-        };
-        if rest.starts_with("<?") {
-            i = skip_to("?>")?;
-        } else if rest.starts_with("<!--") {
-            i = skip_to("-->")?;
-        } else if rest.starts_with("<![CDATA[") {
-            i = skip_to("]]>")?;
-        } else if rest.starts_with("<!") {
-            i = skip_to(">")?;
-        } else if rest.starts_with("</") {
-            let gt = find(lt, ">").ok_or_else(|| malformed(lt, "unterminated end tag"))?;
-            tokens.push(Token::End {
-                name: xml[lt + 2..gt].trim(),
-                start: lt,
-                end: gt + 1,
-            });
-            i = gt + 1;
-        } else {
-            let name_end = (lt + 1..b.len())
-                .find(|&k| matches!(b[k], b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
-                .ok_or_else(|| malformed(lt, "unterminated start tag"))?;
-            // Find the closing '>' outside quoted attribute values.
-            let mut quote = None;
-            let mut k = name_end;
-            let gt = loop {
-                match (b.get(k), quote) {
-                    (None, _) => return Err(malformed(lt, "unterminated start tag")),
-                    (Some(&c), None) if c == b'"' || c == b'\'' => quote = Some(c),
-                    (Some(&c), Some(q)) if c == q => quote = None,
-                    (Some(b'>'), None) => break k,
-                    _ => {}
-                }
-                k += 1;
-            };
-            let empty = b[gt - 1] == b'/';
-            let attrs_end = if empty { gt - 1 } else { gt };
-            tokens.push(Token::Start(StartTag {
-                name: &xml[lt + 1..name_end],
-                attrs: &xml[name_end..attrs_end.max(name_end)],
-                start: lt,
-                end: gt + 1,
-                empty,
-            }));
-            i = gt + 1;
-        }
-    }
-    Ok(tokens)
+/// quick-xml's error, told in Chinese (its own words are English).
+fn syntax(offset: usize, e: &XmlError) -> DocxError {
+    let what = match e {
+        XmlError::Syntax(s) => match s {
+            SyntaxError::InvalidBangMarkup => "“<!” 开头的标记不完整",
+            SyntaxError::UnclosedPI => "处理指令没有结束（缺少 ?>）",
+            SyntaxError::UnclosedXmlDecl => "XML 声明没有结束（缺少 ?>）",
+            SyntaxError::UnclosedComment => "注释没有结束（缺少 -->）",
+            SyntaxError::UnclosedDoctype => "DOCTYPE 没有结束（缺少 >）",
+            SyntaxError::UnclosedCData => "CDATA 段没有结束（缺少 ]]>）",
+            SyntaxError::UnclosedTag => "标记没有结束（缺少 >）",
+            SyntaxError::UnclosedSingleQuotedAttributeValue
+            | SyntaxError::UnclosedDoubleQuotedAttributeValue => "属性值的引号没有配对",
+        },
+        XmlError::IllFormed(i) => match i {
+            IllFormedError::MissingDeclVersion(_) | IllFormedError::UnknownVersion => {
+                "XML 声明中的版本号缺失或不认识"
+            }
+            IllFormedError::MissingDoctypeName => "DOCTYPE 缺少名称",
+            IllFormedError::DoubleHyphenInComment => "注释中含有“--”",
+            IllFormedError::UnclosedReference => "字符引用（& 开头）没有以分号结束",
+            // Not reported under the reader's configuration above: nesting is checked by
+            // scan itself.
+            IllFormedError::MissingEndTag(_)
+            | IllFormedError::UnmatchedEndTag(_)
+            | IllFormedError::MismatchedEndTag { .. } => "标记不配对",
+        },
+        _ => "不是格式正确的 XML",
+    };
+    malformed(offset, what)
 }
 
 #[cfg(test)]
@@ -385,11 +398,32 @@ mod tests {
     }
 
     #[test]
-    fn reports_broken_xml() {
-        let xml = format!("{HEAD}<w:body><w:p></w:body></w:document>");
-        assert!(matches!(
-            scan(&xml, MARKER),
-            Err(DocxError::Malformed { .. })
+    fn reports_broken_xml_in_chinese() {
+        let said = |xml: &str| match scan(xml, MARKER) {
+            Err(e @ DocxError::Malformed { .. }) => e.to_string(),
+            other => panic!("{other:?}"),
+        };
+        let crossed = said(&format!("{HEAD}<w:body><w:p></w:body></w:document>"));
+        assert!(
+            crossed.contains(&format!("第 {} 字节", HEAD.len() + "<w:body><w:p>".len()))
+                && crossed.contains("</w:body> 与开始标记 <w:p> 不配对"),
+            "{crossed}"
+        );
+        let cut = said(&format!(
+            "{HEAD}<w:body><w:p a=\"1></w:p></w:body></w:document>"
         ));
+        assert!(cut.contains("属性值的引号没有配对"), "{cut}");
+        let open = said(&format!("{HEAD}<w:body><w:p/></w:body>"));
+        assert!(open.contains("<w:document> 没有结束标记"), "{open}");
+        let no_body = said(&format!("{HEAD}</w:document>"));
+        assert!(
+            no_body.contains("<w:document> 中没有 <w:body>"),
+            "{no_body}"
+        );
+        let other = said("<html/>");
+        assert!(
+            other.contains("没有声明 WordprocessingML 命名空间"),
+            "{other}"
+        );
     }
 }

@@ -18,7 +18,7 @@ use super::body::{self, Context};
 use super::model::{Block, Grid, Options};
 use super::package::member_options;
 use super::parts::DOCUMENT;
-use super::scan::{attributes, scan, Scan};
+use super::scan::{scan, Scan};
 use super::xml::{self, W_NS};
 use super::DocxError;
 
@@ -192,19 +192,18 @@ fn grid_edits(found: &Scan) -> Vec<Edit> {
     let (type_attr, char_space) = (p("type"), p("charSpace"));
     let mut edits = Vec::new();
     for (from, to, attrs) in &found.grids {
-        let attrs = attributes(attrs);
         let chars = attrs
             .iter()
-            .any(|(n, v)| *n == type_attr && matches!(*v, "linesAndChars" | "snapToChars"));
+            .any(|(n, v)| *n == type_attr && matches!(v.as_str(), "linesAndChars" | "snapToChars"));
         if !chars {
             continue;
         }
         let mut tag = format!("<{}", p("docGrid"));
         for (name, value) in attrs {
-            if name == char_space {
+            if *name == char_space {
                 continue;
             }
-            let value = if name == type_attr { "lines" } else { value };
+            let value: &str = if *name == type_attr { "lines" } else { value };
             tag.push_str(&format!(" {name}=\"{value}\""));
         }
         tag.push_str("/>");

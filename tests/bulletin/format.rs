@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::*;
-use crate::workdir::{soffice, soffice_convert};
+use crate::workdir::soffice_convert;
 
 /// The run properties of the run holding `text`.
 fn run_props<'a>(xml: &'a str, text: &str) -> &'a str {
@@ -157,9 +157,6 @@ fn pdf_lines(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, String)> {
 
 #[test]
 fn the_bulletin_converts_to_pdf_with_22_lines_of_28_characters() {
-    if soffice().is_none() {
-        return;
-    }
     let (wd, _, _) = sample_bulletin("bulletin-pdf", &[]);
     let pdf = soffice_convert(&wd.path("通报.docx"), "pdf", &wd.path("pdf"));
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
@@ -207,9 +204,6 @@ fn the_bulletin_converts_to_pdf_with_22_lines_of_28_characters() {
 
 #[test]
 fn an_offices_template_keeps_its_parts_and_gets_its_fields_filled() {
-    if soffice().is_none() {
-        return;
-    }
     let wd = Workdir::new("bulletin-template");
     let fodt = wd.path("红头.fodt");
     std::fs::copy(repo().join("tests/fixtures/redhead.fodt"), &fodt).unwrap();
@@ -298,4 +292,69 @@ fn an_offices_template_keeps_its_parts_and_gets_its_fields_filled() {
         one.iter().any(|l| l.starts_with("关于2020年第一季度")),
         "{one:?}"
     );
+}
+
+/// A .docx holding only `word/document.xml` with `xml` in it.
+fn docx_with(xml: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    w.start_file("[Content_Types].xml", options).unwrap();
+    w.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#).unwrap();
+    w.start_file("word/document.xml", options).unwrap();
+    w.write_all(xml.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+/// A template whose XML is broken is named, and what is wrong is said in Chinese (the
+/// scanner once printed "</w:p> closes <w:r>"); nothing is written.
+#[test]
+fn a_broken_template_is_named_and_told_in_chinese() {
+    let wd = Workdir::new("bulletin-broken-template");
+    let returns = repo().join("samples/returns");
+    merge(&wd, returns.to_str().unwrap(), ROUND, "汇总");
+    let head = "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>";
+    for (name, body, said) in [
+        (
+            "红头_错位.docx",
+            "<w:p><w:r><w:t>兖州区督查考核通报</w:t></w:p></w:r><w:sectPr/></w:body></w:document>",
+            "结束标记 </w:p> 与开始标记 <w:r> 不配对",
+        ),
+        (
+            "红头_截断.docx",
+            "<w:p><w:r><w:t>兖州区督查考核通报</w:t></w:r></w:p><w:sectPr",
+            "标记没有结束",
+        ),
+        (
+            "红头_未结束.docx",
+            "<w:p><w:r><w:t>兖州区督查考核通报</w:t></w:r></w:p><w:sectPr/></w:body>",
+            "<w:document> 没有结束标记",
+        ),
+    ] {
+        wd.create(name, docx_with(&format!("{head}{body}")));
+        let r = wd.output(&[
+            "bulletin",
+            "--round",
+            ROUND,
+            "--merged",
+            "汇总",
+            "-o",
+            "通报.docx",
+            "--template",
+            name,
+            "--number",
+            "第1期",
+            "--date",
+            "2020-04-08",
+        ]);
+        assert_ne!(r.code(), 0, "{}", r.describe());
+        let err = r.stderr();
+        assert!(
+            err.contains(&format!("红头模板 {name} 无法使用")) && err.contains(said),
+            "{}",
+            r.describe()
+        );
+        assert!(!err.contains("closes"), "{}", r.describe());
+        assert!(!wd.path("通报.docx").exists());
+    }
 }
