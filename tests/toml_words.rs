@@ -5,7 +5,7 @@
 use std::path::Path;
 
 fn colour(text: &str) -> String {
-    duban::merge::colour::Config::from_toml(text, Path::new("三色.toml"))
+    duban::domain::colour::Config::from_toml(text, Path::new("三色.toml"))
         .unwrap_err()
         .to_string()
 }
