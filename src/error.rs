@@ -21,6 +21,8 @@ pub enum CliError {
     #[error("{0}")]
     Notice(#[from] NoticeError),
     #[error(transparent)]
+    Import(#[from] crate::ops::import::ImportError),
+    #[error(transparent)]
     Unknown(#[from] UnknownName),
     #[error(transparent)]
     Input(#[from] InputError),

@@ -9,6 +9,7 @@ mod workdir;
 
 mod bulletin;
 mod catalog;
+mod catalog_import;
 mod check;
 mod collect;
 mod contacts;

@@ -163,6 +163,9 @@ pub struct Task {
     pub text: String,
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// 完成时限 as the notice or table writes it (6月底前, 年底前, 长期坚持), where it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
 }
 
 /// The catalog file's content.

@@ -79,16 +79,32 @@ impl Pending {
     }
 }
 
-/// Where the leader parenthesis opens: the last （牵头领导 / （责任领导.
+/// The words notices use for a task's leaders: the same role whichever is written.
+pub const LEADER_WORDS: [&str; 3] = ["牵头领导", "责任领导", "分管领导"];
+/// The words for its units.
+pub const UNIT_WORDS: [&str; 2] = ["承办单位", "责任单位"];
+
+/// Where the leader parenthesis opens: the last （牵头领导 / （责任领导 / （分管领导.
 fn paren_start(text: &str) -> Option<usize> {
-    ["（牵头领导", "（责任领导", "(牵头领导", "(责任领导"]
+    LEADER_WORDS
         .iter()
-        .filter_map(|p| text.rfind(p))
+        .flat_map(|w| [format!("（{w}"), format!("({w}")])
+        .filter_map(|p| text.rfind(&p))
         .max()
 }
 
-/// Parses a notice's text with the registry used to resolve unit names.
-pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError> {
+/// A notice read: its data, and the unit names the registry does not know, each with
+/// the known names closest to it (a new unit, or a typo: the office decides).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    pub data: CatalogData,
+    pub unknown: Vec<super::registry::UnknownName>,
+}
+
+/// Parses a notice's text with the registry used to resolve unit names. A name the
+/// registry does not know is taken as written and listed in [`Parsed::unknown`].
+pub fn parse(text: &str, registry: &Registry) -> Result<Parsed, NoticeError> {
+    let unknown = std::cell::RefCell::new(Vec::new());
     let mut problems: Vec<Problem> = Vec::new();
     let mut number = None;
     let mut issuer = None;
@@ -101,7 +117,7 @@ pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError
     let mut last_number = 0u32;
 
     let finish = |p: Pending, tasks: &mut Vec<Task>, problems: &mut Vec<Problem>| match build_task(
-        &p, registry,
+        &p, registry, &unknown,
     ) {
         Ok(t) => tasks.push(t),
         Err(mut e) => problems.append(&mut e),
@@ -239,8 +255,16 @@ pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError
         problems.sort_by_key(|p| p.line);
         return Err(NoticeError { problems });
     }
-    let reg = registry.to_data();
-    Ok(CatalogData {
+    let mut reg = registry.to_data();
+    let unknown = unknown.into_inner();
+    reg.units
+        .extend(unknown.iter().map(|u| super::registry::Unit {
+            name: u.name.clone(),
+            kind: super::registry::UnitKind::guess(&u.name),
+            aliases: Vec::new(),
+            former: Vec::new(),
+        }));
+    let data = CatalogData {
         notice: Notice {
             number: number.unwrap_or_default(),
             issuer: issuer.unwrap_or_default(),
@@ -254,7 +278,8 @@ pub fn parse(text: &str, registry: &Registry) -> Result<CatalogData, NoticeError
         tasks,
         groups: reg.groups,
         units: reg.units,
-    })
+    };
+    Ok(Parsed { data, unknown })
 }
 
 fn missing_paren(p: &Pending) -> Problem {
@@ -267,7 +292,11 @@ fn missing_paren(p: &Pending) -> Problem {
     }
 }
 
-fn build_task(p: &Pending, registry: &Registry) -> Result<Task, Vec<Problem>> {
+fn build_task(
+    p: &Pending,
+    registry: &Registry,
+    unknown: &std::cell::RefCell<Vec<super::registry::UnknownName>>,
+) -> Result<Task, Vec<Problem>> {
     let open = paren_start(&p.text).expect("closed tasks have a parenthesis");
     let body = &p.text[open..];
     let inner = body
@@ -277,16 +306,22 @@ fn build_task(p: &Pending, registry: &Registry) -> Result<Task, Vec<Problem>> {
         line: p.line_at(offset),
         message,
     };
-    let (label, rest) = if let Some(r) = inner.strip_prefix("牵头领导") {
-        ("牵头领导", r)
-    } else {
-        ("责任领导", inner.strip_prefix("责任领导").unwrap_or(inner))
-    };
+    let (label, rest) = LEADER_WORDS
+        .iter()
+        .find_map(|w| inner.strip_prefix(w).map(|r| (*w, r)))
+        .unwrap_or(("牵头领导", inner));
     let rest = rest.trim_start_matches(['：', ':']);
-    let Some(split) = rest.find("承办单位") else {
+    let Some((split, unit_word)) = UNIT_WORDS
+        .iter()
+        .filter_map(|w| rest.find(w).map(|i| (i, *w)))
+        .min()
+    else {
         return Err(vec![err(
             open,
-            format!("任务 {} 的括号中没有“承办单位：”", p.number),
+            format!(
+                "任务 {} 的括号中没有“承办单位：”（或“责任单位：”）",
+                p.number
+            ),
         )]);
     };
     let leaders: Vec<String> = rest[..split]
@@ -301,7 +336,7 @@ fn build_task(p: &Pending, registry: &Registry) -> Result<Task, Vec<Problem>> {
     }
     let units_at = offset_in(&p.text, &rest[split..]);
     let mut units_text = rest[split..]
-        .trim_start_matches("承办单位")
+        .trim_start_matches(unit_word)
         .trim_start_matches(['：', ':'])
         .to_string();
     units_text = units_text
@@ -314,12 +349,9 @@ fn build_task(p: &Pending, registry: &Registry) -> Result<Task, Vec<Problem>> {
         None => (units_text, ""),
     };
     let mut open_list = false;
-    let mut resolve = |part: &str, base: usize| -> Vec<String> {
+    let mut resolve = |part: &str| -> Vec<String> {
         let mut out = Vec::new();
-        let mut offset = base;
         for item in part.split(['、', '，', ',']) {
-            let here = offset;
-            offset += item.len() + '、'.len_utf8();
             let mut name = squeeze(item);
             if let Some(n) = name.strip_suffix('等') {
                 open_list = true;
@@ -335,13 +367,23 @@ fn build_task(p: &Pending, registry: &Registry) -> Result<Task, Vec<Problem>> {
                         out.push(canonical);
                     }
                 }
-                Err(e) => problems.push(err(here, format!("任务 {}：{e}", p.number))),
+                Err(e) => {
+                    // Taken as written: a unit of this notice the registry lacks (listed
+                    // for the office with the closest known names), never dropped.
+                    let mut seen = unknown.borrow_mut();
+                    if !seen.iter().any(|u| u.name == e.name) {
+                        seen.push(e.clone());
+                    }
+                    if !out.contains(&e.name) {
+                        out.push(e.name.clone());
+                    }
+                }
             }
         }
         out
     };
-    let hosts = resolve(host_part, units_offset);
-    let co_units = resolve(co_part, units_offset + host_part.len() + '，'.len_utf8());
+    let hosts = resolve(host_part);
+    let co_units = resolve(co_part);
     if hosts.is_empty() && problems.is_empty() {
         problems.push(err(units_offset, format!("任务 {} 没有承办单位", p.number)));
     }
@@ -359,6 +401,7 @@ fn build_task(p: &Pending, registry: &Registry) -> Result<Task, Vec<Problem>> {
         co_units,
         open_list,
         text,
+        deadline: None,
     })
 }
 
@@ -437,7 +480,7 @@ fn task_start(line: &str) -> Option<(u32, String)> {
 }
 
 /// 2020年2月8日 → 2020-02-08.
-fn parse_date(line: &str) -> Option<String> {
+pub fn parse_date(line: &str) -> Option<String> {
     let s = squeeze(line);
     let (y, rest) = s.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;

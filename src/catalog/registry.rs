@@ -43,6 +43,39 @@ impl UnitKind {
             UnitKind::Other => "其他",
         }
     }
+
+    /// A new unit's kind, guessed from how its name ends (街道, 镇, 指挥部, 局, 委…): what
+    /// `catalog import` gives a unit the registry lacks, for the office to check.
+    ///
+    /// ```
+    /// use duban::catalog::registry::UnitKind;
+    /// assert_eq!(UnitKind::guess("旗发展和改革委员会"), UnitKind::Department);
+    /// assert_eq!(UnitKind::guess("新兖镇"), UnitKind::Town);
+    /// assert_eq!(UnitKind::guess("鼓楼街道办事处"), UnitKind::Street);
+    /// assert_eq!(UnitKind::guess("经济技术开发区管委会"), UnitKind::Park);
+    /// assert_eq!(UnitKind::guess("国网供电公司"), UnitKind::Other);
+    /// ```
+    pub fn guess(name: &str) -> UnitKind {
+        let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
+        if has(&["街道"]) {
+            UnitKind::Street
+        } else if has(&["指挥部"]) {
+            UnitKind::Command
+        } else if has(&["法院", "检察院"]) {
+            UnitKind::Judicial
+        } else if has(&["开发区", "园区", "高新区", "新区", "试验区"]) {
+            UnitKind::Park
+        } else if name.ends_with('镇') || name.ends_with('乡') || name.ends_with("苏木") {
+            UnitKind::Town
+        } else if has(&[
+            "局", "委", "办", "部", "厅", "院", "中心", "所", "室", "队", "会", "站", "馆", "政府",
+            "分局",
+        ]) {
+            UnitKind::Department
+        } else {
+            UnitKind::Other
+        }
+    }
 }
 
 /// One unit of the registry.

@@ -14,10 +14,11 @@ use serde::{Deserialize, Serialize};
 use super::out;
 use crate::catalog::registry::Registry;
 use crate::catalog::{
-    self, notice, CatalogData, Group, Indicator, Notice, Resolved, Role, Section, Task, Unit,
+    self, CatalogData, Group, Indicator, Notice, Resolved, Role, Section, Task, Unit,
 };
 use crate::catalog::{Catalog, UnitKind};
 use crate::fsutil::{check_overwrite, write_atomic};
+use crate::ops::import;
 use crate::table::{render, truncate};
 use crate::{CliError, CliResult, Outcome};
 
@@ -114,37 +115,97 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
 
 fn import(input: &Path, output: &Path, registry: Option<&Path>, force: bool) -> CliResult {
     check_overwrite(output, force)?;
-    let text = crate::fsutil::read_text(input)?;
-    let data = if input
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
+    let (kind, bytes) = import::read(input)?;
+    let (data, found) = if kind == import::Kind::Json {
+        let (text, _) = crate::fsutil::decode_text(&bytes);
         let export: Export = serde_json::from_str(&text).map_err(|e| CliError::NotCatalogJson {
             path: input.to_path_buf(),
             message: crate::fsutil::describe_json(&e),
         })?;
-        export.into_data()
+        (export.into_data(), None)
     } else {
         let registry = match registry {
             Some(p) => Registry::from_toml(&crate::fsutil::read_text(p)?)?,
             None => Registry::embedded(),
         };
-        notice::parse(&text, &registry)?
+        let mut found = import::import(input, kind, &bytes, &registry)?;
+        (
+            std::mem::replace(&mut found.data, empty_data()),
+            Some(found),
+        )
     };
     // Validate exactly as a later load will, so a file we write always loads.
     let cat = Catalog::new(data, output)?;
     write_atomic(output, cat.to_toml().as_bytes())?;
+    out(&import_summary(&cat, output, found.as_ref()));
+    // New units, or tasks to look at again: the office reviews the file before using it.
+    Ok(match found {
+        Some(f) if !f.unknown.is_empty() || !f.review.is_empty() || !f.skipped.is_empty() => {
+            Outcome::Findings
+        }
+        _ => Outcome::Clean,
+    })
+}
+
+fn empty_data() -> CatalogData {
+    CatalogData {
+        notice: Notice {
+            number: String::new(),
+            issuer: String::new(),
+            title: String::new(),
+            date: String::new(),
+            year: None,
+            template_title: None,
+        },
+        targets: Vec::new(),
+        sections: Vec::new(),
+        tasks: Vec::new(),
+        groups: Vec::new(),
+        units: Vec::new(),
+    }
+}
+
+/// What the import found: tasks, sections, leaders and units, the units the registry
+/// lacks, what to review, and what could not be read.
+fn import_summary(cat: &Catalog, output: &Path, found: Option<&import::Imported>) -> String {
     let n_ind: usize = cat.tasks().iter().map(|t| t.indicators.len()).sum();
-    eprintln!(
-        "已生成 {}：{} 项任务，{} 个部分，{} 位领导，{} 个量化指标，{} 个主要目标。",
+    let mut s = format!(
+        "已生成 {}：{}{} 项任务，{} 个部分，{} 位领导，{} 个单位，{} 个量化指标，{} 个主要目标。\n",
         output.display(),
+        found.map_or(String::new(), |f| format!("从{}读出 ", f.form)),
         cat.tasks().len(),
         cat.sections().len(),
         cat.leaders().len(),
+        cat.assignments().len(),
         n_ind,
         cat.targets().len()
     );
-    Ok(Outcome::Clean)
+    let Some(f) = found else { return s };
+    if !f.unknown.is_empty() {
+        s.push_str(&format!(
+            "其中 {} 个单位不在单位名录中，已按名称猜测类别加入任务清单，请核对（是笔误的请改正通知后重新导入）：\n",
+            f.unknown.len()
+        ));
+        for u in &f.unknown {
+            s.push_str(&format!("  {}\n", import::unknown_line(u)));
+        }
+    }
+    if !f.review.is_empty() {
+        s.push_str(&format!("请核对以下 {} 处：\n", f.review.len()));
+        for r in &f.review {
+            s.push_str(&format!("  {r}\n"));
+        }
+    }
+    if !f.skipped.is_empty() {
+        s.push_str(&format!("以下 {} 行未能读入：\n", f.skipped.len()));
+        for r in &f.skipped {
+            s.push_str(&format!("  {r}\n"));
+        }
+    }
+    if cat.notice().year().is_none() {
+        s.push_str("注意：没有找到年份，请在任务清单 [notice] 中填写 year = 年份。\n");
+    }
+    s
 }
 
 fn open_groups_note(cat: &Catalog) -> String {
@@ -374,6 +435,8 @@ pub struct ExportTask {
     pub co_units: Vec<String>,
     pub open_list: bool,
     pub indicators: Vec<Indicator>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -407,6 +470,7 @@ impl Export {
                     open_list: t.open_list,
                     text: t.text,
                     indicators: t.indicators,
+                    deadline: t.deadline,
                 })
                 .collect(),
             groups: self.groups,
@@ -462,6 +526,7 @@ pub fn export(cat: &Catalog, expand: bool) -> Export {
                 co_units: expand_names(cat, &t.co_units, expand),
                 open_list: t.open_list,
                 indicators: t.indicators.clone(),
+                deadline: t.deadline.clone(),
             })
             .collect(),
         leaders: cat.leaders().to_vec(),

@@ -35,8 +35,9 @@ pub(crate) const FONT_CHARSET: u8 = 134;
 pub(crate) const FONT_FAMILY: u8 = 3;
 
 /// The creation date written into every workbook: not a real date but a constant, so that
-/// output is byte-reproducible.
-pub const CREATED: (u16, u8, u8) = (2020, 1, 1);
+/// output is byte-reproducible; the DOS epoch zip uses for "no date", which names no year
+/// a catalog could be about.
+pub const CREATED: (u16, u8, u8) = (1980, 1, 1);
 
 /// The tallest row Excel allows, in points.
 pub(crate) const MAX_ROW_HEIGHT: f64 = 409.0;
