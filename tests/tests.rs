@@ -24,3 +24,4 @@ mod structure;
 mod tables;
 mod templates;
 mod workspace;
+mod year;
