@@ -26,3 +26,4 @@ mod tables;
 mod templates;
 mod toml_words;
 mod workspace;
+mod year;

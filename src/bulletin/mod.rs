@@ -65,6 +65,9 @@ pub enum BulletinError {
     /// In a workspace: the round has not been merged (or no round has).
     #[error("{}", not_merged(round.as_deref()))]
     NotMerged { round: Option<String> },
+    /// In a workspace: `-o` names another round's 通报.
+    #[error("{} 是“{round}”的通报，不能写入本期的通报；请换一个文件名", path.display())]
+    OtherDocument { path: PathBuf, round: String },
     /// The template has a field the run has no value for.
     #[error("模板中有 {field}，请用 {option} 给出要填入的内容")]
     FieldWithoutValue {

@@ -6,6 +6,7 @@
 //! embedded in the binary as the default. The file carries its own unit registry, so a
 //! catalog for another district (or a synthetic city-scale one) is self-contained.
 
+pub mod diff;
 pub mod indicators;
 pub mod names;
 pub mod notice;

@@ -141,16 +141,15 @@ impl Sources {
             Some(r) => ledger
                 .round(r)?
                 .ok_or_else(|| LedgerError::NoRound(r.to_string()))?,
+            // The round in hand, as every command takes it: never an earlier one instead.
             None => ledger
-                .rounds()?
-                .into_iter()
-                .rfind(|r| r.merged_at.is_some())
+                .latest()?
                 .ok_or(BulletinError::NotMerged { round: None })?,
         };
         let round = info.name.as_str();
         let merged = args.merged.clone().unwrap_or_else(|| ws.merged_dir(round));
         let path = merged.join(crate::outputs::merge_summary(round));
-        if args.merged.is_none() && !path.exists() {
+        if args.merged.is_none() && (info.merged_at.is_none() || !path.exists()) {
             return Err(BulletinError::NotMerged {
                 round: Some(round.to_string()),
             }
@@ -161,6 +160,7 @@ impl Sources {
             Some(o) => out_file(o.clone(), round),
             None => ws.round_dir(round).join(crate::outputs::bulletin(round)),
         };
+        refuse_other_document(ws, &ledger, &info, &out)?;
         let history = if args.previous.is_empty() {
             let before = ledger.history_before(&info)?;
             let streaks = summary
@@ -188,6 +188,58 @@ impl Sources {
             deadline,
         })
     }
+}
+
+/// A round's 通报 is never written over another round's: `-o` naming a file in another
+/// round's folder, or another round's standard name, is refused.
+fn refuse_other_document(
+    ws: &Workspace,
+    ledger: &crate::ledger::Ledger,
+    info: &crate::domain::history::RoundInfo,
+    out: &std::path::Path,
+) -> Result<(), CliError> {
+    let out_abs = crate::fsutil::resolved(out);
+    for r in ledger.rounds()?.into_iter().filter(|r| r.id != info.id) {
+        let theirs = crate::fsutil::resolved(&ws.round_dir(&r.name));
+        let named = out.file_name() == Some(crate::outputs::bulletin(&r.name).as_ref());
+        if out_abs.starts_with(&theirs) || named {
+            return Err(BulletinError::OtherDocument {
+                path: out.to_path_buf(),
+                round: r.name,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// In a workspace, the 期号: the one given (refused when another round's 通报 carries it),
+/// else the one the round's 通报 was given before.
+fn round_number(args: &Args, ws: &Workspace) -> Result<Option<String>, CliError> {
+    let ledger = ws.ledger()?;
+    let Some(info) = ledger.round(&round_of(args, ws)?)? else {
+        return Ok(None);
+    };
+    match args
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        Some(n) => {
+            ledger.refuse_used_number(&info, n)?;
+            Ok(Some(n.to_string()))
+        }
+        None => Ok(ledger.bulletin_number(&info)?),
+    }
+}
+
+/// The round a workspace's bulletin is for: `--round`, else the latest registered.
+fn round_of(args: &Args, ws: &Workspace) -> Result<String, CliError> {
+    Ok(match args.round.as_deref().map(str::trim) {
+        Some(r) => r.to_string(),
+        None => ws.round(None)?.name,
+    })
 }
 
 /// History from `--previous` summaries (oldest first), if any are given.
@@ -220,7 +272,7 @@ fn out_file(out: PathBuf, round: &str) -> PathBuf {
 }
 
 pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
-    let (sources, force, texts, template) = match &g.workspace {
+    let (sources, force, texts, template, number) = match &g.workspace {
         Some(ws) => {
             let s = Sources::from_workspace(&args, ws)?;
             // The round's own bulletin is the office's draft of it: made again on request.
@@ -228,7 +280,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
             let b = &ws.config.bulletin;
             let texts = args.texts.clone().or_else(|| ws.configured(&b.texts));
             let template = args.template.clone().or_else(|| ws.configured(&b.template));
-            (s, force, texts, template)
+            (s, force, texts, template, round_number(&args, ws)?)
         }
         None => {
             let round = args.round.as_deref().map(str::trim).unwrap_or_default();
@@ -239,16 +291,33 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
                 });
             }
             let s = Sources::from_args(&args, round)?;
-            (s, args.force, args.texts.clone(), args.template.clone())
+            let number = args.number.clone();
+            (
+                s,
+                args.force,
+                args.texts.clone(),
+                args.template.clone(),
+                number,
+            )
         }
     };
+    let round = sources.summary.round.clone();
     let args = Args {
         force,
         texts,
         template,
+        number,
         ..args
     };
-    write(&args, g, sources)
+    let outcome = write(&args, g, sources)?;
+    // Kept once the document is written: rerunning the round's bulletin keeps its 期号.
+    if let (Some(ws), Some(n)) = (&g.workspace, &args.number) {
+        let ledger = ws.ledger()?;
+        if let Some(info) = ledger.round(&round)? {
+            ledger.set_bulletin_number(&info, n.trim())?;
+        }
+    }
+    Ok(outcome)
 }
 
 /// Drafts, lays out and writes the bulletin from `sources`, and says what it holds.

@@ -50,6 +50,15 @@ pub enum Args {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// 比较两期汇总时所用的任务清单（任务增减、牵头领导、主办/协办单位、单位更名）；只给一期时与现行任务清单比较。
+    Diff {
+        /// 较早的一期。
+        #[arg(value_name = "R")]
+        from: String,
+        /// 较晚的一期；不给出时为现行的任务清单（下次汇总将使用的）。
+        #[arg(value_name = "R")]
+        to: Option<String>,
+    },
     /// 导出整个任务清单，供其他程序使用。
     Export {
         #[arg(long, value_enum, default_value = "json")]
@@ -90,6 +99,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
             out(&text);
             Ok(Outcome::Clean)
         }
+        Args::Diff { from, to } => super::round_catalogs::diff(g, &from, to.as_deref()),
         Args::Export {
             format,
             expand,

@@ -53,6 +53,22 @@ impl Globals {
         crate::catalog::Catalog::load(self.catalog.as_deref())
     }
 
+    /// The catalog in force for `round`: in a workspace, the one the round was last merged
+    /// with, as the ledger recorded it; else (a round not merged yet, or merged before the
+    /// ledger kept catalogs) the catalog in use. The office's edits to 任务清单.toml so take
+    /// effect from the next round merged on, and earlier rounds keep theirs.
+    pub fn catalog_for(&self, round: &str) -> Result<crate::catalog::Catalog, crate::CliError> {
+        if let Some(ws) = &self.workspace {
+            let ledger = ws.ledger()?;
+            if let Some(info) = ledger.round(round)? {
+                if let Some((_, toml)) = ledger.catalog_of(&info)? {
+                    return Ok(recorded_catalog(&toml, &info.name)?);
+                }
+            }
+        }
+        Ok(self.catalog()?)
+    }
+
     /// The workspace, for a command that cannot run without one.
     pub fn workspace(&self, command: &'static str) -> Result<&Workspace, crate::CliError> {
         self.workspace
@@ -105,4 +121,13 @@ impl Globals {
             (None, None) => Ok(None),
         }
     }
+}
+
+/// A catalog as the ledger recorded it for a round.
+pub fn recorded_catalog(
+    toml: &str,
+    round: &str,
+) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
+    let label = format!("台账中“{round}”的任务清单");
+    crate::catalog::Catalog::from_toml(toml, Path::new(&label))
 }

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::out;
 use super::Format;
-use crate::catalog::names::{closest, fold};
-use crate::catalog::Catalog;
+use crate::catalog::names::closest;
+use crate::cmd::round_catalogs::{unit_names, RoundCatalogs};
 use crate::cmd::Globals;
 use crate::domain::history::TaskRound;
 use crate::ledger::Ledger;
@@ -42,6 +42,8 @@ pub struct Args {
 #[derive(Debug, Serialize)]
 struct JsonRound<'a> {
     round: &'a str,
+    /// The task's leaders in that round's catalog.
+    leaders: &'a [String],
     state: &'static str,
     percent: Option<f64>,
     colour: &'static str,
@@ -60,13 +62,14 @@ pub fn streak(rounds: &[TaskRound]) -> u32 {
     crate::domain::history::streak(rounds.iter().rev().map(Some))
 }
 
-fn json_task(task: u32, rounds: &[TaskRound]) -> JsonTask<'_> {
+fn json_task<'a>(cats: &'a RoundCatalogs, task: u32, rounds: &'a [TaskRound]) -> JsonTask<'a> {
     JsonTask {
         task,
         rounds: rounds
             .iter()
             .map(|r| JsonRound {
                 round: &r.round,
+                leaders: (cats.of(&r.round).task(task)).map_or(&[], |t| t.leaders.as_slice()),
                 state: r.status.label(),
                 percent: r.percent,
                 colour: r.colour.label(),
@@ -78,8 +81,10 @@ fn json_task(task: u32, rounds: &[TaskRound]) -> JsonTask<'_> {
 
 pub fn run(args: Args, g: &Globals) -> CliResult {
     let ws = g.workspace("history")?;
-    let cat = g.catalog()?;
     let ledger = ws.ledger()?;
+    // Each round is shown with the catalog it was merged with.
+    let cats = RoundCatalogs::load(g, &ledger)?;
+    let cat = cats.current.clone();
     let json = args.format == Format::Json;
     let text = if let Some(n) = args.task {
         if cat.task(n).is_none() {
@@ -90,37 +95,50 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
         }
         let rounds = ledger.task_rounds(n)?;
         if json {
-            serde_json::to_string_pretty(&json_task(n, &rounds)).expect("json")
+            serde_json::to_string_pretty(&json_task(&cats, n, &rounds)).expect("json")
         } else {
-            task_text(&cat, n, &rounds)
+            task_text(&cats, n, &rounds)
         }
     } else if let Some(name) = &args.unit {
         let unit = cat.registry().unit(name)?.name.clone();
-        unit_history(&cat, &ledger, &unit, json, g.offset)?
+        unit_history(&cats, &ledger, &unit, json, g.offset)?
     } else {
         let name = args.leader.as_deref().unwrap_or_default();
-        let leader = cat
-            .leaders()
-            .iter()
-            .find(|l| fold(l) == fold(name))
-            .ok_or_else(|| CliError::NoSuchLeader {
-                name: name.to_string(),
-                closest: closest(name, cat.leaders().iter().map(|s| s.as_str()), 3),
-            })?;
-        let tasks: Vec<u32> = cat.tasks_of_leader(leader).map(|t| t.number).collect();
-        tasks_history(&cat, &ledger, "leader", leader, &tasks, json)?
+        let leader = cats.leader(name).ok_or_else(|| CliError::NoSuchLeader {
+            name: name.to_string(),
+            closest: closest(name, cat.leaders().iter().map(|s| s.as_str()), 3),
+        })?;
+        let tasks = cats.tasks_of_leader(&leader);
+        let keep = |round: &str, task: u32| cats.leads(round, task, &leader);
+        let what = Whose {
+            key: "leader",
+            name: &leader,
+            keep: &keep,
+        };
+        tasks_history(&cats, &ledger, &what, &tasks, json)?
     };
     out(&(text + "\n"));
     Ok(Outcome::Clean)
 }
 
-fn task_text(cat: &Catalog, n: u32, rounds: &[TaskRound]) -> String {
-    let t = cat.task(n).expect("checked");
+/// Whose tasks a history shows, and which rounds of a task were theirs (a task moved to
+/// another leader, or a unit's task taken from it, is theirs only in the rounds before).
+struct Whose<'a> {
+    key: &'a str,
+    name: &'a str,
+    keep: &'a dyn Fn(&str, u32) -> bool,
+}
+
+fn task_text(cats: &RoundCatalogs, n: u32, rounds: &[TaskRound]) -> String {
+    let t = cats.current.task(n).expect("checked");
     let rows: Vec<Vec<String>> = rounds
         .iter()
         .map(|r| {
             vec![
                 r.round.clone(),
+                (cats.of(&r.round).task(n))
+                    .map(|t| t.leaders.join("、"))
+                    .unwrap_or_default(),
                 r.status.label().to_string(),
                 r.percent
                     .map(crate::catalog::format_number)
@@ -139,28 +157,33 @@ fn task_text(cat: &Catalog, n: u32, rounds: &[TaskRound]) -> String {
         s.push_str("台账中还没有汇总过的期次。");
         return s;
     }
-    s.push_str(&render(&["期次", "推进状态", "完成进度(%)", "三色"], &rows));
+    s.push_str(&render(
+        &["期次", "牵头领导", "推进状态", "完成进度(%)", "三色"],
+        &rows,
+    ));
     s.push_str(&format!("连续滞后 {} 期（到最近一期为止）", streak(rounds)));
     s
 }
 
 /// Several tasks' histories (a leader's, a unit's), as JSON or a table.
 fn tasks_history(
-    cat: &Catalog,
+    cats: &RoundCatalogs,
     ledger: &Ledger,
-    key: &str,
-    name: &str,
+    whose: &Whose,
     tasks: &[u32],
     json: bool,
 ) -> Result<String, CliError> {
-    let all: Vec<(u32, Vec<TaskRound>)> = tasks
-        .iter()
-        .map(|&n| ledger.task_rounds(n).map(|r| (n, r)))
-        .collect::<Result<_, _>>()?;
+    let (key, name, cat) = (whose.key, whose.name, &cats.current);
+    let mut all: Vec<(u32, Vec<TaskRound>)> = Vec::new();
+    for &n in tasks {
+        let mut rounds = ledger.task_rounds(n)?;
+        rounds.retain(|r| (whose.keep)(&r.round, n));
+        all.push((n, rounds));
+    }
     if json {
         let v = serde_json::json!({
             key: name,
-            "tasks": all.iter().map(|(n, r)| json_task(*n, r)).collect::<Vec<_>>(),
+            "tasks": all.iter().map(|(n, r)| json_task(cats, *n, r)).collect::<Vec<_>>(),
         });
         return Ok(serde_json::to_string_pretty(&v).expect("json"));
     }
@@ -205,16 +228,29 @@ fn tasks_history(
 }
 
 fn unit_history(
-    cat: &Catalog,
+    cats: &RoundCatalogs,
     ledger: &Ledger,
     unit: &str,
     json: bool,
     offset: jiff::tz::Offset,
 ) -> Result<String, CliError> {
-    let reporting = ledger.unit_rounds(unit)?;
-    let tasks: Vec<u32> = cat.tasks_of_unit(unit).iter().map(|(n, _)| *n).collect();
+    // Followed under the names it had before a reorganisation too.
+    let names = unit_names(&cats.current, unit);
+    let mut reporting = Vec::new();
+    for n in &names {
+        reporting.extend(ledger.unit_rounds(n)?);
+    }
+    let order: Vec<String> = ledger.rounds()?.into_iter().map(|r| r.name).collect();
+    reporting.sort_by_key(|r| order.iter().position(|o| *o == r.round));
+    let tasks = cats.tasks_of_unit(&names);
+    let keep = |round: &str, task: u32| cats.holds(round, task, &names);
+    let whose = Whose {
+        key: "unit",
+        name: unit,
+        keep: &keep,
+    };
     if json {
-        let tasks_json = tasks_history(cat, ledger, "unit", unit, &tasks, true)?;
+        let tasks_json = tasks_history(cats, ledger, &whose, &tasks, true)?;
         let mut v: serde_json::Value = serde_json::from_str(&tasks_json).expect("json");
         v["reporting"] = reporting
             .iter()
@@ -246,6 +282,6 @@ fn unit_history(
     Ok(format!(
         "{unit}历次报送：\n{}\n{}",
         render(&["期次", "报送情况", "报送时间", "是否按时"], &rows),
-        tasks_history(cat, ledger, "unit", unit, &tasks, false)?
+        tasks_history(cats, ledger, &whose, &tasks, false)?
     ))
 }

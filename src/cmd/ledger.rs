@@ -33,8 +33,13 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
     let ws = g.workspace("ledger export")?;
     let cat = g.catalog()?;
     check_overwrite(&path, force)?;
-    let year = ws.ledger()?.year()?;
-    let bytes = crate::write::ledger::workbook(&year, &cat)?;
+    let ledger = ws.ledger()?;
+    let year = ledger.year()?;
+    // Each round's leaders and hosts as its own catalog had them.
+    let cats = super::round_catalogs::RoundCatalogs::load(g, &ledger)?;
+    let per_round: Vec<&crate::catalog::Catalog> =
+        year.rounds.iter().map(|r| cats.of(&r.name)).collect();
+    let bytes = crate::write::ledger::workbook(&year, &cat, &per_round)?;
     write_atomic(&path, &bytes)?;
     out(&format!(
         "已导出台账 {}：{} 期，{} 项任务，{} 个单位。\n",

@@ -17,12 +17,13 @@ use std::path::{Path, PathBuf};
 use crate::date::Date;
 use crate::domain::colour::Config;
 use crate::domain::colour::Thresholds;
+use crate::ledger::LedgerError;
 use crate::ops::merge::{file_name, merge_round, MergeRound, RoundMerged};
 use crate::workspace::Workspace;
 use crate::write::merge as xlsx;
 use crate::{CliError, CliResult, Outcome};
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct Args {
     /// 回收的报表文件、文件夹或 .zip（可多个）；在工作区中默认为本期的“回收”文件夹。
     #[arg(value_name = "PATH")]
@@ -47,6 +48,10 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
 
+    /// 汇总本期后，按顺序重新汇总其后已汇总过的各期（在工作区中；其上期状态、连续滞后随之更新）。
+    #[arg(long, conflicts_with_all = ["paths", "out"])]
+    pub and_later: bool,
+
     /// 输出文件的压缩级别（0-9）：越高文件越小、写得越慢；默认 1。
     #[arg(long, value_name = "LEVEL", default_value_t = xlsx::DEFAULT_COMPRESSION,
           value_parser = clap::value_parser!(u8).range(0..=9))]
@@ -61,7 +66,69 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     if round.is_empty() {
         return Err(CliError::EmptyRound { option: "--round" });
     }
-    let catalog = g.catalog()?;
+    if args.and_later {
+        return and_later(args, g, &round);
+    }
+    let outcome = merge_one(&args, g, &round)?;
+    if let Some(ws) = &g.workspace {
+        super::out(&stale_note(&ws.ledger()?)?);
+    }
+    Ok(outcome)
+}
+
+/// `--and-later`: the round, then every later round merged before, in order, each into its
+/// own folders with its own catalog.
+fn and_later(args: Args, g: &crate::cmd::Globals, round: &str) -> CliResult {
+    let ws = g.workspace("merge --and-later")?;
+    let ledger = ws.ledger()?;
+    let first = (ledger.round(round)?).ok_or_else(|| LedgerError::NoRound(round.to_string()))?;
+    let later: Vec<String> = (ledger.rounds()?.into_iter())
+        .filter(|r| r.seq > first.seq && r.merged_at.is_some())
+        .map(|r| r.name)
+        .collect();
+    drop(ledger);
+    let mut outcome = merge_one(&args, g, round)?;
+    for r in &later {
+        // Each round's own --as-of stays as the ledger recorded it.
+        let each = Args {
+            as_of: None,
+            ..args.clone()
+        };
+        if merge_one(&each, g, r)? == Outcome::Findings {
+            outcome = Outcome::Findings;
+        }
+    }
+    super::out(&format!(
+        "已按顺序重新汇总 {} 期：{}。\n",
+        later.len() + 1,
+        std::iter::once(round)
+            .chain(later.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("、")
+    ));
+    super::out(&stale_note(&ws.ledger()?)?);
+    Ok(outcome)
+}
+
+/// The rounds the ledger knows to be built on an older merge of an earlier round.
+pub fn stale_note(ledger: &crate::ledger::Ledger) -> Result<String, CliError> {
+    let stale = ledger.stale_rounds()?;
+    let Some(first) = stale.first() else {
+        return Ok(String::new());
+    };
+    let names: Vec<&str> = stale.iter().map(|r| r.name.as_str()).collect();
+    Ok(format!(
+        "需重新汇总：{}（汇总之后，其前面的期次又重新汇总过，上期状态和连续滞后已过时）。可用 duban merge --round {} --and-later 一并重新汇总。\n",
+        names.join("、"),
+        first.name
+    ))
+}
+
+/// One round's merge, as `merge` without `--and-later` does it.
+fn merge_one(args: &Args, g: &crate::cmd::Globals, round: &str) -> CliResult {
+    let args = args.clone();
+    let round = round.to_string();
+    let catalog = g.catalog_for(&round)?;
     let ws = g.workspace.as_ref();
     let as_of =
         (args.as_of.as_deref().map(Date::parse).transpose()).map_err(CliError::date("--as-of"))?;

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod mail;
 pub mod merge;
 pub mod round;
+mod round_catalogs;
 pub mod status;
 pub mod task;
 pub mod templates;

@@ -77,24 +77,35 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
             ));
             Ok(Outcome::Clean)
         }
-        Args::List => {
-            let rows: Vec<Vec<String>> = ws
-                .ledger()?
-                .rounds()?
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        r.seq.to_string(),
-                        r.name,
-                        r.deadline.map(|d| d.iso()).unwrap_or_default(),
-                        r.merged_at
-                            .map(|t| crate::date::clock(&t, g.offset))
-                            .unwrap_or_else(|| "未汇总".into()),
-                    ]
-                })
-                .collect();
-            out(&render(&["序", "期次", "截止时间", "最近汇总"], &rows));
-            Ok(Outcome::Clean)
-        }
+        Args::List => list(ws, g),
     }
+}
+
+/// `round list`: every round, with 需重新汇总 for those built on an older merge.
+fn list(ws: &crate::workspace::Workspace, g: &Globals) -> CliResult {
+    let ledger = ws.ledger()?;
+    let stale = ledger.stale_rounds()?;
+    let rows: Vec<Vec<String>> = (ledger.rounds()?.into_iter())
+        .map(|r| {
+            let note = match stale.iter().any(|s| s.id == r.id) {
+                true => "需重新汇总",
+                false => "",
+            };
+            vec![
+                r.seq.to_string(),
+                r.name,
+                r.deadline.map(|d| d.iso()).unwrap_or_default(),
+                r.merged_at
+                    .map(|t| crate::date::clock(&t, g.offset))
+                    .unwrap_or_else(|| "未汇总".into()),
+                note.to_string(),
+            ]
+        })
+        .collect();
+    out(&render(
+        &["序", "期次", "截止时间", "最近汇总", "说明"],
+        &rows,
+    ));
+    out(&super::merge::stale_note(&ledger)?);
+    Ok(Outcome::Clean)
 }

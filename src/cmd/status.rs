@@ -122,13 +122,21 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
             };
             out(&(serde_json::to_string_pretty(&json).expect("status serialises") + "\n"));
         }
-        Format::Text => out(&text(&round, deadline, &records, &counts, g.offset)),
+        Format::Text => out(&(text(&round, deadline, &records, &counts, g.offset) + &stale(g)?)),
     }
     Ok(if counts.missing + counts.rejected > 0 {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+/// In a workspace, the rounds that must be merged again.
+fn stale(g: &Globals) -> Result<String, CliError> {
+    match &g.workspace {
+        Some(ws) => super::merge::stale_note(&ws.ledger()?),
+        None => Ok(String::new()),
+    }
 }
 
 /// The units' records from a check of the returns now.

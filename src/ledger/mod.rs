@@ -14,6 +14,7 @@
 
 pub mod history;
 mod sqlite;
+pub mod year;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,7 @@ use crate::domain::status::UnitState;
 use crate::domain::summary::Summary;
 
 /// The schema version this duban writes and reads.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 const SCHEMA: &str = include_str!("schema.sql");
 
@@ -47,6 +48,9 @@ pub enum LedgerError {
     NoRound(String),
     #[error("台账中还没有任何期次：请先用 duban round new 登记一期")]
     NoRounds,
+    /// A 期号 that another round's 通报 already carries.
+    #[error("期号“{number}”已用于“{round}”的通报，未写入；请换一个期号")]
+    NumberTaken { number: String, round: String },
 }
 
 /// The id of a [`RoundInfo`] not yet in the ledger (SQLite's ids start at 1).
@@ -99,6 +103,8 @@ impl Ledger {
                 message: "不是督办台账（没有版本号）".into(),
             });
         }
+        // An older ledger is brought up to this version, every record kept.
+        year::migrate(&ledger.conn, found)?;
         Ok(ledger)
     }
 
@@ -230,6 +236,7 @@ impl Ledger {
         round: &RoundInfo,
         report: &CheckReport,
         summary: &Summary,
+        catalog_toml: &str,
         offset: Offset,
     ) -> Result<Pending<'_>, LedgerError> {
         // IMMEDIATE: the write lock is taken now, not at the first insert.
@@ -251,6 +258,7 @@ impl Ledger {
             )?;
         }
         replace_round(conn, &round, report, summary, offset)?;
+        year::record_catalog(conn, round.id, catalog_toml)?;
         Ok(pending)
     }
 

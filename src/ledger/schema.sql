@@ -1,6 +1,15 @@
--- 督办台账 (the ledger), schema version 1: every round the office has run, every return it
--- read, every row as read, every task's judgement and every issue. Written only by duban,
--- one transaction per round merged; any SQLite tool may read it.
+-- 督办台账 (the ledger), schema version 2: every round the office has run, the catalog each
+-- was merged with, every return it read, every row as read, every task's judgement and every
+-- issue. Written only by duban, one transaction per round merged; any SQLite tool may read
+-- it. A version-1 ledger is brought to version 2 when opened (migrate_v2.sql).
+
+-- Each catalog (任务清单.toml) a merge ran with, once per distinct text.
+CREATE TABLE catalogs (
+    id          INTEGER PRIMARY KEY,
+    sha256      TEXT NOT NULL UNIQUE,   -- of the text below
+    toml        TEXT NOT NULL,          -- the catalog as duban writes it
+    recorded_at TEXT NOT NULL           -- RFC 3339, first merge that used it
+);
 
 CREATE TABLE rounds (
     id          INTEGER PRIMARY KEY,
@@ -11,8 +20,12 @@ CREATE TABLE rounds (
     created_at  TEXT NOT NULL,          -- RFC 3339
     merged_at   TEXT,                   -- RFC 3339, the last merge recorded
     schedule    REAL,                   -- 序时进度 in percent
-    summary     TEXT                    -- the last merge's <期次>_汇总.json, whole
+    summary     TEXT,                   -- the last merge's <期次>_汇总.json, whole
+    catalog_id  INTEGER REFERENCES catalogs(id), -- the catalog in force for the round
+    merge_serial INTEGER,                -- the ledger's count of merges when this one was made
+    bulletin_number TEXT                 -- 期号 of the round's 通报, e.g. 第1期
 );
+CREATE UNIQUE INDEX rounds_bulletin_number ON rounds(bulletin_number);
 
 CREATE TABLE returns (
     id            INTEGER PRIMARY KEY,

@@ -116,8 +116,9 @@ pub fn merge_round(catalog: &Catalog, r: MergeRound) -> Result<RoundMerged, CliE
     let recorded = match (ledger.as_mut(), &info) {
         (Some((l, offset)), Some(i)) => {
             let path = l.path().to_path_buf();
+            let toml = catalog.to_toml();
             let (pending, written) = std::thread::scope(|s| {
-                let staging = s.spawn(|| l.stage(i, &report, &summary, *offset));
+                let staging = s.spawn(|| l.stage(i, &report, &summary, &toml, *offset));
                 let written = set.write(staged);
                 (
                     staging.join().expect("staging the ledger does not panic"),

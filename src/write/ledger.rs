@@ -15,10 +15,14 @@ use crate::domain::history::{UnitRecord, Year};
 use crate::domain::status::UnitState;
 
 /// The ledger workbook's bytes.
-pub fn workbook(year: &Year, catalog: &Catalog) -> Result<Vec<u8>, BuildError> {
+pub fn workbook(
+    year: &Year,
+    catalog: &Catalog,
+    per_round: &[&Catalog],
+) -> Result<Vec<u8>, BuildError> {
     let st = Styles::new();
     let mut wb: Workbook = report::workbook("督办台账", 6);
-    tasks(wb.add_worksheet(), &st, year, catalog)?;
+    tasks(wb.add_worksheet(), &st, year, catalog, per_round)?;
     let mut kinds: Vec<&str> = Vec::new();
     for (_, kind, _) in &year.units {
         if !kinds.contains(&kind.as_str()) {
@@ -31,7 +35,13 @@ pub fn workbook(year: &Year, catalog: &Catalog) -> Result<Vec<u8>, BuildError> {
     Ok(wb.save_to_buffer()?)
 }
 
-fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Result<(), XlsxError> {
+fn tasks(
+    ws: &mut Worksheet,
+    st: &Styles,
+    year: &Year,
+    catalog: &Catalog,
+    per_round: &[&Catalog],
+) -> Result<(), XlsxError> {
     ws.set_name("任务台账")?;
     report::print(ws, 0)?;
     let mut columns: Vec<(String, f64)> = vec![
@@ -54,9 +64,10 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
         let rounds = year.tasks.get(&task.number).unwrap_or(&none);
         ws.write_number_with_format(r, 0, task.number, &st.center)?;
         text(ws, r, 1, &task.text, &st.text)?;
-        let hosts = task.hosts.join("、");
+        let hosts = over_rounds(year, per_round, task, |t| t.hosts.join("、"));
         text(ws, r, 2, &hosts, &st.text)?;
-        text(ws, r, 3, &task.leaders.join("、"), &st.center)?;
+        let leaders = over_rounds(year, per_round, task, |t| t.leaders.join("、"));
+        text(ws, r, 3, &leaders, &st.center)?;
         for (k, round) in rounds.iter().enumerate() {
             let c = 4 + 3 * k as u16;
             match round {
@@ -85,6 +96,45 @@ fn tasks(ws: &mut Worksheet, st: &Styles, year: &Year, catalog: &Catalog) -> Res
         fit_row(ws, r, &[(&task.text, 36.0), (&hosts, 16.0)])?;
     }
     Ok(())
+}
+
+/// A task's hosts or leaders over the year, each round as its own catalog had them: one
+/// value when they never changed, else each value with the rounds it held in
+/// (甲（2020年第一季度—2020年第二季度）；乙（2020年第三季度起）).
+fn over_rounds(
+    year: &Year,
+    per_round: &[&Catalog],
+    task: &crate::catalog::Task,
+    show: impl Fn(&crate::catalog::Task) -> String,
+) -> String {
+    let now = show(task);
+    let mut spans: Vec<(String, &str, &str)> = Vec::new();
+    for (r, cat) in year.rounds.iter().zip(per_round) {
+        let v = cat.task(task.number).map(&show).unwrap_or_default();
+        match spans.last_mut() {
+            Some((last, _, to)) if *last == v => *to = &r.name,
+            _ => spans.push((v, &r.name, &r.name)),
+        }
+    }
+    if spans.iter().all(|(v, _, _)| *v == now) {
+        return now;
+    }
+    let last = spans.len() - 1;
+    let parts: Vec<String> = (spans.iter().enumerate())
+        .filter(|(_, (v, _, _))| !v.is_empty())
+        .map(
+            |(i, (v, from, to))| match (i == last && *v == now, from == to) {
+                (true, _) => format!("{v}（{from}起）"),
+                (false, true) => format!("{v}（{from}）"),
+                (false, false) => format!("{v}（{from}—{to}）"),
+            },
+        )
+        .collect();
+    let mut s = parts.join("；");
+    if spans.last().is_some_and(|(v, _, _)| *v != now) && !now.is_empty() {
+        s.push_str(&format!("；现为{now}"));
+    }
+    s
 }
 
 /// A round's cell for a unit: 按时, 逾期, 已报送未通过, 未报送 (and the time it reported).
