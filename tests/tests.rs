@@ -11,6 +11,7 @@ mod bulletin;
 mod catalog;
 mod check;
 mod collect;
+mod collect_year;
 mod contacts;
 mod errors;
 mod help;
