@@ -370,3 +370,124 @@ fn the_mailbox_as_units_use_it() {
     assert!(out.contains("自动回复 1 封"), "{out}");
     assert!(!out.contains("未识别发件人"), "{out}");
 }
+
+/// A Word or PDF document sent instead of the workbook makes its unit 已报送未通过 with
+/// 请使用 Excel 模板填报; a scanned PDF beside a valid workbook is kept and is no error. The
+/// untouched template mailed back is 模板未填写, one problem, not one per empty cell.
+#[test]
+fn documents_instead_of_the_workbook_and_the_untouched_template() {
+    let wd = Workdir::new("collect-year-documents");
+    let c = Catalog::embedded();
+    let u = units(&c, 4);
+    write_contacts(&wd, "contacts.csv", &u);
+    let mut d = Dovecot::start(&wd, "UTC");
+    wd.run(&[
+        "templates",
+        "--round",
+        R1,
+        "--deadline",
+        "2020-04-05",
+        "--out",
+        "模板",
+        "--unit",
+        &u[3],
+    ]);
+    let template = std::fs::read(
+        wd.path("模板")
+            .join(format!("{R1}_{}_任务进展填报表.xlsx", u[3])),
+    )
+    .unwrap();
+    let docx = Mail::new("<docx@units.test>", &u[0], &address(0), "报送").attach(
+        Form::Rfc2231Utf8,
+        "任务进展情况.docx",
+        b"PK\x03\x04 word",
+    );
+    let pdf = Mail::new("<pdf@units.test>", &u[1], &address(1), "报送").attach(
+        Form::Rfc2047Gbk,
+        "任务进展情况.pdf",
+        b"%PDF-1.4 typed",
+    );
+    let both = return_mail(&c, "<both@units.test>", &u[2], R1, &address(2)).attach(
+        Form::Rfc2047Gbk,
+        "盖章扫描件.pdf",
+        b"%PDF-1.4 stamp",
+    );
+    let untouched = Mail::new(
+        "<re@units.test>",
+        &u[3],
+        &address(3),
+        "回复：任务进展填报表",
+    )
+    .attach(Form::Rfc2231Utf8, "任务进展填报表.xlsx", &template);
+    d.append(&[
+        (&docx, "2020-04-02T02:00:00Z", &[]),
+        (&pdf, "2020-04-02T03:00:00Z", &[]),
+        (&both, "2020-04-02T04:00:00Z", &[]),
+        (&untouched, "2020-04-02T05:00:00Z", &[]),
+    ]);
+    let port = d.port.to_string();
+    let mut cmd = wd.command(&[
+        "collect",
+        "--into",
+        "回收",
+        "--contacts",
+        "contacts.csv",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        &port,
+        "--imap-security",
+        "none",
+        "--imap-user",
+        "office",
+    ]);
+    cmd.env("DUBAN_IMAP_PASSWORD", "secret")
+        .stdin(Stdio::null());
+    let run = Run {
+        args: vec!["collect".into()],
+        out: cmd.output().unwrap(),
+    };
+    run.assert_code(0);
+
+    let check = wd.output(&["check", "--round", R1, "--format", "json", "回收"]);
+    let v: Value = serde_json::from_str(&check.stdout()).unwrap();
+    let rejected: Vec<&str> = v["rejected_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    for unit in [&u[0], &u[1], &u[3]] {
+        assert!(rejected.contains(&unit.as_str()), "{unit}: {v:#}");
+    }
+    assert!(!rejected.contains(&u[2].as_str()), "{v:#}");
+    let of = |unit: &str| -> Vec<Value> {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["unit"] == unit)
+            .cloned()
+            .collect()
+    };
+    for unit in [&u[0], &u[1]] {
+        let f = of(unit);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0]["issues"][0]["code"], "E-FILE-DOCUMENT", "{f:#?}");
+        assert!(f[0]["issues"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("请使用 Excel 模板填报"));
+    }
+    let f = of(&u[2]);
+    assert_eq!(f.len(), 1, "only the workbook is a return: {f:#?}");
+    assert_eq!(f[0]["status"], "accepted", "{f:#?}");
+    let f = of(&u[3]);
+    let codes: Vec<&str> = f[0]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E-TEMPLATE-EMPTY"], "{f:#?}");
+}
