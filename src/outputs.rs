@@ -79,6 +79,10 @@ pub const RECEIPTS: &str = "收件记录.jsonl";
 /// What a collected file is named for when its sender's unit is not known.
 pub const UNKNOWN_SENDER: &str = "未识别发件人";
 
+/// A workspace's folder for returns of rounds not registered yet (`collect` files them
+/// there, `round new` takes them into the round's 回收/).
+pub const WAITING: &str = "待归期";
+
 /// The longest name given to a collected file, in bytes (ext4 allows 255; a Chinese
 /// character is 3 bytes here and 1 unit of Windows' 255).
 const MAX_COLLECTED: usize = 200;

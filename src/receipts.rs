@@ -56,6 +56,8 @@ pub enum Note {
     Duplicate,
     /// A message without any attachment: `name`, `sha256` and `path` are empty.
     NoAttachment,
+    /// A bounce or an auto-reply: nothing saved, no unit credited.
+    Automatic,
 }
 
 /// The receipts of `dir` for the files saved there, in the order written; a missing log

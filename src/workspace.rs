@@ -222,6 +222,12 @@ impl Workspace {
         self.round_dir(round).join("回收")
     }
 
+    /// Where returns of rounds not registered yet wait (`collect` files them, `round new`
+    /// takes them in).
+    pub fn waiting_dir(&self) -> PathBuf {
+        self.root.join(crate::outputs::WAITING)
+    }
+
     /// Where a round's merge writes.
     pub fn merged_dir(&self, round: &str) -> PathBuf {
         self.round_dir(round).join("汇总")

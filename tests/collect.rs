@@ -6,8 +6,8 @@
 //! senders the contacts do not know, a corrected return sent later. Dovecot's flags are read
 //! before and after with Python's imaplib, independently of duban.
 
-mod dovecot;
-mod mime;
+pub mod dovecot;
+pub mod mime;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -10,6 +10,7 @@
 //! `merge` calls [`check_paths`] and uses [`CheckReport::usable`] returns' `data`.
 
 mod contacts;
+mod documents;
 mod header;
 mod identity;
 mod indicators;
@@ -151,6 +152,10 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
     latest::supersede(&mut checked, opts);
     let hosts_only = checked.iter().any(|c| c.hosts_only);
     let mut files: Vec<FileReport> = checked.into_iter().map(|c| c.report).collect();
+    let documents = documents::instead(paths, &intake.ignored, &files, catalog);
+    let mut ignored = intake.ignored;
+    ignored.retain(|p| !documents.iter().any(|d| &d.path == p));
+    files.extend(documents);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let round = opts.round.clone().or_else(|| most_common_round(&files));
     let (missing_units, rejected_units) = unit_states(catalog, &files, hosts_only);
@@ -161,7 +166,7 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
         files,
         missing_units,
         rejected_units,
-        ignored: intake.ignored,
+        ignored,
         hosts_only,
     }
 }

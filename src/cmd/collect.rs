@@ -129,17 +129,36 @@ struct WorkspaceDefaults {
     into: PathBuf,
     outbox: PathBuf,
     contacts: Option<PathBuf>,
-    /// The day the round was opened (`round new`): its templates did not exist before, so
-    /// older mail is not its returns.
+    /// The day the workspace's first round was opened (`round new`): no template existed
+    /// before, so older mail is no return. Not the current round's day: a late return of
+    /// an earlier round, or mail that came while the next round was not registered yet,
+    /// must still be read; the receipts of every round keep a rerun from fetching again.
     since: Option<Date>,
     settings: Settings,
+    /// Every round's folder: each return is filed in its own round's.
+    rounds: crate::collect::route::Rounds,
 }
 
 impl WorkspaceDefaults {
     fn of(ws: &crate::workspace::Workspace, round: Option<&str>) -> Result<Self, CliError> {
         let info = ws.round(round)?;
         let offset = ws.offset()?;
-        let since = crate::date::instant(&info.created_at, offset).map(|t| Date::of(t, offset));
+        let all = ws.ledger()?.rounds()?;
+        let first = all.first().map_or(&info.created_at, |r| &r.created_at);
+        let since = crate::date::instant(first, offset).map(|t| Date::of(t, offset));
+        let rounds = crate::collect::route::Rounds {
+            list: all
+                .iter()
+                .map(|r| crate::collect::route::RoundFolder {
+                    name: r.name.clone(),
+                    opened: crate::date::instant(&r.created_at, offset),
+                    dir: ws.returns_dir(&r.name),
+                    merged: r.merged_at.is_some(),
+                })
+                .collect(),
+            current: info.name.clone(),
+            waiting: ws.waiting_dir(),
+        };
         let settings = super::mail::workspace_settings(ws).map_err(CollectError::from)?;
         let contacts = Some(ws.contacts_path()).filter(|p| p.exists());
         Ok(WorkspaceDefaults {
@@ -149,8 +168,15 @@ impl WorkspaceDefaults {
             contacts,
             since,
             settings,
+            rounds,
         })
     }
+}
+
+/// Every round's folder, to file each return in its own: in a workspace, unless `--into`
+/// takes everything into one folder as outside one.
+fn routed(d: Option<&WorkspaceDefaults>, into: bool) -> Option<crate::collect::route::Rounds> {
+    d.filter(|_| !into).map(|d| d.rounds.clone())
 }
 
 pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
@@ -183,6 +209,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         false => None,
     };
     let req = Request {
+        rounds: routed(d.as_ref(), args.into.is_some()),
         into: (args.into.or_else(|| d.as_ref().map(|d| d.into.clone())))
             .ok_or(CollectError::NoFolder)?,
         contacts: args

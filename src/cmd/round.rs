@@ -39,6 +39,17 @@ pub enum Args {
     List,
 }
 
+/// What `round new` says of the returns it took in from 待归期/ (nothing when none).
+fn taken_in(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!(
+            "从 {} 移入提前报送的本期报表 {n} 份。\n",
+            crate::outputs::WAITING
+        ),
+    }
+}
+
 pub fn run(args: Args, g: &Globals) -> CliResult {
     let ws = g.workspace("round")?;
     match args {
@@ -68,6 +79,7 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
                 &new.templates,
             ));
             eprint!("{}", unassigned_note(&cat));
+            out(&taken_in(new.taken_in));
             out(&format!(
                 "已登记第 {} 期“{round}”（截止 {}）。\n模板：{}\n回收：{}（各单位报送的表格放在这里，或用 duban collect 收取）\n",
                 new.seq,

@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 
 use lettre::message::Mailbox;
 
+use super::bounce::Automatic;
 use super::mailbox::{self, BATCH_BYTES, BATCH_MESSAGES};
 use super::reply::{self, Context, Letter};
+use super::route::{Folders, Routed};
 use super::save::{AddressBook, Collected, Collector, Incoming};
 use super::{message, Account, CollectError};
 use crate::catalog::Catalog;
@@ -38,7 +40,10 @@ pub enum JobError {
 /// What the clerk asked for, resolved: options, else the config file, else the workspace.
 #[derive(Debug)]
 pub struct Request {
+    /// The folder collected into: `--into`, or the current round's.
     pub into: PathBuf,
+    /// In a workspace without `--into`: every round's folder, each return filed in its own.
+    pub rounds: Option<super::route::Rounds>,
     pub contacts: Option<PathBuf>,
     pub since: Option<Date>,
     pub settings: Settings,
@@ -88,8 +93,12 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
 
     let mut opened = mailbox::open(&account, &password)?;
     let uidvalidity = opened.uidvalidity;
+    let folders = match &req.rounds {
+        Some(r) => Folders::Rounds(r.clone()),
+        None => Folders::One(req.into.clone()),
+    };
     let mut collector = Collector::open(
-        &req.into,
+        folders.clone(),
         opened.uidvalidity,
         AddressBook::new(&contacts),
         catalog,
@@ -115,19 +124,42 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
         contacts_given: req.contacts.is_some(),
     };
     console.say(&summary.render(&collector.taken, &collector.failures, &vanished));
+    console.say(&super::route::describe(&routed(&collector.taken)));
+    console.say(&bounces(&collector.taken, &contacts));
     let mut failed = !collector.failures.is_empty();
 
     if let (Some(setup), Some(r)) = (setup, &req.reply) {
         // The folder stays locked while answering: two runs must not send the same answer.
         let taken = std::mem::take(&mut collector.taken);
-        let cx = Answering {
-            uidvalidity,
-            into: &req.into,
-            contacts: &contacts,
-            offset: req.offset,
-            check: &r.check,
-        };
-        failed |= answer(&taken, &cx, catalog, setup, console)?;
+        // Each return is answered as its own round's, from its own round's folder.
+        let mut dirs = vec![req.into.clone()];
+        for f in taken.iter().flat_map(|c| &c.saved) {
+            if !dirs.contains(&f.dir) && folders.round_of(&f.dir).is_some() {
+                dirs.push(f.dir.clone());
+            }
+        }
+        for dir in dirs {
+            let mut check = r.check.clone();
+            let round = match folders.round_of(&dir) {
+                Some(round) => round.to_string(),
+                None => setup.round.clone(),
+            };
+            check.round = Some(round.clone());
+            let here: Vec<Collected> = taken
+                .iter()
+                .filter(|c| c.saved.iter().any(|f| f.dir == dir))
+                .cloned()
+                .collect();
+            let cx = Answering {
+                uidvalidity,
+                into: &dir,
+                contacts: &contacts,
+                offset: req.offset,
+                check: &check,
+                round: &round,
+            };
+            failed |= answer(&here, &cx, catalog, &setup, console)?;
+        }
     }
     drop(collector);
     Ok(failed)
@@ -249,6 +281,8 @@ struct Answering<'a> {
     contacts: &'a Contacts,
     offset: jiff::tz::Offset,
     check: &'a CheckOptions,
+    /// The round of the folder answered for.
+    round: &'a str,
 }
 
 /// Checks the folder and answers the senders; true when some answer failed.
@@ -256,13 +290,15 @@ fn answer(
     taken: &[Collected],
     a: &Answering<'_>,
     catalog: &Catalog,
-    setup: ReplySetup,
+    setup: &ReplySetup,
     console: &Console,
 ) -> Result<bool, JobError> {
     let (uidvalidity, into, contacts) = (a.uidvalidity, a.into, a.contacts);
     let report = crate::check::check_paths(&[into.to_path_buf()], catalog, a.check);
+    let mut base = setup.base.clone();
+    base.insert("round", a.round.to_string());
     let cx = Context {
-        round: &setup.round,
+        round: a.round,
         dir: into,
         outbox: &setup.outbox,
         from: &setup.from,
@@ -270,13 +306,17 @@ fn answer(
         contacts,
         accepted: &setup.accepted,
         returned: &setup.returned,
-        base: setup.base.clone(),
+        base,
     };
     let (entries, _) = crate::mail::log::read(&setup.outbox).map_err(MailError::from)?;
     let this_run = taken
         .iter()
         .filter(|c| !c.saved.is_empty())
-        .map(|c| Letter::collected(c, uidvalidity))
+        .map(|c| {
+            let mut c = c.clone();
+            c.saved.retain(|f| f.dir == into);
+            Letter::collected(&c, uidvalidity)
+        })
         .collect();
     let mut made = Vec::new();
     let mut unanswerable = false;
@@ -389,7 +429,10 @@ impl Summary<'_> {
                 copies.len()
             ));
         }
-        let strangers: Vec<&Collected> = taken.iter().filter(|c| !c.in_contacts).collect();
+        let strangers: Vec<&Collected> = taken
+            .iter()
+            .filter(|c| !c.in_contacts && c.automatic.is_none())
+            .collect();
         if !strangers.is_empty() {
             let mut seen: Vec<String> = Vec::new();
             for c in &strangers {
@@ -409,7 +452,10 @@ impl Summary<'_> {
             };
             s.push_str(&format!("{why} {} 个：\n{}\n", seen.len(), seen.join("\n")));
         }
-        let plain: Vec<&Collected> = taken.iter().filter(|c| !c.has_spreadsheet).collect();
+        let plain: Vec<&Collected> = taken
+            .iter()
+            .filter(|c| !c.has_spreadsheet && c.automatic.is_none())
+            .collect();
         if !plain.is_empty() {
             let rows: Vec<Vec<String>> = plain
                 .iter()
@@ -466,4 +512,56 @@ impl Summary<'_> {
         ));
         s
     }
+}
+
+/// What went elsewhere than the current round's folder, with the unit of each.
+fn routed(taken: &[Collected]) -> Vec<(Routed, String)> {
+    taken
+        .iter()
+        .flat_map(|c| &c.saved)
+        .filter(|f| f.spreadsheet)
+        .filter_map(|f| Some((f.routed.clone()?, f.receipt.unit.clone())))
+        .collect()
+}
+
+/// The bounces and auto-replies of the run: a bounce to a unit's address is its template
+/// not delivered (模板未送达), named with the unit and the address.
+fn bounces(taken: &[Collected], contacts: &Contacts) -> String {
+    let book = AddressBook::new(contacts);
+    let mut lines = Vec::new();
+    let mut replies = 0;
+    for c in taken {
+        match &c.automatic {
+            Some(Automatic::Bounce { failed }) if failed.is_empty() => {
+                lines.push(format!(
+                    "  退信（{}）：未能读出投递失败的地址，请人工查看",
+                    truncate(&c.subject, 40)
+                ));
+            }
+            Some(Automatic::Bounce { failed }) => {
+                for a in failed {
+                    lines.push(match book.units(a) {
+                        [] => format!("  退信：{a} 未送达（联系人表中没有这个地址）"),
+                        units => format!("  模板未送达：{}（{a}）", units.join("、")),
+                    });
+                }
+            }
+            Some(Automatic::AutoReply) => replies += 1,
+            None => {}
+        }
+    }
+    let mut s = String::new();
+    if !lines.is_empty() {
+        s.push_str(&format!(
+            "退信 {} 条（请核对邮箱地址后重发）：\n{}\n",
+            lines.len(),
+            lines.join("\n")
+        ));
+    }
+    if replies > 0 {
+        s.push_str(&format!(
+            "自动回复 {replies} 封：不是报表，未记入任何单位。\n"
+        ));
+    }
+    s
 }

@@ -22,6 +22,8 @@ pub struct Parsed {
     pub reply_to: String,
     pub subject: String,
     pub attachments: Vec<Attachment>,
+    /// A bounce or an auto-reply: never a unit's return.
+    pub automatic: Option<super::bounce::Automatic>,
 }
 
 /// One attachment, decoded.
@@ -64,9 +66,11 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, mailparse::MailParseError> {
         .get_first_header("Subject")
         .map(|h| names::header_text(h.get_value_raw()))
         .unwrap_or_default();
+    let automatic = super::bounce::classify(&mail, &sender);
     let mut attachments = Vec::new();
     collect_attachments(&mail, 0, &mut attachments)?;
     Ok(Parsed {
+        automatic,
         message_id,
         sender,
         sender_name,
@@ -101,7 +105,8 @@ fn collect_attachments(
     for part in mail.parts() {
         let name = names::attachment_name(part);
         let mime = part.ctype.mimetype.to_ascii_lowercase();
-        if mime == "message/rfc822" && depth < MAX_NESTING {
+        let named = name.as_ref().and_then(|n| n.as_deref());
+        if super::forward::is_message(&mime, named) && depth < MAX_NESTING {
             let body = part.get_body_raw()?;
             let inner = mailparse::parse_mail(&body)?;
             collect_attachments(&inner, depth + 1, out)?;

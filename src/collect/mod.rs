@@ -18,15 +18,23 @@
 //! | [`names`] | attachment names and header text in every form Chinese clients write |
 //! | [`save`] | which unit, which name, duplicates, the files and the receipts |
 //! | [`reply`] | 已通过 / 退回 answers to the senders of what a run collected |
+//! | [`route`] | which round's folder each return goes to |
+//! | [`waiting`] | returns of rounds not registered yet, taken in by `round new` |
+//! | [`bounce`] | bounces and auto-replies: never a unit's return |
+//! | [`forward`] | forwarded messages, as parts or as .eml files |
 //! | [`job`] | one run: collect, summarise, answer |
 
+pub mod bounce;
+pub mod forward;
 pub mod job;
 pub mod mailbox;
 pub mod message;
 pub mod names;
 pub mod reply;
+pub mod route;
 pub mod save;
 pub mod transport;
+pub mod waiting;
 
 use std::path::PathBuf;
 

@@ -20,12 +20,14 @@
 //!   run fetches again and finds already there.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::tz::Offset;
 use jiff::Timestamp;
 
+use super::bounce::Automatic;
 use super::message::Parsed;
+use super::route::{self, Folders, Routed};
 use super::CollectError;
 use crate::catalog::{sha256_hex, Catalog};
 use crate::check::CheckOptions;
@@ -49,6 +51,10 @@ pub struct SavedFile {
     pub receipt: Receipt,
     /// A workbook or a .zip: what the check reads as a return.
     pub spreadsheet: bool,
+    /// The folder it was saved in (the receipt's path is relative to it).
+    pub dir: PathBuf,
+    /// Why it went elsewhere than the current round's folder, or is not sure to belong.
+    pub routed: Option<Routed>,
 }
 
 /// One message taken in this run (a message that could not be read is a failure instead).
@@ -70,6 +76,8 @@ pub struct Collected {
     pub copies: usize,
     /// Whether it carries a spreadsheet (saved now, or a copy of one saved before).
     pub has_spreadsheet: bool,
+    /// A bounce or an auto-reply: nothing of it saved, no unit credited.
+    pub automatic: Option<Automatic>,
 }
 
 /// Sender addresses → the units whose contacts list them (to or cc).
@@ -103,16 +111,17 @@ impl AddressBook {
 
 /// Saves messages into one folder and writes its receipts log.
 pub struct Collector<'a> {
-    dir: PathBuf,
+    folders: Folders,
+    /// The logs of the folders written to, each locked while this run lasts.
+    logs: HashMap<PathBuf, Log>,
     offset: Offset,
     uidvalidity: u32,
     book: AddressBook,
     catalog: &'a Catalog,
     check: CheckOptions,
-    log: Log,
     known: HashSet<(u32, u32)>,
-    /// Copy keys of the files the log holds → their paths.
-    copies: HashMap<String, String>,
+    /// Copy keys of the files the logs hold → their folders and paths.
+    copies: HashMap<String, (PathBuf, String)>,
     /// What this run took, message by message.
     pub taken: Vec<Collected>,
     /// Messages that could not be read, each in a sentence.
@@ -122,7 +131,7 @@ pub struct Collector<'a> {
 /// Where a copy's first file is: in the log already, or saved earlier in this batch.
 #[derive(Clone)]
 enum First {
-    Logged(String),
+    Logged(PathBuf, String),
     Pending(usize),
 }
 
@@ -134,48 +143,59 @@ struct Pending {
     sha256: String,
     spreadsheet: bool,
     unit: Option<String>,
+    /// The round the attachment names, when it is a return that names one.
+    round: Option<String>,
+    /// Where it goes, and why when not to the current round.
+    dir: PathBuf,
+    routed: Option<Routed>,
+    received: Timestamp,
     copy_of: Option<First>,
     path: Option<String>,
 }
 
 impl<'a> Collector<'a> {
-    /// Locks and reads the receipts log of `dir` (creating both if need be).
+    /// Locks and reads the receipts log of the main folder (creating both if need be), and
+    /// reads the logs of the others `folders` may file into.
     ///
     /// # Errors
     /// [`CollectError::Log`] when the folder or log cannot be made, or another `collect`
     /// is writing to it.
     pub fn open(
-        dir: &Path,
+        folders: Folders,
         uidvalidity: u32,
         book: AddressBook,
         catalog: &'a Catalog,
         check: CheckOptions,
     ) -> Result<Collector<'a>, CollectError> {
-        let log = Log::open(dir)?;
+        let mut logs = HashMap::new();
+        let main = folders.main().to_path_buf();
+        logs.insert(main.clone(), Log::open(&main)?);
         let offset = check.offset;
         let mut known = HashSet::new();
         let mut copies = HashMap::new();
-        for r in receipts::load_all(dir) {
-            known.insert((r.uidvalidity, r.uid));
-            if !r.sha256.is_empty() {
-                copies
-                    .entry(copy_key(
-                        &r.message_id,
-                        &r.sender,
-                        &r.received_at,
-                        &r.sha256,
-                    ))
-                    .or_insert(r.path.clone());
+        for dir in folders.all() {
+            for r in receipts::load_all(&dir) {
+                known.insert((r.uidvalidity, r.uid));
+                if !r.sha256.is_empty() {
+                    copies
+                        .entry(copy_key(
+                            &r.message_id,
+                            &r.sender,
+                            &r.received_at,
+                            &r.sha256,
+                        ))
+                        .or_insert((dir.clone(), r.path.clone()));
+                }
             }
         }
         Ok(Collector {
-            dir: dir.to_path_buf(),
+            folders,
+            logs,
             offset,
             uidvalidity,
             book,
             catalog,
             check,
-            log,
             known,
             copies,
             taken: Vec::new(),
@@ -213,21 +233,27 @@ impl<'a> Collector<'a> {
                 sender_name,
                 reply_to,
                 subject,
-                attachments,
+                mut attachments,
+                automatic,
             } = parsed;
             let mut units = self.book.units(&sender);
             if units.is_empty() {
                 units = self.book.units(&reply_to);
             }
-            let unit = (units.len() == 1).then(|| units[0].clone());
+            let mut unit = (units.len() == 1).then(|| units[0].clone());
             let in_contacts = !units.is_empty();
+            if automatic.is_some() {
+                // What a bounce carries back is the office's own mail.
+                attachments.clear();
+                unit = None;
+            }
             let index = self.taken.len();
             let received_at = crate::date::rfc3339_in(received, self.offset);
             for a in attachments {
                 let sha256 = sha256_hex(&a.data);
                 let key = copy_key(&message_id, &sender, &received_at, &sha256);
                 let copy_of = match self.copies.get(&key) {
-                    Some(path) => Some(First::Logged(path.clone())),
+                    Some((dir, path)) => Some(First::Logged(dir.clone(), path.clone())),
                     None => keys.get(&key).map(|&i| First::Pending(i)),
                 };
                 if copy_of.is_none() {
@@ -240,6 +266,10 @@ impl<'a> Collector<'a> {
                     data: a.data,
                     sha256,
                     unit: unit.clone(),
+                    round: None,
+                    dir: PathBuf::new(),
+                    routed: None,
+                    received,
                     copy_of,
                     path: None,
                 });
@@ -257,9 +287,11 @@ impl<'a> Collector<'a> {
                 saved: Vec::new(),
                 copies: 0,
                 has_spreadsheet: false,
+                automatic,
             });
         }
         self.identify(&mut pending);
+        self.place(&mut pending);
         let mut lines = Vec::new();
         let mut writes = Vec::new();
         for i in 0..pending.len() {
@@ -268,83 +300,89 @@ impl<'a> Collector<'a> {
         crate::fsutil::write_many_atomic(&writes)?;
         for (i, c) in self.taken.iter_mut().enumerate().skip(first) {
             if !pending.iter().any(|p| p.message == i) {
-                lines.push(receipt(
-                    c,
-                    self.uidvalidity,
-                    self.offset,
-                    Some(Note::NoAttachment),
-                ));
+                let note = match c.automatic {
+                    Some(_) => Note::Automatic,
+                    None => Note::NoAttachment,
+                };
+                let r = receipt(c, self.uidvalidity, self.offset, Some(note));
+                lines.push((self.folders.by_arrival(c.received), r));
             }
         }
-        self.log.append(&lines)?;
-        for r in &lines {
-            self.known.insert((r.uidvalidity, r.uid));
+        self.append(&lines)?;
+        Ok(())
+    }
+
+    /// Appends each line to its folder's log (opening and locking it on first use).
+    fn append(&mut self, lines: &[(PathBuf, Receipt)]) -> Result<(), CollectError> {
+        let mut by_dir: Vec<(&PathBuf, Vec<Receipt>)> = Vec::new();
+        for (dir, r) in lines {
+            match by_dir.iter_mut().find(|(d, _)| *d == dir) {
+                Some((_, v)) => v.push(r.clone()),
+                None => by_dir.push((dir, vec![r.clone()])),
+            }
+        }
+        for (dir, rs) in by_dir {
+            if !self.logs.contains_key(dir) {
+                self.logs.insert(dir.clone(), Log::open(dir)?);
+            }
+            self.logs.get_mut(dir).expect("opened").append(&rs)?;
+            for r in &rs {
+                self.known.insert((r.uidvalidity, r.uid));
+            }
         }
         Ok(())
     }
 
-    /// The units of the attachments whose sender the contacts do not know, from the
-    /// attachments themselves (one check for the batch); then, for what is still unknown,
-    /// the unit the message's other attachments agree on.
+    /// The folder of each attachment: a return by its round, the others with their
+    /// message's returns, else by arrival.
+    fn place(&self, pending: &mut [Pending]) {
+        for p in pending.iter_mut().filter(|p| p.spreadsheet) {
+            (p.dir, p.routed) = self.folders.place(p.round.as_deref(), p.received);
+        }
+        for i in 0..pending.len() {
+            if pending[i].spreadsheet {
+                continue;
+            }
+            let message = pending[i].message;
+            pending[i].dir = match pending
+                .iter()
+                .find(|q| q.message == message && q.spreadsheet)
+            {
+                Some(q) => q.dir.clone(),
+                None => self.folders.by_arrival(pending[i].received),
+            };
+        }
+    }
+
+    /// The unit and round of each return, from the return itself (one check for the
+    /// batch): the unit its identity names wins over the sender's (one office mails
+    /// several units' returns). The message's other attachments go to the unit its returns
+    /// agree on, else stay with the sender's.
     fn identify(&mut self, pending: &mut [Pending]) {
-        let todo: Vec<usize> = (0..pending.len())
-            .filter(|&i| {
-                let p = &pending[i];
-                p.unit.is_none()
-                    && p.copy_of.is_none()
+        let files: Vec<(usize, &str, &[u8])> = pending
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.copy_of.is_none()
                     && matches!(
                         kind_of(&p.name),
                         Kind::Workbook | Kind::Archive | Kind::Unreadable(_)
                     )
             })
+            .map(|(i, p)| (i, p.name.as_str(), p.data.as_slice()))
             .collect();
-        if !todo.is_empty() {
-            if let Ok(tmp) = tempfile::tempdir() {
-                let files: Vec<(PathBuf, Vec<u8>)> = todo
-                    .iter()
-                    .map(|&i| {
-                        let file = tmp
-                            .path()
-                            .join(i.to_string())
-                            .join(outputs::file_part(&pending[i].name));
-                        (file, pending[i].data.clone())
-                    })
-                    .collect();
-                let _ = crate::fsutil::write_many_atomic(&files);
-                let report = crate::check::check_paths(
-                    &[tmp.path().to_path_buf()],
-                    self.catalog,
-                    &self.check,
-                );
-                let mut found: HashMap<usize, BTreeSet<Option<String>>> = HashMap::new();
-                for f in &report.files {
-                    let Ok(rel) = f.path.strip_prefix(tmp.path()) else {
-                        continue;
-                    };
-                    let Some(i) = rel
-                        .components()
-                        .next()
-                        .and_then(|c| c.as_os_str().to_str()?.parse::<usize>().ok())
-                    else {
-                        continue;
-                    };
-                    found.entry(i).or_default().insert(f.unit.clone());
-                }
-                for (i, units) in found {
-                    if let [Some(unit)] = units.into_iter().collect::<Vec<_>>().as_slice() {
-                        pending[i].unit = Some(unit.clone());
-                    }
-                }
-            }
+        for (i, id) in route::identify(&files, self.catalog, &self.check) {
+            let p = &mut pending[i];
+            p.unit = id.unit.or(p.unit.take());
+            p.round = id.round;
         }
-        // The message's other attachments, when they name one unit.
         let mut by_message: HashMap<usize, BTreeSet<String>> = HashMap::new();
-        for p in pending.iter() {
+        for p in pending.iter().filter(|p| p.spreadsheet) {
             if let Some(u) = &p.unit {
                 by_message.entry(p.message).or_default().insert(u.clone());
             }
         }
-        for p in pending.iter_mut().filter(|p| p.unit.is_none()) {
+        for p in pending.iter_mut().filter(|p| !p.spreadsheet) {
             if let Some(units) = by_message.get(&p.message).filter(|u| u.len() == 1) {
                 p.unit = units.iter().next().cloned();
             }
@@ -363,26 +401,26 @@ impl<'a> Collector<'a> {
         &mut self,
         pending: &mut [Pending],
         i: usize,
-        lines: &mut Vec<Receipt>,
+        lines: &mut Vec<(PathBuf, Receipt)>,
         writes: &mut Vec<(PathBuf, Vec<u8>)>,
     ) -> Result<(), CollectError> {
         let message = pending[i].message;
         let first_path = match pending[i].copy_of.clone() {
-            Some(First::Logged(path)) => Some(path),
-            Some(First::Pending(j)) => pending[j].path.clone(),
+            Some(First::Logged(dir, path)) => Some((dir, path)),
+            Some(First::Pending(j)) => pending[j].path.clone().map(|p| (pending[j].dir.clone(), p)),
             None => None,
         };
         let p = &mut pending[i];
         let c = &mut self.taken[message];
         c.has_spreadsheet |= p.spreadsheet;
-        if let Some(path) = first_path {
+        if let Some((dir, path)) = first_path {
             c.copies += 1;
             let mut r = receipt(c, self.uidvalidity, self.offset, Some(Note::Duplicate));
             r.unit = p.unit.clone().unwrap_or_else(|| UNKNOWN_SENDER.into());
             r.name = p.name.clone();
             r.sha256 = p.sha256.clone();
             r.path = path;
-            lines.push(r);
+            lines.push((dir, r));
             return Ok(());
         }
         let unit = p.unit.clone().unwrap_or_else(|| UNKNOWN_SENDER.into());
@@ -390,7 +428,7 @@ impl<'a> Collector<'a> {
         let base = outputs::collected(&stamp, &unit, &p.name);
         let mut name = base.clone();
         for n in 2.. {
-            let path = self.dir.join(&name);
+            let path = p.dir.join(&name);
             let taken = writes.iter().any(|(w, _)| *w == path);
             if !taken && !path.exists() {
                 writes.push((path, std::mem::take(&mut p.data)));
@@ -408,14 +446,16 @@ impl<'a> Collector<'a> {
         r.path = name.clone();
         self.copies.insert(
             copy_key(&r.message_id, &r.sender, &r.received_at, &r.sha256),
-            name.clone(),
+            (p.dir.clone(), name.clone()),
         );
         p.path = Some(name);
         c.saved.push(SavedFile {
             receipt: r.clone(),
             spreadsheet: p.spreadsheet,
+            dir: p.dir.clone(),
+            routed: p.routed.clone(),
         });
-        lines.push(r);
+        lines.push((p.dir.clone(), r));
         Ok(())
     }
 }
@@ -455,6 +495,7 @@ fn copy_key(message_id: &str, sender: &str, received_at: &str, sha256: &str) -> 
 mod tests {
     use super::*;
     use crate::collect::message::Attachment;
+    use std::path::Path;
 
     fn incoming(uid: u32, id: &str, at: &str, name: &str, data: &[u8]) -> Incoming {
         Incoming {
@@ -476,7 +517,7 @@ mod tests {
 
     fn open<'a>(dir: &Path, uidvalidity: u32, cat: &'a Catalog) -> Collector<'a> {
         Collector::open(
-            dir,
+            Folders::One(dir.to_path_buf()),
             uidvalidity,
             AddressBook::default(),
             cat,

@@ -66,6 +66,9 @@ codes! {
     /// The file could not be read from disk.
     FileUnreadable = "E-FILE-UNREADABLE", Error, "文件无法读取",
         "文件可能在传送中损坏：请在 Excel 或 WPS 中打开确认能正常显示，另存为 .xlsx 后重新报送";
+    /// A Word or PDF document sent instead of the workbook, and no workbook from the unit.
+    FileDocument = "E-FILE-DOCUMENT", Error, "请使用 Excel 模板填报",
+        "收到的是 Word 或 PDF 文档，不是填报表：请在下发的 Excel 模板中填写后，把 .xlsx 文件作为附件重新报送（盖章扫描件可另附）";
     /// A format duban does not read (.et, .csv, .xlsb …): what to save it as.
     FileFormat = "E-FILE-FORMAT", Error, "文件格式不支持", "{advice}";
     FileNotSpreadsheet = "E-FILE-NOT-SPREADSHEET", Error, "不是电子表格",

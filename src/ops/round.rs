@@ -18,6 +18,8 @@ pub struct NewRound {
     /// The folders of its templates and of its returns.
     pub templates_dir: PathBuf,
     pub returns_dir: PathBuf,
+    /// Returns sent before the round was registered, moved in from 待归期/.
+    pub taken_in: usize,
 }
 
 /// Records `round` (or updates its dates) and writes its templates, replacing those of an
@@ -54,7 +56,14 @@ pub fn new_round(
             closed: &ledger.closed_for(info.seq)?,
         },
     )?;
+    let check = crate::check::CheckOptions {
+        offset: ws.offset()?,
+        ..Default::default()
+    };
+    let taken_in =
+        crate::collect::waiting::take_in(&ws.waiting_dir(), round, &returns_dir, cat, &check)?;
     Ok(NewRound {
+        taken_in,
         seq: info.seq,
         templates,
         templates_dir,

@@ -54,11 +54,18 @@ impl Dovecot {
 
     /// IMAP APPENDs each message with its INTERNALDATE (RFC 3339) and flags.
     pub fn append(&mut self, mails: &[(&Mail, &str, &[&str])]) {
+        let raw: Vec<(Vec<u8>, &str, &[&str])> =
+            mails.iter().map(|(m, d, f)| (m.bytes(), *d, *f)).collect();
+        self.append_raw(&raw);
+    }
+
+    /// IMAP APPENDs each message, given whole as bytes, with its INTERNALDATE and flags.
+    pub fn append_raw(&mut self, mails: &[(Vec<u8>, &str, &[&str])]) {
         let mut spec = Vec::new();
-        for (mail, date, flags) in mails {
+        for (bytes, date, flags) in mails {
             self.seeded += 1;
             let file = self.spool.join(format!("{:03}.eml", self.seeded));
-            std::fs::write(&file, mail.bytes()).unwrap();
+            std::fs::write(&file, bytes).unwrap();
             spec.push(serde_json::json!({"file": file, "date": date, "flags": flags}));
         }
         let spec_file = self.spool.join(format!("spec-{}.json", self.seeded));
