@@ -17,6 +17,7 @@ mod contacts;
 mod errors;
 mod help;
 mod intake;
+mod lateness;
 mod mail;
 mod merge;
 mod outputs;

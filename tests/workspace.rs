@@ -47,7 +47,7 @@ pub fn sql(db: &Path, query: &str) -> Vec<Vec<String>> {
 }
 
 /// One receipts line, as `duban collect` writes them.
-fn receipt(path: &str, unit: &str, at: &str) -> String {
+pub fn receipt(path: &str, unit: &str, at: &str) -> String {
     format!(
         "{{\"uid\":1,\"uidvalidity\":1,\"message_id\":\"<{path}>\",\"sender\":\"x@example.org\",\"unit\":\"{unit}\",\"received_at\":\"{at}\",\"subject\":\"报送\",\"name\":\"{path}\",\"sha256\":\"\",\"path\":\"{path}\"}}\n"
     )

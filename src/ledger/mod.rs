@@ -342,7 +342,15 @@ fn round_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundInfo> {
     })
 }
 
+/// How a time that came from the receipts is named: an arrival, the only time judged.
+const ARRIVED: &str = "收件";
+
 /// When a unit's standing return reported, and whether that was after the deadline.
+///
+/// The one rule for 按时 / 逾期, the same in `status`, the 台账, the ledger and the bulletin:
+/// only an arrival (收件, from the mailbox's receipts) is judged against the deadline. A
+/// workbook's saved time is shown as 保存时间 but never judged: it is the unit's own clock,
+/// and a file saved on time may be sent days later.
 fn reported(
     standing: Option<&FileReport>,
     deadline: Option<Date>,
@@ -355,12 +363,12 @@ fn reported(
         &f.received_at,
         f.data.as_ref().and_then(|d| d.modified.clone()),
     ) {
-        (Some(t), _) => (date::instant(t, offset), Some("收件")),
+        (Some(t), _) => (date::instant(t, offset), Some(ARRIVED)),
         (None, Some(saved)) => (date::instant(&saved, offset), Some("保存时间")),
         (None, None) => (None, None),
     };
-    let late = match (time, deadline) {
-        (Some(t), Some(d)) => Some(crate::receipts::is_late(t, d, offset)),
+    let late = match (time, deadline, source) {
+        (Some(t), Some(d), Some(ARRIVED)) => Some(crate::receipts::is_late(t, d, offset)),
         _ => None,
     };
     (time.map(|t| date::rfc3339_in(t, offset)), source, late)

@@ -55,7 +55,7 @@ fn sample_bulletin(name: &str, extra: &[&str]) -> (Workdir, Value, Run) {
 }
 
 /// One member of a zip, as text.
-fn part(docx: &Path, name: &str) -> String {
+pub fn part(docx: &Path, name: &str) -> String {
     let bytes = std::fs::read(docx).unwrap();
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut f = z
@@ -137,7 +137,7 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
 }
 
 /// The body's paragraphs outside tables, as text.
-fn paragraphs(doc: &str) -> Vec<String> {
+pub fn paragraphs(doc: &str) -> Vec<String> {
     let mut outside = doc.to_string();
     while let (Some(a), Some(b)) = (outside.find("<w:tbl>"), outside.find("</w:tbl>")) {
         outside.replace_range(a..b + "</w:tbl>".len(), "");
