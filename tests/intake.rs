@@ -343,6 +343,41 @@ fn a_return_for_another_round_is_sent_back_and_supersedes_nothing() {
 }
 
 #[test]
+fn a_return_for_another_round_does_not_count_against_its_unit_in_this_one() {
+    // A late correction of the first quarter dropped among the second quarter's returns:
+    // listed with its reason, but the unit has not reported for the second quarter.
+    let wd = Workdir::new("intake-other-round");
+    let c = cat();
+    wd.create(
+        "returns/科技局一季度更正.xlsx",
+        Return::clean(&c, "区科技局", ROUND, false).bytes(),
+    );
+    wd.create(
+        "returns/财政局.xlsx",
+        Return::clean(&c, "区财政局", "2020年第二季度", false).bytes(),
+    );
+    let v = check(&wd, &["returns", "--round", "2020年第二季度"], 1);
+    assert_eq!(codes(file(&v, "科技局一季度更正.xlsx")), ["E-ROUND-OTHER"]);
+    let listed = |key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        listed("missing_units").contains(&"区科技局".to_string()),
+        "{v:#}"
+    );
+    assert!(
+        !listed("rejected_units").contains(&"区科技局".to_string()),
+        "{v:#}"
+    );
+    assert!(!listed("missing_units").contains(&"区财政局".to_string()));
+}
+
+#[test]
 fn last_years_template_with_the_round_typed_over_is_sent_back() {
     let wd = Workdir::new("intake-catalog");
     let c = cat();

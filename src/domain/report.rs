@@ -136,11 +136,17 @@ impl From<IssueRepr> for Issue {
 /// How each unit that sent anything reported: 已通过 where one of its returns is usable,
 /// else 已报送未通过; a unit absent from the map sent nothing (未报送). The one derivation
 /// of a unit's state: the check's lists, the merge and the ledger all come from it.
+///
+/// A return for another round is that round's business: it is listed with its reason but
+/// does not make its unit 已报送未通过 in this one.
 pub fn unit_states<'a>(
     files: impl IntoIterator<Item = &'a FileReport>,
 ) -> std::collections::HashMap<&'a str, UnitState> {
     let mut states = std::collections::HashMap::new();
     for f in files {
+        if f.issues.iter().any(|i| i.code == Code::RoundOther) {
+            continue;
+        }
         if let Some(u) = f.unit.as_deref() {
             let state = if f.is_usable() {
                 UnitState::Accepted
