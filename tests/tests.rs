@@ -14,6 +14,7 @@ mod collect;
 mod contacts;
 mod errors;
 mod help;
+mod hostile;
 mod intake;
 mod mail;
 mod merge;

@@ -1,0 +1,273 @@
+//! Hostile and broken inputs (issue 24): chart sheets, unreadable returns, named pipes and
+//! links out of the returns folder, XOR-obfuscated .xls, .xlsb, endless inputs; round names
+//! that are paths, settings out of range, leftovers of killed runs, a ledger that cannot be
+//! written after the outputs were; and a corpus of other projects' test files.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use duban::catalog::Catalog;
+use serde_json::Value;
+
+use crate::checked::{check_json as check, codes, file};
+use crate::returns::Return;
+use crate::workdir::{repo, soffice_convert, Workdir};
+
+const ROUND: &str = "2020年第一季度";
+
+fn clean(unit: &str) -> Return {
+    Return::clean(&Catalog::embedded(), unit, ROUND, false)
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Runs duban and kills it after `secs`: a hang is a failure, not a stuck test run.
+fn run_within(wd: &Workdir, args: &[&str], secs: u64) -> std::process::Output {
+    let mut child = wd
+        .command(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(secs) {
+            child.kill().unwrap();
+            panic!("duban {} did not finish in {secs} s", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_chart_sheet_is_passed_over_and_the_return_judged_as_without() {
+    let wd = Workdir::new("hostile-chart");
+    let mut with = clean("区科技局");
+    with.chart_sheet = true;
+    wd.create("returns/科技局.xlsx", with.bytes());
+    let v = check(&wd, &["returns/科技局.xlsx", "--round", ROUND], 0);
+    let f = file(&v, "科技局.xlsx");
+    assert_eq!(f["status"], "accepted", "{f:#}");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    // Through LibreOffice, as .xls and .ods too.
+    let xlsx = wd.path("returns/科技局.xlsx");
+    for format in ["xls", "ods"] {
+        let converted = soffice_convert(&xlsx, format, &wd.path(format));
+        let name = converted.to_string_lossy().into_owned();
+        let v = check(&wd, &[&name, "--round", ROUND], 0);
+        assert_eq!(
+            codes(&v["files"][0]),
+            Vec::<String>::new(),
+            "{format}: {v:#}"
+        );
+    }
+}
+
+/// calamine's test files with chart, dialog and macro sheets, .xlsb, .xlsm, BIFF5 .xls and
+/// .ods, and password-protected ones (see tests/fixtures/corpus/README.md): each is judged
+/// in one batch, none is called damaged, the protected ones are told as encrypted.
+#[test]
+fn other_projects_test_files_are_judged_and_none_called_damaged() {
+    let wd = Workdir::new("hostile-corpus");
+    let corpus = repo().join("tests/fixtures/corpus");
+    let mut names: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".md"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "{names:?}");
+    for n in &names {
+        std::fs::copy(corpus.join(n), wd.path(&format!("in/{n}")))
+            .or_else(|_| {
+                std::fs::create_dir_all(wd.path("in"))?;
+                std::fs::copy(corpus.join(n), wd.path(&format!("in/{n}")))
+            })
+            .unwrap();
+    }
+    let start = Instant::now();
+    let out = run_within(
+        &wd,
+        &["check", "--format", "json", "in", "--round", ROUND],
+        120,
+    );
+    assert!(start.elapsed() < Duration::from_secs(120));
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    for n in &names {
+        let f = file(&v, n);
+        let c = codes(f);
+        if n.starts_with("pass_protected") {
+            assert_eq!(c, ["E-FILE-ENCRYPTED"], "{n}: {f:#}");
+        } else {
+            for bad in ["E-FILE-CORRUPT", "E-FILE-FORMAT", "E-FILE-UNREADABLE"] {
+                assert!(!c.iter().any(|x| x == bad), "{n}: {f:#}");
+            }
+            // Judged as a sheet that is not a return: its contents were read.
+            assert!(c.iter().any(|x| x == "E-HEADER-MISSING"), "{n}: {f:#}");
+        }
+    }
+}
+
+#[test]
+fn a_named_pipe_does_not_hang_check_or_merge() {
+    let wd = Workdir::new("hostile-fifo");
+    wd.create("returns/科技局.xlsx", clean("区科技局").bytes());
+    for name in ["returns/财政局.xlsx", "returns/管道"] {
+        let status = Command::new("mkfifo").arg(wd.path(name)).status().unwrap();
+        assert!(status.success());
+    }
+    let out = run_within(
+        &wd,
+        &["check", "--format", "json", "returns", "--round", ROUND],
+        60,
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(file(&v, "科技局.xlsx")["status"], "accepted");
+    let listed = v.to_string();
+    assert!(
+        !listed.contains("管道") && !listed.contains("财政局.xlsx"),
+        "{v:#}"
+    );
+    let out = run_within(
+        &wd,
+        &["merge", "returns", "--round", ROUND, "--out", "out"],
+        60,
+    );
+    assert!(
+        wd.path(&format!("out/{ROUND}_汇总.xlsx")).exists(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Named on the command line: refused in words, not waited on.
+    let out = run_within(&wd, &["check", "returns/管道"], 60);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("不是普通文件"), "{text}");
+}
+
+#[test]
+fn a_link_out_of_the_returns_folder_is_not_followed_one_inside_is() {
+    let wd = Workdir::new("hostile-links");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("财政局.xlsx"),
+        clean("区财政局").bytes(),
+    )
+    .unwrap();
+    wd.create("returns/科技局.xlsx", clean("区科技局").bytes());
+    wd.create("returns/子/发改局.xlsx", clean("区发展改革局").bytes());
+    std::os::unix::fs::symlink(outside.path(), wd.path("returns/外部")).unwrap();
+    std::os::unix::fs::symlink(wd.path("returns/子"), wd.path("returns/链接")).unwrap();
+    std::os::unix::fs::symlink("/etc", wd.path("returns/etc")).unwrap();
+    let v = check(&wd, &["returns", "--round", ROUND], 0);
+    let paths: Vec<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(strings(&v["missing_units"]).contains(&"区财政局".to_string()));
+    assert!(v["ignored"].to_string().len() < 200, "{v:#}");
+}
+
+/// An .xls saved by LibreOffice, turned into an XOR-obfuscated one as Excel writes it: a
+/// FILEPASS record of encryption type 0 right after the globals' BOF, and the data of the
+/// records after it scrambled.
+fn xor_obfuscated(xls: &[u8]) -> Vec<u8> {
+    let mut b = xls.to_vec();
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let bof = (512..b.len() - 8)
+        .step_by(64)
+        .find(|&i| u16_at(&b, i) == 0x0809 && u16_at(&b, i + 6) == 0x0005)
+        .expect("a workbook globals BOF");
+    let mut at = bof + 4 + u16_at(&b, bof + 2);
+    let len = u16_at(&b, at + 2);
+    assert!(len >= 2, "a record to overwrite after BOF");
+    b[at..at + 2].copy_from_slice(&0x002Fu16.to_le_bytes());
+    b[at + 4..at + 6].copy_from_slice(&[0, 0]);
+    at += 4 + len;
+    while at + 4 <= b.len() && u16_at(&b, at) != 0x000A {
+        let len = u16_at(&b, at + 2);
+        for x in b.iter_mut().skip(at + 4).take(len) {
+            *x ^= 0x5A;
+        }
+        at += 4 + len;
+    }
+    b
+}
+
+#[test]
+fn an_xor_obfuscated_xls_is_told_as_encrypted() {
+    let wd = Workdir::new("hostile-xor");
+    let xlsx = wd.create("src/科技局.xlsx", clean("区科技局").bytes());
+    let xls = std::fs::read(soffice_convert(&xlsx, "xls", &wd.path("xls"))).unwrap();
+    wd.create("returns/科技局.xls", xor_obfuscated(&xls));
+    let v = check(&wd, &["returns", "--round", ROUND], 1);
+    assert_eq!(codes(file(&v, "科技局.xls")), ["E-FILE-ENCRYPTED"], "{v:#}");
+}
+
+#[test]
+fn an_xlsb_is_read() {
+    let wd = Workdir::new("hostile-xlsb");
+    let src = repo().join("tests/fixtures/corpus/date.xlsb");
+    wd.create("returns/区科技局.xlsb", std::fs::read(src).unwrap());
+    let v = check(&wd, &["returns", "--round", ROUND], 1);
+    let c = codes(file(&v, "区科技局.xlsb"));
+    assert!(!c.iter().any(|x| x.starts_with("E-FILE")), "{v:#}");
+    assert!(c.iter().any(|x| x == "E-HEADER-MISSING"), "{v:#}");
+}
+
+#[test]
+fn an_endless_catalog_or_contacts_file_is_refused_not_read() {
+    let wd = Workdir::new("hostile-devzero");
+    wd.create("a.xlsx", clean("区科技局").bytes());
+    let out = run_within(&wd, &["check", "a.xlsx", "--catalog", "/dev/zero"], 30);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/dev/zero") && err.contains("不是普通文件"),
+        "{err}"
+    );
+    wd.run(&[
+        "templates",
+        "--round",
+        ROUND,
+        "--deadline",
+        "2020-04-05",
+        "--out",
+        "tpl",
+        "--unit",
+        "区科技局",
+    ]);
+    let args = [
+        "mail",
+        "templates",
+        "--contacts",
+        "/dev/zero",
+        "--templates",
+        "tpl",
+        "--outbox",
+        "outbox",
+        "--from",
+        "office@example.org",
+    ];
+    let out = run_within(&wd, &args, 30);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("不是普通文件"), "{err}");
+    // A huge regular file is refused by its size.
+    let big = std::fs::File::create(wd.path("big.toml")).unwrap();
+    big.set_len(100 << 20).unwrap();
+    let out = run_within(&wd, &["check", "a.xlsx", "--catalog", "big.toml"], 30);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("文件过大"), "{err}");
+}
