@@ -11,6 +11,7 @@
 //! symbolic-link loop followed no further.
 
 mod json;
+mod leftovers;
 mod walk;
 
 pub use json::describe_json;
@@ -336,7 +337,8 @@ fn write_unsynced_dir(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let prefix = format!(".{name}.");
+    leftovers::clean(&dir);
+    let prefix = format!(".{name}.{}.", leftovers::mark());
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
@@ -389,13 +391,16 @@ impl Staged {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let mark = leftovers::mark();
+        let parent = parent_dir(target);
         let (within, prefix) = if exists {
-            (target.to_path_buf(), ".duban-".to_string())
+            leftovers::clean(target);
+            (target.to_path_buf(), format!(".{mark}-"))
         } else {
-            let parent = parent_dir(target);
             std::fs::create_dir_all(&parent).map_err(wrap)?;
-            (parent, format!(".{name}."))
+            (parent.clone(), format!(".{name}.{mark}."))
         };
+        leftovers::clean(&parent);
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".partial");
         #[cfg(unix)]

@@ -271,3 +271,158 @@ fn an_endless_catalog_or_contacts_file_is_refused_not_read() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("文件过大"), "{err}");
 }
+
+/// `duban ARGS…` in `dir`, with extra environment.
+fn run_env(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> crate::workdir::Run {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_duban"));
+    c.current_dir(dir).args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    crate::workdir::Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        out: c.output().unwrap(),
+    }
+}
+
+#[test]
+fn round_names_that_are_paths_are_refused() {
+    let wd = Workdir::new("hostile-rounds");
+    wd.run(&["init", "ws"]);
+    let ws = wd.path("ws");
+    for bad in [
+        "..",
+        ".",
+        "a/b",
+        "a\\b",
+        "第?期",
+        "第*期",
+        "x\u{1b}[2J",
+        "1月.",
+        "CON",
+    ] {
+        let r = run_env(&ws, &["round", "new", bad, "--deadline", "2020-04-05"], &[]);
+        r.assert_code(2);
+        assert!(r.stderr().contains("期次名称"), "{}", r.describe());
+        let r = run_env(&ws, &["merge", "--round", bad], &[]);
+        r.assert_code(2);
+        assert!(r.stderr().contains("期次名称"), "{}", r.describe());
+    }
+    for stray in ["模板", "回收", "汇总", "rounds/模板", "rounds/回收"] {
+        assert!(!ws.join(stray).exists(), "{stray}");
+    }
+    let ok = ["round", "new", "2020Q1", "--deadline", "2020-04-05"];
+    run_env(&ws, &ok, &[]).assert_code(0);
+    // Two rounds that a case-blind disk would put in one folder.
+    let r = run_env(
+        &ws,
+        &["round", "new", "2020q1", "--deadline", "2020-04-05"],
+        &[],
+    );
+    r.assert_code(2);
+    assert!(r.stderr().contains("只差大小写"), "{}", r.describe());
+    // The same round again is not a collision.
+    run_env(&ws, &ok, &[]).assert_code(0);
+}
+
+#[test]
+fn settings_out_of_range_are_refused_in_chinese() {
+    let wd = Workdir::new("hostile-settings");
+    wd.run(&["init", "ws"]);
+    let ws = wd.path("ws");
+    let config = std::fs::read_to_string(ws.join("duban.toml")).unwrap();
+    assert!(config.contains("red_gap = 30"));
+    for bad in ["-500", "nan", "inf", "101"] {
+        let text = config.replace("red_gap = 30", &format!("red_gap = {bad}"));
+        std::fs::write(ws.join("duban.toml"), text).unwrap();
+        let r = run_env(
+            &ws,
+            &["round", "new", ROUND, "--deadline", "2020-04-05"],
+            &[],
+        );
+        r.assert_code(2);
+        assert!(
+            r.stderr().contains("red_gap") && r.stderr().contains("0 到 100"),
+            "{}",
+            r.describe()
+        );
+    }
+}
+
+#[test]
+fn what_a_killed_run_left_is_removed_and_nothing_else() {
+    let wd = Workdir::new("hostile-leftovers");
+    wd.create("returns/科技局.xlsx", clean("区科技局").bytes());
+    let merge = [
+        "merge", "returns", "--round", ROUND, "--out", "out", "--force",
+    ];
+    wd.run(&merge);
+    // A process that has ended: its id marks the leftovers of a killed run.
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let dead = gone.id();
+    let alive = std::process::id();
+    let stale = [
+        format!("out/.duban{dead}-Ab12.partial/x.xlsx"),
+        format!(".out.duban{dead}.Cd34.partial/y.xlsx"),
+        format!("out/.汇总.xlsx.duban{dead}.Ef56.tmp"),
+    ];
+    let kept = [
+        format!("out/.duban{alive}-Gh78.partial/x.xlsx"),
+        format!("out/.汇总.xlsx.duban{alive}.Ij90.tmp"),
+        "out/.别的程序.tmp".to_string(),
+        "out/.duban-old.partial/z".to_string(),
+    ];
+    for f in stale.iter().chain(&kept) {
+        wd.create(f, b"x");
+    }
+    wd.run(&merge);
+    for f in &stale {
+        let top = f.split('/').take(2).collect::<Vec<_>>().join("/");
+        let top = if f.starts_with("out/") {
+            top
+        } else {
+            f.split('/').next().unwrap().to_string()
+        };
+        assert!(!wd.path(&top).exists(), "{top} should be removed");
+    }
+    for f in &kept {
+        assert!(wd.path(f).exists(), "{f} should stay");
+    }
+    assert!(wd.path(&format!("out/{ROUND}_汇总.xlsx")).exists());
+}
+
+#[test]
+fn a_ledger_that_cannot_be_written_after_the_outputs_says_so_and_how_to_redo() {
+    let wd = Workdir::new("hostile-ledger");
+    wd.run(&["init", "ws"]);
+    let ws = wd.path("ws");
+    run_env(
+        &ws,
+        &["round", "new", ROUND, "--deadline", "2020-04-05"],
+        &[],
+    )
+    .assert_code(0);
+    let returns = ws.join(format!("rounds/{ROUND}/回收"));
+    std::fs::write(returns.join("科技局.xlsx"), clean("区科技局").bytes()).unwrap();
+    let r = run_env(&ws, &["merge"], &[("DUBAN_FAULT", "ledger:full")]);
+    r.assert_code(2);
+    let err = r.stderr();
+    for words in [
+        "本期汇总已写入",
+        "磁盘已满",
+        "台账中仍是此前的记录",
+        "duban merge --round",
+    ] {
+        assert!(err.contains(words), "{words}: {}", r.describe());
+    }
+    assert!(ws
+        .join(format!("rounds/{ROUND}/汇总/{ROUND}_汇总.xlsx"))
+        .exists());
+    // The command it names does it.
+    let redo = ["merge", "--round", ROUND, "--force"];
+    assert!(err.contains(&redo.join(" ")), "{err}");
+    run_env(&ws, &redo, &[]).assert_code(0);
+    let status = run_env(&ws, &["status"], &[]);
+    assert!(status.stdout().contains("已通过"), "{}", status.describe());
+}
