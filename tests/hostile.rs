@@ -426,3 +426,57 @@ fn a_ledger_that_cannot_be_written_after_the_outputs_says_so_and_how_to_redo() {
     let status = run_env(&ws, &["status"], &[]);
     assert!(status.stdout().contains("已通过"), "{}", status.describe());
 }
+
+/// `duban ARGS…` in `dir` as user nobody (the tests run as root, whom no permission stops).
+fn run_as_nobody(dir: &std::path::Path, args: &[&str]) -> crate::workdir::Run {
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_duban"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    crate::workdir::Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        out,
+    }
+}
+
+fn chmod(p: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_return_the_office_cannot_read_is_not_the_units_fault() {
+    let wd = Workdir::new("hostile-perm");
+    wd.create("returns/科技局.xlsx", clean("区科技局").bytes());
+    wd.create("returns/财政局.xlsx", clean("区财政局").bytes());
+    wd.create("returns/商务/商务局.xlsx", clean("区商务局").bytes());
+    chmod(&wd.dir, 0o755);
+    chmod(&wd.path("returns"), 0o755);
+    chmod(&wd.path("returns/科技局.xlsx"), 0o644);
+    chmod(&wd.path("returns/财政局.xlsx"), 0o000);
+    chmod(&wd.path("returns/商务"), 0o000);
+    let args = ["check", "--format", "json", "returns", "--round", ROUND];
+    let r = run_as_nobody(&wd.dir, &args);
+    let v: Value = serde_json::from_str(&r.stdout()).unwrap_or_else(|_| panic!("{}", r.describe()));
+    let rejected = strings(&v["rejected_units"]);
+    assert!(!rejected.contains(&"区财政局".to_string()), "{v:#}");
+    assert!(!strings(&v["missing_units"]).contains(&"区财政局".to_string()));
+    assert_eq!(strings(&v["unreadable_units"]), ["区财政局"], "{v:#}");
+    assert_eq!(codes(file(&v, "财政局.xlsx")), ["E-FILE-UNREADABLE"]);
+    // The office is told, in words, that it could not read the file and the folder.
+    let text = run_as_nobody(&wd.dir, &["check", "returns", "--round", ROUND]).stdout();
+    assert!(text.contains("督考办无法读取以下文件或文件夹"), "{text}");
+    assert!(
+        text.contains("财政局.xlsx") && text.contains("returns/商务"),
+        "{text}"
+    );
+    assert!(
+        text.contains("文件无法读取（待督考办处理）：区财政局"),
+        "{text}"
+    );
+    assert!(!text.contains("已报送未通过（须退回重报）"), "{text}");
+    chmod(&wd.path("returns/商务"), 0o755);
+}
