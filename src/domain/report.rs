@@ -299,8 +299,8 @@ pub struct CheckReport {
     #[serde(default)]
     pub rejected_units: Vec<String>,
     /// Expected units whose files the office could not read (文件无法读取): neither sent
-    /// back nor 未报送 until the office has looked.
-    #[serde(default)]
+    /// back nor 未报送 until the office has looked. Left out of the JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreadable_units: Vec<String>,
     /// Files that are not returns (非报表文件): listed, not read.
     #[serde(default)]
