@@ -40,6 +40,16 @@ pub enum CliError {
     Workspace(#[from] crate::workspace::WorkspaceError),
     #[error(transparent)]
     Ledger(#[from] crate::ledger::LedgerError),
+    #[error(transparent)]
+    RoundName(#[from] crate::domain::round::RoundNameError),
+    /// The merge's outputs were put in place, then the ledger could not record the round.
+    #[error("本期汇总已写入 {}（新的汇总结果），但台账 {} 未能记下本期：{source}\n台账中仍是此前的记录，与 {} 中的新汇总不一致。请先排除上述问题（如腾出磁盘空间、取消台账文件的只读属性），再运行 duban merge --round {round} --force 重新汇总一次，台账即与汇总一致。", merged.display(), ledger.display(), merged.display())]
+    LedgerAfterOutputs {
+        merged: PathBuf,
+        ledger: PathBuf,
+        round: String,
+        source: Box<crate::ledger::LedgerError>,
+    },
     /// A command that needs a workspace was run outside one.
     #[error("{command} 需要在督办工作区中运行（或用 --workspace DIR 指定）；可用 duban init DIR 创建工作区")]
     NoWorkspace { command: &'static str },

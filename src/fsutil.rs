@@ -11,8 +11,11 @@
 //! symbolic-link loop followed no further.
 
 mod json;
+mod leftovers;
+mod walk;
 
 pub use json::describe_json;
+pub use walk::walk;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -121,16 +124,56 @@ impl InputError {
     }
 }
 
-/// Reads a whole file.
+/// The most bytes [`read`] takes from one file. duban's own inputs (a catalog, the
+/// contacts, a config, a mail template, a receipts list) are kilobytes; a path that points
+/// at something endless (`catalog = "/dev/zero"`) or huge is refused, not read until
+/// memory runs out. Returns have their own, smaller bound ([`read_bounded`]).
+pub const INPUT_LIMIT: u64 = 64 << 20;
+
+/// Reads a whole regular file of at most [`INPUT_LIMIT`] bytes: the one way duban reads
+/// an input that is not a return (text or a small workbook).
 pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
-    std::fs::read(path).map_err(|e| InputError::new(path, e))
+    match read_bounded(path, INPUT_LIMIT)? {
+        Ok(bytes) => Ok(bytes),
+        Err(size) => Err(InputError::new(
+            path,
+            std::io::Error::other(format!(
+                "文件过大（{size} 字节，上限 {} MB），不像是 duban 的输入文件",
+                INPUT_LIMIT >> 20
+            )),
+        )),
+    }
+}
+
+/// Opens a regular file for reading, and only that: a named pipe would block the open (and
+/// the read) until some other program writes to it, a device would never end. On Unix the
+/// open itself does not wait (`O_NONBLOCK`), and what was opened is then looked at.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "不是普通文件（可能是管道或设备），未读取",
+        ));
+    }
+    Ok(file)
 }
 
 /// Reads a file of at most `limit` bytes with one open: its size is taken from the open
 /// file, not by a second look-up of the path. `Ok(Err(size))` when it is larger.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Result<Vec<u8>, u64>, InputError> {
     let io = |e| InputError::new(path, e);
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut file = open_regular(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     if size > limit {
         return Ok(Err(size));
@@ -294,7 +337,8 @@ fn write_unsynced_dir(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let prefix = format!(".{name}.");
+    leftovers::clean(&dir);
+    let prefix = format!(".{name}.{}.", leftovers::mark());
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
@@ -347,13 +391,16 @@ impl Staged {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let mark = leftovers::mark();
+        let parent = parent_dir(target);
         let (within, prefix) = if exists {
-            (target.to_path_buf(), ".duban-".to_string())
+            leftovers::clean(target);
+            (target.to_path_buf(), format!(".{mark}-"))
         } else {
-            let parent = parent_dir(target);
             std::fs::create_dir_all(&parent).map_err(wrap)?;
-            (parent, format!(".{name}."))
+            (parent.clone(), format!(".{name}.{mark}."))
         };
+        leftovers::clean(&parent);
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".partial");
         #[cfg(unix)]
@@ -520,51 +567,6 @@ pub fn check_overwrite(path: &Path, force: bool) -> Result<(), WriteError> {
         ));
     }
     Ok(())
-}
-
-/// A hidden folder (`.git`, `.Trash`): not entered.
-fn is_hidden(name: &str) -> bool {
-    name.starts_with('.') && name != "." && name != ".."
-}
-
-/// The files under `paths`, in path order, each once: a file as given, a folder read
-/// recursively. Symbolic links are followed, but a link back up the tree is not (it would
-/// read the same returns again and again), and a file reached twice is listed once. Hidden
-/// folders are not entered; an unreadable entry is listed, so that reading it says why.
-pub fn walk(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for p in paths {
-        let entries = walkdir::WalkDir::new(p)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_type().is_dir()
-                    || !is_hidden(&e.file_name().to_string_lossy())
-            });
-        for entry in entries {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) if e.loop_ancestor().is_some() => continue,
-                Err(e) => {
-                    files.extend(e.path().map(Path::to_path_buf));
-                    continue;
-                }
-            };
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            let path = entry.path().to_path_buf();
-            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if seen.insert(key) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 #[cfg(test)]

@@ -30,10 +30,10 @@ pub enum Kind {
 }
 
 /// Extensions of workbooks duban reads.
-const WORKBOOKS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+const WORKBOOKS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 /// Attempts to report in a format duban does not read.
 const UNREADABLE: &[&str] = &[
-    "et", "ett", "wps", "csv", "xlsb", "xltx", "xltm", "xlt", "numbers", "rar", "7z",
+    "et", "ett", "wps", "csv", "xltx", "xltm", "xlt", "numbers", "rar", "7z",
 ];
 /// File names systems leave behind.
 const SYSTEM_NAMES: &[&str] = &["thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"];
@@ -190,7 +190,7 @@ fn sniffs_like_workbook(path: &Path) -> bool {
         return false;
     }
     let mut head = [0u8; 8];
-    std::fs::File::open(path)
+    crate::fsutil::open_regular(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
         .is_ok()
         && (head.starts_with(b"PK\x03\x04") || head == crate::read::OLE_MAGIC)

@@ -46,6 +46,8 @@ pub enum WorkspaceError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Catalog(#[from] crate::catalog::CatalogError),
+    #[error(transparent)]
+    Colour(#[from] crate::domain::colour::ConfigError),
 }
 
 /// The settings of `duban.toml`. The `[mail]` and `[mailbox]` sections belong to the
@@ -131,6 +133,7 @@ impl Workspace {
                 path: path.clone(),
                 message,
             })?;
+        config.colour.check(&path)?;
         let ws = Workspace {
             root: root.to_path_buf(),
             config,

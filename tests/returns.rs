@@ -57,6 +57,8 @@ pub struct Return {
     /// Merged ranges over the data rows, by index among `rows` and `header`: (first row,
     /// last row, first column, last column); the first cell's value is the range's.
     pub merges: Vec<(usize, usize, usize, usize)>,
+    /// A chart sheet (a chart of the 完成进度 column) before the task sheet, as Excel keeps it.
+    pub chart_sheet: bool,
 }
 
 /// What a unit did in a round, different each quarter (or month), as real units write:
@@ -140,6 +142,7 @@ impl Return {
             catalog_hash: cat.hash().to_string(),
             modified: None,
             merges: Vec::new(),
+            chart_sheet: false,
         }
     }
 
@@ -229,6 +232,17 @@ impl Return {
             ws.write(1, 1, self.unit.as_str()).unwrap();
             ws.write(2, 0, layout::LINE_ROUND).unwrap();
             ws.write(2, 1, self.round.as_str()).unwrap();
+        }
+        if self.chart_sheet {
+            let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+            let (h, c) = (self.header_row(), self.col("完成进度(%)") as u16);
+            let last = h + self.rows.len() as u32;
+            chart
+                .add_series()
+                .set_values((self.sheet.as_str(), h + 1, c, last, c));
+            let cs = wb.add_chartsheet();
+            cs.set_name("进度图").unwrap();
+            cs.insert_chart(0, 0, &chart).unwrap();
         }
         {
             let ws = wb.add_worksheet();

@@ -16,6 +16,7 @@ mod collect_year;
 mod contacts;
 mod errors;
 mod help;
+mod hostile;
 mod intake;
 mod lateness;
 mod mail;

@@ -158,7 +158,8 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
     files.extend(documents);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let round = opts.round.clone().or_else(|| most_common_round(&files));
-    let (missing_units, rejected_units) = unit_states(catalog, &files, hosts_only);
+    let (missing_units, rejected_units, unreadable_units) =
+        unit_states(catalog, &files, hosts_only);
     CheckReport {
         round,
         round_checked: opts.round.is_some(),
@@ -166,6 +167,7 @@ pub fn check_paths(paths: &[PathBuf], catalog: &Catalog, opts: &CheckOptions) ->
         files,
         missing_units,
         rejected_units,
+        unreadable_units,
         ignored,
         hosts_only,
     }
@@ -184,23 +186,24 @@ fn most_common_round(reports: &[FileReport]) -> Option<String> {
         .map(|(r, _)| r.to_string())
 }
 
-/// The [`Catalog::expected_units`] without a usable return: (those that sent nothing, those whose
-/// every file was sent back).
+/// The [`Catalog::expected_units`] without a usable return: (those that sent nothing, those
+/// whose every file was sent back, those whose files the office could not read).
 fn unit_states(
     catalog: &Catalog,
     reports: &[FileReport],
     hosts_only: bool,
-) -> (Vec<String>, Vec<String>) {
+) -> (Vec<String>, Vec<String>, Vec<String>) {
     let states = crate::domain::report::unit_states(reports);
-    let (mut missing, mut rejected) = (Vec::new(), Vec::new());
+    let (mut missing, mut rejected, mut unreadable) = (Vec::new(), Vec::new(), Vec::new());
     for unit in catalog.expected_units(hosts_only) {
         match states.get(unit).copied().unwrap_or(UnitState::Missing) {
             UnitState::Missing => missing.push(unit.to_string()),
             UnitState::Rejected => rejected.push(unit.to_string()),
+            UnitState::Unreadable => unreadable.push(unit.to_string()),
             UnitState::Accepted => {}
         }
     }
-    (missing, rejected)
+    (missing, rejected, unreadable)
 }
 
 /// One return checked, with what the batch needs to know beside its report.

@@ -264,12 +264,18 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
     s.push_str("。\n");
     let expected = catalog.expected_units(report.hosts_only).count();
     let (missing, rejected) = (&report.missing_units, &report.rejected_units);
-    let accepted = expected - missing.len() - rejected.len();
+    let unreadable = &report.unreadable_units;
+    let accepted = expected - missing.len() - rejected.len() - unreadable.len();
+    let unread = match unreadable.len() {
+        0 => String::new(),
+        n => format!("，文件无法读取 {n} 个"),
+    };
     s.push_str(&format!(
-        "应报送单位 {expected} 个：已通过 {accepted} 个，已报送未通过 {} 个，未报送 {} 个。\n",
+        "应报送单位 {expected} 个：已通过 {accepted} 个，已报送未通过 {} 个，未报送 {} 个{unread}。\n",
         rejected.len(),
         missing.len()
     ));
+    s.push_str(&unread_by_office(report));
     if !rejected.is_empty() {
         s.push_str(&format!(
             "已报送未通过（须退回重报）：{}\n",
@@ -281,6 +287,29 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
     }
     if !report.round_checked {
         s.push_str("注意：未指定 --round，未核对各报表的填报期次。\n");
+    }
+    s
+}
+
+/// The files and folders the office could not read: told to the office as its own matter
+/// (a permission, a disk), with the units they hold kept apart from those sent back.
+fn unread_by_office(report: &CheckReport) -> String {
+    let paths: Vec<String> = (report.files.iter())
+        .filter(|f| f.superseded_by.is_none() && f.unread_by_office())
+        .map(|f| f.path.display().to_string())
+        .collect();
+    if paths.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "注意：督考办无法读取以下文件或文件夹（不是报送单位的问题，不退回；请检查文件权限或磁盘后重新运行）：{}\n",
+        paths.join("、")
+    );
+    if !report.unreadable_units.is_empty() {
+        s.push_str(&format!(
+            "文件无法读取（待督考办处理）：{}\n",
+            report.unreadable_units.join("、")
+        ));
     }
     s
 }

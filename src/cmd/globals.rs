@@ -116,7 +116,12 @@ impl Globals {
     /// The round a command works on: the one given, else in a workspace the latest.
     pub fn round(&self, given: Option<&str>) -> Result<Option<String>, crate::CliError> {
         match (given, &self.workspace) {
-            (Some(r), _) => Ok(Some(r.trim().to_string())),
+            // In a workspace a round's name names its folders (`rounds/<期次>/`).
+            (Some(r), Some(_)) => {
+                crate::domain::round::Round::check_name(r.trim())?;
+                Ok(Some(r.trim().to_string()))
+            }
+            (Some(r), None) => Ok(Some(r.trim().to_string())),
             (None, Some(ws)) => Ok(Some(ws.round(None)?.name)),
             (None, None) => Ok(None),
         }

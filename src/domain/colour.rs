@@ -143,6 +143,39 @@ impl Thresholds {
     }
 }
 
+impl Thresholds {
+    /// Each threshold is a number of percentage points from 0 to 100 (not NaN), and the
+    /// red gap is not below the tolerance: `red_gap = -500` would turn every task red.
+    /// `path` is the file they came from (a `--config` file or `duban.toml`), for the message.
+    ///
+    /// # Errors
+    /// [`ConfigError::OutOfRange`] or [`ConfigError::RedBelowTolerance`].
+    pub fn check(&self, path: &Path) -> Result<(), ConfigError> {
+        let t = self;
+        for (name, value) in [
+            ("tolerance", t.tolerance),
+            ("red_gap", t.red_gap),
+            ("not_started_red_after", t.not_started_red_after),
+        ] {
+            if !(0.0..=100.0).contains(&value) {
+                return Err(ConfigError::OutOfRange {
+                    path: path.to_path_buf(),
+                    name,
+                    value,
+                });
+            }
+        }
+        if t.red_gap < t.tolerance {
+            return Err(ConfigError::RedBelowTolerance {
+                path: path.to_path_buf(),
+                red_gap: t.red_gap,
+                tolerance: t.tolerance,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// A merge config file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -150,7 +183,7 @@ pub enum ConfigError {
     Read(#[from] crate::fsutil::InputError),
     #[error("配置文件 {} 格式错误：{message}", path.display())]
     Format { path: PathBuf, message: String },
-    #[error("配置文件 {}：{name} = {value} 应在 0 到 100 之间", path.display())]
+    #[error("配置文件 {}：[colour] {name} = {value} 不可用，应是 0 到 100 之间的数（百分点）", path.display())]
     OutOfRange {
         path: PathBuf,
         name: &'static str,
@@ -184,27 +217,7 @@ impl Config {
             path: path.to_path_buf(),
             message,
         })?;
-        let t = c.colour;
-        for (name, value) in [
-            ("tolerance", t.tolerance),
-            ("red_gap", t.red_gap),
-            ("not_started_red_after", t.not_started_red_after),
-        ] {
-            if !(0.0..=100.0).contains(&value) {
-                return Err(ConfigError::OutOfRange {
-                    path: path.to_path_buf(),
-                    name,
-                    value,
-                });
-            }
-        }
-        if t.red_gap < t.tolerance {
-            return Err(ConfigError::RedBelowTolerance {
-                path: path.to_path_buf(),
-                red_gap: t.red_gap,
-                tolerance: t.tolerance,
-            });
-        }
+        c.colour.check(path)?;
         Ok(c)
     }
 }

@@ -150,6 +150,8 @@ pub fn unit_states<'a>(
         if let Some(u) = f.unit.as_deref() {
             let state = if f.is_usable() {
                 UnitState::Accepted
+            } else if f.unread_by_office() {
+                UnitState::Unreadable
             } else {
                 UnitState::Rejected
             };
@@ -258,6 +260,14 @@ impl FileReport {
         }
     }
 
+    /// The office could not read the file at all (no permission, a disk error): nothing
+    /// the unit did, so it is not sent back.
+    pub fn unread_by_office(&self) -> bool {
+        self.status == FileStatus::Rejected
+            && self.issues.iter().any(|i| i.is_error())
+            && (self.issues.iter().filter(|i| i.is_error())).all(|i| i.code == Code::FileUnreadable)
+    }
+
     pub fn errors(&self) -> usize {
         self.issues.iter().filter(|i| i.is_error()).count()
     }
@@ -294,6 +304,10 @@ pub struct CheckReport {
     /// Expected units that sent files, none of them accepted (已报送未通过, 退回重报).
     #[serde(default)]
     pub rejected_units: Vec<String>,
+    /// Expected units whose files the office could not read (文件无法读取): neither sent
+    /// back nor 未报送 until the office has looked. Left out of the JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_units: Vec<String>,
     /// Files that are not returns (非报表文件): listed, not read.
     #[serde(default)]
     pub ignored: Vec<PathBuf>,
@@ -342,6 +356,8 @@ impl CheckReport {
             UnitState::Missing
         } else if self.rejected_units.iter().any(|u| u == unit) {
             UnitState::Rejected
+        } else if self.unreadable_units.iter().any(|u| u == unit) {
+            UnitState::Unreadable
         } else {
             UnitState::Accepted
         }

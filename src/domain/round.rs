@@ -97,6 +97,95 @@ impl Round {
     }
 }
 
+/// Why a name cannot be a round's name. A round's name is also its folder's name
+/// (`rounds/<期次>/`), on Linux and on the office's Windows machines alike.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RoundNameError {
+    #[error("期次名称不能为空")]
+    Empty,
+    #[error("期次名称“{0}”不能是 . 或 ..，也不能以点号或空格开头或结尾（它同时是文件夹名）")]
+    Dots(String),
+    #[error("期次名称“{name}”中不能有字符 {ch}（期次名称同时是文件夹名，不能含 / \\ : * ? \" < > | 和控制字符）")]
+    Character { name: String, ch: String },
+    #[error("期次名称“{0}”是 Windows 保留的设备名，不能作文件夹名")]
+    Reserved(String),
+    #[error("期次名称过长（{0} 个字符，至多 {MAX_NAME_CHARS} 个）")]
+    TooLong(usize),
+    #[error("期次“{name}”与已登记的期次“{other}”只差大小写，在 Windows 上会共用一个文件夹：请沿用“{other}”或另起名称")]
+    SharesFolder { name: String, other: String },
+}
+
+/// The longest round name taken: a folder name inside a path that must stay short on
+/// Windows.
+pub const MAX_NAME_CHARS: usize = 64;
+
+impl Round {
+    /// Whether `name` can name a round: it is used as its folder's name as it is, so it
+    /// must be a file name on every system the office uses (no path separators, no
+    /// `.`/`..`, none of Windows' reserved characters and device names, no control
+    /// characters). Names that pass map to distinct folders, as they are used unchanged
+    /// ([`Round::folder_key`] tells the ones a case-blind disk would merge).
+    ///
+    /// ```
+    /// use duban::domain::round::Round;
+    /// assert!(Round::check_name("2020年第一季度").is_ok());
+    /// for bad in ["", "..", ".", "a/b", "a\\b", "第?期", "第*期", "CON", "a\u{1b}[2J", " 1月"] {
+    ///     assert!(Round::check_name(bad).is_err(), "{bad:?}");
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// The [`RoundNameError`] that says what is wrong with it.
+    pub fn check_name(name: &str) -> Result<(), RoundNameError> {
+        if name.is_empty() {
+            return Err(RoundNameError::Empty);
+        }
+        let count = name.chars().count();
+        if count > MAX_NAME_CHARS {
+            return Err(RoundNameError::TooLong(count));
+        }
+        if let Some(c) = name
+            .chars()
+            .find(|c| "/\\:*?\"<>|".contains(*c) || c.is_control() || is_bidi_control(*c))
+        {
+            let ch = if c.is_control() || is_bidi_control(c) {
+                format!("U+{:04X}", c as u32)
+            } else {
+                c.to_string()
+            };
+            return Err(RoundNameError::Character {
+                name: name.escape_debug().to_string(),
+                ch,
+            });
+        }
+        let edge = |c: char| c == '.' || c.is_whitespace();
+        if name.starts_with(edge) || name.ends_with(edge) {
+            return Err(RoundNameError::Dots(name.to_string()));
+        }
+        let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+        let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
+            || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+                && stem.len() == 4
+                && stem.as_bytes()[3].is_ascii_digit());
+        if reserved {
+            return Err(RoundNameError::Reserved(name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// What two rounds' folders are compared by on a disk blind to case (Windows, macOS):
+    /// two names with one key would share a folder there.
+    pub fn folder_key(name: &str) -> String {
+        name.to_lowercase()
+    }
+}
+
+/// Characters that reorder the text shown around them (U+202E shows "gpj.exe" as
+/// "exe.jpg"): never in a folder name.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// 序时进度 in percent (0-100) from a round's name, when it names a month, quarter or half
 /// year ([`Round::schedule`]).
 ///

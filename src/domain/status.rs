@@ -120,6 +120,10 @@ pub enum UnitState {
     /// No file at all.
     #[serde(rename = "未报送")]
     Missing,
+    /// Its file came but the office could not read it (permissions, a disk error): the
+    /// office's matter, not the unit's; neither 退回 nor 未报送.
+    #[serde(rename = "文件无法读取")]
+    Unreadable,
     /// An accepted return stands.
     #[serde(rename = "已通过")]
     Accepted,
@@ -127,13 +131,19 @@ pub enum UnitState {
 
 impl UnitState {
     /// In the order tables show them.
-    pub const ALL: [UnitState; 3] = [UnitState::Accepted, UnitState::Rejected, UnitState::Missing];
+    pub const ALL: [UnitState; 4] = [
+        UnitState::Accepted,
+        UnitState::Rejected,
+        UnitState::Unreadable,
+        UnitState::Missing,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             UnitState::Accepted => "已通过",
             UnitState::Rejected => "已报送未通过",
             UnitState::Missing => "未报送",
+            UnitState::Unreadable => "文件无法读取",
         }
     }
 

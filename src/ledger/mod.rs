@@ -51,6 +51,8 @@ pub enum LedgerError {
     /// A 期号 that another round's 通报 already carries.
     #[error("期号“{number}”已用于“{round}”的通报，未写入；请换一个期号")]
     NumberTaken { number: String, round: String },
+    #[error(transparent)]
+    RoundName(#[from] crate::domain::round::RoundNameError),
 }
 
 /// The id of a [`RoundInfo`] not yet in the ledger (SQLite's ids start at 1).
@@ -145,6 +147,9 @@ impl Ledger {
         as_of: Option<Date>,
     ) -> Result<RoundInfo, LedgerError> {
         let iso = |d: Option<Date>| d.map(|d| d.iso());
+        if self.round(name)?.is_none() {
+            self.check_new_name(name)?;
+        }
         if self.round(name)?.is_some() {
             self.conn.execute(
                 "UPDATE rounds SET deadline = COALESCE(?2, deadline), as_of = COALESCE(?3, as_of) WHERE name = ?1",
@@ -161,6 +166,27 @@ impl Ledger {
             .ok_or_else(|| LedgerError::NoRound(name.to_string()))
     }
 
+    /// A round about to be registered: its name can name its folder, and no round
+    /// registered already would share that folder on a disk blind to case.
+    fn check_new_name(&self, name: &str) -> Result<(), LedgerError> {
+        use crate::domain::round::{Round, RoundNameError};
+        Round::check_name(name)?;
+        let key = Round::folder_key(name);
+        let mut stmt = self.conn.prepare("SELECT name FROM rounds")?;
+        let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for other in names {
+            let other = other?;
+            if other != name && Round::folder_key(&other) == key {
+                return Err(RoundNameError::SharesFolder {
+                    name: name.to_string(),
+                    other,
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
     /// The round a merge records: the ledger's own (with `as_of`, when given, in its place)
     /// or, for a round not registered yet, the one it will be, last in order. Nothing is
     /// written here: [`Ledger::stage`] registers it with the merge's record, so a merge that
@@ -170,6 +196,7 @@ impl Ledger {
             r.as_of = as_of.or(r.as_of);
             return Ok(r);
         }
+        self.check_new_name(name)?;
         let seq: i64 =
             self.conn
                 .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM rounds", [], |r| {
@@ -315,6 +342,10 @@ pub struct Pending<'a> {
 impl Pending<'_> {
     pub fn commit(self) -> Result<(), LedgerError> {
         // A commit that fails drops `self`, which rolls back.
+        if crate::fault::armed("ledger", "full") {
+            let full = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL);
+            return Err(rusqlite::Error::SqliteFailure(full, None).into());
+        }
         self.ledger.conn.execute_batch("COMMIT")?;
         std::mem::forget(self);
         Ok(())

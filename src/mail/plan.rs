@@ -342,7 +342,8 @@ pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>
     let mut out = Vec::new();
     let mut unknown = Vec::new();
     for f in &report.files {
-        if f.superseded_by.is_some() || f.issues.is_empty() {
+        // A file the office could not read is the office's matter: no mail to the unit.
+        if f.superseded_by.is_some() || f.issues.is_empty() || f.unread_by_office() {
             continue;
         }
         let Some(unit) = f.unit.as_deref() else {

@@ -126,8 +126,16 @@ pub fn merge_round(catalog: &Catalog, r: MergeRound) -> Result<RoundMerged, CliE
                 )
             });
             written?;
-            // One transaction that replaces what the ledger held of the round.
-            pending?.commit()?;
+            // One transaction that replaces what the ledger held of the round. The
+            // outputs are in place already: a failure here must say so.
+            pending
+                .and_then(|p| p.commit())
+                .map_err(|source| CliError::LedgerAfterOutputs {
+                    merged: out.to_path_buf(),
+                    ledger: path.clone(),
+                    round: round.to_string(),
+                    source: Box::new(source),
+                })?;
             Some((path, i.seq))
         }
         _ => {

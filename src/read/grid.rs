@@ -170,7 +170,7 @@ impl Workbook {
     pub fn merged_regions(&self, i: usize) -> Option<Vec<Region>> {
         let sheet = self.sheets.get(i)?;
         match self.format {
-            Format::Xls | Format::Ods => Some(sheet.merged.clone()),
+            Format::Xls | Format::Ods | Format::Xlsb => Some(sheet.merged.clone()),
             Format::Xlsx => match &self.open {
                 None => Some(sheet.merged.clone()),
                 Some(open) => open

@@ -67,6 +67,8 @@ pub(super) fn read_dense_isolated(
     else {
         return read_dense(format, bytes, limits);
     };
+    // Held until the child has ended: its memory counts against the run's budget.
+    let _reserved = super::budget::shared().reserve(*memory_bytes);
     let limits_json = serde_json::to_string(limits).expect("limits serialise");
     let mut child = Command::new(exe)
         .arg(ISOLATED_SUBCOMMAND)

@@ -8,11 +8,13 @@
 //! a reader panic escape: one bad file becomes one [`ReadError`], and the batch goes on.
 
 pub mod archive;
+mod budget;
 mod error;
 mod grid;
 mod isolated;
 mod limits;
 mod ods;
+mod ole;
 mod open;
 mod value;
 
@@ -23,7 +25,8 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use calamine::{
-    Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Sheets, Xls, Xlsx, XlsxError,
+    Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx,
+    XlsxError,
 };
 
 use crate::domain::codes::{format_advice, Code};
@@ -42,4 +45,6 @@ pub enum Format {
     Xlsx,
     Xls,
     Ods,
+    /// Excel's binary workbook: read cell by cell like .xlsx, without its styles.
+    Xlsb,
 }

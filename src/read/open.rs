@@ -103,12 +103,16 @@ fn read_sniffed(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Wo
         return match kind {
             ZipKind::Xlsx => read_xlsx(bytes, limits, props),
             ZipKind::Ods => read_dense_isolated(Format::Ods, &bytes, limits),
+            ZipKind::Xlsb => read_xlsb(bytes, limits),
             ZipKind::Other(what) => Err(ReadError::NotSpreadsheet { what }),
         };
     }
     if bytes.starts_with(OLE_MAGIC) {
         // An encrypted xlsx is an OLE file too; the Xlsx reader recognises it.
         if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(&bytes[..])) {
+            return Err(ReadError::Encrypted);
+        }
+        if super::ole::has_filepass(&bytes) {
             return Err(ReadError::Encrypted);
         }
         return read_dense_isolated(Format::Xls, &bytes, limits);
@@ -125,6 +129,7 @@ fn read_sniffed(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Wo
 
 enum ZipKind {
     Xlsx,
+    Xlsb,
     Ods,
     Other(String),
 }
@@ -174,12 +179,22 @@ fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     } else if has("content.xml") {
         ZipKind::Ods
     } else if has("xl/workbook.bin") {
-        ZipKind::Other("这是 .xlsb（二进制工作簿）".into())
+        ZipKind::Xlsb
     } else if has("word/document.xml") {
         ZipKind::Other("这是 Word 文档".into())
     } else {
         ZipKind::Other("压缩包中没有工作簿".into())
     })
+}
+
+/// The worksheets of a workbook, with their visibility: chart sheets, dialog sheets and
+/// macro sheets hold no cells to check (Excel keeps them through every re-save), so they
+/// are passed over rather than making the whole file look damaged.
+fn worksheets(all: &[calamine::Sheet]) -> Vec<(String, SheetVisible)> {
+    all.iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible))
+        .collect()
 }
 
 fn check_sheet_count(count: usize, limits: &Limits) -> Result<(), ReadError> {
@@ -208,11 +223,7 @@ fn read_xlsx(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Workb
         Err(XlsxError::Password) => return Err(ReadError::Encrypted),
         Err(e) => return Err(ReadError::corrupt(None, e)),
     };
-    let meta: Vec<(String, SheetVisible)> = book
-        .sheets_metadata()
-        .iter()
-        .map(|s| (s.name.clone(), s.visible))
-        .collect();
+    let meta = worksheets(book.sheets_metadata());
     check_sheet_count(meta.len(), limits)?;
     let mut sheets = Vec::with_capacity(meta.len());
     let mut percent: Option<Vec<bool>> = None;
@@ -273,6 +284,52 @@ fn read_xlsx(bytes: Vec<u8>, limits: &Limits, props: Properties) -> Result<Workb
     })
 }
 
+/// .xlsb is read cell by cell like .xlsx (calamine's streaming reader), so a stray far
+/// cell costs nothing either. Its styles are not read: a percent cell reads as its fraction.
+fn read_xlsb(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError> {
+    let mut book = match Xlsb::new(Cursor::new(bytes)) {
+        Ok(b) => b,
+        Err(calamine::XlsbError::Password) => return Err(ReadError::Encrypted),
+        Err(e) => return Err(ReadError::corrupt(None, e)),
+    };
+    let meta = worksheets(book.sheets_metadata());
+    check_sheet_count(meta.len(), limits)?;
+    let mut sheets = Vec::with_capacity(meta.len());
+    for (name, vis) in meta {
+        let corrupt = |e: calamine::XlsbError| ReadError::corrupt(Some(&name), e);
+        let mut cells = BTreeMap::new();
+        let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+        while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+            let value = value_ref(cell.get_value());
+            if value == Value::Empty {
+                continue;
+            }
+            if cells.len() >= limits.cells {
+                return Err(ReadError::SheetTooLarge {
+                    sheet: name.clone(),
+                    what: format!("超过 {} 个非空单元格", limits.cells),
+                });
+            }
+            cells.insert(cell.get_position(), bounded(value, limits));
+        }
+        drop(reader);
+        sheets.push(Sheet {
+            name,
+            visibility: Some(visibility(vis)),
+            cells,
+            merged: Vec::new(),
+        });
+    }
+    let props = book.workbook_properties().unwrap_or_default();
+    Ok(Workbook {
+        format: Format::Xlsb,
+        sheets,
+        properties: props.custom_properties,
+        modified: props.modified.filter(|m| !m.is_empty()),
+        open: None,
+    })
+}
+
 /// A number format shows a percent when it has a `%` outside quotes and escapes.
 fn is_percent_format(code: &str) -> bool {
     let mut quoted = false;
@@ -308,11 +365,7 @@ pub(crate) fn read_dense(
         Format::Xls => Sheets::Xls(Xls::new(cursor).map_err(|e| opened(e.to_string()))?),
         _ => Sheets::Ods(Ods::new(cursor).map_err(|e| opened(e.to_string()))?),
     };
-    let meta: Vec<(String, SheetVisible)> = book
-        .sheets_metadata()
-        .iter()
-        .map(|s| (s.name.clone(), s.visible))
-        .collect();
+    let meta = worksheets(book.sheets_metadata());
     check_sheet_count(meta.len(), limits)?;
     let mut ods_merges = match format {
         Format::Ods => ods::merged_regions(bytes, limits),

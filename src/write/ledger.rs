@@ -142,7 +142,7 @@ fn word(u: &UnitRecord) -> String {
     let when = crate::domain::status::punctuality(u.late);
     let state = u.state.label();
     match u.state {
-        UnitState::Missing => state.into(),
+        UnitState::Missing | UnitState::Unreadable => state.into(),
         UnitState::Rejected if when.is_empty() => state.into(),
         UnitState::Rejected => format!("{state}（{when}）"),
         UnitState::Accepted if when.is_empty() => state.into(),
@@ -183,13 +183,17 @@ fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(),
                         _ => &st.missing,
                     };
                     text(ws, r, c, &w, style)?;
+                    // A file the office could not read counts in none of the four.
                     let slot = match (u.state, u.late) {
-                        (UnitState::Missing, _) => 3,
-                        (UnitState::Rejected, _) => 2,
-                        (UnitState::Accepted, Some(true)) => 1,
-                        (UnitState::Accepted, _) => 0,
+                        (UnitState::Missing, _) => Some(3),
+                        (UnitState::Rejected, _) => Some(2),
+                        (UnitState::Accepted, Some(true)) => Some(1),
+                        (UnitState::Accepted, _) => Some(0),
+                        (UnitState::Unreadable, _) => None,
                     };
-                    totals[slot] += 1;
+                    if let Some(slot) = slot {
+                        totals[slot] += 1;
+                    }
                 }
                 None => ws.write_blank(r, c, &st.center).map(|_| ())?,
             }
