@@ -17,7 +17,7 @@ const Q2: &str = "2020年第二季度";
 const Q3: &str = "2020年第三季度";
 
 /// Runs duban with `dir` as the current folder (a workspace or a folder inside one).
-fn run_in(dir: &Path, args: &[&str]) -> Run {
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_duban"))
         .current_dir(dir)
         .args(args)
@@ -30,7 +30,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// A query's rows from the ledger, through Python's sqlite3.
-fn sql(db: &Path, query: &str) -> Vec<Vec<String>> {
+pub fn sql(db: &Path, query: &str) -> Vec<Vec<String>> {
     let script = "import sqlite3, sys, json\nc = sqlite3.connect(sys.argv[1])\nprint(json.dumps([[str(x) for x in r] for r in c.execute(sys.argv[2])]))";
     let out = Command::new("python3")
         .args(["-c", script])
@@ -47,7 +47,7 @@ fn sql(db: &Path, query: &str) -> Vec<Vec<String>> {
 }
 
 /// One receipts line, as `duban collect` writes them.
-fn receipt(path: &str, unit: &str, at: &str) -> String {
+pub fn receipt(path: &str, unit: &str, at: &str) -> String {
     format!(
         "{{\"uid\":1,\"uidvalidity\":1,\"message_id\":\"<{path}>\",\"sender\":\"x@example.org\",\"unit\":\"{unit}\",\"received_at\":\"{at}\",\"subject\":\"报送\",\"name\":\"{path}\",\"sha256\":\"\",\"path\":\"{path}\"}}\n"
     )

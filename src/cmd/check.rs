@@ -6,8 +6,8 @@
 //! duban check returns/ --feedback feedback/
 //! ```
 //!
-//! Exit status: 0 when every return is accepted (warnings allowed), 1 when any is
-//! rejected, 2 when the command itself could not run.
+//! Exit status: 0 when every return that stands is accepted (warnings allowed), 1 when
+//! any is rejected, 2 when the command itself could not run.
 
 use std::path::{Path, PathBuf};
 
@@ -61,10 +61,11 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         Format::Json => out(&(json(&report) + "\n")),
         Format::Text => out(&text(&report, &catalog)),
     }
+    // A rejected return its unit's later one replaced no longer needs the office.
     if report
         .files
         .iter()
-        .any(|f| f.status == FileStatus::Rejected)
+        .any(|f| f.status == FileStatus::Rejected && f.superseded_by.is_none())
     {
         Ok(Outcome::Findings)
     } else {

@@ -79,7 +79,7 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
         .map_err(CliError::date("--deadline"))?;
     let (round, records) = match (&g.workspace, args.paths.is_empty()) {
         (Some(ws), true) => {
-            let info = ws.round(args.round.as_deref())?;
+            let info = g.round_info(ws, args.round.as_deref())?;
             deadline = deadline.or(info.deadline);
             let records = if info.merged_at.is_some() {
                 ws.ledger()?.unit_states(&info)?

@@ -5,6 +5,7 @@
 
 pub mod merge;
 pub mod round;
+pub mod round_edit;
 pub mod templates;
 
 pub use merge::{merge_round, MergeRound, RoundMerged};
