@@ -290,3 +290,91 @@ fn a_closed_task_reported_as_lagging_is_not_lagging_and_the_office_is_told() {
     );
     assert_eq!(issues, [["3"]]);
 }
+
+#[test]
+fn the_clerks_way_through_a_round() {
+    let w = Ws::new("rounds_clerk");
+    w.round_new(Q1, "2020-04-05");
+    let c = &w.cat;
+    // 区科技局 sends five versions, 区商务局 one with an error, 区财政局 one clean.
+    for i in 0..5 {
+        let mut r = Return::clean(c, "区科技局", Q1, false);
+        r.set(2, "工作进展", s(&format!("第 {i} 稿：完成摸底调查")));
+        w.put(Q1, &format!("kj{i}.xlsx"), &r);
+    }
+    let mut sw = Return::clean(c, "区商务局", Q1, false);
+    sw.set(12, "完成进度(%)", crate::returns::V::N(150.0));
+    w.put(Q1, "sw.xlsx", &sw);
+    w.put(Q1, "cz.xlsx", &Return::clean(c, "区财政局", Q1, false));
+    let check = run_in(&w.root, &["check"]);
+    check.assert_code(1);
+    let text = check.stdout();
+    // Problem lists in the round's 问题清单/, and said where.
+    let lists = w.root.join("rounds").join(Q1).join("问题清单");
+    assert!(
+        lists.join(format!("{Q1}_区商务局_问题清单.xlsx")).is_file(),
+        "{}",
+        check.describe()
+    );
+    assert!(check.stderr().contains("问题清单"), "{}", check.describe());
+    // Paths relative to where it was run; superseded files one line per unit.
+    assert!(!text.contains(&w.root.display().to_string()), "{text}");
+    assert!(text.contains("区科技局：4 份被后报的表格取代"), "{text}");
+    // 未报送 units in lines of a few names, not one line.
+    let missing = text.lines().skip_while(|l| !l.starts_with("未报送")).nth(1);
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(missing.is_some() && longest < 200, "{text}");
+
+    // --feedback DIR elsewhere: made and said.
+    let out = w.root.join("fb");
+    let fb = run_in(&w.root, &["check", "--feedback", "fb"]);
+    assert!(
+        out.join(format!("{Q1}_区商务局_问题清单.xlsx")).is_file(),
+        "{}",
+        fb.describe()
+    );
+    assert!(
+        fb.stderr().contains("已写入问题清单") && fb.stderr().contains("份：fb"),
+        "{}",
+        fb.describe()
+    );
+
+    // status: grouped by state.
+    let status = run_in(&w.root, &["status"]).stdout();
+    let at = |h: &str| status.find(h).unwrap_or_else(|| panic!("{h}: {status}"));
+    assert!(
+        at("已报送未通过（1 个）") < at("未报送（") && at("未报送（") < at("已通过（2 个）"),
+        "{status}"
+    );
+
+    run_in(&w.root, &["merge"]).assert_code(1);
+    // ledger export: the workspace's 台账.xlsx by default, replaced on the next export.
+    run_in(&w.root, &["ledger", "export"]).assert_code(0);
+    assert!(w.root.join("台账.xlsx").is_file());
+    run_in(&w.root, &["ledger", "export"]).assert_code(0);
+
+    // history --unit: the unit's own rows. Task 3 is hosted by 区科技局; 区财政局 reports
+    // its own status for the tasks it holds, not the task's.
+    let cz_task = c.tasks_of_unit("区财政局")[0].0;
+    let h = run_in(
+        &w.root,
+        &["history", "--unit", "区财政局", "--format", "json"],
+    );
+    h.assert_code(0);
+    let v: serde_json::Value = serde_json::from_str(&h.stdout()).unwrap();
+    let t = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"] == cz_task)
+        .unwrap();
+    assert_eq!(t["rounds"][0]["round"], Q1, "{v:#}");
+    assert!(t["rounds"][0]["progress"].is_string(), "{v:#}");
+    let mine = sql(
+        &w.db(),
+        &format!("SELECT progress FROM rows WHERE unit = '区财政局' AND task = {cz_task}"),
+    );
+    assert_eq!(t["rounds"][0]["progress"], mine[0][0].as_str());
+    let text = run_in(&w.root, &["history", "--unit", "区财政局"]).stdout();
+    assert!(text.contains("自报的任务进展"), "{text}");
+}

@@ -204,6 +204,8 @@ fn tasks_history(
     ))
 }
 
+/// A unit's record: its reporting per round, then its own rows per task and round (its
+/// status, percent and progress as it reported them).
 fn unit_history(
     cat: &Catalog,
     ledger: &Ledger,
@@ -212,21 +214,22 @@ fn unit_history(
     offset: jiff::tz::Offset,
 ) -> Result<String, CliError> {
     let reporting = ledger.unit_rounds(unit)?;
+    let own = ledger.unit_rows(unit)?;
     let tasks: Vec<u32> = cat.tasks_of_unit(unit).iter().map(|(n, _)| *n).collect();
     if json {
-        let tasks_json = tasks_history(cat, ledger, "unit", unit, &tasks, true)?;
-        let mut v: serde_json::Value = serde_json::from_str(&tasks_json).expect("json");
-        v["reporting"] = reporting
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "round": r.round,
-                    "state": r.state.label(),
-                    "received_at": r.reported_at,
-                    "late": r.late,
-                })
-            })
-            .collect();
+        let v = serde_json::json!({
+            "unit": unit,
+            "reporting": reporting.iter().map(|r| serde_json::json!({
+                "round": r.round,
+                "state": r.state.label(),
+                "received_at": r.reported_at,
+                "late": r.late,
+            })).collect::<Vec<_>>(),
+            "tasks": tasks.iter().map(|n| serde_json::json!({
+                "task": n,
+                "rounds": own.iter().filter(|r| r.task == *n).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
         return Ok(serde_json::to_string_pretty(&v).expect("json"));
     }
     let rows: Vec<Vec<String>> = reporting
@@ -243,9 +246,33 @@ fn unit_history(
             ]
         })
         .collect();
+    let own_rows: Vec<Vec<String>> = own
+        .iter()
+        .map(|r| {
+            vec![
+                r.task.to_string(),
+                r.round.clone(),
+                r.role.clone().unwrap_or_default(),
+                r.status.clone().unwrap_or_default(),
+                (r.percent.map(crate::catalog::format_number)).unwrap_or_default(),
+                crate::table::truncate(&r.progress, 30),
+            ]
+        })
+        .collect();
     Ok(format!(
-        "{unit}历次报送：\n{}\n{}",
+        "{unit}历次报送：\n{}\n{unit}自报的任务进展（{} 项任务）：\n{}",
         render(&["期次", "报送情况", "报送时间", "是否按时"], &rows),
-        tasks_history(cat, ledger, "unit", unit, &tasks, false)?
+        tasks.len(),
+        render(
+            &[
+                "任务",
+                "期次",
+                "角色",
+                "推进状态",
+                "完成进度(%)",
+                "工作进展"
+            ],
+            &own_rows
+        ),
     ))
 }

@@ -3,6 +3,7 @@
 pub mod bulletin;
 pub mod catalog;
 pub mod check;
+mod check_text;
 pub mod collect;
 mod globals;
 pub mod history;

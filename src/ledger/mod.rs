@@ -15,6 +15,7 @@
 pub mod history;
 mod rounds;
 mod sqlite;
+mod unit_rows;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
