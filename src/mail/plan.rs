@@ -562,6 +562,14 @@ mod tests {
         assert_eq!(plan[1].vars["errors"], "1");
         assert_eq!(plan[1].vars["count"], "2");
         assert!(plan[1].vars["verdict"].starts_with("未通过"));
+        // The must-fix problem apart from the reminder (issue 22).
+        let problems = &plan[1].vars["problems"];
+        let (must, remind) = problems.split_once("提醒（1 处").expect(problems);
+        assert!(
+            must.starts_with("必须修改的问题（1 处") && !must.contains("联系电话"),
+            "{problems}"
+        );
+        assert!(remind.contains("联系电话"), "{problems}");
         assert!(
             matches!(&plan[1].attachments[0], Source::Made { file_name, bytes } if file_name.ends_with("问题清单.xlsx") && bytes.starts_with(b"PK"))
         );
