@@ -61,6 +61,8 @@ pub enum CliError {
     },
     #[error(transparent)]
     Collect(#[from] crate::collect::CollectError),
+    #[error(transparent)]
+    Round(#[from] crate::ops::round_edit::RoundError),
 
     /// An option's date could not be read.
     #[error("{option}：{source}")]

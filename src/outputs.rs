@@ -24,6 +24,9 @@ pub const MANIFEST_COLUMNS: &[&str] = &[
 /// The workspace's ledger (台账): one SQLite file.
 pub const LEDGER: &str = "督办台账.db";
 
+/// The ledger's workbook in a workspace (`ledger export` without `-o`).
+pub const LEDGER_WORKBOOK: &str = "台账.xlsx";
+
 /// The mail outbox's log of every attempt.
 pub const SENT_LOG: &str = "sent-log.jsonl";
 /// The outbox's folder for attachments made for a message (problem lists).
@@ -72,6 +75,9 @@ pub fn merge_summary(round: &str) -> String {
 pub fn bulletin(round: &str) -> String {
     format!("{}_督查通报.docx", file_part(round))
 }
+
+/// A round's folder of problem lists (`check` in a workspace writes them there).
+pub const FEEDBACK_DIR: &str = "问题清单";
 
 /// The mailbox's receipts in a returns folder: one JSON line per attachment saved.
 pub const RECEIPTS: &str = "收件记录.jsonl";

@@ -474,7 +474,7 @@ fn a_return_the_office_cannot_read_is_not_the_units_fault() {
         "{text}"
     );
     assert!(
-        text.contains("文件无法读取（待督考办处理）：区财政局"),
+        text.contains("文件无法读取（待督考办处理）：\n  区财政局"),
         "{text}"
     );
     assert!(!text.contains("已报送未通过（须退回重报）"), "{text}");

@@ -23,6 +23,7 @@ mod mail;
 mod merge;
 mod outputs;
 mod returns;
+mod rounds;
 mod samples;
 mod structure;
 mod tables;

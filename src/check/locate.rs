@@ -430,8 +430,19 @@ fn bind<'c>(
             issues.add(Code::TaskDuplicate, at, format!("任务 {task_no} 重复出现"));
             continue;
         }
-        // A task 办结 is not asked for: whatever its row says is not read.
+        // A task 办结 is not asked for: whatever its row says is not read, but a status
+        // other than 已办结 is the unit disagreeing with the office, which it is told.
         if closed.contains(&task_no) {
+            let said = table.text(e.r, TaskCol::Status);
+            let said = said.trim();
+            if !said.is_empty() && said != crate::domain::status::Status::Closed.label() {
+                let pos = table.header.col(TaskCol::Status).map(|c| (e.r, c));
+                issues.add(
+                    Code::ClosedReported,
+                    At { pos, ..at },
+                    format!("任务 {task_no} 已由区督考办办结，本表却填写为“{said}”：按已办结处理，不计入滞后"),
+                );
+            }
             continue;
         }
         let mut rows = vec![e.r];

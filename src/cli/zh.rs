@@ -37,6 +37,8 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ("N", "数"),
     ("TASK", "序号"),
     ("NAME", "名称"),
+    ("OLD", "原期次"),
+    ("NEW", "新期次"),
     ("UNIT", "单位"),
     ("LEADER", "领导"),
     ("KIND", "类别"),

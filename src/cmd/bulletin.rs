@@ -147,6 +147,7 @@ impl Sources {
                 .ok_or(BulletinError::NotMerged { round: None })?,
         };
         let round = info.name.as_str();
+        super::round_note(args.round.as_deref(), round);
         let merged = args.merged.clone().unwrap_or_else(|| ws.merged_dir(round));
         let path = merged.join(crate::outputs::merge_summary(round));
         if args.merged.is_none() && (info.merged_at.is_none() || !path.exists()) {

@@ -6,17 +6,20 @@
 //! duban check returns/ --feedback feedback/
 //! ```
 //!
-//! Exit status: 0 when every return is accepted (warnings allowed), 1 when any is
-//! rejected, 2 when the command itself could not run.
+//! In a workspace the problem lists are written into the round's `问题清单/` without being
+//! asked; the report's paths are shown relative to where it was run, or to the round.
+//!
+//! Exit status: 0 when every return that stands is accepted (warnings allowed), 1 when
+//! any is rejected, 2 when the command itself could not run.
 
 use std::path::{Path, PathBuf};
 
+use super::check_text::{text, Shown};
 use super::out;
 use super::Format;
-use crate::catalog::Catalog;
 use crate::check::check_paths;
-use crate::domain::report::{CheckReport, FileReport, FileStatus};
-use crate::fsutil::write_atomic;
+use crate::domain::report::{CheckReport, FileStatus};
+use crate::fsutil::Staged;
 use crate::write::feedback::feedback_workbook;
 use crate::{CliError, CliResult, Outcome};
 
@@ -31,7 +34,7 @@ pub struct Args {
     /// 输出格式。
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// 为每个有问题的报表生成一份问题清单（.xlsx），写到该文件夹，可直接发回给单位。
+    /// 为每个有问题的报表生成一份问题清单（.xlsx），写到该文件夹，可直接发回给单位；在工作区中默认写到本期的“问题清单”文件夹。
     #[arg(long, value_name = "DIR")]
     pub feedback: Option<PathBuf>,
 }
@@ -52,19 +55,36 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     if let Some(p) = paths.iter().find(|p| !p.exists()) {
         return Err(CliError::NoSuchPath(p.clone()));
     }
+    // In a workspace the problem lists go to the round's 问题清单/ unless told elsewhere.
+    let round_dir = g
+        .workspace
+        .as_ref()
+        .zip(round.as_deref())
+        .map(|(ws, r)| ws.round_dir(r));
+    let feedback = (args.feedback.clone()).or_else(|| {
+        round_dir
+            .as_ref()
+            .map(|d| d.join(crate::outputs::FEEDBACK_DIR))
+    });
     let opts = g.check_options(round)?;
     let report = check_paths(&paths, &catalog, &opts);
-    if let Some(dir) = &args.feedback {
-        write_feedback(dir, &report)?;
+    let cwd = std::env::current_dir().map(|d| crate::fsutil::resolved(&d));
+    let shown = Shown {
+        bases: cwd.into_iter().chain(round_dir).collect(),
+    };
+    if let Some(dir) = &feedback {
+        let written = write_feedback(dir, &report)?;
+        eprintln!("已写入问题清单 {written} 份：{}", shown.path(dir));
     }
     match args.format {
         Format::Json => out(&(json(&report) + "\n")),
-        Format::Text => out(&text(&report, &catalog)),
+        Format::Text => out(&text(&report, &catalog, &shown)),
     }
+    // A rejected return its unit's later one replaced no longer needs the office.
     if report
         .files
         .iter()
-        .any(|f| f.status == FileStatus::Rejected)
+        .any(|f| f.status == FileStatus::Rejected && f.superseded_by.is_none())
     {
         Ok(Outcome::Findings)
     } else {
@@ -77,254 +97,23 @@ pub fn json(report: &CheckReport) -> String {
     serde_json::to_string_pretty(report).expect("a check report serialises")
 }
 
-fn status_word(f: &FileReport) -> String {
-    let (errors, warnings) = (f.errors(), f.warnings());
-    let mut s = match f.status {
-        FileStatus::Accepted if warnings == 0 => "通过".to_string(),
-        FileStatus::Accepted => format!("通过（{warnings} 条提醒）"),
-        FileStatus::Rejected => format!("退回（{errors} 个错误，{warnings} 条提醒）"),
-    };
-    if let Some(by) = &f.superseded_by {
-        s.push_str(&format!("，已被 {} 取代", by.display()));
-    }
-    s
-}
-
-/// The report for a person: the summary first (what the office acts on), then each
-/// rejected return with its problems, then the accepted ones with reminders; accepted
-/// returns without any and superseded ones take a line each, so that a folder of hundreds
-/// stays readable.
-pub fn text(report: &CheckReport, catalog: &Catalog) -> String {
-    let mut s = summary(report, catalog);
-    let standing = |f: &&FileReport| f.superseded_by.is_none();
-    let rejected: Vec<&FileReport> = report
-        .files
-        .iter()
-        .filter(standing)
-        .filter(|f| f.status == FileStatus::Rejected)
-        .collect();
-    let warned: Vec<&FileReport> = report
-        .files
-        .iter()
-        .filter(standing)
-        .filter(|f| f.status == FileStatus::Accepted && !f.issues.is_empty())
-        .collect();
-    let clean: Vec<&FileReport> = report
-        .files
-        .iter()
-        .filter(standing)
-        .filter(|f| f.status == FileStatus::Accepted && f.issues.is_empty())
-        .collect();
-    let superseded: Vec<&FileReport> = report
-        .files
-        .iter()
-        .filter(|f| f.superseded_by.is_some())
-        .collect();
-    if !rejected.is_empty() {
-        s.push_str(&format!("\n━━ 退回的文件（{} 个）━━\n\n", rejected.len()));
-        for f in rejected {
-            s.push_str(&block(f));
-        }
-    }
-    if !warned.is_empty() {
-        s.push_str(&format!(
-            "\n━━ 通过但有提醒的文件（{} 个）━━\n\n",
-            warned.len()
-        ));
-        for f in warned {
-            s.push_str(&block(f));
-        }
-    }
-    if !clean.is_empty() {
-        s.push_str(&format!("\n━━ 通过的文件（{} 个）━━\n", clean.len()));
-        for f in clean {
-            s.push_str(&format!(
-                "  {}（{}）\n",
-                f.path.display(),
-                f.unit.as_deref().unwrap_or("（未识别）")
-            ));
-        }
-    }
-    if !superseded.is_empty() {
-        s.push_str(&format!(
-            "\n━━ 被取代的文件（{} 个，均保留）━━\n",
-            superseded.len()
-        ));
-        for f in superseded {
-            s.push_str(&format!(
-                "  {}（{}，{}）\n",
-                f.path.display(),
-                f.unit.as_deref().unwrap_or("（未识别）"),
-                status_word(f)
-            ));
-        }
-    }
-    if !report.ignored.is_empty() {
-        s.push_str(&format!(
-            "\n━━ 非报表文件，已忽略（{} 个）━━\n",
-            report.ignored.len()
-        ));
-        for p in &report.ignored {
-            s.push_str(&format!("  {}\n", p.display()));
-        }
-    }
-    s
-}
-
-/// One return with its problems, grouped by sheet and row.
-fn block(f: &FileReport) -> String {
-    let mut s = format!("■ {}\n", f.path.display());
-    s.push_str(&format!(
-        "  单位：{}　期次：{}　结论：{}\n",
-        f.unit.as_deref().unwrap_or("（未识别）"),
-        f.round.as_deref().unwrap_or("（未注明）"),
-        status_word(f)
-    ));
-    let mut sheet: Option<&str> = None;
-    let mut row: Option<u32> = None;
-    for i in &f.issues {
-        if i.sheet.as_deref() != sheet {
-            sheet = i.sheet.as_deref();
-            row = None;
-            if let Some(name) = sheet {
-                s.push_str(&format!("  工作表“{name}”\n"));
-            }
-        }
-        let indent = if sheet.is_some() {
-            if i.row != row && i.row.is_some() {
-                let task = i.task.map(|t| format!("（任务 {t}）")).unwrap_or_default();
-                s.push_str(&format!("    第 {} 行{task}\n", i.row.unwrap_or(0)));
-            }
-            row = i.row;
-            if i.row.is_some() {
-                "      "
-            } else {
-                "    "
-            }
-        } else {
-            "  "
-        };
-        let cell = i.cell().map(|c| format!("{c} ")).unwrap_or_default();
-        let task = match (i.row, i.task) {
-            (None, Some(t)) => format!("任务 {t}："),
-            _ => String::new(),
-        };
-        s.push_str(&format!(
-            "{indent}{cell}{} {}：{task}{}\n",
-            i.severity().label(),
-            i.code,
-            i.message
-        ));
-        if !i.fix.is_empty() {
-            s.push_str(&format!("{indent}  → 怎么改：{}\n", i.fix));
-        }
-    }
-    s.push('\n');
-    s
-}
-
-fn summary(report: &CheckReport, catalog: &Catalog) -> String {
-    let count = |st: FileStatus| report.files.iter().filter(|f| f.status == st).count();
-    let warnings: usize = report
-        .files
-        .iter()
-        .flat_map(|f| &f.issues)
-        .filter(|i| !i.is_error())
-        .count();
-    // A rejected return a later one of its unit replaced is listed with the replaced
-    // ones, not with the returns to send back: the count says so, so that both agree.
-    let replaced = report
-        .files
-        .iter()
-        .filter(|f| f.status == FileStatus::Rejected && f.superseded_by.is_some())
-        .count();
-    let replaced = if replaced > 0 {
-        format!("（其中 {replaced} 份已被本单位后报的表格取代）")
-    } else {
-        String::new()
-    };
-    let mut s = format!(
-        "汇总{}：收到报表 {} 份，通过 {} 份，退回 {} 份{replaced}；提醒 {} 条",
-        report
-            .round
-            .as_deref()
-            .map(|r| format!("（{r}）"))
-            .unwrap_or_default(),
-        report.files.len(),
-        count(FileStatus::Accepted),
-        count(FileStatus::Rejected),
-        warnings
-    );
-    if !report.ignored.is_empty() {
-        s.push_str(&format!(
-            "；另有非报表文件 {} 个，已忽略",
-            report.ignored.len()
-        ));
-    }
-    s.push_str("。\n");
-    let expected = catalog.expected_units(report.hosts_only).count();
-    let (missing, rejected) = (&report.missing_units, &report.rejected_units);
-    let unreadable = &report.unreadable_units;
-    let accepted = expected - missing.len() - rejected.len() - unreadable.len();
-    let unread = match unreadable.len() {
-        0 => String::new(),
-        n => format!("，文件无法读取 {n} 个"),
-    };
-    s.push_str(&format!(
-        "应报送单位 {expected} 个：已通过 {accepted} 个，已报送未通过 {} 个，未报送 {} 个{unread}。\n",
-        rejected.len(),
-        missing.len()
-    ));
-    s.push_str(&unread_by_office(report));
-    if !rejected.is_empty() {
-        s.push_str(&format!(
-            "已报送未通过（须退回重报）：{}\n",
-            rejected.join("、")
-        ));
-    }
-    if !missing.is_empty() {
-        s.push_str(&format!("未报送：{}\n", missing.join("、")));
-    }
-    if !report.round_checked {
-        s.push_str("注意：未指定 --round，未核对各报表的填报期次。\n");
-    }
-    s
-}
-
-/// The files and folders the office could not read: told to the office as its own matter
-/// (a permission, a disk), with the units they hold kept apart from those sent back.
-fn unread_by_office(report: &CheckReport) -> String {
-    let paths: Vec<String> = (report.files.iter())
-        .filter(|f| f.superseded_by.is_none() && f.unread_by_office())
-        .map(|f| f.path.display().to_string())
-        .collect();
-    if paths.is_empty() {
-        return String::new();
-    }
-    let mut s = format!(
-        "注意：督考办无法读取以下文件或文件夹（不是报送单位的问题，不退回；请检查文件权限或磁盘后重新运行）：{}\n",
-        paths.join("、")
-    );
-    if !report.unreadable_units.is_empty() {
-        s.push_str(&format!(
-            "文件无法读取（待督考办处理）：{}\n",
-            report.unreadable_units.join("、")
-        ));
-    }
-    s
-}
-
-/// One problem list per standing return with issues, named as `mail feedback` names it.
-fn write_feedback(dir: &Path, report: &CheckReport) -> Result<(), CliError> {
+/// One problem list per standing return with issues, named as `mail feedback` names it,
+/// written into `dir` (made if missing) together; returns how many.
+fn write_feedback(dir: &Path, report: &CheckReport) -> Result<usize, CliError> {
     let round = report.round.as_deref();
+    let mut files = Vec::new();
     for f in report
         .files
         .iter()
         .filter(|f| f.superseded_by.is_none() && !f.issues.is_empty())
     {
         let name = crate::outputs::feedback(round, f.unit.as_deref(), &f.path);
-        let bytes = feedback_workbook(f, round)?;
-        write_atomic(&dir.join(name), &bytes)?;
+        files.push((name, feedback_workbook(f, round)?));
     }
-    Ok(())
+    let staged = Staged::new(dir).map_err(CliError::not_written(dir))?;
+    staged
+        .write_many(&files)
+        .map_err(CliError::not_written(dir))?;
+    staged.commit().map_err(CliError::not_written(dir))?;
+    Ok(files.len())
 }

@@ -113,14 +113,33 @@ impl Globals {
         Ok(opts)
     }
 
-    /// The round a command works on: the one given, else in a workspace the latest.
+    /// The registered round given (under any spelling, said when not as registered),
+    /// else the latest.
+    pub fn round_info(
+        &self,
+        ws: &Workspace,
+        given: Option<&str>,
+    ) -> Result<crate::domain::history::RoundInfo, crate::CliError> {
+        let info = ws.round(given)?;
+        round_note(given, &info.name);
+        Ok(info)
+    }
+
+    /// The round a command works on: the one given (in a workspace, the round registered
+    /// under any spelling of it), else in a workspace the latest.
     pub fn round(&self, given: Option<&str>) -> Result<Option<String>, crate::CliError> {
         match (given, &self.workspace) {
-            // In a workspace a round's name names its folders (`rounds/<期次>/`).
-            (Some(r), Some(_)) => {
-                crate::domain::round::Round::check_name(r.trim())?;
-                Ok(Some(r.trim().to_string()))
-            }
+            (Some(r), Some(ws)) => match ws.ledger()?.round(r.trim())? {
+                Some(info) => {
+                    round_note(Some(r), &info.name);
+                    Ok(Some(info.name))
+                }
+                // In a workspace a round's name names its folders (`rounds/<期次>/`).
+                None => {
+                    crate::domain::round::Round::check_name(r.trim())?;
+                    Ok(Some(r.trim().to_string()))
+                }
+            },
             (Some(r), None) => Ok(Some(r.trim().to_string())),
             (None, Some(ws)) => Ok(Some(ws.round(None)?.name)),
             (None, None) => Ok(None),
@@ -135,4 +154,12 @@ pub fn recorded_catalog(
 ) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
     let label = format!("台账中“{round}”的任务清单");
     crate::catalog::Catalog::from_toml(toml, Path::new(&label))
+}
+
+/// Tells the clerk that the round typed is a registered round written another way
+/// ("2020年二季度" for 2020年第二季度), and that the registered one is used.
+pub fn round_note(given: Option<&str>, registered: &str) {
+    if let Some(given) = given.map(str::trim).filter(|g| *g != registered) {
+        eprintln!("期次“{given}”即已登记的“{registered}”，按“{registered}”处理");
+    }
 }

@@ -227,6 +227,9 @@ fn tasks_history(
     ))
 }
 
+/// A unit's record: its reporting per round, then its own rows per task and round (its
+/// status, percent and progress as it reported them), followed under the names it had
+/// before a reorganisation too.
 fn unit_history(
     cats: &RoundCatalogs,
     ledger: &Ledger,
@@ -234,35 +237,32 @@ fn unit_history(
     json: bool,
     offset: jiff::tz::Offset,
 ) -> Result<String, CliError> {
-    // Followed under the names it had before a reorganisation too.
     let names = unit_names(&cats.current, unit);
     let mut reporting = Vec::new();
+    let mut own = Vec::new();
     for n in &names {
         reporting.extend(ledger.unit_rounds(n)?);
+        own.extend(ledger.unit_rows(n)?);
     }
     let order: Vec<String> = ledger.rounds()?.into_iter().map(|r| r.name).collect();
-    reporting.sort_by_key(|r| order.iter().position(|o| *o == r.round));
+    let at = |round: &str| order.iter().position(|o| o == round);
+    reporting.sort_by_key(|r| at(&r.round));
+    own.sort_by_key(|r| (r.task, at(&r.round)));
     let tasks = cats.tasks_of_unit(&names);
-    let keep = |round: &str, task: u32| cats.holds(round, task, &names);
-    let whose = Whose {
-        key: "unit",
-        name: unit,
-        keep: &keep,
-    };
     if json {
-        let tasks_json = tasks_history(cats, ledger, &whose, &tasks, true)?;
-        let mut v: serde_json::Value = serde_json::from_str(&tasks_json).expect("json");
-        v["reporting"] = reporting
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "round": r.round,
-                    "state": r.state.label(),
-                    "received_at": r.reported_at,
-                    "late": r.late,
-                })
-            })
-            .collect();
+        let v = serde_json::json!({
+            "unit": unit,
+            "reporting": reporting.iter().map(|r| serde_json::json!({
+                "round": r.round,
+                "state": r.state.label(),
+                "received_at": r.reported_at,
+                "late": r.late,
+            })).collect::<Vec<_>>(),
+            "tasks": tasks.iter().map(|n| serde_json::json!({
+                "task": n,
+                "rounds": own.iter().filter(|r| r.task == *n).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
         return Ok(serde_json::to_string_pretty(&v).expect("json"));
     }
     let rows: Vec<Vec<String>> = reporting
@@ -279,9 +279,33 @@ fn unit_history(
             ]
         })
         .collect();
+    let own_rows: Vec<Vec<String>> = own
+        .iter()
+        .map(|r| {
+            vec![
+                r.task.to_string(),
+                r.round.clone(),
+                r.role.clone().unwrap_or_default(),
+                r.status.clone().unwrap_or_default(),
+                (r.percent.map(crate::catalog::format_number)).unwrap_or_default(),
+                crate::table::truncate(&r.progress, 30),
+            ]
+        })
+        .collect();
     Ok(format!(
-        "{unit}历次报送：\n{}\n{}",
+        "{unit}历次报送：\n{}\n{unit}自报的任务进展（{} 项任务）：\n{}",
         render(&["期次", "报送情况", "报送时间", "是否按时"], &rows),
-        tasks_history(cats, ledger, &whose, &tasks, false)?
+        tasks.len(),
+        render(
+            &[
+                "任务",
+                "期次",
+                "角色",
+                "推进状态",
+                "完成进度(%)",
+                "工作进展"
+            ],
+            &own_rows
+        ),
     ))
 }

@@ -1,6 +1,7 @@
 //! `duban ledger export`: the 台账 workbook of the workspace's year.
 //!
 //! ```text
+//! duban ledger export                       # the workspace's 台账.xlsx, replaced
 //! duban ledger export -o 2020年督办台账.xlsx
 //! ```
 //!
@@ -19,9 +20,9 @@ use crate::{CliResult, Outcome};
 pub enum Args {
     /// 导出台账工作簿（.xlsx）。
     Export {
-        /// 输出文件。
+        /// 输出文件；默认为工作区的“台账.xlsx”（每次导出替换）。
         #[arg(short = 'o', long = "out", value_name = "FILE.xlsx")]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// 覆盖已有文件。
         #[arg(long)]
         force: bool,
@@ -32,6 +33,12 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
     let Args::Export { out: path, force } = args;
     let ws = g.workspace("ledger export")?;
     let cat = g.catalog()?;
+    // The workspace's own 台账.xlsx is the ledger's export and is replaced, as merge and
+    // bulletin replace theirs; a file named with -o is not, unless --force.
+    let (path, force) = match path {
+        Some(p) => (p, force),
+        None => (ws.root.join(crate::outputs::LEDGER_WORKBOOK), true),
+    };
     check_overwrite(&path, force)?;
     let ledger = ws.ledger()?;
     let year = ledger.year()?;

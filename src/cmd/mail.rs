@@ -156,7 +156,7 @@ fn request(mut args: Args, g: &crate::cmd::Globals) -> Result<Request, CliError>
     };
     let mut workspace = Settings::default();
     if let Some(ws) = &g.workspace {
-        let info = ws.round(args.round.as_deref())?;
+        let info = g.round_info(ws, args.round.as_deref())?;
         let round = info.name.clone();
         let existing = |p: PathBuf| p.is_dir().then_some(p);
         args.contacts.get_or_insert_with(|| ws.contacts_path());

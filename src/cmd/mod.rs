@@ -3,6 +3,7 @@
 pub mod bulletin;
 pub mod catalog;
 pub mod check;
+mod check_text;
 pub mod collect;
 mod globals;
 pub mod history;
@@ -18,7 +19,7 @@ pub mod templates;
 
 use std::io::Write;
 
-pub use globals::Globals;
+pub use globals::{round_note, Globals};
 
 /// `--format` of the commands that print a report: text for a clerk, JSON for programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

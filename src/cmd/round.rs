@@ -4,6 +4,8 @@
 //! duban round new 2020年第一季度 --deadline 2020-04-05
 //! duban round new 2020年5月 --deadline 2020-06-05 --as-of 2020-05-31
 //! duban round list
+//! duban round rename 2020年二季度 2020年第二季度
+//! duban round remove 2020年第三季度 [--force]
 //! ```
 //!
 //! `new` records the round in the ledger and writes every unit's template into
@@ -17,6 +19,7 @@ use crate::date::Date;
 use crate::ops::new_round;
 use crate::table::render;
 use crate::template::Rows;
+use crate::workspace::Workspace;
 use crate::{CliError, CliResult, Outcome};
 
 #[derive(Debug, clap::Subcommand)]
@@ -37,6 +40,21 @@ pub enum Args {
     },
     /// 列出已登记的各期。
     List,
+    /// 期次改名：台账中的全部记录保留，rounds/期次 文件夹及其中以期次命名的汇总文件随之改名。
+    Rename {
+        /// 原期次（可用任何写法）。
+        old: String,
+        /// 新期次。
+        new: String,
+    },
+    /// 删除一期：从台账中删去，文件夹移入 已删除期次/；已有报表或汇总时须加 --force。
+    Remove {
+        /// 要删除的期次。
+        round: String,
+        /// 已有报表或汇总记录时仍删除。
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What `round new` says of the returns it took in from 待归期/ (nothing when none).
@@ -89,12 +107,36 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
             ));
             Ok(Outcome::Clean)
         }
+        Args::Rename { old, new } => rename(ws, &old, &new),
+        Args::Remove { round, force } => remove(ws, &round, force, g),
         Args::List => list(ws, g),
     }
 }
 
+fn rename(ws: &Workspace, old: &str, new: &str) -> CliResult {
+    let r = crate::ops::round_edit::rename_round(ws, old, new)?;
+    let new = new.trim();
+    out(&format!(
+        "已将期次“{}”改名为“{new}”，台账记录全部保留。\n文件夹：{}（其中 {} 个以期次命名的汇总文件已改名；模板和回收的报表保持原名，模板中仍写原期次，如需重新生成请运行 duban round new \"{new}\" --deadline 截止日期）\n",
+        r.old,
+        r.folder.display(),
+        r.files,
+    ));
+    Ok(Outcome::Clean)
+}
+
+fn remove(ws: &Workspace, round: &str, force: bool, g: &Globals) -> CliResult {
+    let r = crate::ops::round_edit::remove_round(ws, round, force, g.offset)?;
+    let kept = match &r.archived {
+        Some(p) => format!("其文件已移至 {}", p.display()),
+        None => "它没有文件夹".into(),
+    };
+    out(&format!("已从台账中删除期次“{}”；{kept}。\n", r.name));
+    Ok(Outcome::Clean)
+}
+
 /// `round list`: every round, with 需重新汇总 for those built on an older merge.
-fn list(ws: &crate::workspace::Workspace, g: &Globals) -> CliResult {
+fn list(ws: &Workspace, g: &Globals) -> CliResult {
     let ledger = ws.ledger()?;
     let stale = ledger.stale_rounds()?;
     let rows: Vec<Vec<String>> = (ledger.rounds()?.into_iter())

@@ -60,12 +60,6 @@ impl RoundCatalogs {
         (self.of(round).task(task)).is_some_and(|t| t.leaders.iter().any(|l| l == leader))
     }
 
-    /// Whether a unit (under any of `names`) had `task` in `round`.
-    pub fn holds(&self, round: &str, task: u32, names: &[String]) -> bool {
-        let cat = self.of(round);
-        names.iter().any(|n| cat.role(n, task).is_some())
-    }
-
     /// The tasks a leader led in any round, in order.
     pub fn tasks_of_leader(&self, leader: &str) -> Vec<u32> {
         let mut tasks: Vec<u32> = (self.all())

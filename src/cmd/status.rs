@@ -79,7 +79,7 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
         .map_err(CliError::date("--deadline"))?;
     let (round, records) = match (&g.workspace, args.paths.is_empty()) {
         (Some(ws), true) => {
-            let info = ws.round(args.round.as_deref())?;
+            let info = g.round_info(ws, args.round.as_deref())?;
             deadline = deadline.or(info.deadline);
             let records = if info.merged_at.is_some() {
                 ws.ledger()?.unit_states(&info)?
@@ -192,32 +192,37 @@ fn text(
         c.on_time,
         c.late
     );
-    let rows: Vec<Vec<String>> = records
-        .iter()
-        .map(|r| {
-            vec![
-                r.unit.clone(),
-                r.kind.clone(),
-                r.state.label().to_string(),
-                r.reported_at
-                    .as_deref()
-                    .map(|t| crate::date::clock(t, offset))
-                    .unwrap_or_default(),
-                r.time_source.clone().unwrap_or_default(),
-                crate::domain::status::punctuality(r.late).to_string(),
-            ]
-        })
-        .collect();
-    s.push_str(&render(
-        &[
-            "单位",
-            "类别",
-            "报送情况",
-            "报送时间",
-            "时间来源",
-            "是否按时",
-        ],
-        &rows,
-    ));
+    // Grouped by state, what needs the office first; 未报送 units by name, in lines.
+    for state in [UnitState::Rejected, UnitState::Missing, UnitState::Accepted] {
+        let group: Vec<&UnitRecord> = records.iter().filter(|r| r.state == state).collect();
+        if group.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n{}（{} 个）：\n", state.label(), group.len()));
+        if state == UnitState::Missing {
+            let names: Vec<String> = group.iter().map(|r| r.unit.clone()).collect();
+            s.push_str(&super::check_text::name_lines(&names));
+            continue;
+        }
+        let rows: Vec<Vec<String>> = group
+            .iter()
+            .map(|r| {
+                vec![
+                    r.unit.clone(),
+                    r.kind.clone(),
+                    r.reported_at
+                        .as_deref()
+                        .map(|t| crate::date::clock(t, offset))
+                        .unwrap_or_default(),
+                    r.time_source.clone().unwrap_or_default(),
+                    crate::domain::status::punctuality(r.late).to_string(),
+                ]
+            })
+            .collect();
+        s.push_str(&render(
+            &["单位", "类别", "报送时间", "时间来源", "是否按时"],
+            &rows,
+        ));
+    }
     s
 }

@@ -121,6 +121,10 @@ codes! {
         "请使用下发的模板填报，不要删除或改写表头行（序号、任务内容、推进状态、完成进度(%)、工作进展……）";
     ColumnMissing = "E-COLUMN-MISSING", Error, "缺少必填列",
         "请恢复模板中的“{column}”列并填写";
+    /// A task 办结 by the office that the return reports on (滞后, 序时推进 …): not read,
+    /// and the office told that the unit disagrees with the 办结.
+    ClosedReported = "W-CLOSED-REPORTED", Warning, "已办结任务仍填报了推进状态",
+        "该任务已由区督考办办结（销号），本期无需填报；如认为尚未完成，请联系区督考办";
     TaskNumberMissing = "E-TASK-NUMBER-MISSING", Error, "填报行没有序号",
         "请填写该行的任务序号（与下发模板一致），不要新增行";
     TaskMatchedByText = "W-TASK-MATCHED-BY-TEXT", Warning, "按任务内容认定序号",

@@ -106,3 +106,16 @@ pub struct Year {
     /// (unit, kind) → its reporting in each round, units in the order first recorded.
     pub units: Vec<(String, String, Vec<Option<UnitRecord>>)>,
 }
+
+/// A unit's own row for a task in one round, from the return of it that stood: what
+/// `history --unit` shows (not the task's figures, which another unit may have reported).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct UnitRow {
+    pub round: String,
+    pub task: u32,
+    /// 主办 | 协办.
+    pub role: Option<String>,
+    pub status: Option<String>,
+    pub percent: Option<f64>,
+    pub progress: String,
+}

@@ -13,7 +13,9 @@
 //! 照抄上期 check, which tasks are 办结 — is read here too ([`history`]).
 
 pub mod history;
+mod rounds;
 mod sqlite;
+mod unit_rows;
 pub mod year;
 
 use std::collections::BTreeSet;
@@ -222,16 +224,20 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// A round by name.
+    /// A round by name, as written or under another spelling of it.
     pub fn round(&self, name: &str) -> Result<Option<RoundInfo>, LedgerError> {
-        Ok(self
+        let exact = self
             .conn
             .query_row(
                 "SELECT id, name, seq, deadline, as_of, created_at, merged_at FROM rounds WHERE name = ?1",
                 [name],
                 round_info,
             )
-            .optional()?)
+            .optional()?;
+        match exact {
+            Some(r) => Ok(Some(r)),
+            None => self.round_by_key(name),
+        }
     }
 
     /// The last round recorded.

@@ -366,7 +366,7 @@ pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>
                 "已通过，但有需要注意的地方".into()
             },
         );
-        p.vars.insert("problems", problem_lines(&refs, 30));
+        p.vars.insert("problems", graded_lines(&refs, 30));
         let file_name = outputs::feedback(Some(round), Some(unit), &f.path);
         match crate::write::feedback::feedback_workbook(f, Some(round)) {
             Ok(bytes) => p.attachments.push(Source::Made { file_name, bytes }),
@@ -375,6 +375,30 @@ pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>
         out.push(p);
     }
     (out, unknown)
+}
+
+/// The problems in two parts, those that must be fixed (errors) and those that are only
+/// reminders (warnings), each under its heading: a unit must see which it may leave.
+pub fn graded_lines(issues: &[&Issue], max: usize) -> String {
+    let (errors, warnings): (Vec<&Issue>, Vec<&Issue>) =
+        issues.iter().copied().partition(|i| i.is_error());
+    let mut parts = Vec::new();
+    if !errors.is_empty() {
+        parts.push(format!(
+            "必须修改的问题（{} 处，不改不能通过）：\n{}",
+            errors.len(),
+            problem_lines(&errors, max)
+        ));
+    }
+    if !warnings.is_empty() {
+        let room = max.saturating_sub(errors.len()).max(5);
+        parts.push(format!(
+            "提醒（{} 处，请核实，不影响通过）：\n{}",
+            warnings.len(),
+            problem_lines(&warnings, room)
+        ));
+    }
+    parts.join("\n\n")
 }
 
 /// Numbered problem lines, at most `max`, then how many more.
@@ -539,6 +563,14 @@ mod tests {
         assert_eq!(plan[1].vars["errors"], "1");
         assert_eq!(plan[1].vars["count"], "2");
         assert!(plan[1].vars["verdict"].starts_with("未通过"));
+        // The must-fix problem apart from the reminder (issue 22).
+        let problems = &plan[1].vars["problems"];
+        let (must, remind) = problems.split_once("提醒（1 处").expect(problems);
+        assert!(
+            must.starts_with("必须修改的问题（1 处") && !must.contains("联系电话"),
+            "{problems}"
+        );
+        assert!(remind.contains("联系电话"), "{problems}");
         assert!(
             matches!(&plan[1].attachments[0], Source::Made { file_name, bytes } if file_name.ends_with("问题清单.xlsx") && bytes.starts_with(b"PK"))
         );

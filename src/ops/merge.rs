@@ -44,7 +44,8 @@ pub struct MergeRound<'a> {
 
 /// What a merge did, for the command's message.
 pub struct RoundMerged {
-    /// Returns read, taken, rejected and superseded.
+    /// Returns read, taken, rejected (and not superseded: still the office's business) and
+    /// superseded.
     pub files: usize,
     pub accepted: usize,
     pub rejected: usize,
@@ -147,8 +148,9 @@ pub fn merge_round(catalog: &Catalog, r: MergeRound) -> Result<RoundMerged, CliE
     Ok(RoundMerged {
         files: files.len(),
         accepted: m.returns.len(),
+        // A rejected return superseded by a later one no longer needs the office.
         rejected: (files.iter())
-            .filter(|f| f.status == FileStatus::Rejected)
+            .filter(|f| f.status == FileStatus::Rejected && f.superseded_by.is_none())
             .count(),
         superseded: files.iter().filter(|f| f.superseded_by.is_some()).count(),
         return_line: st.return_line(),

@@ -6,6 +6,7 @@
 pub mod import;
 pub mod merge;
 pub mod round;
+pub mod round_edit;
 pub mod templates;
 
 pub use merge::{merge_round, MergeRound, RoundMerged};

@@ -22,7 +22,8 @@ pub struct NewRound {
     pub taken_in: usize,
 }
 
-/// Records `round` (or updates its dates) and writes its templates, replacing those of an
+/// Records `round` (or updates its dates; another spelling of a registered round is
+/// refused) and writes its templates, replacing those of an
 /// earlier `round new` of the same round.
 ///
 /// # Errors
@@ -35,6 +36,7 @@ pub fn new_round(
     as_of: Option<Date>,
     rows: Rows,
 ) -> Result<NewRound, CliError> {
+    crate::ops::round_edit::refuse_other_spelling(ws, round)?;
     let ledger = ws.ledger()?;
     let info = ledger.add_round(round, Some(deadline), as_of)?;
     let returns_dir = ws.returns_dir(round);
