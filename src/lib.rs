@@ -31,6 +31,7 @@
 //! | [`workspace`] | the office's folder for a year: duban.toml, rounds/, the ledger |
 //! | [`error`] | the errors that stop a command |
 //! | [`table`] | terminal tables that line up Chinese text |
+//! | [`untrusted`] | a sender's text made safe to print, log and use in a file name |
 //!
 //! The binary's `main` only parses the command line and maps the outcome to an exit code:
 //! 0 fine, 1 findings (a rejected return), 2 the command could not run.
@@ -60,6 +61,7 @@ pub mod read;
 pub mod receipts;
 pub mod table;
 pub mod template;
+pub mod untrusted;
 pub mod workspace;
 pub mod write;
 

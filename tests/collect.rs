@@ -7,6 +7,7 @@
 //! before and after with Python's imaplib, independently of duban.
 
 mod dovecot;
+mod hostile;
 mod mime;
 
 use std::collections::BTreeMap;

@@ -66,14 +66,16 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, mailparse::MailParseError> {
         .unwrap_or_default();
     let mut attachments = Vec::new();
     collect_attachments(&mail, 0, &mut attachments)?;
-    Ok(Parsed {
+    let mut parsed = Parsed {
         message_id,
         sender,
         sender_name,
         reply_to,
         subject,
         attachments,
-    })
+    };
+    super::hostile::clean(&mut parsed);
+    Ok(parsed)
 }
 
 /// The first address of an address header, lower-cased.

@@ -54,6 +54,12 @@ impl Dovecot {
 
     /// IMAP APPENDs each message with its INTERNALDATE (RFC 3339) and flags.
     pub fn append(&mut self, mails: &[(&Mail, &str, &[&str])]) {
+        self.append_to("INBOX", mails);
+    }
+
+    /// As [`Dovecot::append`], into the folder whose name on the wire (modified UTF-7)
+    /// is `mailbox`, created first if need be.
+    pub fn append_to(&mut self, mailbox: &str, mails: &[(&Mail, &str, &[&str])]) {
         let mut spec = Vec::new();
         for (mail, date, flags) in mails {
             self.seeded += 1;
@@ -67,6 +73,8 @@ impl Dovecot {
             "append",
             &self.port.to_string(),
             &spec_file.to_string_lossy(),
+            "--mailbox",
+            mailbox,
         ]);
     }
 
