@@ -4,8 +4,9 @@
 //! A subject holding `ESC [2J` clears the clerk's terminal, and one holding U+202E (right-to-
 //! left override) makes `报表_\u{202e}xslx.exe` show as `报表_exe.xlsx`. So control characters
 //! (C0, DEL, C1) and bidi controls never reach a terminal or a file as themselves:
-//! [`shown`] writes them out as `\x1b` or `\u202e`, visible and harmless, and [`name_char`]
-//! says which characters a file name drops or replaces.
+//! [`shown`] writes them out as `\u001b` or `\u202e`, visible and harmless (and, inside a
+//! JSON string, the escape of the very character), and [`name_char`] says which characters
+//! a file name drops or replaces.
 
 use std::borrow::Cow;
 
@@ -20,23 +21,23 @@ pub fn is_hostile(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
-/// `s` with every control and bidi character written out (`\x1b`, `\u202e`), for a
+/// `s` with every control and bidi character written out (`\u001b`, `\u202e`), for a
 /// terminal, a log or a CSV; borrowed when there is none (the usual case).
 ///
 /// ```
 /// use duban::untrusted::shown;
-/// assert_eq!(shown("报送\u{1b}[2J"), "报送\\x1b[2J");
-/// assert_eq!(shown("a\u{202e}b\nc"), "a\\u202eb\\x0ac");
+/// assert_eq!(shown("报送\u{1b}[2J"), "报送\\u001b[2J");
+/// assert_eq!(shown("a\u{202e}b\nc"), "a\\u202eb\\u000ac");
 /// assert_eq!(shown("区科技局"), "区科技局");
 /// ```
 pub fn shown(s: &str) -> Cow<'_, str> {
     escape(s, is_hostile)
 }
 
-/// As [`shown`], but line breaks stay: for whole lines of output (the console), where a
-/// sender's text may have slipped in unescaped.
+/// As [`shown`], but line breaks and tabs stay: for whole lines of output (the console,
+/// stdout) and for a spreadsheet cell, where a sender's text may have slipped in.
 pub fn shown_lines(s: &str) -> Cow<'_, str> {
-    escape(s, |c| c != '\n' && is_hostile(c))
+    escape(s, |c| c != '\n' && c != '\t' && is_hostile(c))
 }
 
 fn escape(s: &str, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -45,12 +46,10 @@ fn escape(s: &str, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if !hostile(c) {
-            out.push(c);
-        } else if (c as u32) <= 0xFF {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        } else {
+        if hostile(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
         }
     }
     Cow::Owned(out)
@@ -93,8 +92,11 @@ mod tests {
             .collect();
         let s = shown(&all);
         assert!(s.chars().all(|c| !is_hostile(c)), "{s}");
-        assert!(s.contains("\\x1b") && s.contains("\\x9b") && s.contains("\\u202e"));
-        assert_eq!(shown_lines("a\u{1b}\nb"), "a\\x1b\nb");
+        assert!(s.contains("\\u001b") && s.contains("\\u009b") && s.contains("\\u202e"));
+        assert_eq!(shown_lines("a\u{1b}\n\tb"), "a\\u001b\n\tb");
+        // Inside a JSON string the escape is the character itself.
+        let json = shown_lines("\"\u{9b}2J\"");
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), "\u{9b}2J");
     }
 
     #[test]

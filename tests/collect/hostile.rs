@@ -79,7 +79,7 @@ fn escapes_bidi_overrides_repeated_attachments_and_trailing_dots() {
     assert_clean("stdout", &out);
     assert_clean("stderr", &run.stderr());
     assert!(
-        out.contains("\\x1b[2J"),
+        out.contains("\\u001b[2J"),
         "the ESC is shown, escaped:\n{out}"
     );
     let log = wd.read("回收/收件记录.jsonl");
@@ -154,4 +154,16 @@ fn a_chinese_folder_is_found() {
         "{}",
         run.describe()
     );
+}
+
+/// The same escaping in the other commands' output: a return whose file name holds an
+/// escape sequence (saved by hand into 回收) is named by `check` without clearing the screen.
+#[test]
+fn check_names_a_file_with_an_escape_sequence_escaped() {
+    let wd = Workdir::new("check-esc");
+    wd.create("in/区科技局\u{1b}[2J\u{9b}H.xlsx", b"not a workbook");
+    let run = wd.output(&["check", "in"]);
+    let out = run.stdout();
+    assert!(out.contains("\\u001b[2J"), "{}", run.describe());
+    assert_clean("check's output", &out);
 }
