@@ -60,7 +60,11 @@ pub fn kind_of(path: &str) -> Kind {
     {
         return Kind::System;
     }
-    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    // As Windows reads a name (`x.xlsx.` is `x.xlsx`), as its file is saved.
+    let ext = crate::untrusted::windows_trim(&lower)
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .unwrap_or("");
     if WORKBOOKS.contains(&ext) {
         Kind::Workbook
     } else if ext == "zip" {

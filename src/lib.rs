@@ -8,7 +8,7 @@
 //!
 //! | layer | module | what it holds |
 //! | --- | --- | --- |
-//! | 0 | [`date`], [`fault`], [`fsutil`], [`columns`], [`outputs`], [`placeholder`], [`table`] | the clock, reading inputs and atomic writes, the template's columns, every output's name, the `{name}` syntax, terminal tables |
+//! | 0 | [`date`], [`fault`], [`fsutil`], [`columns`], [`outputs`], [`placeholder`], [`table`], [`untrusted`] | a sender's text made safe to print and save, the clock, reading inputs and atomic writes, the template's columns, every output's name, the `{name}` syntax, terminal tables |
 //! | 1 | [`catalog`], [`layout`] | the canonical task list (notice parser, unit registry, name matching); the template's sheets and identity keys |
 //! | 2 | [`domain`] | codes, issues and their place, statuses, colours, the round's name, what a merge derives, what the ledger hands back |
 //! | 3 | [`read`], [`write`], [`docx`], [`intake`], [`receipts`], [`template`] | the only calamine user, the only rust_xlsxwriter user, the only .docx writer; which files are returns; the receipts log; one unit's template |
@@ -49,6 +49,7 @@ pub mod read;
 pub mod receipts;
 pub mod table;
 pub mod template;
+pub mod untrusted;
 pub mod workspace;
 pub mod write;
 

@@ -8,12 +8,13 @@
 //! both ways that clients read it ([`message`]); an append-only log decides what a rerun
 //! still has to send ([`log`]); and a failure for one recipient is recorded and the run goes
 //! on ([`send`], the one SMTP loop, also `duban collect --reply`'s). Which messages a round
-//! needs is decided in [`plan`], their wording in [`text`]; a run of `duban mail` is
-//! [`job`]. The settings of both mail servers, the sending one and the mailbox duban
+//! needs is decided in [`plan`], their wording in [`text`], header lines folded in [`fold`];
+//! a run of `duban mail` is [`job`]. The settings of both mail servers, the sending one and the mailbox duban
 //! reads, are in [`settings`].
 
 pub mod console;
 pub mod contacts;
+pub mod fold;
 pub mod job;
 pub mod log;
 pub mod made;

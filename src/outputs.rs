@@ -33,17 +33,11 @@ pub const SENT_LOG: &str = "sent-log.jsonl";
 pub const OUTBOX_ATTACHMENTS: &str = "附件";
 
 /// A name part made safe for a file name on every system: characters Windows refuses
-/// and control characters become `_`.
+/// and control characters become `_`, bidi controls go ([`crate::untrusted::name_char`]).
 pub fn file_part(s: &str) -> String {
     s.trim()
         .chars()
-        .map(|c| {
-            if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
+        .filter_map(crate::untrusted::name_char)
         .collect()
 }
 
@@ -108,7 +102,7 @@ const MAX_COLLECTED: usize = 200;
 /// ```
 pub fn collected(received: &str, unit: &str, original: &str) -> String {
     let name = file_part(original);
-    let name = name.trim_end_matches(['.', ' ']);
+    let name = crate::untrusted::windows_trim(&name);
     let name = if name.is_empty() { "附件" } else { name };
     let full = format!("{}_{}_{name}", file_part(received), file_part(unit));
     if full.len() <= MAX_COLLECTED {

@@ -7,6 +7,7 @@
 //! before and after with Python's imaplib, independently of duban.
 
 pub mod dovecot;
+mod hostile;
 pub mod mime;
 
 use std::collections::BTreeMap;

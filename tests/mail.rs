@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::workdir::{repo, Run, Workdir};
 
+mod hostile;
+
 const ROUND: &str = "2020年第一季度";
 /// Units of samples/contacts.csv; the first has two cc addresses.
 const UNITS: [&str; 4] = ["新兖镇", "小孟镇", "大安镇", "新驿镇"];

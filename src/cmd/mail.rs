@@ -67,6 +67,9 @@ pub struct Args {
     /// 即使发送记录显示已发出，也重发给这些单位或领导（可重复）。
     #[arg(long, value_name = "NAME")]
     pub resend: Vec<String>,
+    /// 重发上次结果不明的邮件（连接在邮件发出后、服务器答复前中断，对方可能已收到）；请先核实对方未收到。
+    #[arg(long)]
+    pub resend_uncertain: bool,
     /// 自定义邮件模板文件夹（其中以类别命名的 .txt，如 reminders.txt，代替内置模板：第一行主题，空一行后正文）。
     #[arg(long, value_name = "DIR")]
     pub mail_templates: Option<PathBuf>,
@@ -195,6 +198,7 @@ fn request(mut args: Args, g: &crate::cmd::Globals) -> Result<Request, CliError>
         limit: args.limit,
         only: args.only,
         resend: args.resend,
+        resend_uncertain: args.resend_uncertain,
         mail_templates: args.mail_templates,
         check,
     })

@@ -28,8 +28,12 @@ pub enum Format {
     Json,
 }
 
-/// Prints to stdout; a closed pipe (`duban … | head`) ends the program quietly.
+/// Prints to stdout, control characters but line breaks and tabs written out (a file name
+/// or a cell's text holding `ESC [2J` must not clear the screen; in JSON the escape stays
+/// the character, [`crate::untrusted::shown_lines`]); a closed pipe (`duban … | head`) ends
+/// the program quietly.
 pub fn out(text: &str) {
+    let text = crate::untrusted::shown_lines(text);
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(text.as_bytes())

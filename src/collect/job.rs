@@ -429,6 +429,14 @@ impl Summary<'_> {
                 copies.len()
             ));
         }
+        let doubled: Vec<&Collected> = taken.iter().filter(|c| c.doubled > 0).collect();
+        if !doubled.is_empty() {
+            let files: usize = doubled.iter().map(|c| c.doubled).sum();
+            s.push_str(&format!(
+                "同一封邮件中重复附上的附件 {files} 个（{} 封邮件），每份只保存了一次。\n",
+                doubled.len()
+            ));
+        }
         let strangers: Vec<&Collected> = taken
             .iter()
             .filter(|c| !c.in_contacts && c.automatic.is_none())

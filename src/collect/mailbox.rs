@@ -54,12 +54,18 @@ pub fn open(account: &Account, password: &str) -> Result<Opened, CollectError> {
                 user: account.user.clone(),
                 message: describe(&e),
             })?;
-    let mb = session
-        .examine(&account.mailbox)
-        .map_err(|e| CollectError::Mailbox {
-            mailbox: account.mailbox.clone(),
-            message: describe(&e),
-        })?;
+    // The name on the wire is modified UTF-7: 报表 is `&YqWIaA-`.
+    let mb = match session.examine(super::utf7::encode(&account.mailbox)) {
+        Ok(mb) => mb,
+        Err(e) => {
+            let message = describe(&e);
+            return Err(CollectError::Mailbox {
+                mailbox: account.mailbox.clone(),
+                message,
+                folders: folders(&mut session),
+            });
+        }
+    };
     if !mb.is_read_only {
         let _ = session.logout();
         return Err(CollectError::NotReadOnly {
@@ -74,6 +80,20 @@ pub fn open(account: &Account, password: &str) -> Result<Opened, CollectError> {
         uidvalidity,
         exists: mb.exists,
     })
+}
+
+/// The account's folders as the clerk names them (decoded from modified UTF-7), for the
+/// message that says a folder was not found; empty when the server does not list them.
+fn folders(session: &mut Session) -> Vec<String> {
+    let Ok(names) = session.list(None, Some("*")) else {
+        return Vec::new();
+    };
+    let mut v: Vec<String> = names
+        .iter()
+        .map(|n| crate::untrusted::shown(&super::utf7::decode(n.name())).into_owned())
+        .collect();
+    v.sort();
+    v
 }
 
 /// One message as listed: enough to plan the fetch.
@@ -242,7 +262,8 @@ pub fn close(mut opened: Opened) {
 
 /// An IMAP error in one line: the server's own words where it gave some.
 pub fn describe(e: &imap::Error) -> String {
-    e.to_string().replace(['\r', '\n'], " ").trim().to_string()
+    let text = e.to_string().replace(['\r', '\n'], " ");
+    crate::untrusted::shown(text.trim()).into_owned()
 }
 
 fn failed(during: &'static str) -> impl Fn(imap::Error) -> CollectError {

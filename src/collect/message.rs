@@ -69,7 +69,7 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, mailparse::MailParseError> {
     let automatic = super::bounce::classify(&mail, &sender);
     let mut attachments = Vec::new();
     collect_attachments(&mail, 0, &mut attachments)?;
-    Ok(Parsed {
+    let mut parsed = Parsed {
         automatic,
         message_id,
         sender,
@@ -77,7 +77,9 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, mailparse::MailParseError> {
         reply_to,
         subject,
         attachments,
-    })
+    };
+    super::hostile::clean(&mut parsed);
+    Ok(parsed)
 }
 
 /// The first address of an address header, lower-cased.

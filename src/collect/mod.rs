@@ -14,8 +14,10 @@
 //! | --- | --- |
 //! | [`transport`] | TCP, STARTTLS and TLS (rustls, with an office CA) under IMAP |
 //! | [`mailbox`] | EXAMINE, one listing, batched `UID FETCH … BODY.PEEK[]` |
+//! | [`utf7`] | folder names in IMAP's modified UTF-7 (报表 is `&YqWIaA-`) |
 //! | [`message`] | a fetched message → Message-ID, sender, subject, attachments |
 //! | [`names`] | attachment names and header text in every form Chinese clients write |
+//! | [`hostile`] | no control or bidi character printed or saved; an attachment's extension from its content |
 //! | [`save`] | which unit, which name, duplicates, the files and the receipts |
 //! | [`reply`] | 已通过 / 退回 answers to the senders of what a run collected |
 //! | [`route`] | which round's folder each return goes to |
@@ -26,6 +28,7 @@
 
 pub mod bounce;
 pub mod forward;
+pub mod hostile;
 pub mod job;
 pub mod mailbox;
 pub mod message;
@@ -34,6 +37,7 @@ pub mod reply;
 pub mod route;
 pub mod save;
 pub mod transport;
+pub mod utf7;
 pub mod waiting;
 
 use std::path::PathBuf;
@@ -74,8 +78,13 @@ pub enum CollectError {
         user: String,
         message: String,
     },
-    #[error("无法打开邮箱文件夹“{mailbox}”：{message}")]
-    Mailbox { mailbox: String, message: String },
+    #[error("无法打开邮箱文件夹“{mailbox}”：{message}{}", folder_list(folders))]
+    Mailbox {
+        mailbox: String,
+        message: String,
+        /// The account's folders, decoded, when the server listed them.
+        folders: Vec<String>,
+    },
     #[error("服务器没有以只读方式打开邮箱文件夹“{mailbox}”（EXAMINE 未答复 READ-ONLY），为免改动邮件，未收取任何邮件")]
     NotReadOnly { mailbox: String },
     #[error(
@@ -95,6 +104,15 @@ pub enum CollectError {
         option: &'static str,
         what: &'static str,
     },
+}
+
+/// `。该账户的文件夹有：INBOX、报表`, or nothing when there is no list.
+fn folder_list(folders: &[String]) -> String {
+    if folders.is_empty() {
+        String::new()
+    } else {
+        format!("。该账户的文件夹有：{}", folders.join("、"))
+    }
 }
 
 /// The mailbox `s` names: [`CollectError::Missing`] without a host or a user. TLS on

@@ -412,7 +412,7 @@ pub fn write(made: &[Made]) -> Result<(), MailError> {
             recipient: m.draft.recipient.clone(),
             message: e.to_string(),
         })?;
-        crate::fsutil::write_atomic(&m.eml, &msg.formatted())?;
+        crate::fsutil::write_atomic(&m.eml, &crate::mail::fold::wire(&msg))?;
     }
     Ok(())
 }
@@ -451,7 +451,7 @@ pub fn send(
     for (i, m) in made.iter_mut().enumerate() {
         match last(&entries, &m.draft.message_id()).map(|e| e.result) {
             Some(Outcome::Sent) => m.status = "此前已答复（同一份报表），跳过".into(),
-            Some(Outcome::Sending) => {
+            Some(Outcome::Sending | Outcome::Uncertain) => {
                 m.status =
                     "上次发送中断、结果不明，跳过；核实对方未收到后用 duban mail 另行告知".into();
                 m.failed = true;

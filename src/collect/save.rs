@@ -72,8 +72,11 @@ pub struct Collected {
     /// Whether the contacts know the sender's address.
     pub in_contacts: bool,
     pub saved: Vec<SavedFile>,
-    /// Attachments not saved again: copies of ones already saved.
+    /// Attachments not saved again: copies of ones already saved from another delivery
+    /// of the message.
     pub copies: usize,
+    /// Attachments not saved again: the same bytes attached more than once to this message.
+    pub doubled: usize,
     /// Whether it carries a spreadsheet (saved now, or a copy of one saved before).
     pub has_spreadsheet: bool,
     /// A bounce or an auto-reply: nothing of it saved, no unit credited.
@@ -286,6 +289,7 @@ impl<'a> Collector<'a> {
                 in_contacts,
                 saved: Vec::new(),
                 copies: 0,
+                doubled: 0,
                 has_spreadsheet: false,
                 automatic,
             });
@@ -405,16 +409,23 @@ impl<'a> Collector<'a> {
         writes: &mut Vec<(PathBuf, Vec<u8>)>,
     ) -> Result<(), CollectError> {
         let message = pending[i].message;
-        let first_path = match pending[i].copy_of.clone() {
-            Some(First::Logged(dir, path)) => Some((dir, path)),
-            Some(First::Pending(j)) => pending[j].path.clone().map(|p| (pending[j].dir.clone(), p)),
-            None => None,
+        let (first_path, same_message) = match pending[i].copy_of.clone() {
+            Some(First::Logged(dir, path)) => (Some((dir, path)), false),
+            Some(First::Pending(j)) => (
+                pending[j].path.clone().map(|p| (pending[j].dir.clone(), p)),
+                pending[j].message == message,
+            ),
+            None => (None, false),
         };
         let p = &mut pending[i];
         let c = &mut self.taken[message];
         c.has_spreadsheet |= p.spreadsheet;
         if let Some((dir, path)) = first_path {
-            c.copies += 1;
+            if same_message {
+                c.doubled += 1;
+            } else {
+                c.copies += 1;
+            }
             let mut r = receipt(c, self.uidvalidity, self.offset, Some(Note::Duplicate));
             r.unit = p.unit.clone().unwrap_or_else(|| UNKNOWN_SENDER.into());
             r.name = p.name.clone();

@@ -18,11 +18,14 @@ impl Console {
         Console::default()
     }
 
-    /// Prints `text`; after stdout was found closed, drops it.
+    /// Prints `text`, any control character but line breaks written out (a subject's
+    /// `ESC [2J` must not clear the screen, [`crate::untrusted::shown_lines`]); after stdout
+    /// was found closed, drops it.
     pub fn say(&self, text: &str) {
         if self.closed.get() {
             return;
         }
+        let text = crate::untrusted::shown_lines(text);
         let mut stdout = std::io::stdout().lock();
         if stdout
             .write_all(text.as_bytes())

@@ -41,6 +41,8 @@ pub struct Request {
     pub limit: Option<usize>,
     pub only: Vec<String>,
     pub resend: Vec<String>,
+    /// Send again what the log leaves uncertain (or at `sending`).
+    pub resend_uncertain: bool,
     pub mail_templates: Option<PathBuf>,
     pub settings: Settings,
     /// How to check `returns` (reminders and feedback); its round is the run's.
@@ -129,12 +131,16 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
             recipient: d.recipient.clone(),
             message: e.to_string(),
         })?;
-        write_atomic(&m.eml, &msg.formatted())?;
+        write_atomic(&m.eml, &super::fold::wire(&msg))?;
     }
     for n in &notes {
         console.say(&format!("注意：{n}\n"));
     }
     if req.send {
+        let resend = made::Resend {
+            names: &resend,
+            uncertain: req.resend_uncertain,
+        };
         made::send_all(&mut all, &req.outbox, s, &from, &resend, req.limit, console)?;
     }
     console.say(&made::table(&all, req.kind));

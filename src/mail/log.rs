@@ -4,8 +4,8 @@
 //! It is what makes a rerun safe. Before a message goes to the server a `sending` line is
 //! written, and after the server answers a `sent` or `failed` line; a rerun skips every
 //! recipient whose last line is `sent`, and also those left at `sending` (the run stopped
-//! while the server was answering: the message may have arrived, so the office decides and
-//! uses `--resend`). Appends are single `write` calls on a file opened for append, so a
+//! while the server was answering) or `uncertain` (the connection broke then): the message
+//! may have arrived, so the office decides and uses `--resend-uncertain` or `--resend`. Appends are single `write` calls on a file opened for append, so a
 //! line is whole or absent; a torn last line from a crash is ignored on reading.
 
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -26,6 +26,9 @@ pub enum Outcome {
     Sent,
     /// The server or the connection refused it.
     Failed,
+    /// The connection broke after the message went, before the server answered: it may
+    /// have been delivered. Not sent again without `--resend-uncertain` (or `--resend`).
+    Uncertain,
     /// Not attempted: its attachment or address was missing.
     Blocked,
     /// Written to the outbox by a run without `--send` (`duban collect --reply` records

@@ -25,6 +25,9 @@ pub struct Made {
     pub eml: PathBuf,
     pub status: String,
     pub failed: bool,
+    /// Its fate is unknown: sent, and the connection broke before the server answered
+    /// (in this run or the last).
+    pub uncertain: bool,
 }
 /// Fills the text and reads the attachments of one planned message.
 /// Attachments made for the message are kept in `outbox`, for the office to open.
@@ -55,6 +58,7 @@ pub fn make(
         eml,
         status: String::new(),
         failed: false,
+        uncertain: false,
     };
     let Some(contact) = contact else {
         made.status = "未生成：联系人表中没有邮箱".into();
@@ -125,8 +129,17 @@ pub fn make(
     Ok(made)
 }
 
-/// Sends what the log does not show as delivered (or what `resend` names), at most
-/// `limit` messages; records every attempt and prints a line for each as it goes.
+/// What to send again although the log shows it sent, or its fate unknown.
+pub struct Resend<'a> {
+    /// `--resend`: these recipients, whatever the log says.
+    pub names: &'a [(Role, String)],
+    /// `--resend-uncertain`: every message the log leaves `uncertain` or at `sending`.
+    pub uncertain: bool,
+}
+
+/// Sends what the log does not show as delivered or possibly delivered (or what `resend`
+/// names), at most `limit` messages; records every attempt and prints a line for each as
+/// it goes, and at the end names the recipients whose message's fate is unknown.
 ///
 /// # Errors
 /// As [`super::send::deliver`]; [`MailError::Read`] for an unreadable sent log;
@@ -136,7 +149,7 @@ pub fn send_all(
     outbox: &Path,
     settings: &super::settings::Settings,
     from: &Mailbox,
-    resend: &[(Role, String)],
+    resend: &Resend<'_>,
     limit: Option<usize>,
     console: &Console,
 ) -> Result<(), MailError> {
@@ -150,15 +163,17 @@ pub fn send_all(
     for (i, m) in made.iter_mut().enumerate() {
         let Some(d) = &m.draft else { continue };
         let forced = resend
+            .names
             .iter()
             .any(|(r, n)| *r == d.role && *n == d.recipient);
         match log::last(&entries, d.kind, &d.round, &d.recipient).map(|e| e.result) {
             Some(LogOutcome::Sent) if !forced => {
                 m.status = "此前已发送，跳过（重发请用 --resend）".into()
             }
-            Some(LogOutcome::Sending) if !forced => {
-                m.status = "上次发送中断、结果不明，跳过；核实对方未收到后用 --resend 重发".into();
+            Some(LogOutcome::Sending | LogOutcome::Uncertain) if !forced && !resend.uncertain => {
+                m.status = UNCERTAIN_SKIPPED.into();
                 m.failed = true;
+                m.uncertain = true;
             }
             _ => todo.push(i),
         }
@@ -169,9 +184,26 @@ pub fn send_all(
         }
         todo.truncate(n);
     }
-    if todo.is_empty() {
-        return Ok(());
+    if !todo.is_empty() {
+        deliver(made, &todo, outbox, settings, from, console)?;
     }
+    console.say(&uncertain_note(made));
+    Ok(())
+}
+
+/// The status of a message skipped because its last attempt's fate is unknown.
+const UNCERTAIN_SKIPPED: &str =
+    "上次发送结果不明，跳过；核实对方未收到后用 --resend-uncertain 重发";
+
+/// Sends the messages `todo` points at, through the one loop.
+fn deliver(
+    made: &mut [Made],
+    todo: &[usize],
+    outbox: &Path,
+    settings: &super::settings::Settings,
+    from: &Mailbox,
+    console: &Console,
+) -> Result<(), MailError> {
     let settings = smtp::Settings::resolve(settings, from.clone())?;
     let password = settings.password()?;
     let drafts: Vec<&Draft> = todo
@@ -181,11 +213,30 @@ pub fn send_all(
     let results = super::send::deliver(&drafts, outbox, &settings, password, |d, r| {
         console.say(&format!("{}  {}\n", d.recipient, sent_status(r)))
     })?;
-    for (i, r) in todo.into_iter().zip(results) {
+    for (&i, r) in todo.iter().zip(results) {
         made[i].status = sent_status(&r);
         made[i].failed = r.is_err();
+        made[i].uncertain = r.as_ref().is_err_and(|e| e.uncertain);
     }
     Ok(())
+}
+
+/// The recipients whose message may or may not have arrived, named after the table (empty
+/// when there are none).
+fn uncertain_note(made: &[Made]) -> String {
+    let names: Vec<&str> = made
+        .iter()
+        .filter(|m| m.uncertain)
+        .map(|m| m.planned.recipient.as_str())
+        .collect();
+    if names.is_empty() {
+        return String::new();
+    }
+    format!(
+        "结果不明 {} 封：{}。连接在邮件发出后、服务器答复前中断，对方可能已收到；重新运行不会重发。请向对方核实，确未收到的用 --resend-uncertain（全部）或 --resend 单位名 重发。\n",
+        names.len(),
+        names.join("、")
+    )
 }
 
 /// A sent message's status in the table.

@@ -4,8 +4,11 @@
 //! One connection, tried (connected, secured, logged in) before the first message: a wrong
 //! password or an untrusted certificate would fail every message alike, so it is said once
 //! and nothing is sent. Then each message in turn, at most `rate` a minute, with a
-//! `sending` line in the sent log before it goes and a `sent` or `failed` line after
-//! ([`super::log`]): a failure for one recipient is recorded and the run goes on.
+//! `sending` line in the sent log before it goes and a `sent`, `failed` or `uncertain`
+//! line after ([`super::log`]): a failure for one recipient is recorded and the run goes
+//! on. `uncertain` is a connection that broke after the message went, before the server
+//! answered ([`super::smtp::Link::send`]): the message may have arrived, so no rerun
+//! sends it again unless the office says so.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -31,8 +34,8 @@ pub fn deliver(
     if drafts.is_empty() {
         return Ok(Vec::new());
     }
-    let transport = smtp::transport(settings, password)?;
-    if let Err(e) = transport.test_connection() {
+    let link = smtp::link(settings, password)?;
+    if let Err(e) = link.test() {
         let (reason, detail) = smtp::describe(&e);
         return Err(MailError::Connect {
             host: settings.host.clone(),
@@ -51,9 +54,10 @@ pub fn deliver(
         })?;
         pacer.wait();
         log::record(outbox, &Entry::of(d, Outcome::Sending, String::new()))?;
-        let result = smtp::send(&transport, &msg);
+        let result = link.send(&msg);
         let line = match &result {
             Ok(()) => Entry::of(d, Outcome::Sent, String::new()),
+            Err(e) if e.uncertain => Entry::of(d, Outcome::Uncertain, e.to_string()),
             Err(e) => Entry::of(d, Outcome::Failed, e.to_string()),
         };
         log::record(outbox, &line)?;

@@ -10,9 +10,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{Message, SmtpTransport, Transport};
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::Error;
+use lettre::Message;
 
 use super::settings::{self, Protocol, Security, SettingsError};
 use super::MailError;
@@ -35,6 +38,9 @@ pub enum SmtpError {
 pub struct SendFailure {
     pub reason: String,
     pub detail: String,
+    /// The connection broke after the message went and before the server answered: it
+    /// may have been delivered.
+    pub uncertain: bool,
 }
 
 /// Everything needed to connect and send.
@@ -86,11 +92,22 @@ impl Settings {
     }
 }
 
-/// A ready transport. Refuses `none` to anything but loopback.
-pub fn transport(s: &Settings, password: Option<String>) -> Result<SmtpTransport, SmtpError> {
+/// How to reach the server, ready to connect: what lettre's `SmtpTransport` holds, kept
+/// here because its `send` cannot say where a message's sending broke off (see
+/// [`Link::send`]).
+pub struct Link {
+    host: String,
+    port: u16,
+    /// TLS parameters, and whether TLS wraps the connection from the start (else STARTTLS).
+    tls: Option<(TlsParameters, bool)>,
+    credentials: Option<Credentials>,
+}
+
+/// A ready link. Refuses `none` to anything but loopback.
+pub fn link(s: &Settings, password: Option<String>) -> Result<Link, SmtpError> {
     settings::refuse_plain_to_remote(Protocol::Smtp, s.security, &s.host)?;
     let tls = match s.security {
-        Security::None => Tls::None,
+        Security::None => None,
         sec => {
             let mut b = TlsParameters::builder(s.host.clone());
             if let Some(ca) = &s.ca {
@@ -107,38 +124,123 @@ pub fn transport(s: &Settings, password: Option<String>) -> Result<SmtpTransport
             let params = b
                 .build_rustls()
                 .map_err(|e| SmtpError::Tls(e.to_string()))?;
-            if sec == Security::Tls {
-                Tls::Wrapper(params)
-            } else {
-                Tls::Required(params)
-            }
+            Some((params, sec == Security::Tls))
         }
     };
-    let mut b = SmtpTransport::builder_dangerous(s.host.clone())
-        .port(s.port)
-        .tls(tls)
-        .timeout(Some(Duration::from_secs(60)));
-    if let Some(user) = &s.user {
-        let pw = password.ok_or_else(|| SettingsError::NoPassword {
-            protocol: Protocol::Smtp,
-            user: user.clone(),
-        })?;
-        b = b.credentials(Credentials::new(user.clone(), pw));
-    }
-    Ok(b.build())
-}
-
-/// Sends one message.
-pub fn send(t: &SmtpTransport, m: &Message) -> Result<(), SendFailure> {
-    t.send(m).map(|_| ()).map_err(|e| {
-        let (reason, detail) = describe(&e);
-        SendFailure { reason, detail }
+    let credentials = match &s.user {
+        Some(user) => {
+            let pw = password.ok_or_else(|| SettingsError::NoPassword {
+                protocol: Protocol::Smtp,
+                user: user.clone(),
+            })?;
+            Some(Credentials::new(user.clone(), pw))
+        }
+        None => None,
+    };
+    Ok(Link {
+        host: s.host.clone(),
+        port: s.port,
+        tls,
+        credentials,
     })
 }
 
+impl Link {
+    /// Connects, secures and logs in, as lettre's transport does.
+    fn connect(&self) -> Result<SmtpConnection, Error> {
+        let wrapper = self.tls.as_ref().filter(|(_, w)| *w).map(|(p, _)| p);
+        let hello = ClientId::default();
+        let mut conn = SmtpConnection::connect(
+            (self.host.as_str(), self.port),
+            Some(TIMEOUT),
+            &hello,
+            wrapper,
+            None,
+        )?;
+        if let Some((params, false)) = &self.tls {
+            conn.starttls(params, &hello)?;
+        }
+        if let Some(c) = &self.credentials {
+            conn.auth(DEFAULT_MECHANISMS, c)?;
+        }
+        Ok(conn)
+    }
+
+    /// Connects, secures, logs in and says goodbye: what would fail every message alike.
+    pub fn test(&self) -> Result<(), Error> {
+        let mut conn = self.connect()?;
+        let _ = conn.quit();
+        Ok(())
+    }
+
+    /// Sends one message over a connection of its own.
+    ///
+    /// Until the message's last line has gone, a failure means it was not delivered. After
+    /// it, only the server's reply says whether it was: when the connection breaks (or
+    /// times out) before that reply, the server may hold the message, and the failure is
+    /// [`SendFailure::uncertain`]. A failure while the message itself is being written is
+    /// counted as uncertain too: its last line may have reached the server.
+    pub fn send(&self, m: &Message) -> Result<(), SendFailure> {
+        let failure = |e: &Error, uncertain: bool| {
+            let (reason, detail) = describe(e);
+            let reason = if uncertain {
+                format!("结果不明：邮件已发出，服务器答复前{reason}，对方可能已收到")
+            } else {
+                reason
+            };
+            SendFailure {
+                reason,
+                detail,
+                uncertain,
+            }
+        };
+        let mut conn = self.connect().map_err(|e| failure(&e, false))?;
+        let envelope = m.envelope();
+        let email = super::fold::wire(m);
+        let mut options = Vec::new();
+        if !email.is_ascii() {
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        if !envelope
+            .from()
+            .into_iter()
+            .chain(envelope.to())
+            .all(|a| a.to_string().is_ascii())
+        {
+            options.push(MailParameter::SmtpUtfEight);
+        }
+        let before = (|| {
+            conn.command(Mail::new(envelope.from().cloned(), options))?;
+            for to in envelope.to() {
+                conn.command(Rcpt::new(to.clone(), vec![]))?;
+            }
+            conn.command(Data)
+        })();
+        if let Err(e) = before {
+            conn.abort();
+            return Err(failure(&e, false));
+        }
+        match conn.message(&email) {
+            Ok(_) => {
+                let _ = conn.quit();
+                Ok(())
+            }
+            Err(e) => {
+                // A reply with a code is the server's answer: refused, not uncertain.
+                let uncertain = e.status().is_none();
+                conn.abort();
+                Err(failure(&e, uncertain))
+            }
+        }
+    }
+}
+
+/// How long to wait for the server at each step.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
 /// An SMTP error in Chinese, and the library's (or the server's) words, each said once,
 /// for a detail line.
-pub fn describe(e: &lettre::transport::smtp::Error) -> (String, String) {
+pub fn describe(e: &Error) -> (String, String) {
     let mut detail: Vec<String> = Vec::new();
     let mut reason = None;
     let mut src = std::error::Error::source(e);

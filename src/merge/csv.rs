@@ -8,11 +8,15 @@ use std::borrow::Cow;
 use crate::domain::merged::{detail_records, Merged};
 use crate::domain::stats::Stats;
 
-/// Prefixes `'` to text a spreadsheet would read as a formula (= + - @, tab, carriage return).
+/// Prefixes `'` to text a spreadsheet would read as a formula (= + - @, tab, carriage
+/// return), and writes out control characters but line breaks and tabs
+/// ([`crate::untrusted::shown_lines`]: an `ESC` in a cell reaches whoever `cat`s the CSV).
 pub fn neutralise(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+    let formula = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+    match (formula, crate::untrusted::shown_lines(s)) {
+        (true, shown) => Cow::Owned(format!("'{shown}")),
+        (false, Cow::Owned(shown)) => Cow::Owned(shown),
+        (false, Cow::Borrowed(_)) => Cow::Borrowed(s),
     }
 }
 

@@ -54,13 +54,24 @@ impl Dovecot {
 
     /// IMAP APPENDs each message with its INTERNALDATE (RFC 3339) and flags.
     pub fn append(&mut self, mails: &[(&Mail, &str, &[&str])]) {
+        self.append_to("INBOX", mails);
+    }
+
+    /// As [`Dovecot::append`], into the folder whose name on the wire (modified UTF-7)
+    /// is `mailbox`, created first if need be.
+    pub fn append_to(&mut self, mailbox: &str, mails: &[(&Mail, &str, &[&str])]) {
         let raw: Vec<(Vec<u8>, &str, &[&str])> =
             mails.iter().map(|(m, d, f)| (m.bytes(), *d, *f)).collect();
-        self.append_raw(&raw);
+        self.append_raw_to(mailbox, &raw);
     }
 
     /// IMAP APPENDs each message, given whole as bytes, with its INTERNALDATE and flags.
     pub fn append_raw(&mut self, mails: &[(Vec<u8>, &str, &[&str])]) {
+        self.append_raw_to("INBOX", mails);
+    }
+
+    /// As [`Dovecot::append_raw`], into the folder named `mailbox` on the wire.
+    pub fn append_raw_to(&mut self, mailbox: &str, mails: &[(Vec<u8>, &str, &[&str])]) {
         let mut spec = Vec::new();
         for (bytes, date, flags) in mails {
             self.seeded += 1;
@@ -74,6 +85,8 @@ impl Dovecot {
             "append",
             &self.port.to_string(),
             &spec_file.to_string_lossy(),
+            "--mailbox",
+            mailbox,
         ]);
     }
 

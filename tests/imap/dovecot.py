@@ -9,9 +9,10 @@
         answer, then serves until its stdin closes, SIGTERM, or N seconds (default 300),
         and removes the folder. Dovecot runs under coreutils `timeout` and dies with this
         process (PR_SET_PDEATHSIG), so it stops by itself however the test ends.
-    dovecot.py append PORT SPEC
+    dovecot.py append PORT SPEC [--mailbox WIRE-NAME]
         IMAP APPEND, over one connection, of each message SPEC (a JSON file) lists:
-        [{"file": F, "date": RFC 3339, "flags": ["\\Seen", …]}], INTERNALDATE = date.
+        [{"file": F, "date": RFC 3339, "flags": ["\\Seen", …]}], INTERNALDATE = date; into
+        INBOX, or into the folder of that modified UTF-7 name, created if need be.
     dovecot.py flags PORT
         Prints {uid: [flags]} of INBOX (\\Recent left out), read with EXAMINE.
     dovecot.py open PORT UID
@@ -215,13 +216,20 @@ def login(port):
     return c
 
 
-def append(port, messages):
-    """APPENDs (raw bytes, aware datetime, flags) over one connection."""
+def append(port, messages, mailbox="INBOX"):
+    """APPENDs (raw bytes, aware datetime, flags) over one connection into MAILBOX (its name
+    on the wire, modified UTF-7: 报表 is &YqWIaA-), created first when it is not INBOX."""
     c = login(port)
     try:
+        if mailbox != "INBOX":
+            typ, data = c.list('""', mailbox)
+            if not [d for d in data if d]:
+                typ, data = c.create(mailbox)
+                if typ != "OK":
+                    raise RuntimeError(f"CREATE failed: {data}")
         for raw, date, flags in messages:
             f = "(" + " ".join(flags) + ")" if flags else None
-            typ, data = c.append("INBOX", f, imaplib.Time2Internaldate(date), raw)
+            typ, data = c.append(mailbox, f, imaplib.Time2Internaldate(date), raw)
             if typ != "OK":
                 raise RuntimeError(f"APPEND failed: {data}")
     finally:
@@ -264,6 +272,7 @@ def main():
     a = sub.add_parser("append")
     a.add_argument("port", type=int)
     a.add_argument("spec")
+    a.add_argument("--mailbox", default="INBOX")
     f = sub.add_parser("flags")
     f.add_argument("port", type=int)
     o = sub.add_parser("open")
@@ -274,7 +283,7 @@ def main():
         spec = json.loads(Path(args.spec).read_text())
         append(args.port, [(Path(m["file"]).read_bytes(),
                             dt.datetime.fromisoformat(m["date"].replace("Z", "+00:00")),
-                            m.get("flags", [])) for m in spec])
+                            m.get("flags", [])) for m in spec], args.mailbox)
         return 0
     if args.cmd == "flags":
         print(json.dumps(flags(args.port)))

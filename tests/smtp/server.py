@@ -1,13 +1,16 @@
 """A real SMTP server for duban's mail tests (aiosmtpd), on a free 127.0.0.1 port.
 
 Usage: server.py OUTDIR [--tls-mode plain|starttls|tls] [--cert F --key F]
-                 [--user U --password P] [--refuse-once N] [--seconds N]
+                 [--user U --password P] [--refuse-once N] [--drop-after-data N]
+                 [--seconds N]
 
 Prints "PORT <n>" when it accepts connections, then serves until killed, or for N seconds
 at most (default 600), so that it stops by itself whatever happens to the test. Every accepted
 message is stored as OUTDIR/<n>.json: {"mail_from", "rcpt_tos", "data" (base64)}.
 --refuse-once N refuses the recipients of the N-th transaction once (550), as a server that
 rejects one address does; a later attempt for the same recipients is accepted.
+--drop-after-data N stores the message of the N-th transaction, then drops the connection
+without answering the end of its DATA (once): the client cannot know it was accepted.
 """
 import argparse
 import base64
@@ -29,9 +32,10 @@ def free_port():
 
 
 class Store:
-    def __init__(self, outdir, refuse_once):
+    def __init__(self, outdir, refuse_once, drop_after_data=0):
         self.outdir = outdir
         self.refuse_once = refuse_once
+        self.drop_after_data = drop_after_data
         self.transactions = 0
         self.refused = set()
         self.count = 0
@@ -61,6 +65,10 @@ class Store:
         with open(path + ".tmp", "w") as f:
             json.dump(record, f)
         os.replace(path + ".tmp", path)
+        if getattr(envelope, "transaction", 0) == self.drop_after_data:
+            self.drop_after_data = 0
+            # Gone before the reply: abort() discards what would be written next.
+            server.transport.abort()
         return "250 Message accepted"
 
 
@@ -73,6 +81,7 @@ def main():
     ap.add_argument("--user")
     ap.add_argument("--password")
     ap.add_argument("--refuse-once", type=int, default=0)
+    ap.add_argument("--drop-after-data", type=int, default=0)
     ap.add_argument("--seconds", type=float, default=600)
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
@@ -98,7 +107,7 @@ def main():
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=a.tls_mode != "plain")
     port = free_port()
-    controller = Controller(Store(a.outdir, a.refuse_once), hostname="127.0.0.1", port=port, **kwargs)
+    controller = Controller(Store(a.outdir, a.refuse_once, a.drop_after_data), hostname="127.0.0.1", port=port, **kwargs)
     if a.tls_mode == "tls":
         # The controller's readiness probe speaks plain SMTP; with implicit TLS it must
         # be told to wrap its probe too (aiosmtpd uses ssl_context for that).
