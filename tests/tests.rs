@@ -19,6 +19,7 @@ mod help;
 mod hostile;
 mod intake;
 mod lateness;
+mod layers;
 mod mail;
 mod merge;
 mod outputs;
