@@ -27,6 +27,14 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Strin
     toml::from_str(text).map_err(|e| describe_toml(text, &e))
 }
 
+/// A table already read (sections of several files joined) as `T`; a mistake told as
+/// [`describe_toml`] tells it.
+pub fn table_into<T: serde::de::DeserializeOwned>(table: toml::Table) -> Result<T, String> {
+    toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| describe_toml("", &e))
+}
+
 /// A TOML file that does not parse (a config, a catalog), in words a clerk can act on:
 /// where (line and column, and the line itself) and what kind of mistake. The toml
 /// crate's own text is English and is not shown.

@@ -500,3 +500,26 @@ fn libreoffice_opens_the_workbooks() {
         }
     }
 }
+
+#[test]
+fn a_round_written_as_units_write_it_gives_its_schedule() {
+    // One reader of a round's name: the spelling the check takes for 第一季度 (1季度, full
+    // width digits, 3月) also gives that round's 序时进度.
+    let wd = Workdir::new("merge-round-name");
+    let cat = Catalog::embedded();
+    wd.create(
+        "returns/kj.xlsx",
+        Return::clean(&cat, "区科技局", "2020年第一季度", false).bytes(),
+    );
+    for (i, name) in ["2020年1季度", "２０２０年第1季度", "2020年3月"]
+        .iter()
+        .enumerate()
+    {
+        let out = format!("out{i}");
+        wd.output(&["merge", "returns", "--round", name, "--out", &out]);
+        let json = std::fs::read_to_string(wd.path(&format!("{out}/{name}_汇总.json")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["schedule"], 25.0, "{name}");
+    }
+}

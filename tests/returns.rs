@@ -370,15 +370,7 @@ pub fn gbk_zip(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
-pub fn a1(row: u32, col: u32) -> String {
-    let mut name = String::new();
-    let mut c = col + 1;
-    while c > 0 {
-        name.insert(0, (b'A' + ((c - 1) % 26) as u8) as char);
-        c = (c - 1) / 26;
-    }
-    format!("{name}{}", row + 1)
-}
+pub use duban::domain::place::a1;
 
 /// Fills a real template as a clerk in Excel would: every task row gets a status, a
 /// percent, progress (with a line break) and next steps, `overrides` replace single cells

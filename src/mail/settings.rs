@@ -153,9 +153,9 @@ impl Settings {
     pub fn read(path: &Path) -> Result<Settings, SettingsError> {
         let text = crate::fsutil::read_text(path)?;
         let table: toml::Table =
-            toml::from_str(&text).map_err(|e| SettingsError::ConfigFormat {
+            crate::fsutil::parse_toml(&text).map_err(|message| SettingsError::ConfigFormat {
                 path: path.to_path_buf(),
-                message: crate::fsutil::describe_toml(&text, &e),
+                message,
             })?;
         Settings::from_table(table, path, &crate::fsutil::parent_dir(path))
     }
@@ -177,12 +177,10 @@ impl Settings {
             });
         }
         let mut s: Settings =
-            toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| SettingsError::ConfigFormat {
-                    path: source.to_path_buf(),
-                    message: crate::fsutil::describe_toml("", &e),
-                })?;
+            crate::fsutil::table_into(table).map_err(|message| SettingsError::ConfigFormat {
+                path: source.to_path_buf(),
+                message,
+            })?;
         for p in [&mut s.imap_ca, &mut s.smtp_ca].into_iter().flatten() {
             if p.is_relative() {
                 *p = dir.join(&*p);
