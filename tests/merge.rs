@@ -163,7 +163,13 @@ fn merge_writes_what_the_office_expects() {
 
     let book = r.out("汇总.xlsx");
     let total = sheet(&book, "总表");
-    assert_eq!(total[2][5], "推进状态");
+    let col = |t: &str| total[2].iter().position(|h| h == t).unwrap();
+    let (st, behind, colour, hosts) = (
+        col("推进状态"),
+        col("疑似滞后"),
+        col("三色标识"),
+        col("主办单位填报情况"),
+    );
     let row = |n: u32| {
         total
             .iter()
@@ -172,25 +178,25 @@ fn merge_writes_what_the_office_expects() {
             .clone()
     };
     // Named tasks: the later 区科技局 return counts (已完成), not the superseded 滞后.
-    assert_eq!(row(3)[5], "已完成");
-    assert_eq!(row(11)[5], "滞后");
-    assert_eq!(row(9)[5], "未启动");
-    assert_eq!(row(1)[5], "序时推进");
-    assert_eq!(row(1)[7], "疑似滞后");
-    assert_eq!(row(3)[8], "蓝");
-    assert_eq!(row(11)[8], "黄");
+    assert_eq!(row(3)[st], "已完成");
+    assert_eq!(row(11)[st], "滞后");
+    assert_eq!(row(9)[st], "未启动");
+    assert_eq!(row(1)[st], "序时推进");
+    assert_eq!(row(1)[behind], "疑似滞后");
+    assert_eq!(row(3)[colour], "蓝");
+    assert_eq!(row(11)[colour], "黄");
     assert!(
-        row(1)[9].contains("区发展改革局：序时推进 5%"),
+        row(1)[hosts].contains("区发展改革局：序时推进 5%"),
         "{}",
-        row(1)[9]
+        row(1)[hosts]
     );
     assert!(
-        row(1)[9].contains("区工业和信息化局：未报送"),
+        row(1)[hosts].contains("区工业和信息化局：未报送"),
         "{}",
-        row(1)[9]
+        row(1)[hosts]
     );
     for n in 1..=77 {
-        assert_eq!(row(n)[5], r.expected_state(n), "task {n}");
+        assert_eq!(row(n)[st], r.expected_state(n), "task {n}");
     }
 
     // 统计: the 合计 row against counts made here.
@@ -225,7 +231,8 @@ fn merge_writes_what_the_office_expects() {
         "{}",
         leader[1][0]
     );
-    let shown: Vec<&str> = leader[3..].iter().map(|x| x[5].as_str()).collect();
+    let status = leader[2].iter().position(|t| t == "推进状态").unwrap();
+    let shown: Vec<&str> = leader[3..].iter().map(|x| x[status].as_str()).collect();
     assert_eq!(shown.len(), led.len());
     let rank = |s: &str| {
         ["滞后", "未启动", "未报送", "序时推进", "已完成"]
@@ -421,17 +428,19 @@ fn as_of_and_config_change_the_judgement() {
             .clone()
     };
     assert!(total[1][0].contains("序时进度 91.7%"), "{}", total[1][0]);
+    let col = |t: &str| total[2].iter().position(|h| h == t).unwrap();
+    let (st, behind, colour) = (col("推进状态"), col("疑似滞后"), col("三色标识"));
     // Task 13 (区科技局 hosts, 50%): 41.7 points behind, under the configured 45: yellow.
     assert_eq!(
         (
-            row(13)[5].as_str(),
-            row(13)[7].as_str(),
-            row(13)[8].as_str()
+            row(13)[st].as_str(),
+            row(13)[behind].as_str(),
+            row(13)[colour].as_str()
         ),
         ("序时推进", "疑似滞后", "黄")
     );
     // 未启动 after mid-year: red.
-    assert_eq!(row(9)[8], "红");
+    assert_eq!(row(9)[colour], "红");
 
     let bad = r.wd.output(&[
         "merge",

@@ -54,13 +54,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
-    let round = g.round(args.round.as_deref())?.ok_or(CliError::Needs {
-        option: "--round",
-        what: "填报期次，如 2020年第一季度",
-    })?;
-    if round.is_empty() {
-        return Err(CliError::EmptyRound { option: "--round" });
-    }
+    let round = required_round(g, args.round.as_deref())?;
     let catalog = g.catalog()?;
     let ws = g.workspace.as_ref();
     let as_of =
@@ -105,6 +99,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
             compression: args.compression,
             check: g.check_options(Some(round.clone()))?,
             ledger,
+            imprint: g.imprint()?,
         },
     )?;
     super::out(&message(&round, &out, &merged));
@@ -112,6 +107,18 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         0 => Outcome::Clean,
         _ => Outcome::Findings,
     })
+}
+
+/// `--round`, else the workspace's latest; not empty.
+fn required_round(g: &crate::cmd::Globals, round: Option<&str>) -> Result<String, CliError> {
+    let round = g.round(round)?.ok_or(CliError::Needs {
+        option: "--round",
+        what: "填报期次，如 2020年第一季度",
+    })?;
+    if round.is_empty() {
+        return Err(CliError::EmptyRound { option: "--round" });
+    }
+    Ok(round)
 }
 
 /// `--config`, else the workspace's, else the defaults.
