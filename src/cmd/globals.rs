@@ -59,6 +59,7 @@ impl Globals {
             office,
             date: crate::date::Date::today(self.offset).chinese(),
             paper,
+            root: None,
         })
     }
 

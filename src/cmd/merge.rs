@@ -99,13 +99,22 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
             compression: args.compression,
             check: g.check_options(Some(round.clone()))?,
             ledger,
-            imprint: g.imprint()?,
+            imprint: imprint(g, &out)?,
         },
     )?;
     super::out(&message(&round, &out, &merged));
     Ok(match merged.rejected {
         0 => Outcome::Clean,
         _ => Outcome::Findings,
+    })
+}
+
+/// The printed tables' imprint; 报送文件 names the returns from the round's folder (the
+/// output folder's parent).
+fn imprint(g: &crate::cmd::Globals, out: &Path) -> Result<crate::write::paper::Imprint, CliError> {
+    Ok(crate::write::paper::Imprint {
+        root: crate::fsutil::resolved(out).parent().map(Path::to_path_buf),
+        ..g.imprint()?
     })
 }
 

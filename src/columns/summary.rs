@@ -18,7 +18,7 @@ pub enum SummaryCol {
     Streak,
     Behind,
     Colour,
-    /// Each host's status, by name when there are several.
+    /// Each host by name with its status and percent.
     HostStates,
     /// The hosts' texts, by name when there are several.
     Progress,
@@ -96,13 +96,12 @@ impl Layout {
 
 /// 总表 on A4 landscape at 9 pt: per task the hosts' state and text; the co-units' texts
 /// are on 分单位明细 (they made rows a page tall). Sections are rows across the table,
-/// not a column.
+/// not a column; the hosts are named in 主办单位填报情况, each with its state.
 pub const OVERVIEW: Layout = Layout {
     columns: &[
         (SummaryCol::Number, 3.5),
         (SummaryCol::Text, 23.5),
         (SummaryCol::Leaders, 5.0),
-        (SummaryCol::Hosts, 7.5),
         (SummaryCol::Status, 5.0),
         (SummaryCol::Percent, 5.0),
         (SummaryCol::Previous, 5.0),
@@ -110,7 +109,7 @@ pub const OVERVIEW: Layout = Layout {
         (SummaryCol::Streak, 4.0),
         (SummaryCol::Behind, 4.0),
         (SummaryCol::Colour, 3.5),
-        (SummaryCol::HostStates, 9.5),
+        (SummaryCol::HostStates, 17.0),
         (SummaryCol::Progress, 25.0),
         (SummaryCol::Problems, 11.5),
         (SummaryCol::NextSteps, 11.5),

@@ -50,6 +50,24 @@ pub struct Imprint {
     /// 制表日期, as written ("2020年7月8日").
     pub date: String,
     pub paper: Paper,
+    /// The folder paths in the tables are shown relative to (a round's folder), if any.
+    pub root: Option<std::path::PathBuf>,
+}
+
+impl Imprint {
+    /// `path` relative to [`Imprint::root`] where it lies inside it, else as given.
+    pub fn shown(&self, path: &std::path::Path) -> String {
+        let inside = self.root.as_ref().and_then(|r| {
+            let r = crate::fsutil::resolved(r);
+            let p = crate::fsutil::resolved(path);
+            p.strip_prefix(&r).ok().map(|p| p.to_path_buf())
+        });
+        inside
+            .as_deref()
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned()
+    }
 }
 
 impl Imprint {

@@ -100,12 +100,17 @@ pub fn fill_consolidated(
             sheets::indicators(ind, &st, indicators)?;
             sheets::missing(missing, &st, m, stats)?;
             sheets::rejected(rejected, &st, m, stats)?;
-            sheets::files(files, &st, m)?;
+            sheets::files(files, &st, m, imprint)?;
             sheets::issues(issues, &st, m)
         },
     );
     a?;
     b?;
+    // Every printed page names the round and the sheet (总表 says more of itself).
+    for ws in wb.worksheets_mut().iter_mut().skip(1) {
+        let what = format!("{round} 汇总表·{}", ws.name());
+        crate::write::paper::header(ws, &what, imprint);
+    }
     Ok(Filled(wb))
 }
 

@@ -172,7 +172,10 @@ impl TaskTexts {
             section: m.catalog.section_label(&t.section),
             text: t.text.clone(),
             hosts: t.hosts.join("、"),
-            host_states: by_unit(&line.hosts, |e| e.status_text()),
+            host_states: (line.hosts.iter())
+                .map(|e| format!("{}：{}", e.unit, e.status_text()))
+                .collect::<Vec<_>>()
+                .join("\n"),
             progress: hosts_text(|r| &r.progress),
             problems: hosts_text(|r| &r.problems),
             next_steps: hosts_text(|r| &r.next_steps),
