@@ -691,13 +691,14 @@ fn feedback_workbooks_list_the_problems() {
     let rows = read_sheet(&out[0]);
     let header = rows
         .iter()
-        .find(|r| r.first().map(String::as_str) == Some("单元格"))
+        .find(|r| r.first().map(String::as_str) == Some("序号"))
         .unwrap();
-    assert_eq!(header, &["单元格", "任务", "问题", "怎么改"]);
-    let cell = format!("任务进展!{}", r.cell(3, "推进状态"));
+    assert_eq!(header, &["序号", "位置", "任务", "问题", "怎么改"]);
+    // The place in words, as a clerk reads it.
+    let cell = format!("任务进展表 {} 格", r.cell(3, "推进状态"));
     assert!(
         rows.iter()
-            .any(|row| row[0] == cell && row[2].contains("E-STATUS-INVALID") && !row[3].is_empty()),
+            .any(|row| row[1] == cell && row[3].contains("E-STATUS-INVALID") && !row[4].is_empty()),
         "{rows:?}"
     );
 }

@@ -55,7 +55,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let opts = g.check_options(round)?;
     let report = check_paths(&paths, &catalog, &opts);
     if let Some(dir) = &args.feedback {
-        write_feedback(dir, &report)?;
+        write_feedback(dir, &report, &feedback_notes(g, report.round.as_deref())?)?;
     }
     match args.format {
         Format::Json => out(&(json(&report) + "\n")),
@@ -285,8 +285,31 @@ fn summary(report: &CheckReport, catalog: &Catalog) -> String {
     s
 }
 
+/// In a workspace: the office, its contact and the round's deadline for the problem lists.
+fn feedback_notes(
+    g: &crate::cmd::Globals,
+    round: Option<&str>,
+) -> Result<crate::write::feedback::FeedbackNotes, CliError> {
+    let Some(ws) = &g.workspace else {
+        return Ok(Default::default());
+    };
+    let deadline = match round {
+        Some(r) => ws.ledger()?.round(r)?.and_then(|i| i.deadline),
+        None => None,
+    };
+    Ok(crate::write::feedback::FeedbackNotes {
+        office: ws.config.office.clone(),
+        contact: ws.config.office_contact.clone(),
+        resubmit_by: deadline.map(|d| d.chinese()),
+    })
+}
+
 /// One problem list per standing return with issues, named as `mail feedback` names it.
-fn write_feedback(dir: &Path, report: &CheckReport) -> Result<(), CliError> {
+fn write_feedback(
+    dir: &Path,
+    report: &CheckReport,
+    notes: &crate::write::feedback::FeedbackNotes,
+) -> Result<(), CliError> {
     let round = report.round.as_deref();
     for f in report
         .files
@@ -294,7 +317,7 @@ fn write_feedback(dir: &Path, report: &CheckReport) -> Result<(), CliError> {
         .filter(|f| f.superseded_by.is_none() && !f.issues.is_empty())
     {
         let name = crate::outputs::feedback(round, f.unit.as_deref(), &f.path);
-        let bytes = feedback_workbook(f, round)?;
+        let bytes = feedback_workbook(f, round, notes)?;
         write_atomic(&dir.join(name), &bytes)?;
     }
     Ok(())
