@@ -34,7 +34,7 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
     let cat = g.catalog()?;
     check_overwrite(&path, force)?;
     let year = ws.ledger()?.year()?;
-    let bytes = crate::write::ledger::workbook(&year, &cat)?;
+    let bytes = crate::write::ledger::workbook(&year, &cat, &g.imprint()?)?;
     write_atomic(&path, &bytes)?;
     out(&format!(
         "已导出台账 {}：{} 期，{} 项任务，{} 个单位。\n",
