@@ -18,6 +18,7 @@ mod intake;
 mod mail;
 mod merge;
 mod outputs;
+mod paper;
 mod returns;
 mod samples;
 mod structure;

@@ -88,9 +88,11 @@ impl Imprint {
 /// loose page still says which round and table it belongs to.
 pub fn header(ws: &mut Worksheet, what: &str, imprint: &Imprint) {
     let esc = |s: &str| s.replace('&', "&&");
-    let mut h = format!("&L&9{}", esc(what));
+    // The size code "&9" would swallow the digits of a text starting with a year: a
+    // space ends it.
+    let mut h = format!("&L&9 {}", esc(what));
     if !imprint.office.trim().is_empty() {
-        h.push_str(&format!("&R&9{}", esc(imprint.office.trim())));
+        h.push_str(&format!("&R&9 {}", esc(imprint.office.trim())));
     }
     ws.set_header(h);
 }

@@ -55,7 +55,7 @@ fn sample_bulletin(name: &str, extra: &[&str]) -> (Workdir, Value, Run) {
 }
 
 /// One member of a zip, as text.
-fn part(docx: &Path, name: &str) -> String {
+pub(crate) fn part(docx: &Path, name: &str) -> String {
     let bytes = std::fs::read(docx).unwrap();
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut f = z

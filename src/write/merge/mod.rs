@@ -108,7 +108,7 @@ pub fn fill_consolidated(
     b?;
     // Every printed page names the round and the sheet (总表 says more of itself).
     for ws in wb.worksheets_mut().iter_mut().skip(1) {
-        let what = format!("{round} 汇总表·{}", ws.name());
+        let what = format!("{round} 汇总·{}", ws.name());
         crate::write::paper::header(ws, &what, imprint);
     }
     Ok(Filled(wb))
