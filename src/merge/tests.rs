@@ -327,11 +327,29 @@ fn indicator_rates_from_reported_values() {
     let hi = find("新增国家级高新技术企业");
     assert_eq!(hi.rate, Some(75.0));
     assert_eq!(hi.met(), Some(false));
+    // Task 52's indicators are the task's totals: its lead host's (区生态环境分局) alone
+    // count, not the sum of both hosts' (issue 23: 53 + 66 + 56 shown against 150).
     let energy = find("万元GDP能耗降低");
-    assert_eq!(energy.total, Some(3.5));
-    assert_eq!(energy.values.len(), 2);
+    assert_eq!(energy.total, Some(3.0));
+    assert_eq!(energy.values.len(), 1);
     let coal = find("压减煤炭消费量");
+    assert_eq!(coal.total, Some(40.0));
+    // Where the catalog marks an indicator as a sum of parts, each host's part is added.
+    let toml = c.to_toml().replacen(
+        "name = \"压减煤炭消费量\"",
+        "name = \"压减煤炭消费量\"\nparts = true",
+        1,
+    );
+    let parts = Catalog::from_toml(&toml, std::path::Path::new("任务清单.toml")).unwrap();
+    let m = merged(&parts, &r, None);
+    let ind = indicators(&m);
+    let coal = ind
+        .iter()
+        .find(|l| l.indicator.name == "压减煤炭消费量")
+        .unwrap();
     assert!((coal.rate.unwrap() - 100.0).abs() < 1e-9);
+    assert_eq!(coal.values.len(), 2);
+    let find = |n: &str| ind.iter().find(|l| l.indicator.name == n).unwrap();
     let platforms = find("新增省级以上创新平台");
     assert!(platforms.values.is_empty() && platforms.rate.is_none());
 }

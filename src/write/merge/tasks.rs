@@ -434,5 +434,6 @@ pub(super) fn leader_screen(
         &format!("{round} {leader}同志分管任务进展（全部栏目）"),
         imprint,
     );
-    Ok(())
+    // For the screen; printed, it takes A3 to stay legible.
+    paper::set_paper(ws, paper::Paper::A3, true)
 }
