@@ -327,3 +327,42 @@ fn printed_outputs_are_readable_numbered_and_titled() {
     assert!(overview.len() * 2 <= 30, "{} A3 pages", overview.len());
     numbered_and_readable(&overview, "总表 A3");
 }
+
+/// Templates never go out without the office's contact unnoticed: `round new` and
+/// `templates` warn while it is empty, and `init` says to fill duban.toml and contacts.csv
+/// first.
+#[test]
+fn an_empty_office_contact_is_warned_about() {
+    let wd = Workdir::new("paper-contact");
+    let init = wd.run(&["init", "."]);
+    let next = init.stdout();
+    assert!(
+        next.contains("office_contact") && next.contains("contacts.csv"),
+        "{next}"
+    );
+    let warning = "督考办联系方式未填写";
+    let r = wd.run(&["round", "new", Q1, "--deadline", "2020-04-05"]);
+    assert!(r.stderr().contains(warning), "{}", r.describe());
+    let r = wd.run(&[
+        "templates",
+        "--round",
+        Q1,
+        "--deadline",
+        "2020-04-05",
+        "--out",
+        "t",
+    ]);
+    assert!(r.stderr().contains(warning), "{}", r.describe());
+    let r = wd.run(&[
+        "templates",
+        "--round",
+        Q1,
+        "--deadline",
+        "2020-04-05",
+        "--out",
+        "t2",
+        "--office-contact",
+        CONTACT,
+    ]);
+    assert!(!r.stderr().contains(warning), "{}", r.describe());
+}

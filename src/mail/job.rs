@@ -93,6 +93,7 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
     let office = s.office.clone().unwrap_or_else(|| "区督考办".into());
     base.insert("office", office);
     let office_contact = s.office_contact.clone();
+    console.say(crate::placeholder::contact_note(office_contact.as_deref()));
     base.insert(
         "office_contact",
         office_contact.unwrap_or_else(|| from.email.to_string()),
