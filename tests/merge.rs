@@ -24,11 +24,12 @@ struct Round {
     wd: Workdir,
     cat: Catalog,
     sent: Sent,
-    /// (task, indicator) → values reported by the latest returns.
+    /// (task, indicator) → values reported by the task's lead host (the task's total; other
+    /// hosts' and co-units' values do not count).
     values: BTreeMap<(u32, String), Vec<f64>>,
 }
 
-fn put(sent: &mut Sent, values: &mut BTreeMap<(u32, String), Vec<f64>>, r: &Return) {
+fn put(sent: &mut Sent, values: &mut BTreeMap<(u32, String), Vec<f64>>, r: &Return, cat: &Catalog) {
     let (c_task, c_status, c_pct) = (r.col("序号"), r.col("推进状态"), r.col("完成进度(%)"));
     let rows = sent.entry(r.unit.clone()).or_default();
     for row in &r.rows {
@@ -38,7 +39,8 @@ fn put(sent: &mut Sent, values: &mut BTreeMap<(u32, String), Vec<f64>>, r: &Retu
         rows.insert(*t as u32, (st.clone(), *p));
     }
     for (task, name, v) in &r.indicators {
-        if let V::N(v) = v {
+        let lead = cat.task(*task).and_then(|t| t.hosts.first());
+        if let (V::N(v), true) = (v, lead == Some(&r.unit)) {
             values.entry((*task, name.clone())).or_default().push(*v);
         }
     }
@@ -63,7 +65,7 @@ fn round() -> Round {
         .set(3, "完成进度(%)", V::N(100.0));
     kj.modified = Some((2020, 4, 3, 9));
     wd.create("returns/区科技局_更正.xlsx", kj.bytes());
-    put(&mut sent, &mut values, &kj);
+    put(&mut sent, &mut values, &kj, &cat);
 
     let mut cz = Return::clean(&cat, "区财政局", ROUND, false);
     cz.set(11, "推进状态", s("滞后"))
@@ -72,7 +74,7 @@ fn round() -> Round {
         .set(11, "下步措施", s("-加快拨付"))
         .set(11, "工作进展", s("@财政局 已对接"));
     wd.create("returns/区财政局.xlsx", cz.bytes());
-    put(&mut sent, &mut values, &cz);
+    put(&mut sent, &mut values, &cz, &cat);
 
     let mut fg = Return::clean(&cat, "区发展改革局", ROUND, false);
     fg.set(9, "推进状态", s("未启动"))
@@ -80,11 +82,11 @@ fn round() -> Round {
     // 5% at 序时进度 25%: 疑似滞后.
     fg.set(1, "完成进度(%)", V::N(5.0));
     wd.create("returns/区发展改革局.xlsx", fg.bytes());
-    put(&mut sent, &mut values, &fg);
+    put(&mut sent, &mut values, &fg, &cat);
 
     let town = Return::clean(&cat, "新兖镇", ROUND, false);
     wd.create("returns/新兖镇.xlsx", town.bytes());
-    put(&mut sent, &mut values, &town);
+    put(&mut sent, &mut values, &town, &cat);
 
     Round {
         wd,
