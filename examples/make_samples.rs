@@ -593,6 +593,8 @@ fn plan_for(cat: &Catalog, q: Quarter) -> Plan {
                         s("上级部门验收时提出整改意见，需重新组织实施。"),
                     );
                 codes.push("W-DONE-UNDONE");
+                // 滞后 at 100 %: the two disagree (the bulletin printed "滞后，完成100%").
+                codes.push("W-LAGGING-AT-100");
             }
             Mistake::Late => {
                 r.modified = Some((2020, 7, 8, 7));

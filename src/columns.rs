@@ -4,7 +4,10 @@
 //! The template writes its header and widths from [`TASK_COLUMNS`] and
 //! [`INDICATOR_COLUMNS`]; the check finds a return's columns by the same titles and
 //! synonyms and names them in its messages; the merge's detail sheet and CSV take their
-//! titles from here ([`DETAIL_COLUMNS`]).
+//! titles from here ([`DETAIL_COLUMNS`]). The merge's task tables (总表, the leader summaries)
+//! have theirs in [`summary`].
+
+pub mod summary;
 
 /// A column of 任务进展.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -21,6 +21,20 @@ pub fn office_text(
     }
 }
 
+/// Said while the office's contact is not filled in: templates and mails would go out
+/// without a way for units to ask (templates, round new and mail warn; they still run).
+pub const NO_OFFICE_CONTACT: &str =
+    "提醒：督考办联系方式未填写（duban.toml 的 office_contact，或 --office-contact），\
+     模板的填报说明和邮件中将没有联系人和电话。请先填写后再发出。\n";
+
+/// [`NO_OFFICE_CONTACT`] when `contact` is empty or missing.
+pub fn contact_note(contact: Option<&str>) -> &'static str {
+    match contact.map(str::trim) {
+        Some(c) if !c.is_empty() => "",
+        _ => NO_OFFICE_CONTACT,
+    }
+}
+
 /// A `{` without its `}`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("占位符没有结束的 }}：{snippet}")]

@@ -40,6 +40,8 @@ pub enum WorkspaceError {
     NotWorkspace(PathBuf),
     #[error("{} 已是督办工作区或已有同名文件（{}），未覆盖任何文件", dir.display(), existing.join("、"))]
     Exists { dir: PathBuf, existing: Vec<String> },
+    #[error("工作区配置 {} 中 [print] 的纸张“{value}”无法识别，请写作 \"A4\" 或 \"A3\"", path.display())]
+    Paper { path: PathBuf, value: String },
     #[error("工作区配置 {} 中的时区“{value}”无法识别，请写作 +08:00", path.display())]
     TimeZone { path: PathBuf, value: String },
     #[error(transparent)]
@@ -73,6 +75,16 @@ pub struct Config {
     pub mailbox: toml::Table,
     #[serde(default)]
     pub bulletin: BulletinSettings,
+    #[serde(default)]
+    pub print: PrintSettings,
+}
+
+/// `[print]`: the paper the office prints its tables on (`paper = "A3"`; A4 by default).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintSettings {
+    #[serde(default)]
+    pub paper: String,
 }
 
 /// `[bulletin]`: the office's own wording and letterhead for `duban bulletin` (paths
@@ -139,6 +151,7 @@ impl Workspace {
             config,
         };
         ws.offset()?;
+        ws.paper()?;
         Ok(ws)
     }
 
@@ -193,6 +206,15 @@ impl Workspace {
     }
 
     /// The office's time zone, `+08:00` unless set.
+    /// `[print] paper`: A4 unless the office asks for A3.
+    pub fn paper(&self) -> Result<crate::write::paper::Paper, WorkspaceError> {
+        let value = &self.config.print.paper;
+        crate::write::paper::Paper::parse(value).ok_or_else(|| WorkspaceError::Paper {
+            path: self.path(CONFIG),
+            value: value.clone(),
+        })
+    }
+
     pub fn offset(&self) -> Result<jiff::tz::Offset, WorkspaceError> {
         let tz = self.config.time_zone.trim();
         if tz.is_empty() {

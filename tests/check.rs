@@ -331,7 +331,10 @@ fn normalised_values_are_warnings_and_accepted() {
         .set(32, "完成进度(%)", s(" 80 "))
         .set(36, "推进状态", s("完成"))
         .set(36, "完成进度(%)", V::N(100.0))
-        .set(50, "任务内容", s("坚持问题导向，补齐短板"));
+        .set(50, "任务内容", s("坚持问题导向，补齐短板"))
+        .set(50, "推进状态", s("滞后"))
+        .set(50, "完成进度(%)", V::N(100.0))
+        .set(50, "存在问题", s("资金未到位"));
     r.phone = s("12345");
     wd.create(&file_name("warn"), r.bytes());
     let mut r2 = Return::clean(&cat(), "区商务局", ROUND, false);
@@ -346,6 +349,8 @@ fn normalised_values_are_warnings_and_accepted() {
     assert_has(f, "W-PERCENT-NORMALISED", Some(&r.cell(13, "完成进度(%)")));
     assert_has(f, "W-STATUS-NORMALISED", Some(&r.cell(36, "推进状态")));
     assert_has(f, "W-TEXT-ALTERED", Some(&r.cell(50, "任务内容")));
+    // 滞后 at 100 % says two things: a warning on the percent.
+    assert_has(f, "W-LAGGING-AT-100", Some(&r.cell(50, "完成进度(%)")));
     assert_has(f, "W-PHONE-INVALID", None);
     // "80" stored as text is an ordinary number: no warning on that cell.
     let cell32 = r.cell(32, "完成进度(%)");
@@ -691,13 +696,14 @@ fn feedback_workbooks_list_the_problems() {
     let rows = read_sheet(&out[0]);
     let header = rows
         .iter()
-        .find(|r| r.first().map(String::as_str) == Some("单元格"))
+        .find(|r| r.first().map(String::as_str) == Some("序号"))
         .unwrap();
-    assert_eq!(header, &["单元格", "任务", "问题", "怎么改"]);
-    let cell = format!("任务进展!{}", r.cell(3, "推进状态"));
+    assert_eq!(header, &["序号", "位置", "任务", "问题", "怎么改"]);
+    // The place in words, as a clerk reads it.
+    let cell = format!("任务进展表 {} 格", r.cell(3, "推进状态"));
     assert!(
         rows.iter()
-            .any(|row| row[0] == cell && row[2].contains("E-STATUS-INVALID") && !row[3].is_empty()),
+            .any(|row| row[1] == cell && row[3].contains("E-STATUS-INVALID") && !row[4].is_empty()),
         "{rows:?}"
     );
 }

@@ -24,11 +24,12 @@ struct Round {
     wd: Workdir,
     cat: Catalog,
     sent: Sent,
-    /// (task, indicator) → values reported by the latest returns.
+    /// (task, indicator) → values reported by the task's lead host (the task's total; other
+    /// hosts' and co-units' values do not count).
     values: BTreeMap<(u32, String), Vec<f64>>,
 }
 
-fn put(sent: &mut Sent, values: &mut BTreeMap<(u32, String), Vec<f64>>, r: &Return) {
+fn put(sent: &mut Sent, values: &mut BTreeMap<(u32, String), Vec<f64>>, r: &Return, cat: &Catalog) {
     let (c_task, c_status, c_pct) = (r.col("序号"), r.col("推进状态"), r.col("完成进度(%)"));
     let rows = sent.entry(r.unit.clone()).or_default();
     for row in &r.rows {
@@ -38,7 +39,8 @@ fn put(sent: &mut Sent, values: &mut BTreeMap<(u32, String), Vec<f64>>, r: &Retu
         rows.insert(*t as u32, (st.clone(), *p));
     }
     for (task, name, v) in &r.indicators {
-        if let V::N(v) = v {
+        let lead = cat.task(*task).and_then(|t| t.hosts.first());
+        if let (V::N(v), true) = (v, lead == Some(&r.unit)) {
             values.entry((*task, name.clone())).or_default().push(*v);
         }
     }
@@ -63,7 +65,7 @@ fn round() -> Round {
         .set(3, "完成进度(%)", V::N(100.0));
     kj.modified = Some((2020, 4, 3, 9));
     wd.create("returns/区科技局_更正.xlsx", kj.bytes());
-    put(&mut sent, &mut values, &kj);
+    put(&mut sent, &mut values, &kj, &cat);
 
     let mut cz = Return::clean(&cat, "区财政局", ROUND, false);
     cz.set(11, "推进状态", s("滞后"))
@@ -72,7 +74,7 @@ fn round() -> Round {
         .set(11, "下步措施", s("-加快拨付"))
         .set(11, "工作进展", s("@财政局 已对接"));
     wd.create("returns/区财政局.xlsx", cz.bytes());
-    put(&mut sent, &mut values, &cz);
+    put(&mut sent, &mut values, &cz, &cat);
 
     let mut fg = Return::clean(&cat, "区发展改革局", ROUND, false);
     fg.set(9, "推进状态", s("未启动"))
@@ -80,11 +82,11 @@ fn round() -> Round {
     // 5% at 序时进度 25%: 疑似滞后.
     fg.set(1, "完成进度(%)", V::N(5.0));
     wd.create("returns/区发展改革局.xlsx", fg.bytes());
-    put(&mut sent, &mut values, &fg);
+    put(&mut sent, &mut values, &fg, &cat);
 
     let town = Return::clean(&cat, "新兖镇", ROUND, false);
     wd.create("returns/新兖镇.xlsx", town.bytes());
-    put(&mut sent, &mut values, &town);
+    put(&mut sent, &mut values, &town, &cat);
 
     Round {
         wd,
@@ -163,7 +165,13 @@ fn merge_writes_what_the_office_expects() {
 
     let book = r.out("汇总.xlsx");
     let total = sheet(&book, "总表");
-    assert_eq!(total[2][5], "推进状态");
+    let col = |t: &str| total[2].iter().position(|h| h == t).unwrap();
+    let (st, behind, colour, hosts) = (
+        col("推进状态"),
+        col("疑似滞后"),
+        col("三色标识"),
+        col("主办单位填报情况"),
+    );
     let row = |n: u32| {
         total
             .iter()
@@ -172,25 +180,25 @@ fn merge_writes_what_the_office_expects() {
             .clone()
     };
     // Named tasks: the later 区科技局 return counts (已完成), not the superseded 滞后.
-    assert_eq!(row(3)[5], "已完成");
-    assert_eq!(row(11)[5], "滞后");
-    assert_eq!(row(9)[5], "未启动");
-    assert_eq!(row(1)[5], "序时推进");
-    assert_eq!(row(1)[7], "疑似滞后");
-    assert_eq!(row(3)[8], "蓝");
-    assert_eq!(row(11)[8], "黄");
+    assert_eq!(row(3)[st], "已完成");
+    assert_eq!(row(11)[st], "滞后");
+    assert_eq!(row(9)[st], "未启动");
+    assert_eq!(row(1)[st], "序时推进");
+    assert_eq!(row(1)[behind], "疑似滞后");
+    assert_eq!(row(3)[colour], "蓝");
+    assert_eq!(row(11)[colour], "黄");
     assert!(
-        row(1)[9].contains("区发展改革局：序时推进 5%"),
+        row(1)[hosts].contains("区发展改革局：序时推进 5%"),
         "{}",
-        row(1)[9]
+        row(1)[hosts]
     );
     assert!(
-        row(1)[9].contains("区工业和信息化局：未报送"),
+        row(1)[hosts].contains("区工业和信息化局：未报送"),
         "{}",
-        row(1)[9]
+        row(1)[hosts]
     );
     for n in 1..=77 {
-        assert_eq!(row(n)[5], r.expected_state(n), "task {n}");
+        assert_eq!(row(n)[st], r.expected_state(n), "task {n}");
     }
 
     // 统计: the 合计 row against counts made here.
@@ -225,7 +233,8 @@ fn merge_writes_what_the_office_expects() {
         "{}",
         leader[1][0]
     );
-    let shown: Vec<&str> = leader[3..].iter().map(|x| x[5].as_str()).collect();
+    let status = leader[2].iter().position(|t| t == "推进状态").unwrap();
+    let shown: Vec<&str> = leader[3..].iter().map(|x| x[status].as_str()).collect();
     assert_eq!(shown.len(), led.len());
     let rank = |s: &str| {
         ["滞后", "未启动", "未报送", "序时推进", "已完成"]
@@ -428,17 +437,19 @@ fn as_of_and_config_change_the_judgement() {
             .clone()
     };
     assert!(total[1][0].contains("序时进度 91.7%"), "{}", total[1][0]);
+    let col = |t: &str| total[2].iter().position(|h| h == t).unwrap();
+    let (st, behind, colour) = (col("推进状态"), col("疑似滞后"), col("三色标识"));
     // Task 13 (区科技局 hosts, 50%): 41.7 points behind, under the configured 45: yellow.
     assert_eq!(
         (
-            row(13)[5].as_str(),
-            row(13)[7].as_str(),
-            row(13)[8].as_str()
+            row(13)[st].as_str(),
+            row(13)[behind].as_str(),
+            row(13)[colour].as_str()
         ),
         ("序时推进", "疑似滞后", "黄")
     );
     // 未启动 after mid-year: red.
-    assert_eq!(row(9)[8], "红");
+    assert_eq!(row(9)[colour], "红");
 
     let bad = r.wd.output(&[
         "merge",

@@ -24,15 +24,18 @@ fn json(run: &crate::workdir::Run) -> Value {
     serde_json::from_str(&run.stdout()).unwrap_or_else(|e| panic!("json: {e}\n{}", run.describe()))
 }
 
-/// A problem list's rows under its header (单元格, 任务, 问题, 怎么改).
+/// A problem list's rows under its header (位置, 任务, 问题, 怎么改), without the 序号.
 fn problem_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     let rows = rows_of(bytes, "问题清单");
     let header = rows
         .iter()
-        .position(|r| r.first().is_some_and(|c| c == "单元格"))
+        .position(|r| r.first().is_some_and(|c| c == "序号"))
         .expect("a header row");
-    assert_eq!(rows[header][..4], ["单元格", "任务", "问题", "怎么改"]);
-    rows[header + 1..].to_vec()
+    assert_eq!(
+        rows[header][..5],
+        ["序号", "位置", "任务", "问题", "怎么改"]
+    );
+    rows[header + 1..].iter().map(|r| r[1..].to_vec()).collect()
 }
 
 /// A contacts file with one line for `unit`.

@@ -23,6 +23,7 @@ mod layers;
 mod mail;
 mod merge;
 mod outputs;
+mod paper;
 mod returns;
 mod rounds;
 mod samples;

@@ -151,10 +151,22 @@ pub fn soffice() -> PathBuf {
 /// Runs `soffice --headless --convert-to FORMAT --outdir OUT FILE` with a private profile
 /// (parallel tests must not share one) and returns the converted file's path.
 pub fn soffice_convert(file: &Path, format: &str, out: &Path) -> PathBuf {
+    soffice_convert_env(file, format, out, &[])
+}
+
+/// [`soffice_convert`] with the office fonts mapped as scripts/round maps them
+/// (scripts/fonts.conf), so that measured pages are the ones the README shows.
+pub fn soffice_print(file: &Path, out: &Path) -> PathBuf {
+    let fonts = repo().join("scripts/fonts.conf");
+    soffice_convert_env(file, "pdf", out, &[("FONTCONFIG_FILE", fonts.as_path())])
+}
+
+fn soffice_convert_env(file: &Path, format: &str, out: &Path, env: &[(&str, &Path)]) -> PathBuf {
     let soffice = soffice();
     std::fs::create_dir_all(out).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let status = Command::new(soffice)
+        .envs(env.iter().copied())
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.path().display()

@@ -479,11 +479,16 @@ fn a_year_in_a_workspace() {
         "{sheets:?}"
     );
     let t = wb.sheet("任务台账").unwrap();
-    assert_eq!(t.value(0, 4).text(), format!("{Q1}\n推进状态"));
-    let row3 = (1..100).find(|&r| t.value(r, 0).text() == "3").unwrap();
+    assert!(t.value(0, 0).text().contains("督办台账"), "titled");
+    assert_eq!(t.value(2, 4).text(), format!("{Q1}\n推进状态"));
+    let row3 = (3..100).find(|&r| t.value(r, 0).text() == "3").unwrap();
     assert_eq!(t.value(row3, 4 + 9).text(), "3", "streak of 3");
     let d = wb.sheet("区直部门").unwrap();
-    let cz = (1..100)
+    assert!(
+        d.value(0, 0).text().contains("区直部门"),
+        "the sheet says its kind"
+    );
+    let cz = (3..100)
         .find(|&r| d.value(r, 0).text() == "区财政局")
         .unwrap();
     assert_eq!(d.value(cz, 1).text(), "逾期");

@@ -138,6 +138,7 @@ fn extract_chain(chain: &str, previous: Option<&str>) -> Vec<Indicator> {
                     target: h.value,
                     unit: h.measure.clone(),
                     comparator,
+                    parts: false,
                 })
                 .collect();
         }
@@ -191,6 +192,7 @@ fn extract_chain(chain: &str, previous: Option<&str>) -> Vec<Indicator> {
             target: h.value,
             unit: h.measure.clone(),
             comparator: h.comparator,
+            parts: false,
         });
     }
     out

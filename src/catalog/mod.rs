@@ -97,6 +97,10 @@ pub struct Indicator {
     pub unit: String,
     #[serde(default)]
     pub comparator: Comparator,
+    /// `parts = true` where the office asks each host for its part and the merge adds
+    /// them; otherwise the lead host (listed first) reports the task's total alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parts: bool,
 }
 
 impl Indicator {

@@ -143,6 +143,7 @@ pub(super) const RULES: &[Rule] = &[
     status_read,
     percent_read,
     done_is_100,
+    lagging_below_100,
     not_started_is_0,
     hosted_has_progress,
     lagging_has_problems,
@@ -291,6 +292,20 @@ fn done_is_100(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
                 Code::DoneNot100,
                 row.at(TaskCol::Percent),
                 format!("推进状态为“已完成”，但完成进度是 {}", fmt(p)),
+            );
+        }
+    }
+}
+
+/// A task 滞后 at 100 % says two things (the bulletin printed "滞后，完成100%"): warned,
+/// so the office asks which is true.
+fn lagging_below_100(row: &Row<'_>, v: &mut Values, issues: &mut Issues) {
+    if let (Some(Status::Lagging), Some(p)) = (v.status, v.percent) {
+        if p >= 100.0 {
+            issues.add(
+                Code::LaggingAt100,
+                row.at(TaskCol::Percent),
+                format!("推进状态为“滞后”，但完成进度是 {}", fmt(p)),
             );
         }
     }

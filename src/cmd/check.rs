@@ -73,7 +73,8 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         bases: cwd.into_iter().chain(round_dir).collect(),
     };
     if let Some(dir) = &feedback {
-        let written = write_feedback(dir, &report)?;
+        let notes = feedback_notes(g, report.round.as_deref())?;
+        let written = write_feedback(dir, &report, &notes)?;
         eprintln!("已写入问题清单 {written} 份：{}", shown.path(dir));
     }
     match args.format {
@@ -97,9 +98,32 @@ pub fn json(report: &CheckReport) -> String {
     serde_json::to_string_pretty(report).expect("a check report serialises")
 }
 
+/// In a workspace: the office, its contact and the round's deadline for the problem lists.
+fn feedback_notes(
+    g: &crate::cmd::Globals,
+    round: Option<&str>,
+) -> Result<crate::write::feedback::FeedbackNotes, CliError> {
+    let Some(ws) = &g.workspace else {
+        return Ok(Default::default());
+    };
+    let deadline = match round {
+        Some(r) => ws.ledger()?.round(r)?.and_then(|i| i.deadline),
+        None => None,
+    };
+    Ok(crate::write::feedback::FeedbackNotes {
+        office: ws.config.office.clone(),
+        contact: ws.config.office_contact.clone(),
+        resubmit_by: deadline.map(|d| d.chinese()),
+    })
+}
+
 /// One problem list per standing return with issues, named as `mail feedback` names it,
 /// written into `dir` (made if missing) together; returns how many.
-fn write_feedback(dir: &Path, report: &CheckReport) -> Result<usize, CliError> {
+fn write_feedback(
+    dir: &Path,
+    report: &CheckReport,
+    notes: &crate::write::feedback::FeedbackNotes,
+) -> Result<usize, CliError> {
     let round = report.round.as_deref();
     let mut files = Vec::new();
     for f in report
@@ -108,7 +132,7 @@ fn write_feedback(dir: &Path, report: &CheckReport) -> Result<usize, CliError> {
         .filter(|f| f.superseded_by.is_none() && !f.issues.is_empty())
     {
         let name = crate::outputs::feedback(round, f.unit.as_deref(), &f.path);
-        files.push((name, feedback_workbook(f, round)?));
+        files.push((name, feedback_workbook(f, round, notes)?));
     }
     let staged = Staged::new(dir).map_err(CliError::not_written(dir))?;
     staged

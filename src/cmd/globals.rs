@@ -48,6 +48,21 @@ impl Globals {
         })
     }
 
+    /// Who makes the printed tables, when and on what paper: the workspace's office and
+    /// `[print] paper` (A4 outside a workspace), today in the office's zone.
+    pub fn imprint(&self) -> Result<crate::write::paper::Imprint, crate::CliError> {
+        let (office, paper) = match &self.workspace {
+            Some(w) => (w.config.office.clone(), w.paper()?),
+            None => Default::default(),
+        };
+        Ok(crate::write::paper::Imprint {
+            office,
+            date: crate::date::Date::today(self.offset).chinese(),
+            paper,
+            root: None,
+        })
+    }
+
     /// The catalog in use.
     pub fn catalog(&self) -> Result<crate::catalog::Catalog, crate::catalog::CatalogError> {
         crate::catalog::Catalog::load(self.catalog.as_deref())

@@ -59,13 +59,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
-    let round = g.round(args.round.as_deref())?.ok_or(CliError::Needs {
-        option: "--round",
-        what: "填报期次，如 2020年第一季度",
-    })?;
-    if round.is_empty() {
-        return Err(CliError::EmptyRound { option: "--round" });
-    }
+    let round = required_round(g, args.round.as_deref())?;
     if args.and_later {
         return and_later(args, g, &round);
     }
@@ -172,6 +166,7 @@ fn merge_one(args: &Args, g: &crate::cmd::Globals, round: &str) -> CliResult {
             compression: args.compression,
             check: g.check_options(Some(round.clone()))?,
             ledger,
+            imprint: imprint(g, &out)?,
         },
     )?;
     super::out(&message(&round, &out, &merged));
@@ -179,6 +174,27 @@ fn merge_one(args: &Args, g: &crate::cmd::Globals, round: &str) -> CliResult {
         0 => Outcome::Clean,
         _ => Outcome::Findings,
     })
+}
+
+/// The printed tables' imprint; 报送文件 names the returns from the round's folder (the
+/// output folder's parent).
+fn imprint(g: &crate::cmd::Globals, out: &Path) -> Result<crate::write::paper::Imprint, CliError> {
+    Ok(crate::write::paper::Imprint {
+        root: crate::fsutil::resolved(out).parent().map(Path::to_path_buf),
+        ..g.imprint()?
+    })
+}
+
+/// `--round`, else the workspace's latest; not empty.
+fn required_round(g: &crate::cmd::Globals, round: Option<&str>) -> Result<String, CliError> {
+    let round = g.round(round)?.ok_or(CliError::Needs {
+        option: "--round",
+        what: "填报期次，如 2020年第一季度",
+    })?;
+    if round.is_empty() {
+        return Err(CliError::EmptyRound { option: "--round" });
+    }
+    Ok(round)
 }
 
 /// `--config`, else the workspace's, else the defaults.

@@ -96,7 +96,8 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
                 deadline,
                 &new.templates,
             ));
-            eprint!("{}", unassigned_note(&cat));
+            let contact = crate::placeholder::contact_note(Some(&ws.config.office_contact));
+            eprint!("{}{contact}", unassigned_note(&cat));
             out(&taken_in(new.taken_in));
             out(&format!(
                 "已登记第 {} 期“{round}”（截止 {}）。\n模板：{}\n回收：{}（各单位报送的表格放在这里，或用 duban collect 收取）\n",

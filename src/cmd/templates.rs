@@ -85,6 +85,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     if args.units.is_empty() {
         eprint!("{}", unassigned_note(&cat));
     }
+    eprint!("{}", crate::placeholder::contact_note(set.office_contact));
     Ok(Outcome::Clean)
 }
 

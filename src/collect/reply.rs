@@ -282,12 +282,10 @@ pub fn make(
                 );
                 n += 1;
             }
-            let bytes =
-                crate::write::feedback::feedback_workbook(r, Some(cx.round)).map_err(|e| {
-                    MailError::Build {
-                        recipient: name.clone(),
-                        message: e.to_string(),
-                    }
+            let bytes = crate::write::feedback::feedback_workbook(r, Some(cx.round), &notes(cx))
+                .map_err(|e| MailError::Build {
+                    recipient: name.clone(),
+                    message: e.to_string(),
                 })?;
             let path = cx.outbox.join(outputs::OUTBOX_ATTACHMENTS).join(&file_name);
             attachments.push(Attachment::new(path, file_name, bytes));
@@ -472,4 +470,15 @@ pub fn send(
         }
     }
     Ok(())
+}
+
+/// What a problem list says of the office: its name and contact, and the deadline where
+/// the answer's placeholders know it.
+fn notes(cx: &Context) -> crate::write::feedback::FeedbackNotes {
+    let get = |k: &str| cx.base.get(k).cloned();
+    crate::write::feedback::FeedbackNotes {
+        office: get("office").unwrap_or_default(),
+        contact: get("office_contact").unwrap_or_default(),
+        resubmit_by: get("deadline"),
+    }
 }

@@ -276,8 +276,9 @@ fn table(t: &Table, ctx: Context<'_>) -> String {
         table_cell(&mut s, *w, &header, extras, &col.title, ctx.fonts);
     }
     s.push_str("</w:tr>");
+    // A row is never split over two pages (Word and LibreOffice keep it whole only so).
     for row in t.rows() {
-        s.push_str("<w:tr>");
+        s.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for ((text, col), w) in row.iter().zip(t.columns()).zip(&widths) {
             let mut f = cell;
             if col.align == Align::Center {

@@ -232,9 +232,14 @@ pub fn indicators<'a>(m: &Merged<'a>) -> Vec<IndicatorLine<'a>> {
     let mut out = Vec::new();
     for task in m.catalog.tasks() {
         for ind in &task.indicators {
+            // The task's total comes from its lead host alone, unless the catalog asks each
+            // host for its part: three hosts each writing the task's 累计完成值 made
+            // 53 + 66 + 56 = 175 against a target of 150.
+            let lead = task.hosts.first().map(String::as_str);
             let values: Vec<(&str, f64, &str)> = m
                 .returns
                 .iter()
+                .filter(|(unit, _)| ind.parts || Some(**unit) == lead)
                 .flat_map(|(unit, f)| {
                     f.data
                         .iter()

@@ -95,6 +95,7 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
     let office = s.office.clone().unwrap_or_else(|| "区督考办".into());
     base.insert("office", office);
     let office_contact = s.office_contact.clone();
+    console.say(crate::placeholder::contact_note(office_contact.as_deref()));
     base.insert(
         "office_contact",
         office_contact.unwrap_or_else(|| from.email.to_string()),
@@ -286,7 +287,16 @@ fn plan_kind(args: &Request, catalog: &Catalog, known: &Known) -> (Vec<Planned>,
             plan::reminders(report(), catalog, known.manifest.as_deref()),
             vec![],
         ),
-        Kind::Feedback => plan::feedback(report(), round),
+        Kind::Feedback => {
+            let s = &args.settings;
+            let notes = crate::write::feedback::FeedbackNotes {
+                office: s.office.clone().unwrap_or_default(),
+                contact: s.office_contact.clone().unwrap_or_default(),
+                resubmit_by: (s.deadline.clone().or(known.deadline.clone()))
+                    .map(|d| Date::parse(&d).map(Date::chinese).unwrap_or(d)),
+            };
+            plan::feedback(report(), round, &notes)
+        }
         // Not offered on this command line: `duban collect --reply` sends these.
         Kind::Accepted | Kind::Returned => (Vec::new(), Vec::new()),
     }

@@ -338,7 +338,11 @@ pub fn reminders(
 
 /// `feedback`: each unit whose standing return has issues, its problem workbook attached.
 /// Returns whose unit could not be told are listed in the second value: nobody to mail.
-pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>) {
+pub fn feedback(
+    report: &CheckReport,
+    round: &str,
+    notes: &crate::write::feedback::FeedbackNotes,
+) -> (Vec<Planned>, Vec<String>) {
     let mut out = Vec::new();
     let mut unknown = Vec::new();
     for f in &report.files {
@@ -368,7 +372,7 @@ pub fn feedback(report: &CheckReport, round: &str) -> (Vec<Planned>, Vec<String>
         );
         p.vars.insert("problems", graded_lines(&refs, 30));
         let file_name = outputs::feedback(Some(round), Some(unit), &f.path);
-        match crate::write::feedback::feedback_workbook(f, Some(round)) {
+        match crate::write::feedback::feedback_workbook(f, Some(round), notes) {
             Ok(bytes) => p.attachments.push(Source::Made { file_name, bytes }),
             Err(e) => p.blocked = Some(format!("无法生成问题清单 {file_name}：{e}")),
         }
@@ -557,7 +561,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (plan, unknown) = feedback(&report, "R");
+        let (plan, unknown) = feedback(&report, "R", &Default::default());
         let who: Vec<&str> = plan.iter().map(|p| p.recipient.as_str()).collect();
         assert_eq!(who, [units[1].as_str(), units[2].as_str()]);
         assert_eq!(plan[1].vars["errors"], "1");

@@ -327,11 +327,29 @@ fn indicator_rates_from_reported_values() {
     let hi = find("新增国家级高新技术企业");
     assert_eq!(hi.rate, Some(75.0));
     assert_eq!(hi.met(), Some(false));
+    // Task 52's indicators are the task's totals: its lead host's (区生态环境分局) alone
+    // count, not the sum of both hosts' (issue 23: 53 + 66 + 56 shown against 150).
     let energy = find("万元GDP能耗降低");
-    assert_eq!(energy.total, Some(3.5));
-    assert_eq!(energy.values.len(), 2);
+    assert_eq!(energy.total, Some(3.0));
+    assert_eq!(energy.values.len(), 1);
     let coal = find("压减煤炭消费量");
+    assert_eq!(coal.total, Some(40.0));
+    // Where the catalog marks an indicator as a sum of parts, each host's part is added.
+    let toml = c.to_toml().replacen(
+        "name = \"压减煤炭消费量\"",
+        "name = \"压减煤炭消费量\"\nparts = true",
+        1,
+    );
+    let parts = Catalog::from_toml(&toml, std::path::Path::new("任务清单.toml")).unwrap();
+    let m = merged(&parts, &r, None);
+    let ind = indicators(&m);
+    let coal = ind
+        .iter()
+        .find(|l| l.indicator.name == "压减煤炭消费量")
+        .unwrap();
     assert!((coal.rate.unwrap() - 100.0).abs() < 1e-9);
+    assert_eq!(coal.values.len(), 2);
+    let find = |n: &str| ind.iter().find(|l| l.indicator.name == n).unwrap();
     let platforms = find("新增省级以上创新平台");
     assert!(platforms.values.is_empty() && platforms.rate.is_none());
 }
@@ -424,6 +442,7 @@ mod workbooks {
             &ind,
             "2020年上半年",
             1,
+            &Default::default(),
         )
         .unwrap();
         assert_eq!(
@@ -434,7 +453,8 @@ mod workbooks {
                 &s,
                 &ind,
                 "2020年上半年",
-                1
+                1,
+                &Default::default(),
             )
             .unwrap(),
             "same bytes twice"
@@ -458,20 +478,21 @@ mod workbooks {
             ]
         );
         let total = sheet(&bytes, "总表");
-        assert_eq!(total[2][5], "推进状态");
+        let col = |t: &str| total[2].iter().position(|h| h == t).unwrap();
+        let (status, behind, colour) = (col("推进状态"), col("疑似滞后"), col("三色标识"));
         let task = |n: u32| total.iter().find(|r| r[0] == n.to_string()).unwrap();
-        assert_eq!(task(3)[5], "序时推进");
-        assert_eq!(task(3)[7], "疑似滞后");
-        assert_eq!(task(3)[8], "黄");
-        assert_eq!(task(11)[5], "滞后");
-        assert!(
-            task(11)[9].contains("区财政局：滞后 20%"),
-            "{}",
-            task(11)[9]
-        );
-        assert_eq!(task(1)[5], "未报送");
-        assert_eq!(task(1)[8], "红");
-        assert_eq!(total.len(), 3 + 77);
+        assert_eq!(task(3)[status], "序时推进");
+        assert_eq!(task(3)[behind], "疑似滞后");
+        assert_eq!(task(3)[colour], "黄");
+        assert_eq!(task(11)[status], "滞后");
+        let hosts = &task(11)[col("主办单位填报情况")];
+        assert!(hosts.contains("区财政局：滞后 20%"), "{hosts}");
+        assert_eq!(task(1)[status], "未报送");
+        assert_eq!(task(1)[colour], "红");
+        // The notice's parts are rows across the table, each before its first task.
+        let sections = c.sections().len();
+        assert_eq!(total.len(), 3 + 77 + sections);
+        assert_eq!(total[3][0], c.section_label(&c.tasks()[0].section));
 
         let st = sheet(&bytes, "统计");
         let total_row = st.iter().find(|r| r[0] == "合计").unwrap();
@@ -504,6 +525,7 @@ mod workbooks {
             "屈耀武",
             "2020年上半年",
             1,
+            &Default::default(),
         )
         .unwrap();
         let rows = sheet(&bytes, "分管任务进展");
@@ -518,11 +540,16 @@ mod workbooks {
         // Task 11 (滞后) comes first, then 9 (未启动), then the unreported ones.
         assert_eq!(rows[3][0], "11");
         assert_eq!(rows[4][0], "9");
-        assert_eq!(rows[5][5], "未报送");
+        let status = rows[2].iter().position(|t| t == "推进状态").unwrap();
+        assert_eq!(rows[5][status], "未报送");
+        // Contacts and co-units are on the sheet for the screen.
+        let all = sheet(&bytes, "全部栏目");
+        let contact = all[2].iter().position(|t| t == "主办单位联系人").unwrap();
+        assert_eq!(all[3][0], "11");
         assert!(
-            rows[3][14].contains("区财政局：区财政局填报人 0537-3411111"),
+            all[3][contact].contains("区财政局：区财政局填报人 0537-3411111"),
             "{}",
-            rows[3][14]
+            all[3][contact]
         );
     }
 }

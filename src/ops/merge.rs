@@ -40,6 +40,8 @@ pub struct MergeRound<'a> {
     pub check: CheckOptions,
     /// In a workspace, the ledger the round is recorded in, and the office's zone.
     pub ledger: Option<(Ledger, Offset)>,
+    /// What the printed tables say of who made them, and their paper.
+    pub imprint: crate::write::paper::Imprint,
 }
 
 /// What a merge did, for the command's message.
@@ -110,6 +112,7 @@ pub fn merge_round(catalog: &Catalog, r: MergeRound) -> Result<RoundMerged, CliE
         round,
         compression: r.compression,
         outputs: &outputs,
+        imprint: &r.imprint,
     };
     // In a workspace the round's record is staged in the ledger on a thread of its own
     // while the outputs are made, and committed only once they are all in place: a run
@@ -171,6 +174,7 @@ struct OutputSet<'a> {
     round: &'a str,
     compression: u8,
     outputs: &'a MergeOutputs,
+    imprint: &'a crate::write::paper::Imprint,
 }
 
 impl OutputSet<'_> {
@@ -179,10 +183,20 @@ impl OutputSet<'_> {
     /// summaries are made), writes them into the staging folder side by side and moves
     /// them into place together: a run that fails leaves none of them.
     fn write(&self, staged: Staged) -> Result<(), CliError> {
-        let (m, round, level) = (self.m, self.round, self.compression);
+        let (m, round, level, imprint) = (self.m, self.round, self.compression, self.imprint);
         let rows = xlsx::TaskRows::new(m);
         let (filled, side) = rayon::join(
-            || xlsx::fill_consolidated(m, &rows, self.stats, self.indicators, round, level),
+            || {
+                xlsx::fill_consolidated(
+                    m,
+                    &rows,
+                    self.stats,
+                    self.indicators,
+                    round,
+                    level,
+                    imprint,
+                )
+            },
             || {
                 [
                     csv::detail_csv(m),
@@ -200,7 +214,7 @@ impl OutputSet<'_> {
                 self.outputs
                     .leaders
                     .par_iter()
-                    .map(|(l, _)| xlsx::leader_summary(m, &rows, l, round, level))
+                    .map(|(l, _)| xlsx::leader_summary(m, &rows, l, round, level, imprint))
                     .collect::<Result<Vec<_>, _>>()
             },
         );

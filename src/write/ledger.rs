@@ -4,11 +4,13 @@
 //! the merge's sheets), how many rounds running it has lagged, and its hosts and leaders.
 //! Then one sheet per kind of unit (区直部门, 镇, 街道 …): each unit's reporting per round
 //! (按时, 逾期, 已报送未通过, 未报送) and the totals. A4 landscape, headers repeated, like the
-//! other workbooks.
+//! other workbooks; every sheet titled with the year and what it is (a unit sheet names its
+//! kind), 制表单位 and 制表日期 under it, pages headed and numbered.
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::report::{self, fit_row, header, text, Styles};
+use super::paper::{self, Imprint};
+use super::report::{self, fit_row, header, text, title, Styles};
 use super::BuildError;
 use crate::catalog::{format_number, Catalog};
 use crate::domain::history::{UnitRecord, Year};
@@ -19,10 +21,23 @@ pub fn workbook(
     year: &Year,
     catalog: &Catalog,
     per_round: &[&Catalog],
+    imprint: &Imprint,
 ) -> Result<Vec<u8>, BuildError> {
     let st = Styles::new();
-    let mut wb: Workbook = report::workbook("督办台账", 6);
-    tasks(wb.add_worksheet(), &st, year, catalog, per_round)?;
+    let which = match catalog.notice().year() {
+        Some(y) => format!("{y}年"),
+        None => String::new(),
+    };
+    let mut wb: Workbook = report::workbook(&format!("{which}督办台账"), 6);
+    let ws = wb.add_worksheet();
+    let n = tasks(ws, &st, year, catalog, per_round)?;
+    head(
+        ws,
+        &st,
+        n,
+        &format!("{which}政府工作报告任务督办台账（任务）"),
+        imprint,
+    )?;
     let mut kinds: Vec<&str> = Vec::new();
     for (_, kind, _) in &year.units {
         if !kinds.contains(&kind.as_str()) {
@@ -30,20 +45,46 @@ pub fn workbook(
         }
     }
     for kind in kinds {
-        units(wb.add_worksheet(), &st, year, kind)?;
+        let ws = wb.add_worksheet();
+        let n = units(ws, &st, year, kind)?;
+        head(
+            ws,
+            &st,
+            n,
+            &format!("{which}督办台账：{kind}报送情况"),
+            imprint,
+        )?;
     }
     Ok(wb.save_to_buffer()?)
 }
 
+/// The sheet's title over its table (written at row [`HEADER`]), 制表单位 and 制表日期
+/// under it, and the page header naming it.
+fn head(
+    ws: &mut Worksheet,
+    st: &Styles,
+    columns: usize,
+    heading: &str,
+    imprint: &Imprint,
+) -> Result<(), XlsxError> {
+    let widths = vec![8.0; columns.max(1)];
+    title(ws, st, &widths, heading, &imprint.line())?;
+    paper::header(ws, heading, imprint);
+    Ok(())
+}
+
+/// The row of each sheet's column titles, under the title and the imprint.
+const HEADER: u32 = 2;
+
+/// The task sheet; returns its number of columns.
 fn tasks(
     ws: &mut Worksheet,
     st: &Styles,
     year: &Year,
     catalog: &Catalog,
     per_round: &[&Catalog],
-) -> Result<(), XlsxError> {
+) -> Result<usize, XlsxError> {
     ws.set_name("任务台账")?;
-    report::print(ws, 0)?;
     let mut columns: Vec<(String, f64)> = vec![
         ("序号".into(), 5.0),
         ("任务内容".into(), 36.0),
@@ -57,9 +98,16 @@ fn tasks(
     }
     columns.push(("连续滞后（期）".into(), 8.0));
     let cols: Vec<(&str, f64)> = columns.iter().map(|(t, w)| (t.as_str(), *w)).collect();
-    header(ws, st, 0, &cols, catalog.tasks().len() as u32, 4)?;
+    header(
+        ws,
+        st,
+        HEADER,
+        &cols,
+        HEADER + catalog.tasks().len() as u32,
+        4,
+    )?;
     for (i, task) in catalog.tasks().iter().enumerate() {
-        let r = 1 + i as u32;
+        let r = HEADER + 1 + i as u32;
         let none = vec![None; year.rounds.len()];
         let rounds = year.tasks.get(&task.number).unwrap_or(&none);
         ws.write_number_with_format(r, 0, task.number, &st.center)?;
@@ -95,7 +143,7 @@ fn tasks(
         )?;
         fit_row(ws, r, &[(&task.text, 36.0), (&hosts, 16.0)])?;
     }
-    Ok(())
+    Ok(cols.len())
 }
 
 /// A task's hosts or leaders over the year, each round as its own catalog had them: one
@@ -150,10 +198,10 @@ fn word(u: &UnitRecord) -> String {
     }
 }
 
-fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(), XlsxError> {
+/// A kind's unit sheet; returns its number of columns.
+fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<usize, XlsxError> {
     let name: String = kind.replace('/', "、").chars().take(31).collect();
     ws.set_name(&name)?;
-    report::print(ws, 0)?;
     let mut columns: Vec<(String, f64)> = vec![("单位".into(), 24.0)];
     columns.extend(year.rounds.iter().map(|r| (r.name.clone(), 14.0)));
     let on_time = crate::domain::status::punctuality(Some(false));
@@ -168,9 +216,9 @@ fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(),
     }
     let cols: Vec<(&str, f64)> = columns.iter().map(|(t, w)| (t.as_str(), *w)).collect();
     let list: Vec<_> = year.units.iter().filter(|(_, k, _)| k == kind).collect();
-    header(ws, st, 0, &cols, list.len() as u32, 1)?;
+    header(ws, st, HEADER, &cols, HEADER + list.len() as u32, 1)?;
     for (i, (unit, _, rounds)) in list.iter().enumerate() {
-        let r = 1 + i as u32;
+        let r = HEADER + 1 + i as u32;
         text(ws, r, 0, unit, &st.text)?;
         let mut totals = [0usize; 4];
         for (k, round) in rounds.iter().enumerate() {
@@ -209,5 +257,5 @@ fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<(),
             )?;
         }
     }
-    Ok(())
+    Ok(cols.len())
 }

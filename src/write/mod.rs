@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod ledger;
 pub mod merge;
 pub mod palette;
+pub mod paper;
 mod report;
 pub mod sheet;
 

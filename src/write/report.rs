@@ -21,6 +21,8 @@ pub(crate) struct Styles {
     pub center: Format,
     pub number: Format,
     pub missing: Format,
+    /// A row across a table naming the part of the notice the rows under it belong to.
+    pub band: Format,
     /// [`Styles::status`]'s formats in [`Status::ALL`] order, and [`Styles::colour`]'s:
     /// made once, not once per cell (a `Format` holds strings).
     states: Vec<Format>,
@@ -35,7 +37,13 @@ pub(crate) struct Styles {
 
 impl Styles {
     pub fn new() -> Styles {
-        let base = Format::new().set_font_name(FONT).set_font_size(FONT_SIZE);
+        Styles::sized(FONT_SIZE)
+    }
+
+    /// The styles with body text at `size` points (titles stay larger): printed sheets
+    /// choose the size their columns fit A4 at without being scaled below 9 pt.
+    pub fn sized(size: f64) -> Styles {
+        let base = Format::new().set_font_name(FONT).set_font_size(size);
         let cell = base
             .clone()
             .set_border(FormatBorder::Thin)
@@ -65,6 +73,11 @@ impl Styles {
                 .set_background_color(Color::RGB(palette::REPORT_HEADER)),
             text: cell.clone().set_text_wrap().set_align(FormatAlign::Top),
             center: cell.clone().set_text_wrap().set_align(FormatAlign::Center),
+            band: cell
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Left)
+                .set_background_color(Color::RGB(palette::CANONICAL_CELL)),
             number: cell
                 .clone()
                 .set_num_format("0.0")
@@ -96,6 +109,7 @@ impl Styles {
             self.center.clone(),
             self.number.clone(),
             self.missing.clone(),
+            self.band.clone(),
             self.col_text.clone(),
             self.col_center.clone(),
             self.col_number.clone(),
@@ -157,13 +171,15 @@ pub(crate) fn workbook(title: &str, compression: u8) -> Workbook {
     wb
 }
 
-/// Print setup shared by every sheet: A4 landscape, one page wide, header rows repeated.
+/// Print setup shared by every sheet: A4 landscape, one page wide, header rows repeated,
+/// every page numbered. [`super::paper::Page`] adds what a page says (round, office).
 pub(crate) fn print(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.4, 0.4, 0.7, 0.6, 0.3, 0.3);
     ws.set_repeat_rows(header_row, header_row)?;
-    ws.set_footer("&C第 &P 页，共 &N 页");
+    ws.set_footer(super::paper::FOOTER);
     Ok(())
 }
 

@@ -21,6 +21,7 @@ use super::report::{workbook, Styles};
 use super::BuildError;
 use crate::domain::merged::Merged;
 use crate::domain::stats::{IndicatorLine, Stats};
+use crate::write::paper::Imprint;
 
 /// How hard the output is compressed (0-9). Compression is the largest single cost of
 /// writing; see the README's benchmark for what each level buys.
@@ -46,8 +47,9 @@ pub fn consolidated(
     indicators: &[IndicatorLine],
     round: &str,
     compression: u8,
+    imprint: &Imprint,
 ) -> Result<Vec<u8>, BuildError> {
-    fill_consolidated(m, rows, stats, indicators, round, compression)?.save()
+    fill_consolidated(m, rows, stats, indicators, round, compression, imprint)?.save()
 }
 
 /// The consolidated workbook with every sheet filled, not yet packed.
@@ -70,10 +72,13 @@ pub fn fill_consolidated(
     indicators: &[IndicatorLine],
     round: &str,
     compression: u8,
+    imprint: &Imprint,
 ) -> Result<Filled, BuildError> {
-    let st = Styles::new();
+    // 总表 at 9 pt (its columns fit A4 landscape unscaled), the other sheets at 10 pt.
+    let small = Styles::sized(crate::columns::summary::OVERVIEW.font_size);
+    let st = Styles::sized(10.0);
     let mut wb = workbook(&format!("{round}任务推进情况汇总"), compression);
-    for f in st.all() {
+    for f in small.all().into_iter().chain(st.all()) {
         wb.register_format(&f);
     }
     wb.add_worksheet();
@@ -90,17 +95,22 @@ pub fn fill_consolidated(
     let (a, b) = rayon::join(
         || sheets::detail(detail, &st, m),
         || -> Result<(), XlsxError> {
-            tasks::overview(overview, &st, m, rows, stats, round)?;
+            tasks::overview(overview, &small, m, rows, stats, round, imprint)?;
             sheets::statistics(statistics, &st, m, stats, round)?;
             sheets::indicators(ind, &st, indicators)?;
             sheets::missing(missing, &st, m, stats)?;
             sheets::rejected(rejected, &st, m, stats)?;
-            sheets::files(files, &st, m)?;
+            sheets::files(files, &st, m, imprint)?;
             sheets::issues(issues, &st, m)
         },
     );
     a?;
     b?;
+    // Every printed page names the round and the sheet (总表 says more of itself).
+    for ws in wb.worksheets_mut().iter_mut().skip(1) {
+        let what = format!("{round} 汇总·{}", ws.name());
+        crate::write::paper::header(ws, &what, imprint);
+    }
     Ok(Filled(wb))
 }
 
@@ -111,9 +121,12 @@ pub fn leader_summary(
     leader: &str,
     round: &str,
     compression: u8,
+    imprint: &Imprint,
 ) -> Result<Vec<u8>, BuildError> {
-    let st = Styles::new();
+    let paper = Styles::sized(crate::columns::summary::LEADER.font_size);
+    let screen = Styles::sized(crate::columns::summary::SCREEN.font_size);
     let mut wb = workbook(&format!("{round}{leader}同志分管任务进展情况"), compression);
-    tasks::leader(wb.add_worksheet(), &st, m, rows, leader, round)?;
+    tasks::leader(wb.add_worksheet(), &paper, m, rows, leader, round, imprint)?;
+    tasks::leader_screen(wb.add_worksheet(), &screen, m, rows, leader, round, imprint)?;
     Ok(wb.save_to_buffer()?)
 }

@@ -99,6 +99,12 @@ pub(super) fn detail(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), 
         }
         fit_row(ws, row, &sized)?;
     }
+    // On paper, the unit's texts; where they came from (file, sheet, row) is for the screen.
+    let printed = DETAIL_COLUMNS
+        .iter()
+        .position(|(f, _)| *f == DetailField::File)
+        .unwrap_or(DETAIL_COLUMNS.len()) as u16;
+    ws.set_print_area(0, 0, n.max(1), printed - 1)?;
     Ok(())
 }
 
@@ -236,9 +242,10 @@ pub(super) fn statistics(
         extra + 3,
     )?;
     ws.set_freeze_panes(2, 1)?;
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    crate::write::report::print(ws, unit_header)?;
+    // The tables on paper; the charts beside them are for the screen.
+    let last_row = unit_header + s.units.len() as u32;
+    ws.set_print_area(0, 0, last_row, widths.len() as u16 - 1)?;
 
     let by_section = chart("各部分任务推进状态", sec_header + 1, sec_last, sec_header);
     let chart_col = widths.len() as u16 + 1;
@@ -399,9 +406,9 @@ pub(super) fn rejected(
         ("单位", 24.0),
         ("类别", 10.0),
         ("承担任务数", 8.0),
-        ("报送文件", 40.0),
+        ("报送文件", 36.0),
         ("错误数", 7.0),
-        ("主要问题", 60.0),
+        ("主要问题", 50.0),
     ];
     let sent_back: Vec<_> = s
         .units
@@ -439,7 +446,7 @@ pub(super) fn rejected(
         text(ws, r, 3, &names, &st.text)?;
         ws.write_number_with_format(r, 4, errors as f64, &st.center)?;
         text(ws, r, 5, &problems, &st.text)?;
-        fit_row(ws, r, &[(&names, 40.0), (&problems, 60.0)])?;
+        fit_row(ws, r, &[(&names, 36.0), (&problems, 50.0)])?;
     }
     Ok(())
 }
@@ -453,7 +460,12 @@ fn verdict(f: &FileReport) -> &'static str {
 }
 
 /// 报送文件: every file read, with the check's verdict; nothing is dropped silently.
-pub(super) fn files(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), XlsxError> {
+pub(super) fn files(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    imprint: &crate::write::paper::Imprint,
+) -> Result<(), XlsxError> {
     ws.set_name("报送文件")?;
     let columns = [
         ("文件", 36.0),
@@ -468,11 +480,11 @@ pub(super) fn files(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), X
     for (i, f) in m.report.files.iter().enumerate() {
         let r = 1 + i as u32;
         let errors = f.issues.iter().filter(|i| i.is_error()).count();
-        let path = f.path.to_string_lossy();
+        let path = imprint.shown(&f.path);
         let by = f
             .superseded_by
             .as_ref()
-            .map(|p| p.to_string_lossy().into_owned())
+            .map(|p| imprint.shown(p))
             .unwrap_or_default();
         text(ws, r, 0, &path, &st.text)?;
         text(
@@ -507,16 +519,16 @@ pub(super) fn files(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), X
 pub(super) fn issues(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), XlsxError> {
     ws.set_name("校验问题")?;
     let columns = [
-        ("文件", 26.0),
-        ("单位", 16.0),
-        ("结论", 8.0),
-        ("级别", 6.0),
-        ("代码", 16.0),
-        ("工作表", 10.0),
-        ("单元格", 7.0),
-        ("任务", 5.0),
-        ("问题", 44.0),
-        ("怎么改", 36.0),
+        ("文件", 20.0),
+        ("单位", 12.0),
+        ("结论", 5.0),
+        ("级别", 4.5),
+        ("代码", 12.0),
+        ("工作表", 7.0),
+        ("单元格", 6.0),
+        ("任务", 4.5),
+        ("问题", 34.0),
+        ("怎么改", 28.0),
     ];
     let n: usize = m.report.files.iter().map(|f| f.issues.len()).sum();
     header(ws, st, 0, &columns, n as u32, 2)?;
@@ -553,7 +565,7 @@ pub(super) fn issues(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), 
             }
             text(ws, r, 8, &i.message, &st.text)?;
             text(ws, r, 9, &i.fix, &st.text)?;
-            fit_row(ws, r, &[(&name, 26.0), (&i.message, 44.0), (&i.fix, 36.0)])?;
+            fit_row(ws, r, &[(&name, 20.0), (&i.message, 34.0), (&i.fix, 28.0)])?;
             r += 1;
         }
     }

@@ -1,61 +1,25 @@
 //! 总表 and the leader summaries: one row per task with the hosts' reports side by side.
+//! Which columns each table has, their titles and widths are [`crate::columns::summary`]'s;
+//! a cell is filled by its column, never found by its title.
 
 use std::collections::HashMap;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::schedule_line;
+use crate::columns::summary::{Layout, SummaryCol, LEADER, OVERVIEW, SCREEN};
 use crate::domain::merged::{Entry, Merged, TaskLine};
 use crate::domain::stats::{Counts, Stats};
 use crate::domain::status::Status;
-use crate::write::report::{header, number, row_height, set_height, text, title, Styles};
-
-/// Columns of 总表 (title, width); leader summaries add 联系人.
-const COLUMNS: &[(&str, f64)] = &[
-    ("序号", 5.0),
-    ("所属部分", 12.0),
-    ("任务内容", 40.0),
-    ("牵头领导", 10.0),
-    ("主办单位", 14.0),
-    ("推进状态", 9.0),
-    ("完成进度(%)", 8.0),
-    ("疑似滞后", 7.0),
-    ("三色标识", 6.0),
-    ("主办单位填报情况", 20.0),
-    ("工作进展", 36.0),
-    ("存在问题", 22.0),
-    ("下步措施", 22.0),
-    ("协办单位进展", 30.0),
-];
-
-const CONTACT: (&str, f64) = ("主办单位联系人", 20.0);
-
-/// Columns a round with a history adds after 完成进度(%).
-const HISTORY: &[(&str, f64)] = &[("上期状态", 9.0), ("进度变化", 7.0), ("连续滞后", 6.0)];
+use crate::write::paper::{self, Imprint};
+use crate::write::report::{header, number, set_height, text, title, Styles};
+use crate::write::row_height_for_size;
 
 /// Whether the merge knows a round before this one.
 fn has_history(m: &Merged) -> bool {
     m.history
         .as_ref()
         .is_some_and(|h| h.previous_round.is_some())
-}
-
-/// The columns of 总表 (and with the contact, of a leader summary) for this merge.
-fn columns(m: &Merged, contact: bool) -> Vec<(&'static str, f64)> {
-    let mut c = COLUMNS.to_vec();
-    if has_history(m) {
-        let at = 1 + c
-            .iter()
-            .position(|(t, _)| *t == "完成进度(%)")
-            .expect("a column");
-        for (i, h) in HISTORY.iter().enumerate() {
-            c.insert(at + i, *h);
-        }
-    }
-    if contact {
-        c.push(CONTACT);
-    }
-    c
 }
 
 /// "较上期（2020年第一季度）：已完成 +2 项，滞后 -1 项；红色 -1 项" (the statuses and colours
@@ -165,20 +129,23 @@ fn contacts(line: &TaskLine) -> String {
         .join("\n")
 }
 
-/// The text of every task's row and its height, made once for 总表 and every leader
-/// summary (a task appears in both, and with a city's hosts its cells run to pages).
+/// The texts of every task's row, made once for 总表 and every leader summary (a task
+/// appears in both, and with a city's hosts its cells run to pages).
 pub struct TaskRows {
-    rows: HashMap<u32, TaskCells>,
+    rows: HashMap<u32, TaskTexts>,
 }
 
-struct TaskCells {
-    /// 所属部分, 任务内容, 牵头领导, 主办单位, then the hosts' status, progress, problems
-    /// and next steps, and the co-units' progress.
-    cells: [String; 9],
+/// One task's texts, one per wrapped column of [`SummaryCol`].
+struct TaskTexts {
+    section: String,
+    text: String,
+    hosts: String,
+    host_states: String,
+    progress: String,
+    problems: String,
+    next_steps: String,
+    co_units: String,
     contact: String,
-    /// The row's height without and with the contact column.
-    height: f64,
-    height_with_contact: f64,
 }
 
 impl TaskRows {
@@ -187,131 +154,176 @@ impl TaskRows {
         let rows = m
             .tasks
             .par_iter()
-            .map(|line| (line.task.number, TaskCells::new(m, line)))
+            .map(|line| (line.task.number, TaskTexts::new(m, line)))
             .collect();
         TaskRows { rows }
     }
 }
 
-impl TaskCells {
-    fn new(m: &Merged, line: &TaskLine) -> TaskCells {
+impl TaskTexts {
+    fn new(m: &Merged, line: &TaskLine) -> TaskTexts {
         let t = line.task;
-        let cells = [
-            m.catalog.section_label(&t.section),
-            t.text.clone(),
-            t.leaders.join("、"),
-            t.hosts.join("、"),
-            by_unit(&line.hosts, |e| e.status_text()),
+        let hosts_text = |f: fn(&crate::domain::report::TaskRow) -> &str| {
             by_unit(&line.hosts, |e| {
-                e.row
-                    .map(|r| r.progress.trim().to_string())
-                    .unwrap_or_default()
-            }),
-            by_unit(&line.hosts, |e| {
-                e.row
-                    .map(|r| r.problems.trim().to_string())
-                    .unwrap_or_default()
-            }),
-            by_unit(&line.hosts, |e| {
-                e.row
-                    .map(|r| r.next_steps.trim().to_string())
-                    .unwrap_or_default()
-            }),
-            co_units(line),
-        ];
-        let contact = contacts(line);
-        let mut sized: Vec<(&str, f64)> = vec![
-            (&cells[0], COLUMNS[1].1),
-            (&cells[1], COLUMNS[2].1),
-            (&cells[3], COLUMNS[4].1),
-        ];
-        sized.extend(
-            cells[4..]
-                .iter()
-                .zip(&COLUMNS[9..])
-                .map(|(c, (_, w))| (c.as_str(), *w)),
-        );
-        let height = row_height(&sized);
-        let height_with_contact = height.max(row_height(&[(&contact, CONTACT.1)]));
-        TaskCells {
-            cells,
-            contact,
-            height,
-            height_with_contact,
-        }
-    }
-}
-
-/// Writes one task's row.
-fn task_row(
-    ws: &mut Worksheet,
-    st: &Styles,
-    m: &Merged,
-    rows: &TaskRows,
-    row: u32,
-    line: &TaskLine,
-    with_contact: bool,
-) -> Result<(), XlsxError> {
-    let t = line.task;
-    let TaskCells {
-        cells,
-        contact,
-        height,
-        height_with_contact,
-    } = &rows.rows[&t.number];
-    ws.write_number_with_format(row, 0, t.number, &st.center)?;
-    text(ws, row, 1, &cells[0], &st.text)?;
-    text(ws, row, 2, &cells[1], &st.text)?;
-    text(ws, row, 3, &cells[2], &st.center)?;
-    text(ws, row, 4, &cells[3], &st.text)?;
-    text(ws, row, 5, line.status.label(), st.status(line.status))?;
-    number(ws, row, 6, line.percent, &st.number)?;
-    let mut c = 7;
-    if let Some(h) = m.history.as_ref().filter(|_| has_history(m)) {
-        let prev = h.previous.get(&t.number);
-        match prev {
-            Some(p) => text(ws, row, c, p.status.label(), st.status(p.status))?,
-            None => text(ws, row, c, "", &st.center)?,
-        }
-        let change = match (line.percent, prev.and_then(|p| p.percent)) {
-            (Some(now), Some(then)) => Some(now - then),
-            _ => None,
+                e.row.map(|r| f(r).trim().to_string()).unwrap_or_default()
+            })
         };
-        number(ws, row, c + 1, change, &st.number)?;
-        let streak = m.streak(line);
-        if streak > 0 {
-            ws.write_number_with_format(row, c + 2, streak, &st.center)?;
-        } else {
-            ws.write_blank(row, c + 2, &st.center)?;
+        TaskTexts {
+            section: m.catalog.section_label(&t.section),
+            text: t.text.clone(),
+            hosts: t.hosts.join("、"),
+            host_states: (line.hosts.iter())
+                .map(|e| format!("{}：{}", e.unit, e.status_text()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            progress: hosts_text(|r| &r.progress),
+            problems: hosts_text(|r| &r.problems),
+            next_steps: hosts_text(|r| &r.next_steps),
+            co_units: co_units(line),
+            contact: contacts(line),
         }
-        c += HISTORY.len() as u16;
     }
-    text(
-        ws,
-        row,
-        c,
-        if line.behind { "疑似滞后" } else { "" },
-        &st.center,
-    )?;
-    text(ws, row, c + 1, line.colour.label(), st.colour(line.colour))?;
-    for (i, cell) in cells[4..].iter().enumerate() {
-        text(ws, row, c + 2 + i as u16, cell, &st.text)?;
+
+    /// The text of a wrapped column ([`SummaryCol::wraps`]).
+    fn wrapped(&self, col: SummaryCol) -> &str {
+        match col {
+            SummaryCol::Section => &self.section,
+            SummaryCol::Text => &self.text,
+            SummaryCol::Hosts => &self.hosts,
+            SummaryCol::HostStates => &self.host_states,
+            SummaryCol::Progress => &self.progress,
+            SummaryCol::Problems => &self.problems,
+            SummaryCol::NextSteps => &self.next_steps,
+            SummaryCol::CoUnits => &self.co_units,
+            SummaryCol::Contact => &self.contact,
+            _ => "",
+        }
     }
-    if with_contact {
-        text(ws, row, c + 2 + (cells.len() - 4) as u16, contact, &st.text)?;
-    }
-    set_height(
-        ws,
-        row,
-        if with_contact {
-            *height_with_contact
-        } else {
-            *height
-        },
-    )
 }
 
-/// 总表: the catalog's tasks in order.
+/// One table of tasks: what it shows and how it is printed.
+struct Table<'a> {
+    columns: Vec<(SummaryCol, f64)>,
+    size: f64,
+    st: &'a Styles,
+    /// The notice's parts as rows across the table (tasks in catalog order).
+    bands: bool,
+}
+
+impl<'a> Table<'a> {
+    fn new(layout: &Layout, m: &Merged, widen: f64, st: &'a Styles) -> Table<'a> {
+        let columns = (layout.for_merge(has_history(m)).into_iter())
+            .map(|(c, w)| (c, w * widen))
+            .collect();
+        Table {
+            columns,
+            size: layout.font_size,
+            st,
+            bands: false,
+        }
+    }
+
+    fn widths(&self) -> Vec<f64> {
+        self.columns.iter().map(|c| c.1).collect()
+    }
+
+    /// The header at `row` and one row per task under it.
+    fn write(
+        &self,
+        ws: &mut Worksheet,
+        m: &Merged,
+        rows: &TaskRows,
+        row: u32,
+        lines: &[&TaskLine],
+    ) -> Result<(), XlsxError> {
+        let titles: Vec<(&str, f64)> = self.columns.iter().map(|(c, w)| (c.title(), *w)).collect();
+        let bands = self.bands;
+        let sections = match bands {
+            true => lines
+                .iter()
+                .map(|l| &l.task.section)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            false => 0,
+        };
+        let last = row + (lines.len() + sections) as u32;
+        header(ws, self.st, row, &titles, last, 2)?;
+        let mut r = row + 1;
+        let mut section = None;
+        for line in lines {
+            if bands && section != Some(&line.task.section) {
+                section = Some(&line.task.section);
+                let label = m.catalog.section_label(&line.task.section);
+                let end = self.columns.len() as u16 - 1;
+                ws.merge_range(r, 0, r, end, &label, &self.st.band)?;
+                r += 1;
+            }
+            self.task_row(ws, m, rows, r, line)?;
+            r += 1;
+        }
+        Ok(())
+    }
+
+    fn task_row(
+        &self,
+        ws: &mut Worksheet,
+        m: &Merged,
+        rows: &TaskRows,
+        row: u32,
+        line: &TaskLine,
+    ) -> Result<(), XlsxError> {
+        let st = self.st;
+        let t = line.task;
+        let texts = &rows.rows[&t.number];
+        let prev = (m.history.as_ref()).and_then(|h| h.previous.get(&t.number));
+        let mut height: f64 = 0.0;
+        for (c, (col, width)) in self.columns.iter().enumerate() {
+            let c = c as u16;
+            match col {
+                SummaryCol::Number => {
+                    ws.write_number_with_format(row, c, t.number, &st.center)?;
+                }
+                SummaryCol::Leaders => text(ws, row, c, &t.leaders.join("、"), &st.center)?,
+                SummaryCol::Status => {
+                    text(ws, row, c, line.status.label(), st.status(line.status))?
+                }
+                SummaryCol::Percent => number(ws, row, c, line.percent, &st.number)?,
+                SummaryCol::Previous => match prev {
+                    Some(p) => text(ws, row, c, p.status.label(), st.status(p.status))?,
+                    None => text(ws, row, c, "", &st.center)?,
+                },
+                SummaryCol::Change => {
+                    let change = match (line.percent, prev.and_then(|p| p.percent)) {
+                        (Some(now), Some(then)) => Some(now - then),
+                        _ => None,
+                    };
+                    number(ws, row, c, change, &st.number)?
+                }
+                SummaryCol::Streak => match m.streak(line) {
+                    0 => ws.write_blank(row, c, &st.center).map(|_| ())?,
+                    n => ws
+                        .write_number_with_format(row, c, n, &st.center)
+                        .map(|_| ())?,
+                },
+                SummaryCol::Behind => {
+                    let word = if line.behind { "疑似滞后" } else { "" };
+                    text(ws, row, c, word, &st.center)?
+                }
+                SummaryCol::Colour => {
+                    text(ws, row, c, line.colour.label(), st.colour(line.colour))?
+                }
+                wrapped => {
+                    let s = texts.wrapped(*wrapped);
+                    text(ws, row, c, s, &st.text)?;
+                    height = height.max(row_height_for_size(s, *width, self.size));
+                }
+            }
+        }
+        set_height(ws, row, height)
+    }
+}
+
+/// 总表: the catalog's tasks in order, on the office's paper at 9 pt.
 pub(super) fn overview(
     ws: &mut Worksheet,
     st: &Styles,
@@ -319,6 +331,7 @@ pub(super) fn overview(
     rows: &TaskRows,
     stats: &Stats,
     round: &str,
+    imprint: &Imprint,
 ) -> Result<(), XlsxError> {
     ws.set_name("总表")?;
     let mut info = format!(
@@ -331,32 +344,33 @@ pub(super) fn overview(
         info.push_str(&format!("；{change}"));
     }
     info.push_str(&format!("\n{}", m.thresholds.legend()));
-    let columns = columns(m, false);
-    title(
+    push_imprint(&mut info, imprint);
+    let table = Table {
+        bands: true,
+        ..Table::new(&OVERVIEW, m, imprint.paper.widen(), st)
+    };
+    let heading = format!("{round}政府工作报告任务推进情况汇总表");
+    title(ws, st, &table.widths(), &heading, &info)?;
+    let lines: Vec<&TaskLine> = m.tasks.iter().collect();
+    table.write(ws, m, rows, 2, &lines)?;
+    paper::set_paper(ws, imprint.paper, true)?;
+    paper::header(
         ws,
-        st,
-        &columns.iter().map(|c| c.1).collect::<Vec<_>>(),
-        &format!("{round}政府工作报告任务推进情况汇总表"),
-        &info,
-    )?;
-    header(ws, st, 2, &columns, 2 + m.tasks.len() as u32, 3)?;
-    for (i, line) in m.tasks.iter().enumerate() {
-        task_row(ws, st, m, rows, 3 + i as u32, line, false)?;
-    }
+        &format!("{round} 总表（协办单位进展见“分单位明细”）"),
+        imprint,
+    );
     Ok(())
 }
 
-/// A leader's summary: the count line on top, lagging tasks first.
-pub(super) fn leader(
-    ws: &mut Worksheet,
-    st: &Styles,
-    m: &Merged,
-    rows: &TaskRows,
-    leader: &str,
-    round: &str,
-) -> Result<(), XlsxError> {
-    ws.set_name("分管任务进展")?;
-    let lines = m.leader_tasks(leader);
+fn push_imprint(info: &mut String, imprint: &Imprint) {
+    let line = imprint.line();
+    if !line.is_empty() {
+        info.push_str(&format!("\n{line}"));
+    }
+}
+
+/// The count line of a leader's summary.
+fn leader_info(m: &Merged, lines: &[&TaskLine]) -> String {
     let counts: Counts = lines.iter().map(|l| l.status).collect();
     let behind = lines.iter().filter(|l| l.behind).count();
     let mut info = counts.line("分管任务");
@@ -372,17 +386,54 @@ pub(super) fn leader(
         schedule_line(m),
         m.thresholds.legend()
     ));
-    let columns = columns(m, true);
-    title(
-        ws,
-        st,
-        &columns.iter().map(|c| c.1).collect::<Vec<_>>(),
-        &format!("{round}{leader}同志分管任务进展情况"),
-        &info,
-    )?;
-    header(ws, st, 2, &columns, 2 + lines.len() as u32, 3)?;
-    for (i, line) in lines.iter().enumerate() {
-        task_row(ws, st, m, rows, 3 + i as u32, line, true)?;
-    }
+    info
+}
+
+/// A leader's summary for paper: eight columns at 10 pt on A4, lagging tasks first.
+pub(super) fn leader(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    rows: &TaskRows,
+    leader: &str,
+    round: &str,
+    imprint: &Imprint,
+) -> Result<(), XlsxError> {
+    ws.set_name("分管任务进展")?;
+    let lines = m.leader_tasks(leader);
+    let mut info = leader_info(m, &lines);
+    push_imprint(&mut info, imprint);
+    let table = Table::new(&LEADER, m, 1.0, st);
+    let heading = format!("{round}{leader}同志分管任务进展情况");
+    title(ws, st, &table.widths(), &heading, &info)?;
+    table.write(ws, m, rows, 2, &lines)?;
+    paper::header(ws, &format!("{round} {leader}同志分管任务进展"), imprint);
     Ok(())
+}
+
+/// A leader's tasks with every column, co-units and contacts included: for the screen.
+pub(super) fn leader_screen(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    rows: &TaskRows,
+    leader: &str,
+    round: &str,
+    imprint: &Imprint,
+) -> Result<(), XlsxError> {
+    ws.set_name("全部栏目")?;
+    let lines = m.leader_tasks(leader);
+    let table = Table::new(&SCREEN, m, 1.0, st);
+    let heading = format!("{round}{leader}同志分管任务进展（全部栏目，供屏幕查阅）");
+    let mut info = leader_info(m, &lines);
+    push_imprint(&mut info, imprint);
+    title(ws, st, &table.widths(), &heading, &info)?;
+    table.write(ws, m, rows, 2, &lines)?;
+    paper::header(
+        ws,
+        &format!("{round} {leader}同志分管任务进展（全部栏目）"),
+        imprint,
+    );
+    // For the screen; printed, it takes A3 to stay legible.
+    paper::set_paper(ws, paper::Paper::A3, true)
 }
