@@ -440,6 +440,13 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
         "none",
         "--imap-user",
         "office",
+        "--round",
+        R1,
+        "--reply",
+        "--outbox",
+        "发件箱",
+        "--from",
+        "区督考办 <office@duban.test>",
     ]);
     cmd.env("DUBAN_IMAP_PASSWORD", "secret")
         .stdin(Stdio::null());
@@ -449,6 +456,31 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
     };
     run.assert_code(0);
 
+    // The untouched template is answered as such: its own text, no problem list.
+    let outbox = wd.path("发件箱");
+    let answers: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".eml") && n.contains(&u[3]))
+        .collect();
+    assert_eq!(answers.len(), 1, "{answers:?}\n{}", run.describe());
+    assert!(answers[0].contains("模板未填写"), "{answers:?}");
+    let (subject, body, parts) = eml_text(&outbox.join(&answers[0]));
+    assert!(subject.contains("尚未填写"), "{subject}");
+    assert!(
+        body.contains("模板未填写") && body.contains("仍记为未报送"),
+        "{body}"
+    );
+    assert!(!body.contains("退回") && !body.contains("怎么改"), "{body}");
+    assert_eq!(parts, 0, "no problem list is attached");
+    let sent_log = std::fs::read_to_string(outbox.join("sent-log.jsonl")).unwrap();
+    let kinds: Vec<Value> = (sent_log.lines())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["recipient"] == u[3].as_str())
+        .map(|e| e["kind"].clone())
+        .collect();
+    assert_eq!(kinds, ["untouched"], "{sent_log}");
+
     let check = wd.output(&["check", "--round", R1, "--format", "json", "回收"]);
     let v: Value = serde_json::from_str(&check.stdout()).unwrap();
     let rejected: Vec<&str> = v["rejected_units"]
@@ -457,10 +489,20 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
         .iter()
         .map(|u| u.as_str().unwrap())
         .collect();
-    for unit in [&u[0], &u[1], &u[3]] {
+    for unit in [&u[0], &u[1]] {
         assert!(rejected.contains(&unit.as_str()), "{unit}: {v:#}");
     }
     assert!(!rejected.contains(&u[2].as_str()), "{v:#}");
+    // The untouched template is not a return: its unit has not reported.
+    assert!(!rejected.contains(&u[3].as_str()), "{v:#}");
+    assert!(
+        v["missing_units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == u[3].as_str()),
+        "{v:#}"
+    );
     let of = |unit: &str| -> Vec<Value> {
         v["files"]
             .as_array()
@@ -490,4 +532,32 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
         .map(|i| i["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["E-TEMPLATE-EMPTY"], "{f:#?}");
+
+    // The text report lists it as 模板未填写, not among the files sent back.
+    let text = wd.output(&["check", "--round", R1, "回收"]).stdout();
+    let section = text.split("━━ 模板未填写").nth(1).unwrap_or_default();
+    assert!(section.contains(u[3].as_str()), "{text}");
+    let returned = text.split("━━ 退回的文件").nth(1).unwrap_or_default();
+    let returned = returned.split("━━ 模板未填写").next().unwrap_or_default();
+    assert!(!returned.contains(u[3].as_str()), "{text}");
+}
+
+/// An .eml's decoded subject, its text body, and how many attachments it has.
+fn eml_text(path: &Path) -> (String, String, usize) {
+    let script = "import email, email.policy, json, sys\n\
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+body = m.get_body(preferencelist=('plain',)).get_content()\n\
+print(json.dumps([str(m['subject']), body, len(list(m.iter_attachments()))]))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        v[0].as_str().unwrap().to_string(),
+        v[1].as_str().unwrap().to_string(),
+        v[2].as_u64().unwrap() as usize,
+    )
 }

@@ -49,7 +49,7 @@ pub struct Args {
     /// 发件箱文件夹（--reply 必需）：答复的 .eml、问题清单和发送记录 sent-log.jsonl。
     #[arg(long, value_name = "DIR")]
     pub outbox: Option<PathBuf>,
-    /// 自定义邮件模板文件夹（其中的 accepted.txt、returned.txt 代替内置模板）。
+    /// 自定义邮件模板文件夹（其中的 accepted.txt、returned.txt、untouched.txt 代替内置模板）。
     #[arg(long, value_name = "DIR")]
     pub mail_templates: Option<PathBuf>,
     /// 配置文件（TOML），键与这些选项同名（imap-host = "…"）；命令行优先。不能写密码。

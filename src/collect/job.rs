@@ -173,6 +173,7 @@ struct ReplySetup {
     from: Mailbox,
     accepted: text::MailText,
     returned: text::MailText,
+    untouched: text::MailText,
     base: BTreeMap<&'static str, String>,
     smtp: Option<(smtp::Settings, Option<String>)>,
 }
@@ -244,6 +245,7 @@ fn reply_setup(
     let dir = args.mail_templates.as_deref();
     let accepted = text::load(Kind::Accepted, dir).map_err(MailError::from)?;
     let returned = text::load(Kind::Returned, dir).map_err(MailError::from)?;
+    let untouched = text::load(Kind::Untouched, dir).map_err(MailError::from)?;
     let mut base = BTreeMap::new();
     base.insert("round", round.clone());
     base.insert(
@@ -269,6 +271,7 @@ fn reply_setup(
         from,
         accepted,
         returned,
+        untouched,
         base,
         smtp,
     })
@@ -306,6 +309,7 @@ fn answer(
         contacts,
         accepted: &setup.accepted,
         returned: &setup.returned,
+        untouched: &setup.untouched,
         base,
     };
     let (entries, _) = crate::mail::log::read(&setup.outbox).map_err(MailError::from)?;
