@@ -12,6 +12,7 @@ mod catalog;
 mod catalog_import;
 mod check;
 mod collect;
+mod collect_bounce;
 mod collect_year;
 mod contacts;
 mod errors;

@@ -137,6 +137,8 @@ struct WorkspaceDefaults {
     settings: Settings,
     /// Every round's folder: each return is filed in its own round's.
     rounds: crate::collect::route::Rounds,
+    /// Every round's outbox: their sent logs tell which mail a bounce carries back.
+    outboxes: Vec<PathBuf>,
 }
 
 impl WorkspaceDefaults {
@@ -162,6 +164,7 @@ impl WorkspaceDefaults {
         let settings = super::mail::workspace_settings(ws).map_err(CollectError::from)?;
         let contacts = Some(ws.contacts_path()).filter(|p| p.exists());
         Ok(WorkspaceDefaults {
+            outboxes: all.iter().map(|r| ws.outbox_dir(&r.name)).collect(),
             into: ws.returns_dir(&info.name),
             outbox: ws.outbox_dir(&info.name),
             round: info.name,
@@ -179,6 +182,14 @@ fn routed(d: Option<&WorkspaceDefaults>, into: bool) -> Option<crate::collect::r
     d.filter(|_| !into).map(|d| d.rounds.clone())
 }
 
+/// The outboxes whose sent logs tell which mail a bounce carries back: `--outbox`, and
+/// every round's in a workspace.
+fn sent_logs(outbox: Option<&PathBuf>, d: Option<&WorkspaceDefaults>) -> Vec<PathBuf> {
+    (outbox.into_iter().cloned())
+        .chain(d.iter().flat_map(|d| d.outboxes.clone()))
+        .collect()
+}
+
 pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let catalog = g.catalog()?;
     let file = match &args.config {
@@ -188,16 +199,16 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     // In a workspace: the round's 回收 folder, the workspace's contacts, mail since the
     // day the round was opened, and duban.toml's [mailbox], [mail] and office as the last
     // fallback.
-    let d = match &g.workspace {
-        Some(ws) => Some(WorkspaceDefaults::of(ws, args.round.as_deref())?),
-        None => None,
-    };
+    let d = (g.workspace.as_ref())
+        .map(|ws| WorkspaceDefaults::of(ws, args.round.as_deref()))
+        .transpose()?;
     let settings = args.settings().or(file);
     let since = match &args.since {
         Some(s) => Some(Date::parse(s).map_err(CliError::date("--since"))?),
         None => d.as_ref().and_then(|d| d.since),
     };
     let round = args.round.or_else(|| d.as_ref().map(|d| d.round.clone()));
+    let sent_logs = sent_logs(args.outbox.as_ref(), d.as_ref());
     let reply = match args.reply {
         true => Some(ReplyRequest {
             check: g.check_options(round.clone())?,
@@ -223,6 +234,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         offset: g.offset,
         check: g.check_options(None)?,
         reply,
+        sent_logs,
     };
     let console = Console::new();
     let result = job::collect(&req, &catalog, &console);

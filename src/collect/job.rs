@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use lettre::message::Mailbox;
 
-use super::bounce::Automatic;
 use super::mailbox::{self, BATCH_BYTES, BATCH_MESSAGES};
 use super::reply::{self, Context, Letter};
 use super::route::{Folders, Routed};
@@ -53,6 +52,9 @@ pub struct Request {
     pub check: CheckOptions,
     /// `--reply`: the answers.
     pub reply: Option<ReplyRequest>,
+    /// The outboxes whose sent logs say what the office sent, to tell which of its mails
+    /// a bounce carries back: every round's in a workspace, and `--outbox`.
+    pub sent_logs: Vec<PathBuf>,
 }
 
 /// What `--reply` was told.
@@ -125,7 +127,8 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
     };
     console.say(&summary.render(&collector.taken, &collector.failures, &vanished));
     console.say(&super::route::describe(&routed(&collector.taken)));
-    console.say(&bounces(&collector.taken, &contacts));
+    let sent = super::bounce::SentMail::read(&req.sent_logs);
+    console.say(&super::bounce::report(&collector.taken, &contacts, &sent));
     let mut failed = !collector.failures.is_empty();
 
     if let (Some(setup), Some(r)) = (setup, &req.reply) {
@@ -534,46 +537,4 @@ fn routed(taken: &[Collected]) -> Vec<(Routed, String)> {
         .filter(|f| f.spreadsheet)
         .filter_map(|f| Some((f.routed.clone()?, f.receipt.unit.clone())))
         .collect()
-}
-
-/// The bounces and auto-replies of the run: a bounce to a unit's address is its template
-/// not delivered (模板未送达), named with the unit and the address.
-fn bounces(taken: &[Collected], contacts: &Contacts) -> String {
-    let book = AddressBook::new(contacts);
-    let mut lines = Vec::new();
-    let mut replies = 0;
-    for c in taken {
-        match &c.automatic {
-            Some(Automatic::Bounce { failed }) if failed.is_empty() => {
-                lines.push(format!(
-                    "  退信（{}）：未能读出投递失败的地址，请人工查看",
-                    truncate(&c.subject, 40)
-                ));
-            }
-            Some(Automatic::Bounce { failed }) => {
-                for a in failed {
-                    lines.push(match book.units(a) {
-                        [] => format!("  退信：{a} 未送达（联系人表中没有这个地址）"),
-                        units => format!("  模板未送达：{}（{a}）", units.join("、")),
-                    });
-                }
-            }
-            Some(Automatic::AutoReply) => replies += 1,
-            None => {}
-        }
-    }
-    let mut s = String::new();
-    if !lines.is_empty() {
-        s.push_str(&format!(
-            "退信 {} 条（请核对邮箱地址后重发）：\n{}\n",
-            lines.len(),
-            lines.join("\n")
-        ));
-    }
-    if replies > 0 {
-        s.push_str(&format!(
-            "自动回复 {replies} 封：不是报表，未记入任何单位。\n"
-        ));
-    }
-    s
 }
