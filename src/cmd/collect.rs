@@ -137,8 +137,9 @@ struct WorkspaceDefaults {
     settings: Settings,
     /// Every round's folder: each return is filed in its own round's.
     rounds: crate::collect::route::Rounds,
-    /// Every round's outbox: their sent logs tell which mail a bounce carries back.
-    outboxes: Vec<PathBuf>,
+    /// Every round's outbox, by round: answers about a round's returns go to its own, and
+    /// the sent logs tell which mail a bounce carries back.
+    round_outboxes: Vec<(String, PathBuf)>,
 }
 
 impl WorkspaceDefaults {
@@ -164,7 +165,9 @@ impl WorkspaceDefaults {
         let settings = super::mail::workspace_settings(ws).map_err(CollectError::from)?;
         let contacts = Some(ws.contacts_path()).filter(|p| p.exists());
         Ok(WorkspaceDefaults {
-            outboxes: all.iter().map(|r| ws.outbox_dir(&r.name)).collect(),
+            round_outboxes: (all.iter())
+                .map(|r| (r.name.clone(), ws.outbox_dir(&r.name)))
+                .collect(),
             into: ws.returns_dir(&info.name),
             outbox: ws.outbox_dir(&info.name),
             round: info.name,
@@ -186,8 +189,35 @@ fn routed(d: Option<&WorkspaceDefaults>, into: bool) -> Option<crate::collect::r
 /// every round's in a workspace.
 fn sent_logs(outbox: Option<&PathBuf>, d: Option<&WorkspaceDefaults>) -> Vec<PathBuf> {
     (outbox.into_iter().cloned())
-        .chain(d.iter().flat_map(|d| d.outboxes.clone()))
+        .chain(
+            d.iter()
+                .flat_map(|d| d.round_outboxes.iter().map(|(_, o)| o.clone())),
+        )
         .collect()
+}
+
+/// What `--reply` was told, with the workspace's round and outboxes; `None` without it.
+fn reply_request(
+    args: &Args,
+    round: Option<String>,
+    d: Option<&WorkspaceDefaults>,
+    g: &crate::cmd::Globals,
+) -> Result<Option<ReplyRequest>, CliError> {
+    if !args.reply {
+        return Ok(None);
+    }
+    Ok(Some(ReplyRequest {
+        check: g.check_options(round.clone())?,
+        round,
+        // Each round's own outbox, unless --outbox names one for all.
+        round_outboxes: match (&args.outbox, d) {
+            (None, Some(d)) => d.round_outboxes.clone(),
+            _ => Vec::new(),
+        },
+        outbox: (args.outbox.clone()).or_else(|| d.map(|d| d.outbox.clone())),
+        mail_templates: args.mail_templates.clone(),
+        send: args.send,
+    }))
 }
 
 pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
@@ -207,18 +237,9 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         Some(s) => Some(Date::parse(s).map_err(CliError::date("--since"))?),
         None => d.as_ref().and_then(|d| d.since),
     };
-    let round = args.round.or_else(|| d.as_ref().map(|d| d.round.clone()));
+    let round = (args.round.clone()).or_else(|| d.as_ref().map(|d| d.round.clone()));
     let sent_logs = sent_logs(args.outbox.as_ref(), d.as_ref());
-    let reply = match args.reply {
-        true => Some(ReplyRequest {
-            check: g.check_options(round.clone())?,
-            round,
-            outbox: args.outbox.or_else(|| d.as_ref().map(|d| d.outbox.clone())),
-            mail_templates: args.mail_templates,
-            send: args.send,
-        }),
-        false => None,
-    };
+    let reply = reply_request(&args, round, d.as_ref(), g)?;
     let req = Request {
         rounds: routed(d.as_ref(), args.into.is_some()),
         into: (args.into.or_else(|| d.as_ref().map(|d| d.into.clone())))

@@ -62,6 +62,9 @@ pub struct Request {
 pub struct ReplyRequest {
     pub round: Option<String>,
     pub outbox: Option<PathBuf>,
+    /// In a workspace without `--outbox`: each round's outbox, so that the answers about a
+    /// return of an earlier round are written and logged with that round's mail.
+    pub round_outboxes: Vec<(String, PathBuf)>,
     pub mail_templates: Option<PathBuf>,
     pub send: bool,
     /// How the whole folder is checked before answering: for the round.
@@ -148,6 +151,9 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
                 None => setup.round.clone(),
             };
             check.round = Some(round.clone());
+            let outbox = (r.round_outboxes.iter())
+                .find(|(name, _)| *name == round)
+                .map_or(&setup.outbox, |(_, o)| o);
             let here: Vec<Collected> = taken
                 .iter()
                 .filter(|c| c.saved.iter().any(|f| f.dir == dir))
@@ -160,9 +166,11 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
                 offset: req.offset,
                 check: &check,
                 round: &round,
+                outbox,
             };
             failed |= answer(&here, &cx, catalog, &setup, console)?;
         }
+        console.say(&unanswered_waiting(&taken));
     }
     drop(collector);
     Ok(failed)
@@ -280,6 +288,20 @@ fn reply_setup(
     })
 }
 
+/// The messages whose returns wait in 待归期/ for a round not registered yet: answered
+/// once `round new` has taken them in, not now (no round to check them against).
+fn unanswered_waiting(taken: &[Collected]) -> String {
+    let n = (taken.iter())
+        .filter(|c| (c.saved.iter()).any(|f| matches!(f.routed, Some(Routed::Waiting(_)))))
+        .count();
+    match n {
+        0 => String::new(),
+        n => format!(
+            "另有 {n} 封来信的报表属于尚未登记的期次（在 待归期/），暂不答复；用 round new 登记该期次后，下一次 collect --reply 答复。\n"
+        ),
+    }
+}
+
 /// What answering needs from the collecting.
 struct Answering<'a> {
     uidvalidity: u32,
@@ -289,6 +311,8 @@ struct Answering<'a> {
     check: &'a CheckOptions,
     /// The round of the folder answered for.
     round: &'a str,
+    /// Where its answers are written and logged: that round's outbox.
+    outbox: &'a Path,
 }
 
 /// Checks the folder and answers the senders; true when some answer failed.
@@ -306,7 +330,7 @@ fn answer(
     let cx = Context {
         round: a.round,
         dir: into,
-        outbox: &setup.outbox,
+        outbox: a.outbox,
         from: &setup.from,
         offset: a.offset,
         contacts,
@@ -315,7 +339,7 @@ fn answer(
         untouched: &setup.untouched,
         base,
     };
-    let (entries, _) = crate::mail::log::read(&setup.outbox).map_err(MailError::from)?;
+    let (entries, _) = crate::mail::log::read(a.outbox).map_err(MailError::from)?;
     let this_run = taken
         .iter()
         .filter(|c| !c.saved.is_empty())
@@ -341,8 +365,8 @@ fn answer(
     }
     reply::write(&made)?;
     match &setup.smtp {
-        Some((s, password)) => reply::send(&mut made, &setup.outbox, s, password.clone())?,
-        None => reply::record_drafts(&mut made, &setup.outbox)?,
+        Some((s, password)) => reply::send(&mut made, a.outbox, s, password.clone())?,
+        None => reply::record_drafts(&mut made, a.outbox)?,
     }
     let rows: Vec<Vec<String>> = made
         .iter()
@@ -376,7 +400,7 @@ fn answer(
     if setup.smtp.is_none() {
         console.say(&format!(
             "演练：答复已写到 {}（.eml），未发送；确认无误后加 --send 发送。\n",
-            setup.outbox.display()
+            a.outbox.display()
         ));
     }
     Ok(unanswerable || made.iter().any(|m| m.failed))

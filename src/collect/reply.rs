@@ -9,7 +9,8 @@
 //! superseded by a later one of its unit is not answered on its own). Also each message
 //! collected earlier whose answer was written but not delivered (a run without `--send`,
 //! or a failed send): so a preview, then the same command with `--send`, sends what was
-//! previewed. An answer's Message-ID is made from the round, the address and the returns'
+//! previewed. A message that waited in 待归期/ for its round is not answered then, but by
+//! the first run for its round after `round new` took it in. An answer's Message-ID is made from the round, the address and the returns'
 //! SHA-256 ([`Draft::message_id`]), and the sent log holds it: a sender never gets a second
 //! answer for the same return, whatever the check says of it later.
 
@@ -143,8 +144,11 @@ pub fn letters(
         let Some((answered, _)) = returns_of(&l, report, cx.dir) else {
             continue;
         };
-        let pending = last(entries, &answer_id(&l, &answered, cx))
-            .is_some_and(|e| matches!(e.result, Outcome::Drafted | Outcome::Failed));
+        // A message that waited in 待归期/ for its round was never answered: now it is.
+        let pending = match last(entries, &answer_id(&l, &answered, cx)) {
+            Some(e) => matches!(e.result, Outcome::Drafted | Outcome::Failed),
+            None => l.files.iter().any(|f| f.waited),
+        };
         if pending {
             out.push(l);
         }
