@@ -32,3 +32,4 @@ mod templates;
 mod toml_words;
 mod workspace;
 mod year;
+mod year_four;
