@@ -266,4 +266,22 @@ mod tests {
         let person = mailparse::parse_mail(b"From: a@b\r\nAuto-Submitted: no\r\n\r\nhi").unwrap();
         assert_eq!(classify(&person, "a@b"), None);
     }
+
+    #[test]
+    fn the_original_of_a_bounce_is_read_from_its_headers_part() {
+        let raw = "From: MAILER-DAEMON@mx.test\r\nMIME-Version: 1.0\r\n\
+            Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+            --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.test\r\n\r\n\
+            Final-Recipient: rfc822; kj@units.test\r\nAction: failed\r\n\r\n--b\r\n\
+            Content-Type: text/rfc822-headers\r\n\r\nFrom: office@duban.test\r\n\
+            Message-ID: <ABC.duban@duban.test>\r\nSubject: x\r\n\r\n--b--\r\n";
+        let m = mailparse::parse_mail(raw.as_bytes()).unwrap();
+        assert_eq!(
+            classify(&m, "mailer-daemon@mx.test"),
+            Some(Automatic::Bounce {
+                failed: vec!["kj@units.test".into()],
+                original: Some("abc.duban@duban.test".into()),
+            })
+        );
+    }
 }
