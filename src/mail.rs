@@ -129,6 +129,10 @@ pub enum Kind {
     /// (`duban collect --reply`).
     #[value(skip)]
     Returned,
+    /// The answer to a sender who sent back the template with nothing filled in: not a
+    /// return, no problem list (`duban collect --reply`).
+    #[value(skip)]
+    Untouched,
 }
 
 impl Kind {
@@ -141,6 +145,7 @@ impl Kind {
             Kind::Feedback => "feedback",
             Kind::Accepted => "accepted",
             Kind::Returned => "returned",
+            Kind::Untouched => "untouched",
         }
     }
 
@@ -153,6 +158,7 @@ impl Kind {
             Kind::Feedback => "校验反馈",
             Kind::Accepted => "通过回执",
             Kind::Returned => "退回通知",
+            Kind::Untouched => "模板未填写",
         }
     }
 }

@@ -45,6 +45,10 @@ pub struct Receipt {
     /// Set on a line that saved no file (absent on the others).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Note>,
+    /// Set on the lines `round new` moved in from 待归期/: the message waited for its round
+    /// unanswered, and the first `collect --reply` for the round answers it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waited: bool,
 }
 
 /// Why a line of the log saved no file.
@@ -198,6 +202,7 @@ mod tests {
             sha256: "00".into(),
             path: "20200403-100000_区科技局_科技局.xlsx".into(),
             note: None,
+            waited: false,
         };
         let line = serde_json::to_string(&r).unwrap();
         std::fs::write(
@@ -241,6 +246,7 @@ mod log_tests {
             sha256: "00".into(),
             path: format!("{uid}.xlsx"),
             note,
+            waited: false,
         }
     }
 

@@ -440,6 +440,13 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
         "none",
         "--imap-user",
         "office",
+        "--round",
+        R1,
+        "--reply",
+        "--outbox",
+        "发件箱",
+        "--from",
+        "区督考办 <office@duban.test>",
     ]);
     cmd.env("DUBAN_IMAP_PASSWORD", "secret")
         .stdin(Stdio::null());
@@ -449,6 +456,31 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
     };
     run.assert_code(0);
 
+    // The untouched template is answered as such: its own text, no problem list.
+    let outbox = wd.path("发件箱");
+    let answers: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".eml") && n.contains(&u[3]))
+        .collect();
+    assert_eq!(answers.len(), 1, "{answers:?}\n{}", run.describe());
+    assert!(answers[0].contains("模板未填写"), "{answers:?}");
+    let (subject, body, parts) = eml_text(&outbox.join(&answers[0]));
+    assert!(subject.contains("尚未填写"), "{subject}");
+    assert!(
+        body.contains("模板未填写") && body.contains("仍记为未报送"),
+        "{body}"
+    );
+    assert!(!body.contains("退回") && !body.contains("怎么改"), "{body}");
+    assert_eq!(parts, 0, "no problem list is attached");
+    let sent_log = std::fs::read_to_string(outbox.join("sent-log.jsonl")).unwrap();
+    let kinds: Vec<Value> = (sent_log.lines())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["recipient"] == u[3].as_str())
+        .map(|e| e["kind"].clone())
+        .collect();
+    assert_eq!(kinds, ["untouched"], "{sent_log}");
+
     let check = wd.output(&["check", "--round", R1, "--format", "json", "回收"]);
     let v: Value = serde_json::from_str(&check.stdout()).unwrap();
     let rejected: Vec<&str> = v["rejected_units"]
@@ -457,10 +489,20 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
         .iter()
         .map(|u| u.as_str().unwrap())
         .collect();
-    for unit in [&u[0], &u[1], &u[3]] {
+    for unit in [&u[0], &u[1]] {
         assert!(rejected.contains(&unit.as_str()), "{unit}: {v:#}");
     }
     assert!(!rejected.contains(&u[2].as_str()), "{v:#}");
+    // The untouched template is not a return: its unit has not reported.
+    assert!(!rejected.contains(&u[3].as_str()), "{v:#}");
+    assert!(
+        v["missing_units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == u[3].as_str()),
+        "{v:#}"
+    );
     let of = |unit: &str| -> Vec<Value> {
         v["files"]
             .as_array()
@@ -490,4 +532,160 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
         .map(|i| i["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["E-TEMPLATE-EMPTY"], "{f:#?}");
+
+    // The text report lists it as 模板未填写, not among the files sent back.
+    let text = wd.output(&["check", "--round", R1, "回收"]).stdout();
+    let section = text.split("━━ 模板未填写").nth(1).unwrap_or_default();
+    assert!(section.contains(u[3].as_str()), "{text}");
+    let returned = text.split("━━ 退回的文件").nth(1).unwrap_or_default();
+    let returned = returned.split("━━ 模板未填写").next().unwrap_or_default();
+    assert!(!returned.contains(u[3].as_str()), "{text}");
+}
+
+/// An .eml's decoded subject, its text body, and how many attachments it has.
+fn eml_text(path: &Path) -> (String, String, usize) {
+    let script = "import email, email.policy, json, sys\n\
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+body = m.get_body(preferencelist=('plain',)).get_content()\n\
+print(json.dumps([str(m['subject']), body, len(list(m.iter_attachments()))]))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        v[0].as_str().unwrap().to_string(),
+        v[1].as_str().unwrap().to_string(),
+        v[2].as_u64().unwrap() as usize,
+    )
+}
+
+/// The .eml files of an outbox, by name; none for an outbox that is not there.
+fn emls(outbox: &Path) -> Vec<String> {
+    files(outbox)
+        .into_iter()
+        .filter(|n| n.ends_with(".eml"))
+        .collect()
+}
+
+/// `collect --reply` in a workspace answers a late return of round 1 from round 1's
+/// outbox (its .eml and sent log there, not in round 2's), a return of round 2 from round
+/// 2's, and a return of a round not registered yet not at all, saying so; once `round new`
+/// has taken that return in, the next `collect --reply` for its round answers it, once.
+#[test]
+fn answers_go_to_each_returns_round_and_waiting_ones_wait() {
+    let wd = Workdir::new("collect-year-replies");
+    let c = Catalog::embedded();
+    let u = units(&c, 4);
+    let mut d = Dovecot::start(&wd, "UTC");
+    workspace(&wd, &d, &u);
+    for (round, deadline) in [(R1, "2020-04-05"), (R2, "2020-07-05")] {
+        in_ws(&wd, &["round", "new", round, "--deadline", deadline]).assert_code(0);
+    }
+    let db = wd.path("ws/督办台账.db");
+    sql(&db, &format!("UPDATE rounds SET created_at = '2020-04-01T01:00:00Z', merged_at = '2020-04-08T01:00:00Z' WHERE name = '{R1}'"));
+    sql(
+        &db,
+        &format!("UPDATE rounds SET created_at = '2020-07-01T01:00:00Z' WHERE name = '{R2}'"),
+    );
+    d.append(&[
+        (
+            &return_mail(&c, "<r1-late@units.test>", &u[1], R1, &address(1)),
+            "2020-07-03T02:00:00Z",
+            &[],
+        ),
+        (
+            &return_mail(&c, "<r2@units.test>", &u[2], R2, &address(2)),
+            "2020-07-04T02:00:00Z",
+            &[],
+        ),
+        (
+            &return_mail(&c, "<r3-early@units.test>", &u[3], R3, &address(3)),
+            "2020-07-06T02:00:00Z",
+            &[],
+        ),
+    ]);
+    let reply = |round: &str| {
+        in_ws(
+            &wd,
+            &[
+                "collect",
+                "--round",
+                round,
+                "--reply",
+                "--from",
+                "区督考办 <office@duban.test>",
+            ],
+        )
+    };
+    let run = reply(R2);
+    run.assert_code(0);
+    let outbox = |round: &str| wd.path(&format!("ws/rounds/{round}/发件箱"));
+    let of = |round: &str, unit: &str| -> Vec<String> {
+        emls(&outbox(round))
+            .into_iter()
+            .filter(|n| n.contains(unit))
+            .collect()
+    };
+    assert_eq!(
+        of(R1, &u[1]).len(),
+        1,
+        "{:?}\n{}",
+        emls(&outbox(R1)),
+        run.describe()
+    );
+    assert!(of(R1, &u[1])[0].starts_with(R1), "{:?}", of(R1, &u[1]));
+    assert!(of(R2, &u[1]).is_empty(), "{:?}", emls(&outbox(R2)));
+    assert_eq!(of(R2, &u[2]).len(), 1, "{:?}", emls(&outbox(R2)));
+    let logged = |round: &str| -> Vec<Value> {
+        std::fs::read_to_string(outbox(round).join("sent-log.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let r1 = logged(R1);
+    assert!(
+        r1.iter()
+            .any(|e| e["round"] == R1 && e["recipient"] == u[1].as_str()),
+        "{r1:#?}"
+    );
+    assert!(
+        !logged(R2).iter().any(|e| e["recipient"] == u[1].as_str()),
+        "{:#?}",
+        logged(R2)
+    );
+    // The early return of round 3 is not answered, and the summary says why.
+    for round in [R1, R2] {
+        assert!(of(round, &u[3]).is_empty(), "{:?}", emls(&outbox(round)));
+    }
+    assert!(
+        run.stdout()
+            .contains("另有 1 封来信的报表属于尚未登记的期次"),
+        "{}",
+        run.describe()
+    );
+
+    // Round 3 registered: its return is taken in and the next run answers it, once.
+    in_ws(&wd, &["round", "new", R3, "--deadline", "2020-10-05"]).assert_code(0);
+    let run = reply(R3);
+    run.assert_code(0);
+    assert_eq!(
+        of(R3, &u[3]).len(),
+        1,
+        "{:?}\n{}",
+        emls(&outbox(R3)),
+        run.describe()
+    );
+    let r3 = logged(R3);
+    let drafts = |log: &[Value]| {
+        log.iter()
+            .filter(|e| e["recipient"] == u[3].as_str())
+            .count()
+    };
+    assert_eq!(drafts(&r3), 1, "{r3:#?}");
+    reply(R3).assert_code(0);
+    assert_eq!(drafts(&logged(R3)), 1, "answered once: {:#?}", logged(R3));
 }

@@ -20,24 +20,24 @@ const Q3: &str = "2020年第三季度";
 const OLD_UNIT: &str = "区科技局";
 const NEW_UNIT: &str = "区科学技术局";
 
-fn intact(db: &Path) {
+pub(crate) fn intact(db: &Path) {
     assert_eq!(sql(db, "PRAGMA integrity_check"), [["ok"]]);
 }
 
 /// Runs duban in the workspace and fails on exit 2 (an error); returns stdout.
-fn ok(ws: &Path, args: &[&str]) -> String {
+pub(crate) fn ok(ws: &Path, args: &[&str]) -> String {
     let r = run_in(ws, args);
     assert_ne!(r.code(), 2, "{}", r.describe());
     r.stdout()
 }
 
-fn put(ws: &Path, round: &str, name: &str, r: &Return) {
+pub(crate) fn put(ws: &Path, round: &str, name: &str, r: &Return) {
     let dir = ws.join("rounds").join(round).join("回收");
     std::fs::write(dir.join(name), r.bytes()).unwrap();
 }
 
 /// The unit's return with task 3 at `percent`.
-fn kj(cat: &Catalog, unit: &str, round: &str, percent: f64) -> Return {
+pub(crate) fn kj(cat: &Catalog, unit: &str, round: &str, percent: f64) -> Return {
     let mut r = Return::clean(cat, unit, round, false);
     r.set(3, "推进状态", s("序时推进"))
         .set(3, "完成进度(%)", V::N(percent));

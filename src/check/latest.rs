@@ -7,7 +7,7 @@
 //! missing, or the latest two are equal), the file's own time and then its name decide,
 //! and the unit's latest return says so (W-ORDER-UNCERTAIN), naming the others: a name
 //! such as `报送(1).xlsx` or `（修改）` is recorded there as a hint, not taken as proof.
-//! A return for another round never competes.
+//! A return for another round never competes, nor an untouched template (模板未填写).
 
 use std::collections::BTreeMap;
 
@@ -36,7 +36,8 @@ pub(super) fn supersede(checked: &mut [Checked], opts: &CheckOptions) {
     let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, c) in checked.iter().enumerate() {
         let r = &c.report;
-        let other_round = r.issues.iter().any(|x| x.code == Code::RoundOther);
+        // Nor does the untouched template: it must not hide a filled return.
+        let other_round = r.untouched() || r.issues.iter().any(|x| x.code == Code::RoundOther);
         if let (Some(unit), Some(_), false) = (&r.unit, &r.data, other_round) {
             by_unit.entry(unit.clone()).or_default().push(i);
         }

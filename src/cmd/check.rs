@@ -81,11 +81,12 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         Format::Json => out(&(json(&report) + "\n")),
         Format::Text => out(&text(&report, &catalog, &shown)),
     }
-    // A rejected return its unit's later one replaced no longer needs the office.
+    // A rejected return its unit's later one replaced no longer needs the office, nor an
+    // untouched template (its unit is 未报送).
     if report
         .files
         .iter()
-        .any(|f| f.status == FileStatus::Rejected && f.superseded_by.is_none())
+        .any(|f| f.status == FileStatus::Rejected && f.superseded_by.is_none() && !f.untouched())
     {
         Ok(Outcome::Findings)
     } else {

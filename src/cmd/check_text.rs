@@ -55,7 +55,7 @@ fn status_word(f: &FileReport, shown: &Shown) -> String {
 /// The report for a person.
 pub fn text(report: &CheckReport, catalog: &Catalog, shown: &Shown) -> String {
     let mut s = summary(report, catalog, shown);
-    let standing = |f: &&FileReport| f.superseded_by.is_none();
+    let standing = |f: &&FileReport| f.superseded_by.is_none() && !f.untouched();
     let of = |status: FileStatus, issues: bool| -> Vec<&FileReport> {
         (report.files.iter().filter(standing))
             .filter(|f| {
@@ -94,6 +94,7 @@ pub fn text(report: &CheckReport, catalog: &Catalog, shown: &Shown) -> String {
             ));
         }
     }
+    s.push_str(&untouched(report, shown));
     s.push_str(&superseded(report));
     if !report.ignored.is_empty() {
         s.push_str(&format!(
@@ -103,6 +104,26 @@ pub fn text(report: &CheckReport, catalog: &Catalog, shown: &Shown) -> String {
         for p in &report.ignored {
             s.push_str(&format!("  {}\n", shown.path(p)));
         }
+    }
+    s
+}
+
+/// The untouched templates sent back: replies, not returns (their units stay 未报送).
+fn untouched(report: &CheckReport, shown: &Shown) -> String {
+    let files: Vec<&FileReport> = report.files.iter().filter(|f| f.untouched()).collect();
+    if files.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "\n━━ 模板未填写（{} 个，寄回的是未填写的模板，不算报送）━━\n",
+        files.len()
+    );
+    for f in files {
+        s.push_str(&format!(
+            "  {}（{}）\n",
+            shown.path(&f.path),
+            f.unit.as_deref().unwrap_or("（未识别）")
+        ));
     }
     s
 }
@@ -187,7 +208,15 @@ fn block(f: &FileReport, shown: &Shown) -> String {
 }
 
 fn summary(report: &CheckReport, catalog: &Catalog, shown: &Shown) -> String {
-    let count = |st: FileStatus| report.files.iter().filter(|f| f.status == st).count();
+    let count = |st: FileStatus| {
+        (report.files.iter())
+            .filter(|f| f.status == st && !f.untouched())
+            .count()
+    };
+    let untouched = match report.files.iter().filter(|f| f.untouched()).count() {
+        0 => String::new(),
+        n => format!("，模板未填写 {n} 份（不算报送）"),
+    };
     let warnings: usize = report
         .files
         .iter()
@@ -207,7 +236,7 @@ fn summary(report: &CheckReport, catalog: &Catalog, shown: &Shown) -> String {
         String::new()
     };
     let mut s = format!(
-        "汇总{}：收到报表 {} 份，通过 {} 份，退回 {} 份{replaced}；提醒 {} 条",
+        "汇总{}：收到报表 {} 份，通过 {} 份，退回 {} 份{replaced}{untouched}；提醒 {} 条",
         report
             .round
             .as_deref()

@@ -49,7 +49,7 @@ pub struct Args {
     /// 发件箱文件夹（--reply 必需）：答复的 .eml、问题清单和发送记录 sent-log.jsonl。
     #[arg(long, value_name = "DIR")]
     pub outbox: Option<PathBuf>,
-    /// 自定义邮件模板文件夹（其中的 accepted.txt、returned.txt 代替内置模板）。
+    /// 自定义邮件模板文件夹（其中的 accepted.txt、returned.txt、untouched.txt 代替内置模板）。
     #[arg(long, value_name = "DIR")]
     pub mail_templates: Option<PathBuf>,
     /// 配置文件（TOML），键与这些选项同名（imap-host = "…"）；命令行优先。不能写密码。
@@ -137,6 +137,9 @@ struct WorkspaceDefaults {
     settings: Settings,
     /// Every round's folder: each return is filed in its own round's.
     rounds: crate::collect::route::Rounds,
+    /// Every round's outbox, by round: answers about a round's returns go to its own, and
+    /// the sent logs tell which mail a bounce carries back.
+    round_outboxes: Vec<(String, PathBuf)>,
 }
 
 impl WorkspaceDefaults {
@@ -162,6 +165,9 @@ impl WorkspaceDefaults {
         let settings = super::mail::workspace_settings(ws).map_err(CollectError::from)?;
         let contacts = Some(ws.contacts_path()).filter(|p| p.exists());
         Ok(WorkspaceDefaults {
+            round_outboxes: (all.iter())
+                .map(|r| (r.name.clone(), ws.outbox_dir(&r.name)))
+                .collect(),
             into: ws.returns_dir(&info.name),
             outbox: ws.outbox_dir(&info.name),
             round: info.name,
@@ -179,6 +185,41 @@ fn routed(d: Option<&WorkspaceDefaults>, into: bool) -> Option<crate::collect::r
     d.filter(|_| !into).map(|d| d.rounds.clone())
 }
 
+/// The outboxes whose sent logs tell which mail a bounce carries back: `--outbox`, and
+/// every round's in a workspace.
+fn sent_logs(outbox: Option<&PathBuf>, d: Option<&WorkspaceDefaults>) -> Vec<PathBuf> {
+    (outbox.into_iter().cloned())
+        .chain(
+            d.iter()
+                .flat_map(|d| d.round_outboxes.iter().map(|(_, o)| o.clone())),
+        )
+        .collect()
+}
+
+/// What `--reply` was told, with the workspace's round and outboxes; `None` without it.
+fn reply_request(
+    args: &Args,
+    round: Option<String>,
+    d: Option<&WorkspaceDefaults>,
+    g: &crate::cmd::Globals,
+) -> Result<Option<ReplyRequest>, CliError> {
+    if !args.reply {
+        return Ok(None);
+    }
+    Ok(Some(ReplyRequest {
+        check: g.check_options(round.clone())?,
+        round,
+        // Each round's own outbox, unless --outbox names one for all.
+        round_outboxes: match (&args.outbox, d) {
+            (None, Some(d)) => d.round_outboxes.clone(),
+            _ => Vec::new(),
+        },
+        outbox: (args.outbox.clone()).or_else(|| d.map(|d| d.outbox.clone())),
+        mail_templates: args.mail_templates.clone(),
+        send: args.send,
+    }))
+}
+
 pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let catalog = g.catalog()?;
     let file = match &args.config {
@@ -188,26 +229,17 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     // In a workspace: the round's 回收 folder, the workspace's contacts, mail since the
     // day the round was opened, and duban.toml's [mailbox], [mail] and office as the last
     // fallback.
-    let d = match &g.workspace {
-        Some(ws) => Some(WorkspaceDefaults::of(ws, args.round.as_deref())?),
-        None => None,
-    };
+    let d = (g.workspace.as_ref())
+        .map(|ws| WorkspaceDefaults::of(ws, args.round.as_deref()))
+        .transpose()?;
     let settings = args.settings().or(file);
     let since = match &args.since {
         Some(s) => Some(Date::parse(s).map_err(CliError::date("--since"))?),
         None => d.as_ref().and_then(|d| d.since),
     };
-    let round = args.round.or_else(|| d.as_ref().map(|d| d.round.clone()));
-    let reply = match args.reply {
-        true => Some(ReplyRequest {
-            check: g.check_options(round.clone())?,
-            round,
-            outbox: args.outbox.or_else(|| d.as_ref().map(|d| d.outbox.clone())),
-            mail_templates: args.mail_templates,
-            send: args.send,
-        }),
-        false => None,
-    };
+    let round = (args.round.clone()).or_else(|| d.as_ref().map(|d| d.round.clone()));
+    let sent_logs = sent_logs(args.outbox.as_ref(), d.as_ref());
+    let reply = reply_request(&args, round, d.as_ref(), g)?;
     let req = Request {
         rounds: routed(d.as_ref(), args.into.is_some()),
         into: (args.into.or_else(|| d.as_ref().map(|d| d.into.clone())))
@@ -223,6 +255,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         offset: g.offset,
         check: g.check_options(None)?,
         reply,
+        sent_logs,
     };
     let console = Console::new();
     let result = job::collect(&req, &catalog, &console);

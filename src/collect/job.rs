@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use lettre::message::Mailbox;
 
-use super::bounce::Automatic;
 use super::mailbox::{self, BATCH_BYTES, BATCH_MESSAGES};
 use super::reply::{self, Context, Letter};
 use super::route::{Folders, Routed};
@@ -53,6 +52,9 @@ pub struct Request {
     pub check: CheckOptions,
     /// `--reply`: the answers.
     pub reply: Option<ReplyRequest>,
+    /// The outboxes whose sent logs say what the office sent, to tell which of its mails
+    /// a bounce carries back: every round's in a workspace, and `--outbox`.
+    pub sent_logs: Vec<PathBuf>,
 }
 
 /// What `--reply` was told.
@@ -60,6 +62,9 @@ pub struct Request {
 pub struct ReplyRequest {
     pub round: Option<String>,
     pub outbox: Option<PathBuf>,
+    /// In a workspace without `--outbox`: each round's outbox, so that the answers about a
+    /// return of an earlier round are written and logged with that round's mail.
+    pub round_outboxes: Vec<(String, PathBuf)>,
     pub mail_templates: Option<PathBuf>,
     pub send: bool,
     /// How the whole folder is checked before answering: for the round.
@@ -125,7 +130,8 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
     };
     console.say(&summary.render(&collector.taken, &collector.failures, &vanished));
     console.say(&super::route::describe(&routed(&collector.taken)));
-    console.say(&bounces(&collector.taken, &contacts));
+    let sent = super::bounce::SentMail::read(&req.sent_logs);
+    console.say(&super::bounce::report(&collector.taken, &contacts, &sent));
     let mut failed = !collector.failures.is_empty();
 
     if let (Some(setup), Some(r)) = (setup, &req.reply) {
@@ -145,6 +151,9 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
                 None => setup.round.clone(),
             };
             check.round = Some(round.clone());
+            let outbox = (r.round_outboxes.iter())
+                .find(|(name, _)| *name == round)
+                .map_or(&setup.outbox, |(_, o)| o);
             let here: Vec<Collected> = taken
                 .iter()
                 .filter(|c| c.saved.iter().any(|f| f.dir == dir))
@@ -157,9 +166,11 @@ pub fn collect(req: &Request, catalog: &Catalog, console: &Console) -> Result<bo
                 offset: req.offset,
                 check: &check,
                 round: &round,
+                outbox,
             };
             failed |= answer(&here, &cx, catalog, &setup, console)?;
         }
+        console.say(&unanswered_waiting(&taken));
     }
     drop(collector);
     Ok(failed)
@@ -173,6 +184,7 @@ struct ReplySetup {
     from: Mailbox,
     accepted: text::MailText,
     returned: text::MailText,
+    untouched: text::MailText,
     base: BTreeMap<&'static str, String>,
     smtp: Option<(smtp::Settings, Option<String>)>,
 }
@@ -244,6 +256,7 @@ fn reply_setup(
     let dir = args.mail_templates.as_deref();
     let accepted = text::load(Kind::Accepted, dir).map_err(MailError::from)?;
     let returned = text::load(Kind::Returned, dir).map_err(MailError::from)?;
+    let untouched = text::load(Kind::Untouched, dir).map_err(MailError::from)?;
     let mut base = BTreeMap::new();
     base.insert("round", round.clone());
     base.insert(
@@ -269,9 +282,24 @@ fn reply_setup(
         from,
         accepted,
         returned,
+        untouched,
         base,
         smtp,
     })
+}
+
+/// The messages whose returns wait in 待归期/ for a round not registered yet: answered
+/// once `round new` has taken them in, not now (no round to check them against).
+fn unanswered_waiting(taken: &[Collected]) -> String {
+    let n = (taken.iter())
+        .filter(|c| (c.saved.iter()).any(|f| matches!(f.routed, Some(Routed::Waiting(_)))))
+        .count();
+    match n {
+        0 => String::new(),
+        n => format!(
+            "另有 {n} 封来信的报表属于尚未登记的期次（在 待归期/），暂不答复；用 round new 登记该期次后，下一次 collect --reply 答复。\n"
+        ),
+    }
 }
 
 /// What answering needs from the collecting.
@@ -283,6 +311,8 @@ struct Answering<'a> {
     check: &'a CheckOptions,
     /// The round of the folder answered for.
     round: &'a str,
+    /// Where its answers are written and logged: that round's outbox.
+    outbox: &'a Path,
 }
 
 /// Checks the folder and answers the senders; true when some answer failed.
@@ -300,15 +330,16 @@ fn answer(
     let cx = Context {
         round: a.round,
         dir: into,
-        outbox: &setup.outbox,
+        outbox: a.outbox,
         from: &setup.from,
         offset: a.offset,
         contacts,
         accepted: &setup.accepted,
         returned: &setup.returned,
+        untouched: &setup.untouched,
         base,
     };
-    let (entries, _) = crate::mail::log::read(&setup.outbox).map_err(MailError::from)?;
+    let (entries, _) = crate::mail::log::read(a.outbox).map_err(MailError::from)?;
     let this_run = taken
         .iter()
         .filter(|c| !c.saved.is_empty())
@@ -334,8 +365,8 @@ fn answer(
     }
     reply::write(&made)?;
     match &setup.smtp {
-        Some((s, password)) => reply::send(&mut made, &setup.outbox, s, password.clone())?,
-        None => reply::record_drafts(&mut made, &setup.outbox)?,
+        Some((s, password)) => reply::send(&mut made, a.outbox, s, password.clone())?,
+        None => reply::record_drafts(&mut made, a.outbox)?,
     }
     let rows: Vec<Vec<String>> = made
         .iter()
@@ -369,7 +400,7 @@ fn answer(
     if setup.smtp.is_none() {
         console.say(&format!(
             "演练：答复已写到 {}（.eml），未发送；确认无误后加 --send 发送。\n",
-            setup.outbox.display()
+            a.outbox.display()
         ));
     }
     Ok(unanswerable || made.iter().any(|m| m.failed))
@@ -530,46 +561,4 @@ fn routed(taken: &[Collected]) -> Vec<(Routed, String)> {
         .filter(|f| f.spreadsheet)
         .filter_map(|f| Some((f.routed.clone()?, f.receipt.unit.clone())))
         .collect()
-}
-
-/// The bounces and auto-replies of the run: a bounce to a unit's address is its template
-/// not delivered (模板未送达), named with the unit and the address.
-fn bounces(taken: &[Collected], contacts: &Contacts) -> String {
-    let book = AddressBook::new(contacts);
-    let mut lines = Vec::new();
-    let mut replies = 0;
-    for c in taken {
-        match &c.automatic {
-            Some(Automatic::Bounce { failed }) if failed.is_empty() => {
-                lines.push(format!(
-                    "  退信（{}）：未能读出投递失败的地址，请人工查看",
-                    truncate(&c.subject, 40)
-                ));
-            }
-            Some(Automatic::Bounce { failed }) => {
-                for a in failed {
-                    lines.push(match book.units(a) {
-                        [] => format!("  退信：{a} 未送达（联系人表中没有这个地址）"),
-                        units => format!("  模板未送达：{}（{a}）", units.join("、")),
-                    });
-                }
-            }
-            Some(Automatic::AutoReply) => replies += 1,
-            None => {}
-        }
-    }
-    let mut s = String::new();
-    if !lines.is_empty() {
-        s.push_str(&format!(
-            "退信 {} 条（请核对邮箱地址后重发）：\n{}\n",
-            lines.len(),
-            lines.join("\n")
-        ));
-    }
-    if replies > 0 {
-        s.push_str(&format!(
-            "自动回复 {replies} 封：不是报表，未记入任何单位。\n"
-        ));
-    }
-    s
 }

@@ -1,14 +1,16 @@
-//! Answering the senders (`collect --reply`): 已通过 with a one-line summary, or 退回 with the
-//! problem list attached and the problems in the body, through the mail machinery (texts in
-//! templates/mail/accepted.txt and returned.txt, the outbox's sent log, a dry run unless
-//! `--send`).
+//! Answering the senders (`collect --reply`): 已通过 with a one-line summary, 退回 with the
+//! problem list attached and the problems in the body, or 模板未填写 when all the message
+//! carried was the untouched template (no problem list: there is nothing to correct, only
+//! to fill in), through the mail machinery (texts in templates/mail/accepted.txt,
+//! returned.txt and untouched.txt, the outbox's sent log, a dry run unless `--send`).
 //!
 //! What is answered: each message collected in this run whose returns the check of the
 //! whole folder reads, once, to its sender, about the returns that stand (a return
 //! superseded by a later one of its unit is not answered on its own). Also each message
 //! collected earlier whose answer was written but not delivered (a run without `--send`,
 //! or a failed send): so a preview, then the same command with `--send`, sends what was
-//! previewed. An answer's Message-ID is made from the round, the address and the returns'
+//! previewed. A message that waited in 待归期/ for its round is not answered then, but by
+//! the first run for its round after `round new` took it in. An answer's Message-ID is made from the round, the address and the returns'
 //! SHA-256 ([`Draft::message_id`]), and the sent log holds it: a sender never gets a second
 //! answer for the same return, whatever the check says of it later.
 
@@ -110,6 +112,7 @@ pub struct Context<'a> {
     pub contacts: &'a Contacts,
     pub accepted: &'a MailText,
     pub returned: &'a MailText,
+    pub untouched: &'a MailText,
     /// Placeholders common to every answer: round, office, office_contact.
     pub base: BTreeMap<&'static str, String>,
 }
@@ -141,8 +144,11 @@ pub fn letters(
         let Some((answered, _)) = returns_of(&l, report, cx.dir) else {
             continue;
         };
-        let pending = last(entries, &answer_id(&l, &answered, cx))
-            .is_some_and(|e| matches!(e.result, Outcome::Drafted | Outcome::Failed));
+        // A message that waited in 待归期/ for its round was never answered: now it is.
+        let pending = match last(entries, &answer_id(&l, &answered, cx)) {
+            Some(e) => matches!(e.result, Outcome::Drafted | Outcome::Failed),
+            None => l.files.iter().any(|f| f.waited),
+        };
         if pending {
             out.push(l);
         }
@@ -202,15 +208,23 @@ pub fn make(
     report: &CheckReport,
     cx: &Context<'_>,
 ) -> Result<Option<Made>, MailError> {
-    let Some((answered, standing)) = returns_of(letter, report, cx.dir) else {
+    let Some((answered, mut standing)) = returns_of(letter, report, cx.dir) else {
         return Ok(None);
     };
+    // An untouched template beside a filled return is passed over; alone, it is answered
+    // as what it is.
+    let untouched = standing.iter().all(|r| r.untouched());
+    if !untouched {
+        standing.retain(|r| !r.untouched());
+    }
     let rejected: Vec<&FileReport> = standing
         .iter()
         .copied()
         .filter(|r| r.status == FileStatus::Rejected)
         .collect();
-    let kind = if rejected.is_empty() {
+    let kind = if untouched {
+        Kind::Untouched
+    } else if rejected.is_empty() {
         Kind::Accepted
     } else {
         Kind::Returned
@@ -256,7 +270,7 @@ pub fn make(
     let mut attachments = Vec::new();
     if kind == Kind::Accepted {
         vars.insert("summary", summary(&standing));
-    } else {
+    } else if kind == Kind::Returned {
         let several = rejected.len() > 1;
         let mut problems = Vec::new();
         let (mut count, mut errors) = (0, 0);
@@ -297,10 +311,10 @@ pub fn make(
     let names: Vec<&str> = attachments.iter().map(|a| a.file_name.as_str()).collect();
     vars.insert("attachment", names.join("、"));
 
-    let mail_text = if kind == Kind::Accepted {
-        cx.accepted
-    } else {
-        cx.returned
+    let mail_text = match kind {
+        Kind::Accepted => cx.accepted,
+        Kind::Untouched => cx.untouched,
+        _ => cx.returned,
     };
     let (subject, body) = mail_text.render(&vars)?;
     let to = letter
@@ -394,10 +408,10 @@ fn summary(reports: &[&FileReport]) -> String {
 
 /// The last entry of the sent log for an answer (by its Message-ID).
 fn last<'a>(entries: &'a [Entry], message_id: &str) -> Option<&'a Entry> {
-    entries
-        .iter()
-        .rev()
-        .find(|e| matches!(e.kind, Kind::Accepted | Kind::Returned) && e.message_id == message_id)
+    entries.iter().rev().find(|e| {
+        matches!(e.kind, Kind::Accepted | Kind::Returned | Kind::Untouched)
+            && e.message_id == message_id
+    })
 }
 
 /// Writes each answer's .eml and problem lists to the outbox.

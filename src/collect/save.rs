@@ -485,6 +485,7 @@ fn receipt(c: &Collected, uidvalidity: u32, offset: Offset, note: Option<Note>) 
         sha256: String::new(),
         path: String::new(),
         note,
+        waited: false,
     }
 }
 

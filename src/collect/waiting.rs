@@ -71,6 +71,7 @@ pub fn take_in(
     let mut moved = Vec::new();
     let mut count = 0;
     for mut r in moving {
+        r.waited = true;
         let from = waiting.join(&r.path);
         if r.note.is_none() && from.exists() {
             let mut name = r.path.clone();

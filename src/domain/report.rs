@@ -138,13 +138,14 @@ impl From<IssueRepr> for Issue {
 /// of a unit's state: the check's lists, the merge and the ledger all come from it.
 ///
 /// A return for another round is that round's business: it is listed with its reason but
-/// does not make its unit 已报送未通过 in this one.
+/// does not make its unit 已报送未通过 in this one. Nor does the untouched template (模板未填写):
+/// a unit that only sent that back has not reported.
 pub fn unit_states<'a>(
     files: impl IntoIterator<Item = &'a FileReport>,
 ) -> std::collections::HashMap<&'a str, UnitState> {
     let mut states = std::collections::HashMap::new();
     for f in files {
-        if f.issues.iter().any(|i| i.code == Code::RoundOther) {
+        if f.untouched() || f.issues.iter().any(|i| i.code == Code::RoundOther) {
             continue;
         }
         if let Some(u) = f.unit.as_deref() {
@@ -268,6 +269,12 @@ impl FileReport {
             && (self.issues.iter().filter(|i| i.is_error())).all(|i| i.code == Code::FileUnreadable)
     }
 
+    /// The unit's template sent back with nothing filled in (模板未填写): a reply, not a
+    /// return, so its unit stays 未报送.
+    pub fn untouched(&self) -> bool {
+        self.issues.iter().any(|i| i.code == Code::TemplateEmpty)
+    }
+
     pub fn errors(&self) -> usize {
         self.issues.iter().filter(|i| i.is_error()).count()
     }
@@ -322,12 +329,14 @@ pub struct CheckReport {
 
 impl CheckReport {
     /// Each unit's return that stands: accepted and not superseded, else its latest not
-    /// superseded (of equals, the last in the report). What the ledger records of a unit,
+    /// superseded (of equals, the last in the report); an untouched template never stands.
+    /// What the ledger records of a unit,
     /// and what a reminder quotes.
     pub fn standing(&self) -> std::collections::HashMap<&str, &FileReport> {
         use std::collections::hash_map::Entry;
         let mut by_unit = std::collections::HashMap::new();
-        for f in self.files.iter().filter(|f| f.superseded_by.is_none()) {
+        let stands = |f: &&FileReport| f.superseded_by.is_none() && !f.untouched();
+        for f in self.files.iter().filter(stands) {
             let Some(unit) = f.unit.as_deref() else {
                 continue;
             };

@@ -241,7 +241,8 @@ impl Known {
                 round = round.or(report.round.clone());
                 Some(report)
             }
-            Kind::Templates | Kind::Summaries | Kind::Accepted | Kind::Returned => None,
+            Kind::Templates | Kind::Summaries => None,
+            Kind::Accepted | Kind::Returned | Kind::Untouched => None,
         };
         if round.is_none() {
             round = args
@@ -298,7 +299,7 @@ fn plan_kind(args: &Request, catalog: &Catalog, known: &Known) -> (Vec<Planned>,
             plan::feedback(report(), round, &notes)
         }
         // Not offered on this command line: `duban collect --reply` sends these.
-        Kind::Accepted | Kind::Returned => (Vec::new(), Vec::new()),
+        Kind::Accepted | Kind::Returned | Kind::Untouched => (Vec::new(), Vec::new()),
     }
 }
 

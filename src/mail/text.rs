@@ -92,6 +92,7 @@ fn embedded(kind: Kind) -> &'static str {
         Kind::Feedback => include_str!("../../templates/mail/feedback.txt"),
         Kind::Accepted => include_str!("../../templates/mail/accepted.txt"),
         Kind::Returned => include_str!("../../templates/mail/returned.txt"),
+        Kind::Untouched => include_str!("../../templates/mail/untouched.txt"),
     }
 }
 
@@ -190,6 +191,7 @@ mod tests {
             Kind::Feedback,
             Kind::Accepted,
             Kind::Returned,
+            Kind::Untouched,
         ] {
             let t = load(k, None).unwrap();
             assert!(!t.subject.is_empty() && !t.body.is_empty());

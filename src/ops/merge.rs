@@ -154,6 +154,7 @@ pub fn merge_round(catalog: &Catalog, r: MergeRound) -> Result<RoundMerged, CliE
         // A rejected return superseded by a later one no longer needs the office.
         rejected: (files.iter())
             .filter(|f| f.status == FileStatus::Rejected && f.superseded_by.is_none())
+            .filter(|f| !f.untouched())
             .count(),
         superseded: files.iter().filter(|f| f.superseded_by.is_some()).count(),
         return_line: st.return_line(),
