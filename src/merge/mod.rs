@@ -26,6 +26,7 @@ use crate::domain::report::{unit_states, CheckReport, FileReport, Issue, TaskRow
 use crate::domain::status::{Status, UnitState};
 
 use crate::domain::colour::Thresholds;
+use crate::domain::deadline::{self, Deadline};
 use crate::domain::merged::{round1, Entry, Merged, TaskLine};
 
 /// Derives every task's line from the usable returns of `report`.
@@ -175,6 +176,16 @@ fn line<'a>(
         .iter()
         .filter_map(|e| e.percent())
         .min_by(|a, b| a.total_cmp(b));
+    // The task's own 序时进度: its window runs to its 完成时限 where it has one.
+    let window = task_window(catalog, task);
+    let overdue = match (schedule, window) {
+        (Some(s), Some(w)) => {
+            deadline::past(deadline::elapsed_months(s), w)
+                && !matches!(status, Status::Done | Status::Closed)
+        }
+        _ => false,
+    };
+    let schedule = task_schedule(schedule, window);
     let behind = status == Status::OnSchedule
         && schedule.is_some_and(|s| {
             reported
@@ -190,18 +201,43 @@ fn line<'a>(
         percent,
         behind,
         colour,
+        schedule,
+        overdue,
     }
+}
+
+/// A task's window in months from the start of the catalog's year, when its 完成时限 names
+/// a day ([`Deadline`]); `None` for an ongoing task or one without a time limit.
+pub fn task_window(catalog: &Catalog, task: &Task) -> Option<f64> {
+    let year = catalog.notice().year()?;
+    Deadline::parse(task.deadline.as_deref()?, year)?.months(year)
+}
+
+/// 序时进度 of a task with `window` when the round's is `schedule`.
+fn task_schedule(schedule: Option<f64>, window: Option<f64>) -> Option<f64> {
+    let s = schedule?;
+    Some(match window {
+        Some(w) => deadline::expected(deadline::elapsed_months(s), w),
+        None => s,
+    })
 }
 
 /// Adds a warning to every usable return's 序时推进 row whose percent is more than the
 /// tolerance below 序时进度, so the unit hears of it with its other problems. Returns how
 /// many were added; a second call adds none.
-pub fn flag_behind_schedule(report: &mut CheckReport, schedule: f64, t: &Thresholds) -> usize {
+pub fn flag_behind_schedule(
+    catalog: &Catalog,
+    report: &mut CheckReport,
+    round_schedule: f64,
+    t: &Thresholds,
+) -> usize {
     let mut added = 0;
     for f in report.files.iter_mut().filter(|f| f.is_usable()) {
         let Some(data) = &f.data else { continue };
         let mut new = Vec::new();
         for r in &data.rows {
+            let window = catalog.task(r.task).and_then(|k| task_window(catalog, k));
+            let schedule = task_schedule(Some(round_schedule), window).unwrap_or(round_schedule);
             let Some(p) = r
                 .percent
                 .filter(|_| t.behind(r.status, r.percent, schedule))

@@ -103,9 +103,9 @@ fn behind_schedule_is_flagged_coloured_and_warned() {
         file(&c, "区自然资源局", vec![row(8, O, Some(15.0))]),
     ]);
     let t = Thresholds::default();
-    assert_eq!(flag_behind_schedule(&mut r, 50.0, &t), 2);
+    assert_eq!(flag_behind_schedule(&c, &mut r, 50.0, &t), 2);
     assert_eq!(
-        flag_behind_schedule(&mut r, 50.0, &t),
+        flag_behind_schedule(&c, &mut r, 50.0, &t),
         0,
         "a second call adds nothing"
     );
@@ -414,7 +414,7 @@ mod workbooks {
     fn consolidated_workbook_reads_back() {
         let c = Catalog::embedded();
         let mut r = sample(&c);
-        flag_behind_schedule(&mut r, 50.0, &Thresholds::default());
+        flag_behind_schedule(&c, &mut r, 50.0, &Thresholds::default());
         let m = merged(&c, &r, Some(50.0));
         let (s, ind) = (stats(&m), indicators(&m));
         let bytes = crate::write::merge::consolidated(
@@ -525,4 +525,34 @@ mod workbooks {
             rows[3][14]
         );
     }
+}
+
+/// Issue 25: a task due 6月底 is judged against its own window, and is 逾期 after June.
+#[test]
+fn a_task_due_in_june_has_its_own_schedule_and_is_late_after_june() {
+    let mut data = Catalog::embedded().data().clone();
+    data.notice.year = Some(2021);
+    data.tasks[2].deadline = Some("6月底前".to_string());
+    data.tasks[4].deadline = Some("长期坚持".to_string());
+    let c = Catalog::new(data, std::path::Path::new("c.toml")).unwrap();
+    // Task 3 at 35% in 第一季度: its own 序时进度 is 50, so 15 points behind → 疑似滞后.
+    // Task 5 at 20%: ongoing, judged against the year's 25 → blue.
+    let r = report(vec![
+        file(&c, "区科技局", vec![row(3, O, Some(35.0))]),
+        file(&c, "区市场监管局", vec![row(5, O, Some(20.0))]),
+    ]);
+    let m = merged(&c, &r, Some(25.0));
+    assert_eq!(m.tasks[2].schedule, Some(50.0));
+    assert!(m.tasks[2].behind);
+    assert_eq!(m.tasks[2].colour, Colour::Yellow);
+    assert!(!m.tasks[2].overdue);
+    assert_eq!(m.tasks[4].schedule, Some(25.0));
+    assert!(!m.tasks[4].behind);
+    // 前三季度: past June and not done → 逾期; the ongoing task never is.
+    let m = merged(&c, &r, Some(75.0));
+    assert_eq!(m.tasks[2].schedule, Some(100.0));
+    assert!(m.tasks[2].overdue);
+    assert!(!m.tasks[4].overdue);
+    let done = report(vec![file(&c, "区科技局", vec![row(3, D, Some(100.0))])]);
+    assert!(!merged(&c, &done, Some(75.0)).tasks[2].overdue);
 }

@@ -290,7 +290,11 @@ fn task_row(
         ws,
         row,
         c,
-        if line.behind { "疑似滞后" } else { "" },
+        match (line.overdue, line.behind) {
+            (true, _) => "逾期",
+            (false, true) => "疑似滞后",
+            _ => "",
+        },
         &st.center,
     )?;
     text(ws, row, c + 1, line.colour.label(), st.colour(line.colour))?;
