@@ -73,6 +73,9 @@ pub struct Config {
     pub mailbox: toml::Table,
     #[serde(default)]
     pub bulletin: BulletinSettings,
+    /// `[round]`: the default deadline of `round new`.
+    #[serde(default)]
+    pub round: crate::domain::deadline::RoundDeadline,
 }
 
 /// `[bulletin]`: the office's own wording and letterhead for `duban bulletin` (paths

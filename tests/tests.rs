@@ -21,6 +21,7 @@ mod intake;
 mod lateness;
 mod mail;
 mod merge;
+mod new_year;
 mod outputs;
 mod returns;
 mod rounds;

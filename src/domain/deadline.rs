@@ -155,6 +155,53 @@ fn digits_before(s: &str) -> Option<u32> {
     key[start..].parse().ok()
 }
 
+/// `[round]` of `duban.toml`: the day returns are due when `round new` is given no
+/// `--deadline`. Offices say "每季度末次月5日前" or "每月28日前报送当月":
+///
+/// ```toml
+/// [round]
+/// deadline_day = 28      # the 28th …
+/// same_month = true      # … of the round's last month (当月); false: of the month after it (次月)
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundDeadline {
+    /// 1-31; a day past the month's end is its last day. 0 or absent: no default.
+    #[serde(default)]
+    pub deadline_day: u32,
+    /// The day of the round's last month (当月) rather than of the month after it (次月).
+    #[serde(default)]
+    pub same_month: bool,
+}
+
+impl RoundDeadline {
+    /// The default deadline of a round that covers `months` months of `year` (its last
+    /// month is `months`): day `deadline_day` of that month or of the next. `None` when no
+    /// day is set or the round names no period.
+    ///
+    /// ```
+    /// use duban::domain::deadline::RoundDeadline;
+    /// let next = RoundDeadline { deadline_day: 28, same_month: false };
+    /// assert_eq!(next.of(2021, 3).unwrap().iso(), "2021-04-28");
+    /// assert_eq!(next.of(2021, 12).unwrap().iso(), "2022-01-28");
+    /// let same = RoundDeadline { deadline_day: 31, same_month: true };
+    /// assert_eq!(same.of(2021, 2).unwrap().iso(), "2021-02-28");
+    /// ```
+    pub fn of(self, year: i32, months: u32) -> Option<Date> {
+        if self.deadline_day == 0 || !(1..=12).contains(&months) {
+            return None;
+        }
+        let (y, m) = match (self.same_month, months) {
+            (true, m) => (year, m),
+            (false, 12) => (year + 1, 1),
+            (false, m) => (year, m + 1),
+        };
+        (1..=self.deadline_day.min(31))
+            .rev()
+            .find_map(|d| Date::parse(&format!("{y}-{m}-{d}")).ok())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,124 @@
+//! A new year (issue 25): each task judged against its own 完成时限 (a task due 6月底 is
+//! 50 % expected at the end of March and 逾期 after June unless done), monthly rounds with
+//! the deadline `duban.toml` gives them, and `init --catalog 分解表.xlsx --from` last
+//! year's workspace keeping its units' former names.
+
+use std::path::{Path, PathBuf};
+
+use duban::catalog::Catalog;
+
+use crate::returns::{s, Return, V};
+use crate::workdir::Workdir;
+use crate::workspace::run_in;
+
+/// The value of a task's cell in a round's 汇总 workbook, by the column's title.
+fn cell(ws: &Path, round: &str, sheet: &str, task: u32, title: &str) -> String {
+    let path = ws
+        .join("rounds")
+        .join(round)
+        .join("汇总")
+        .join(format!("{round}_汇总.xlsx"));
+    let book = std::fs::read(path).unwrap();
+    let wb = duban::read::read_bytes(&book, &duban::read::Limits::default()).unwrap();
+    let sh = wb.sheet(sheet).unwrap();
+    let header = (0..10)
+        .find(|&r| sh.value(r, 0).text() == "序号")
+        .expect("a header row");
+    let col = (0..40)
+        .find(|&c| sh.value(header, c).text() == title)
+        .unwrap_or_else(|| panic!("no column {title} in {sheet}"));
+    let row = (header + 1..header + 200)
+        .find(|&r| sh.value(r, 0).text() == task.to_string())
+        .unwrap();
+    sh.value(row, col).text()
+}
+
+/// A workspace for 2021 on the embedded catalog, task 3 (区科技局) due 6月底前.
+fn year_2021(wd: &Workdir) -> (PathBuf, Catalog) {
+    wd.run(&["init", "督办2021"]);
+    let ws = wd.path("督办2021");
+    let path = ws.join("任务清单.toml");
+    let mut data = Catalog::load(Some(&path)).unwrap().data().clone();
+    data.notice.year = Some(2021);
+    data.tasks[2].deadline = Some("6月底前".to_string());
+    std::fs::write(&path, duban::catalog::to_toml(&data)).unwrap();
+    (ws, Catalog::load(Some(&path)).unwrap())
+}
+
+/// 区科技局's return with task 3 序时推进 at `percent`.
+fn kj(ws: &Path, cat: &Catalog, round: &str, percent: f64) {
+    let mut r = Return::clean(cat, "区科技局", round, false);
+    r.set(3, "推进状态", s("序时推进"))
+        .set(3, "完成进度(%)", V::N(percent));
+    let dir = ws.join("rounds").join(round).join("回收");
+    std::fs::write(dir.join("kj.xlsx"), r.bytes()).unwrap();
+}
+
+#[test]
+fn a_task_due_in_june_is_half_expected_in_march_and_late_after_june() {
+    let wd = Workdir::new("new-year-deadline");
+    let (ws, cat) = year_2021(&wd);
+    let q1 = "2021年第一季度";
+    run_in(&ws, &["round", "new", q1, "--deadline", "2021-04-05"]).assert_code(0);
+    // 35 % at the end of March: ahead of the year's 25 %, but 15 points behind its own 50 %.
+    kj(&ws, &cat, q1, 35.0);
+    let r = run_in(&ws, &["merge"]);
+    assert_ne!(r.code(), 2, "{}", r.describe());
+    assert_eq!(cell(&ws, q1, "总表", 3, "疑似滞后"), "疑似滞后");
+    assert_eq!(cell(&ws, q1, "总表", 3, "三色标识"), "黄");
+    // A task without a time limit is judged against the year's 25 % as before.
+    assert_eq!(cell(&ws, q1, "总表", 2, "疑似滞后"), "");
+
+    // After June, not done: 逾期, in 总表 and in the leader's sheet.
+    let q3 = "2021年前三季度";
+    run_in(&ws, &["round", "new", q3, "--deadline", "2021-10-05"]).assert_code(0);
+    kj(&ws, &cat, q3, 90.0);
+    let r = run_in(&ws, &["merge", "--round", q3]);
+    assert_ne!(r.code(), 2, "{}", r.describe());
+    assert_eq!(cell(&ws, q3, "总表", 3, "疑似滞后"), "逾期");
+    let bulletin = run_in(&ws, &["bulletin", "--round", q3]);
+    assert_ne!(bulletin.code(), 2, "{}", bulletin.describe());
+}
+
+#[test]
+fn a_monthly_round_has_its_schedule_and_the_configured_deadline() {
+    let wd = Workdir::new("new-year-monthly");
+    let (ws, cat) = year_2021(&wd);
+    let m3 = "2021年3月";
+    // No --deadline and none configured: told how to give one.
+    let r = run_in(&ws, &["round", "new", m3]);
+    r.assert_code(2);
+    assert!(r.stderr().contains("deadline_day"), "{}", r.describe());
+    // "每月28日前报送当月".
+    let config = std::fs::read_to_string(ws.join("duban.toml")).unwrap();
+    let config = config
+        .replace("deadline_day = 0", "deadline_day = 28")
+        .replace("same_month = false", "same_month = true");
+    std::fs::write(ws.join("duban.toml"), config).unwrap();
+    let r = run_in(&ws, &["round", "new", m3]);
+    r.assert_code(0);
+    assert!(
+        r.stdout().contains("截止 2021年3月28日"),
+        "{}",
+        r.describe()
+    );
+    // 次月: the 28th of April.
+    let config = std::fs::read_to_string(ws.join("duban.toml")).unwrap();
+    std::fs::write(
+        ws.join("duban.toml"),
+        config.replace("same_month = true", "same_month = false"),
+    )
+    .unwrap();
+    let r = run_in(&ws, &["round", "new", "2021年4月"]);
+    assert!(
+        r.stdout().contains("截止 2021年5月28日"),
+        "{}",
+        r.describe()
+    );
+    // 序时进度 of March is 25 % (unknown, nothing would be 疑似滞后); task 3, due in June,
+    // is expected at 50 %.
+    kj(&ws, &cat, m3, 35.0);
+    let r = run_in(&ws, &["merge", "--round", m3]);
+    assert_ne!(r.code(), 2, "{}", r.describe());
+    assert_eq!(cell(&ws, m3, "总表", 3, "疑似滞后"), "疑似滞后");
+}
