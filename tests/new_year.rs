@@ -122,3 +122,119 @@ fn a_monthly_round_has_its_schedule_and_the_configured_deadline() {
     assert_ne!(r.code(), 2, "{}", r.describe());
     assert_eq!(cell(&ws, m3, "总表", 3, "疑似滞后"), "疑似滞后");
 }
+
+/// A 2021 任务分解表 as an .xlsx: a title row, a header, a section row, tasks whose units
+/// are written the old way (区发改委, and 区老计委, a name only last year's registry knows).
+fn table_2021() -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let f = Format::new();
+    ws.merge_range(0, 0, 0, 5, "2021年政府工作报告重点任务分解表", &f)
+        .unwrap();
+    let header = [
+        "序号",
+        "重点任务",
+        "牵头领导",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+    ];
+    for (c, t) in header.iter().enumerate() {
+        ws.write(1, c as u16, *t).unwrap();
+    }
+    ws.merge_range(2, 0, 2, 5, "二、稳增长", &f).unwrap();
+    let rows = [
+        [
+            "1",
+            "建设甲项目",
+            "屈耀武",
+            "区老计委",
+            "区财政局",
+            "6月底前",
+        ],
+        ["2", "推进乙工作", "屈耀武", "区发改委", "", "年底前"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write(3 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_new_year_from_its_table_keeps_last_years_units_and_contacts() {
+    let wd = Workdir::new("new-year-init");
+    wd.run(&["init", "督办2020"]);
+    let old = wd.path("督办2020");
+    // Last year the office taught its registry a name of its own, and filled a contact.
+    let path = old.join("任务清单.toml");
+    let mut data = Catalog::load(Some(&path)).unwrap().data().clone();
+    let u = data
+        .units
+        .iter_mut()
+        .find(|u| u.name == "区发展改革局")
+        .unwrap();
+    u.former.push("区老计委".to_string());
+    std::fs::write(&path, duban::catalog::to_toml(&data)).unwrap();
+    let contacts = std::fs::read_to_string(old.join("contacts.csv")).unwrap();
+    let contacts: Vec<String> = contacts
+        .lines()
+        .map(|l| match l.strip_prefix("区发展改革局,") {
+            Some(rest) => format!(
+                "区发展改革局,{},fgj@example.org,,张三",
+                rest.split(',').next().unwrap()
+            ),
+            None => l.to_string(),
+        })
+        .collect();
+    std::fs::write(old.join("contacts.csv"), contacts.join("\n") + "\n").unwrap();
+
+    wd.create("分解表.xlsx", table_2021());
+    let r = wd.output(&[
+        "init",
+        "督办2021",
+        "--catalog",
+        "分解表.xlsx",
+        "--from",
+        "督办2020",
+    ]);
+    r.assert_code(0);
+    assert!(
+        r.stdout().contains("联系人表中 1 行沿用上年的邮箱"),
+        "{}",
+        r.describe()
+    );
+    let ws = wd.path("督办2021");
+    let cat = Catalog::load(Some(&ws.join("任务清单.toml"))).unwrap();
+    assert_eq!(cat.tasks().len(), 2);
+    // Both old spellings are last year's 区发展改革局.
+    assert_eq!(cat.task(1).unwrap().hosts, ["区发展改革局"]);
+    assert_eq!(cat.task(2).unwrap().hosts, ["区发展改革局"]);
+    assert_eq!(cat.task(1).unwrap().deadline.as_deref(), Some("6月底前"));
+    assert_eq!(cat.notice().year(), Some(2021));
+    let contacts = std::fs::read_to_string(ws.join("contacts.csv")).unwrap();
+    assert!(
+        contacts
+            .lines()
+            .any(|l| l.starts_with("区发展改革局,") && l.contains("fgj@example.org")),
+        "{contacts}"
+    );
+    // The first round's templates: 区发展改革局's lists its two tasks.
+    let q1 = "2021年第一季度";
+    run_in(&ws, &["round", "new", q1, "--deadline", "2021-04-05"]).assert_code(0);
+    let file = ws
+        .join("rounds")
+        .join(q1)
+        .join("模板")
+        .join(format!("{q1}_区发展改革局_任务进展填报表.xlsx"));
+    assert!(file.is_file(), "{}", file.display());
+
+    // Without --from, the name only last year's registry knew is a new unit.
+    let r = wd.output(&["init", "督办2021b", "--catalog", "分解表.xlsx"]);
+    r.assert_code(0);
+    let cat = Catalog::load(Some(&wd.path("督办2021b").join("任务清单.toml"))).unwrap();
+    assert_eq!(cat.task(1).unwrap().hosts, ["区老计委"]);
+    assert!(r.stdout().contains("区老计委"), "{}", r.describe());
+}
