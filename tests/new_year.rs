@@ -124,7 +124,8 @@ fn a_monthly_round_has_its_schedule_and_the_configured_deadline() {
 }
 
 /// A 2021 任务分解表 as an .xlsx: a title row, a header, a section row, tasks whose units
-/// are written the old way (区发改委, and 区老计委, a name only last year's registry knows).
+/// are written the old way (区发改委, and 区老计委, a name only last year's registry knows),
+/// and a sub-item (1.1) of task 1.
 fn table_2021() -> Vec<u8> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
@@ -152,6 +153,14 @@ fn table_2021() -> Vec<u8> {
             "区老计委",
             "区财政局",
             "6月底前",
+        ],
+        [
+            "1.1",
+            "完成甲项目前期工作",
+            "屈耀武",
+            "区发改委",
+            "",
+            "3月底前",
         ],
         ["2", "推进乙工作", "屈耀武", "区发改委", "", "年底前"],
     ];
@@ -208,10 +217,13 @@ fn a_new_year_from_its_table_keeps_last_years_units_and_contacts() {
     );
     let ws = wd.path("督办2021");
     let cat = Catalog::load(Some(&ws.join("任务清单.toml"))).unwrap();
-    assert_eq!(cat.tasks().len(), 2);
+    assert_eq!(cat.tasks().len(), 3, "{}", r.describe());
     // Both old spellings are last year's 区发展改革局.
     assert_eq!(cat.task(1).unwrap().hosts, ["区发展改革局"]);
-    assert_eq!(cat.task(2).unwrap().hosts, ["区发展改革局"]);
+    assert_eq!(cat.task(3).unwrap().hosts, ["区发展改革局"]);
+    // The sub-item is a task of its own that names its parent.
+    assert_eq!(cat.task(2).unwrap().parent, Some(1));
+    assert_eq!(cat.task(3).unwrap().parent, None);
     assert_eq!(cat.task(1).unwrap().deadline.as_deref(), Some("6月底前"));
     assert_eq!(cat.notice().year(), Some(2021));
     let contacts = std::fs::read_to_string(ws.join("contacts.csv")).unwrap();
@@ -230,6 +242,27 @@ fn a_new_year_from_its_table_keeps_last_years_units_and_contacts() {
         .join("模板")
         .join(format!("{q1}_区发展改革局_任务进展填报表.xlsx"));
     assert!(file.is_file(), "{}", file.display());
+    // Task 1 reported 已完成 but its sub-item 滞后: task 1 stands as 滞后 in 总表.
+    let mut r = Return::clean(&cat, "区发展改革局", q1, false);
+    r.set(1, "推进状态", s("已完成"))
+        .set(1, "完成进度(%)", V::N(100.0))
+        .set(2, "推进状态", s("滞后"))
+        .set(2, "完成进度(%)", V::N(10.0))
+        .set(2, "存在问题", s("资金未到位"));
+    std::fs::write(
+        ws.join("rounds").join(q1).join("回收").join("fgj.xlsx"),
+        r.bytes(),
+    )
+    .unwrap();
+    let m = run_in(&ws, &["merge"]);
+    assert_ne!(m.code(), 2, "{}", m.describe());
+    assert_eq!(
+        cell(&ws, q1, "总表", 1, "推进状态"),
+        "滞后",
+        "{}",
+        m.describe()
+    );
+    assert_eq!(cell(&ws, q1, "总表", 2, "推进状态"), "滞后");
 
     // Without --from, the name only last year's registry knew is a new unit.
     let r = wd.output(&["init", "督办2021b", "--catalog", "分解表.xlsx"]);

@@ -63,7 +63,7 @@ pub fn merge<'a>(
         schedule,
         thresholds: &thresholds,
     };
-    let tasks = catalog
+    let mut tasks: Vec<TaskLine> = catalog
         .tasks()
         .iter()
         .map(|task| {
@@ -71,6 +71,7 @@ pub fn merge<'a>(
             line(&sources, task, rows)
         })
         .collect();
+    roll_up(&mut tasks, &thresholds);
     Merged {
         catalog,
         report,
@@ -203,6 +204,41 @@ fn line<'a>(
         colour,
         schedule,
         overdue,
+    }
+}
+
+/// A task with sub-items (1.1, （1）, ①) stands as the least advanced of them: its status
+/// and percent are its sub-items' least, it is 疑似滞后 or 逾期 if one of them is, and its
+/// colour follows. A task 办结 stays so.
+fn roll_up(lines: &mut [TaskLine], t: &Thresholds) {
+    for i in 0..lines.len() {
+        let number = lines[i].task.number;
+        let kids: Vec<&TaskLine> = lines
+            .iter()
+            .filter(|l| l.task.parent == Some(number))
+            .collect();
+        if kids.is_empty() || lines[i].status == Status::Closed {
+            continue;
+        }
+        let reported: Vec<&&TaskLine> = kids.iter().filter(|k| !k.status.is_unreported()).collect();
+        let status = match reported.iter().map(|k| k.status).min() {
+            Some(s) => s,
+            None if kids.iter().any(|k| k.status == Status::Rejected) => Status::Rejected,
+            None => Status::Unreported,
+        };
+        let percent = reported
+            .iter()
+            .filter_map(|k| k.percent)
+            .min_by(|a, b| a.total_cmp(b));
+        let behind = status == Status::OnSchedule && kids.iter().any(|k| k.behind);
+        let overdue = kids.iter().any(|k| k.overdue)
+            || (lines[i].overdue && !matches!(status, Status::Done | Status::Closed));
+        let line = &mut lines[i];
+        line.status = status;
+        line.percent = percent;
+        line.behind = behind;
+        line.overdue = overdue;
+        line.colour = t.colour(status, percent, line.schedule);
     }
 }
 

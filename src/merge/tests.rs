@@ -556,3 +556,41 @@ fn a_task_due_in_june_has_its_own_schedule_and_is_late_after_june() {
     let done = report(vec![file(&c, "区科技局", vec![row(3, D, Some(100.0))])]);
     assert!(!merged(&c, &done, Some(75.0)).tasks[2].overdue);
 }
+
+/// Issue 25: sub-items are tasks of their own; their parent stands as the least advanced.
+#[test]
+fn a_task_with_sub_items_rolls_them_up() {
+    let mut data = Catalog::embedded().data().clone();
+    // Tasks 4 and 5 become sub-items of task 3.
+    data.tasks[3].parent = Some(3);
+    data.tasks[4].parent = Some(3);
+    let c = Catalog::new(data, std::path::Path::new("c.toml")).unwrap();
+    let hosts = |n: usize| c.tasks()[n - 1].hosts[0].clone();
+    let r = report(vec![
+        file(&c, &hosts(3), vec![row(3, D, Some(100.0))]),
+        file(&c, &hosts(4), vec![row(4, O, Some(60.0))]),
+        file(&c, &hosts(5), vec![row(5, L, Some(20.0))]),
+    ]);
+    let m = merged(&c, &r, Some(50.0));
+    assert_eq!(
+        m.tasks[2].status,
+        Status::Lagging,
+        "the least advanced sub-item"
+    );
+    assert_eq!(m.tasks[2].percent, Some(20.0));
+    assert_eq!(
+        m.tasks[3].status,
+        Status::OnSchedule,
+        "a sub-item stands alone"
+    );
+    // A parent without sub-items reported is 未报送 whatever its own row says.
+    let r = report(vec![file(&c, &hosts(3), vec![row(3, D, Some(100.0))])]);
+    assert_eq!(
+        merged(&c, &r, Some(50.0)).tasks[2].status,
+        Status::Unreported
+    );
+    // A sub-item must come after its parent.
+    let mut data = Catalog::embedded().data().clone();
+    data.tasks[2].parent = Some(4);
+    assert!(Catalog::new(data, std::path::Path::new("c.toml")).is_err());
+}
