@@ -70,6 +70,9 @@ pub enum CliError {
         option: &'static str,
         source: DateError,
     },
+    /// `round new` without `--deadline`, and no default in `duban.toml` for this round.
+    #[error("期次“{round}”未指定截止日期：请用 --deadline 指定（如 --deadline 2021-04-05），或在 duban.toml 的 [round] 中设 deadline_day（如 deadline_day = 28，期次须写明年份和月份、季度或半年）")]
+    NoDeadline { round: String },
     /// A required text option is empty.
     #[error("{option} 不能为空，请写明填报期次，如 2020年第一季度")]
     EmptyRound { option: &'static str },

@@ -75,6 +75,9 @@ pub struct Config {
     pub mailbox: toml::Table,
     #[serde(default)]
     pub bulletin: BulletinSettings,
+    /// `[round]`: the default deadline of `round new`.
+    #[serde(default)]
+    pub round: crate::domain::deadline::RoundDeadline,
     #[serde(default)]
     pub print: PrintSettings,
 }

@@ -23,6 +23,7 @@ mod lateness;
 mod layers;
 mod mail;
 mod merge;
+mod new_year;
 mod outputs;
 mod paper;
 mod returns;

@@ -114,7 +114,9 @@ fn progress(t: &TaskSummary) -> String {
             s.push_str(&format!("，完成{}", percent(p)));
         }
     }
-    if t.behind {
+    if t.overdue {
+        s.push_str("（逾期）");
+    } else if t.behind {
         s.push_str("（疑似滞后）");
     }
     if t.colour == Colour::Red && !t.status.is_lagging() {

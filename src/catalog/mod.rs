@@ -171,6 +171,9 @@ pub struct Task {
     /// 完成时限 as the notice or table writes it (6月底前, 年底前, 长期坚持), where it says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
+    /// A sub-item (1.1, （1）, ①) names the task it belongs to; the merge rolls it up there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<u32>,
 }
 
 /// The catalog file's content.
@@ -276,6 +279,12 @@ impl Catalog {
                 return Err(invalid(format!(
                     "任务 {} 所属部分“{}”不存在",
                     t.number, t.section
+                )));
+            }
+            if t.parent.is_some_and(|p| p == 0 || p >= t.number) {
+                return Err(invalid(format!(
+                    "任务 {} 的上级任务应是它前面的任务",
+                    t.number
                 )));
             }
             if t.leaders.is_empty() {

@@ -402,6 +402,7 @@ fn build_task(
         open_list,
         text,
         deadline: None,
+        parent: None,
     })
 }
 

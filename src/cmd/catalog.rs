@@ -140,7 +140,7 @@ fn import(input: &Path, output: &Path, registry: Option<&Path>, force: bool) -> 
         };
         let mut found = import::import(input, kind, &bytes, &registry)?;
         (
-            std::mem::replace(&mut found.data, empty_data()),
+            std::mem::replace(&mut found.data, Catalog::embedded().data().clone()),
             Some(found),
         )
     };
@@ -155,24 +155,6 @@ fn import(input: &Path, output: &Path, registry: Option<&Path>, force: bool) -> 
         }
         _ => Outcome::Clean,
     })
-}
-
-fn empty_data() -> CatalogData {
-    CatalogData {
-        notice: Notice {
-            number: String::new(),
-            issuer: String::new(),
-            title: String::new(),
-            date: String::new(),
-            year: None,
-            template_title: None,
-        },
-        targets: Vec::new(),
-        sections: Vec::new(),
-        tasks: Vec::new(),
-        groups: Vec::new(),
-        units: Vec::new(),
-    }
 }
 
 /// What the import found: tasks, sections, leaders and units, the units the registry
@@ -447,6 +429,8 @@ pub struct ExportTask {
     pub indicators: Vec<Indicator>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<u32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -481,6 +465,7 @@ impl Export {
                     text: t.text,
                     indicators: t.indicators,
                     deadline: t.deadline,
+                    parent: t.parent,
                 })
                 .collect(),
             groups: self.groups,
@@ -537,6 +522,7 @@ pub fn export(cat: &Catalog, expand: bool) -> Export {
                 open_list: t.open_list,
                 indicators: t.indicators.clone(),
                 deadline: t.deadline.clone(),
+                parent: t.parent,
             })
             .collect(),
         leaders: cat.leaders().to_vec(),

@@ -28,9 +28,9 @@ pub enum Args {
     New {
         /// 填报期次，如 2020年第一季度。
         round: String,
-        /// 截止时间，如 2020-04-05。
+        /// 截止时间，如 2020-04-05；不指定时按工作区设置（duban.toml 的 [round] 一节）推算。
         #[arg(long, value_name = "DATE")]
-        deadline: String,
+        deadline: Option<String>,
         /// 序时进度的截止日期；默认取期次所指月份、季度或半年的末日。
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
@@ -57,6 +57,26 @@ pub enum Args {
     },
 }
 
+/// `--deadline`, else the `[round]` default of `duban.toml` for the period the round's
+/// name covers (its year, else the catalog's).
+fn deadline_of(
+    ws: &Workspace,
+    cat: &crate::catalog::Catalog,
+    round: &str,
+    given: Option<&str>,
+) -> Result<Date, CliError> {
+    if let Some(d) = given {
+        return Date::parse(d).map_err(CliError::date("--deadline"));
+    }
+    let r = crate::domain::round::Round::parse(round);
+    let year = r.year.map(|y| y as i32).or(cat.notice().year());
+    year.zip(r.months)
+        .and_then(|(y, m)| ws.config.round.of(y, m))
+        .ok_or_else(|| CliError::NoDeadline {
+            round: round.to_string(),
+        })
+}
+
 /// What `round new` says of the returns it took in from 待归期/ (nothing when none).
 fn taken_in(n: usize) -> String {
     match n {
@@ -81,7 +101,6 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
             if round.is_empty() {
                 return Err(CliError::EmptyRound { option: "期次" });
             }
-            let deadline = Date::parse(&deadline).map_err(CliError::date("--deadline"))?;
             let as_of = (as_of.as_deref().map(Date::parse).transpose())
                 .map_err(CliError::date("--as-of"))?;
             let rows = match hosts_only {
@@ -89,6 +108,7 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
                 false => Rows::All,
             };
             let cat = g.catalog()?;
+            let deadline = deadline_of(ws, &cat, round, deadline.as_deref())?;
             let new = new_round(ws, &cat, round, deadline, as_of, rows)?;
             out(&written_message(
                 &new.templates_dir,

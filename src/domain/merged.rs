@@ -75,6 +75,11 @@ pub struct TaskLine<'a> {
     /// 疑似滞后: 序时推进, but a host's percent is more than the tolerance below 序时进度.
     pub behind: bool,
     pub colour: Colour,
+    /// 序时进度 for this task: the round's, or the share of the task's own window (to its
+    /// 完成时限) elapsed; `None` when the round's is unknown.
+    pub schedule: Option<f64>,
+    /// 逾期: past its 完成时限 and neither 已完成 nor 办结.
+    pub overdue: bool,
 }
 
 impl TaskLine<'_> {

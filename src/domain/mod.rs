@@ -9,6 +9,7 @@
 
 pub mod codes;
 pub mod colour;
+pub mod deadline;
 pub mod history;
 pub mod merged;
 pub mod place;

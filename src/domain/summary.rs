@@ -58,6 +58,9 @@ pub struct TaskSummary {
     pub percent: Option<f64>,
     /// 疑似滞后.
     pub behind: bool,
+    /// 逾期: past its 完成时限, not done.
+    #[serde(default)]
+    pub overdue: bool,
     pub colour: Colour,
     pub hosts: Vec<Part>,
     pub co_units: Vec<Part>,
@@ -172,6 +175,7 @@ impl Summary {
                 status: l.status,
                 percent: l.percent.map(round1),
                 behind: l.behind,
+                overdue: l.overdue,
                 colour: l.colour,
                 hosts: l.hosts.iter().map(part).collect(),
                 co_units: l.co_units.iter().map(part).collect(),

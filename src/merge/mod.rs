@@ -26,6 +26,7 @@ use crate::domain::report::{unit_states, CheckReport, FileReport, Issue, TaskRow
 use crate::domain::status::{Status, UnitState};
 
 use crate::domain::colour::Thresholds;
+use crate::domain::deadline::{self, Deadline};
 use crate::domain::merged::{round1, Entry, Merged, TaskLine};
 
 /// Derives every task's line from the usable returns of `report`.
@@ -62,7 +63,7 @@ pub fn merge<'a>(
         schedule,
         thresholds: &thresholds,
     };
-    let tasks = catalog
+    let mut tasks: Vec<TaskLine> = catalog
         .tasks()
         .iter()
         .map(|task| {
@@ -70,6 +71,7 @@ pub fn merge<'a>(
             line(&sources, task, rows)
         })
         .collect();
+    roll_up(&mut tasks, &thresholds);
     Merged {
         catalog,
         report,
@@ -175,6 +177,16 @@ fn line<'a>(
         .iter()
         .filter_map(|e| e.percent())
         .min_by(|a, b| a.total_cmp(b));
+    // The task's own 序时进度: its window runs to its 完成时限 where it has one.
+    let window = task_window(catalog, task);
+    let overdue = match (schedule, window) {
+        (Some(s), Some(w)) => {
+            deadline::past(deadline::elapsed_months(s), w)
+                && !matches!(status, Status::Done | Status::Closed)
+        }
+        _ => false,
+    };
+    let schedule = task_schedule(schedule, window);
     let behind = status == Status::OnSchedule
         && schedule.is_some_and(|s| {
             reported
@@ -190,18 +202,78 @@ fn line<'a>(
         percent,
         behind,
         colour,
+        schedule,
+        overdue,
     }
+}
+
+/// A task with sub-items (1.1, （1）, ①) stands as the least advanced of them: its status
+/// and percent are its sub-items' least, it is 疑似滞后 or 逾期 if one of them is, and its
+/// colour follows. A task 办结 stays so.
+fn roll_up(lines: &mut [TaskLine], t: &Thresholds) {
+    for i in 0..lines.len() {
+        let number = lines[i].task.number;
+        let kids: Vec<&TaskLine> = lines
+            .iter()
+            .filter(|l| l.task.parent == Some(number))
+            .collect();
+        if kids.is_empty() || lines[i].status == Status::Closed {
+            continue;
+        }
+        let reported: Vec<&&TaskLine> = kids.iter().filter(|k| !k.status.is_unreported()).collect();
+        let status = match reported.iter().map(|k| k.status).min() {
+            Some(s) => s,
+            None if kids.iter().any(|k| k.status == Status::Rejected) => Status::Rejected,
+            None => Status::Unreported,
+        };
+        let percent = reported
+            .iter()
+            .filter_map(|k| k.percent)
+            .min_by(|a, b| a.total_cmp(b));
+        let behind = status == Status::OnSchedule && kids.iter().any(|k| k.behind);
+        let overdue = kids.iter().any(|k| k.overdue)
+            || (lines[i].overdue && !matches!(status, Status::Done | Status::Closed));
+        let line = &mut lines[i];
+        line.status = status;
+        line.percent = percent;
+        line.behind = behind;
+        line.overdue = overdue;
+        line.colour = t.colour(status, percent, line.schedule);
+    }
+}
+
+/// A task's window in months from the start of the catalog's year, when its 完成时限 names
+/// a day ([`Deadline`]); `None` for an ongoing task or one without a time limit.
+pub fn task_window(catalog: &Catalog, task: &Task) -> Option<f64> {
+    let year = catalog.notice().year()?;
+    Deadline::parse(task.deadline.as_deref()?, year)?.months(year)
+}
+
+/// 序时进度 of a task with `window` when the round's is `schedule`.
+fn task_schedule(schedule: Option<f64>, window: Option<f64>) -> Option<f64> {
+    let s = schedule?;
+    Some(match window {
+        Some(w) => deadline::expected(deadline::elapsed_months(s), w),
+        None => s,
+    })
 }
 
 /// Adds a warning to every usable return's 序时推进 row whose percent is more than the
 /// tolerance below 序时进度, so the unit hears of it with its other problems. Returns how
 /// many were added; a second call adds none.
-pub fn flag_behind_schedule(report: &mut CheckReport, schedule: f64, t: &Thresholds) -> usize {
+pub fn flag_behind_schedule(
+    catalog: &Catalog,
+    report: &mut CheckReport,
+    round_schedule: f64,
+    t: &Thresholds,
+) -> usize {
     let mut added = 0;
     for f in report.files.iter_mut().filter(|f| f.is_usable()) {
         let Some(data) = &f.data else { continue };
         let mut new = Vec::new();
         for r in &data.rows {
+            let window = catalog.task(r.task).and_then(|k| task_window(catalog, k));
+            let schedule = task_schedule(Some(round_schedule), window).unwrap_or(round_schedule);
             let Some(p) = r
                 .percent
                 .filter(|_| t.behind(r.status, r.percent, schedule))

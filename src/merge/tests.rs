@@ -103,9 +103,9 @@ fn behind_schedule_is_flagged_coloured_and_warned() {
         file(&c, "区自然资源局", vec![row(8, O, Some(15.0))]),
     ]);
     let t = Thresholds::default();
-    assert_eq!(flag_behind_schedule(&mut r, 50.0, &t), 2);
+    assert_eq!(flag_behind_schedule(&c, &mut r, 50.0, &t), 2);
     assert_eq!(
-        flag_behind_schedule(&mut r, 50.0, &t),
+        flag_behind_schedule(&c, &mut r, 50.0, &t),
         0,
         "a second call adds nothing"
     );
@@ -432,7 +432,7 @@ mod workbooks {
     fn consolidated_workbook_reads_back() {
         let c = Catalog::embedded();
         let mut r = sample(&c);
-        flag_behind_schedule(&mut r, 50.0, &Thresholds::default());
+        flag_behind_schedule(&c, &mut r, 50.0, &Thresholds::default());
         let m = merged(&c, &r, Some(50.0));
         let (s, ind) = (stats(&m), indicators(&m));
         let bytes = crate::write::merge::consolidated(
@@ -552,4 +552,72 @@ mod workbooks {
             all[3][contact]
         );
     }
+}
+
+/// Issue 25: a task due 6月底 is judged against its own window, and is 逾期 after June.
+#[test]
+fn a_task_due_in_june_has_its_own_schedule_and_is_late_after_june() {
+    let mut data = Catalog::embedded().data().clone();
+    data.notice.year = Some(2021);
+    data.tasks[2].deadline = Some("6月底前".to_string());
+    data.tasks[4].deadline = Some("长期坚持".to_string());
+    let c = Catalog::new(data, std::path::Path::new("c.toml")).unwrap();
+    // Task 3 at 35% in 第一季度: its own 序时进度 is 50, so 15 points behind → 疑似滞后.
+    // Task 5 at 20%: ongoing, judged against the year's 25 → blue.
+    let r = report(vec![
+        file(&c, "区科技局", vec![row(3, O, Some(35.0))]),
+        file(&c, "区市场监管局", vec![row(5, O, Some(20.0))]),
+    ]);
+    let m = merged(&c, &r, Some(25.0));
+    assert_eq!(m.tasks[2].schedule, Some(50.0));
+    assert!(m.tasks[2].behind);
+    assert_eq!(m.tasks[2].colour, Colour::Yellow);
+    assert!(!m.tasks[2].overdue);
+    assert_eq!(m.tasks[4].schedule, Some(25.0));
+    assert!(!m.tasks[4].behind);
+    // 前三季度: past June and not done → 逾期; the ongoing task never is.
+    let m = merged(&c, &r, Some(75.0));
+    assert_eq!(m.tasks[2].schedule, Some(100.0));
+    assert!(m.tasks[2].overdue);
+    assert!(!m.tasks[4].overdue);
+    let done = report(vec![file(&c, "区科技局", vec![row(3, D, Some(100.0))])]);
+    assert!(!merged(&c, &done, Some(75.0)).tasks[2].overdue);
+}
+
+/// Issue 25: sub-items are tasks of their own; their parent stands as the least advanced.
+#[test]
+fn a_task_with_sub_items_rolls_them_up() {
+    let mut data = Catalog::embedded().data().clone();
+    // Tasks 4 and 5 become sub-items of task 3.
+    data.tasks[3].parent = Some(3);
+    data.tasks[4].parent = Some(3);
+    let c = Catalog::new(data, std::path::Path::new("c.toml")).unwrap();
+    let hosts = |n: usize| c.tasks()[n - 1].hosts[0].clone();
+    let r = report(vec![
+        file(&c, &hosts(3), vec![row(3, D, Some(100.0))]),
+        file(&c, &hosts(4), vec![row(4, O, Some(60.0))]),
+        file(&c, &hosts(5), vec![row(5, L, Some(20.0))]),
+    ]);
+    let m = merged(&c, &r, Some(50.0));
+    assert_eq!(
+        m.tasks[2].status,
+        Status::Lagging,
+        "the least advanced sub-item"
+    );
+    assert_eq!(m.tasks[2].percent, Some(20.0));
+    assert_eq!(
+        m.tasks[3].status,
+        Status::OnSchedule,
+        "a sub-item stands alone"
+    );
+    // A parent without sub-items reported is 未报送 whatever its own row says.
+    let r = report(vec![file(&c, &hosts(3), vec![row(3, D, Some(100.0))])]);
+    assert_eq!(
+        merged(&c, &r, Some(50.0)).tasks[2].status,
+        Status::Unreported
+    );
+    // A sub-item must come after its parent.
+    let mut data = Catalog::embedded().data().clone();
+    data.tasks[2].parent = Some(4);
+    assert!(Catalog::new(data, std::path::Path::new("c.toml")).is_err());
 }

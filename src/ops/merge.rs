@@ -94,7 +94,7 @@ pub fn merge_round(catalog: &Catalog, r: MergeRound) -> Result<RoundMerged, CliE
     // The boundary with the check: the same rules and report as `duban check`.
     let mut report = crate::check::check_paths(r.paths, catalog, &r.check);
     if let Some(s) = schedule {
-        flag_behind_schedule(&mut report, s, &r.colour);
+        flag_behind_schedule(catalog, &mut report, s, &r.colour);
     }
     let mut m = crate::merge::merge(catalog, &report, schedule, r.colour);
     if let (Some((l, _)), Some(i)) = (&ledger, &info) {

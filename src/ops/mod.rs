@@ -5,6 +5,7 @@
 
 pub mod import;
 pub mod merge;
+pub mod new_year;
 pub mod round;
 pub mod round_edit;
 pub mod templates;

@@ -295,6 +295,8 @@ fn from_table(
     let mut sections: Vec<Section> = Vec::new();
     let mut tasks: Vec<Task> = Vec::new();
     let mut units = Units::new(registry);
+    // The last task that is not a sub-item: the parent of the sub-items after it.
+    let mut top: Option<u32> = None;
     for line in table::lines(grid, layout) {
         match line {
             Line::Section(numeral, title) => {
@@ -311,9 +313,16 @@ fn from_table(
                     });
                 }
                 let number = tasks.len() as u32 + 1;
+                let parent = if table::is_sub_item(&raw.label) {
+                    top
+                } else {
+                    top = Some(number);
+                    None
+                };
                 if !raw.label.is_empty() && raw.label != number.to_string() {
+                    let of = parent.map_or(String::new(), |p| format!("，是任务 {p} 的子项"));
                     review.push(format!(
-                        "表中第 {} 行序号“{}”记为任务 {number}（任务清单的编号从 1 起连续）",
+                        "表中第 {} 行序号“{}”记为任务 {number}（任务清单的编号从 1 起连续）{of}",
                         raw.row, raw.label
                     ));
                 }
@@ -362,6 +371,7 @@ fn from_table(
                     indicators: crate::catalog::indicators::extract(&text),
                     text,
                     deadline: raw.deadline,
+                    parent,
                 });
             }
         }

@@ -120,6 +120,20 @@ const NUMERALS: [&str; 20] = [
     "十五", "十六", "十七", "十八", "十九", "二十",
 ];
 
+/// A 序号 that marks a sub-item of the task above: 1.1, （1）, (1), ①.
+pub fn is_sub_item(label: &str) -> bool {
+    let l = label.trim();
+    let dotted = l.split_once('.').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && !b.is_empty()
+            && a.bytes().all(|c| c.is_ascii_digit())
+            && b.bytes().all(|c| c.is_ascii_digit())
+    });
+    dotted
+        || l.starts_with(['（', '('])
+        || l.chars().next().is_some_and(|c| ('①'..='⑳').contains(&c))
+}
+
 /// "二、加快…" → (二, 加快…); "（三）…" too.
 pub fn section_heading(text: &str) -> Option<(String, String)> {
     let t = text.trim();

@@ -306,7 +306,11 @@ impl<'a> Table<'a> {
                         .map(|_| ())?,
                 },
                 SummaryCol::Behind => {
-                    let word = if line.behind { "疑似滞后" } else { "" };
+                    let word = match (line.overdue, line.behind) {
+                        (true, _) => "逾期",
+                        (false, true) => "疑似滞后",
+                        _ => "",
+                    };
                     text(ws, row, c, word, &st.center)?
                 }
                 SummaryCol::Colour => {
