@@ -73,6 +73,53 @@ pub struct Config {
     pub mailbox: toml::Table,
     #[serde(default)]
     pub bulletin: BulletinSettings,
+    #[serde(default)]
+    pub remind: RemindSettings,
+}
+
+/// `[remind]`: when `duban remind` chases the units of a round, counted from its deadline.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RemindSettings {
+    /// 提醒 this many days before the deadline.
+    #[serde(default = "default_before")]
+    pub before: Vec<u32>,
+    /// 催报 (the 分管领导 copied) this many days after it.
+    #[serde(default = "one")]
+    pub chase_after: u32,
+    /// 催办通知单 this many working days after it.
+    #[serde(default = "three")]
+    pub notice_after: u32,
+    /// Days off that fall on working days (YYYY-MM-DD).
+    #[serde(default)]
+    pub holidays: Vec<String>,
+    /// Weekend days worked (调休).
+    #[serde(default)]
+    pub workdays: Vec<String>,
+}
+
+impl Default for RemindSettings {
+    fn default() -> Self {
+        RemindSettings {
+            before: default_before(),
+            chase_after: one(),
+            notice_after: three(),
+            holidays: Vec::new(),
+            workdays: Vec::new(),
+        }
+    }
+}
+
+fn default_before() -> Vec<u32> {
+    vec![3, 1]
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn three() -> u32 {
+    3
 }
 
 /// `[bulletin]`: the office's own wording and letterhead for `duban bulletin` (paths

@@ -11,6 +11,7 @@ pub mod init;
 pub mod ledger;
 pub mod mail;
 pub mod merge;
+pub mod remind;
 pub mod round;
 mod round_catalogs;
 pub mod status;

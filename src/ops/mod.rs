@@ -5,6 +5,7 @@
 
 pub mod import;
 pub mod merge;
+pub mod remind;
 pub mod round;
 pub mod round_edit;
 pub mod templates;
