@@ -22,6 +22,7 @@ mod lateness;
 mod mail;
 mod merge;
 mod outputs;
+mod remind;
 mod returns;
 mod rounds;
 mod samples;

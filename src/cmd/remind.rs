@@ -29,8 +29,8 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
     let ws = g.workspace("remind")?;
     let info = g.round_info(ws, args.round.as_deref())?;
     let catalog = g.catalog_for(&info.name)?;
-    let settings = Settings::default()
-        .or(super::mail::workspace_settings(ws).map_err(MailError::from)?);
+    let settings =
+        Settings::default().or(super::mail::workspace_settings(ws).map_err(MailError::from)?);
     let console = Console::new();
     let r = Remind {
         ws,

@@ -210,7 +210,15 @@ pub fn remind(r: &Remind<'_>, console: &Console) -> Result<bool, RemindError> {
         if units.is_empty() {
             continue;
         }
-        let req = request(r, kind, &units, text, stage == Stage::Chase, &outbox, &report);
+        let req = request(
+            r,
+            kind,
+            &units,
+            text,
+            stage == Stage::Chase,
+            &outbox,
+            &report,
+        );
         failed |= job::mail(&req, r.catalog, console)?;
         if r.send {
             record(&ledger, r, stage, kind, &units, &outbox)?;

@@ -1,0 +1,184 @@
+//! `duban remind` run day by day through a round (issue 26), the clock set by DUBAN_TODAY,
+//! against the test SMTP server: each unit not passed gets each stage once (提醒 3 and 1
+//! days before, 催报 the day after with its 分管领导 copied, 催办通知 three working days
+//! after, 清明 skipped); a run repeated the same day sends nothing; a unit whose return
+//! passed gets nothing more; the ledger records what was sent.
+
+use std::path::Path;
+use std::process::Command;
+
+use duban::catalog::Catalog;
+use serde_json::Value;
+
+use crate::mail::Smtp;
+use crate::returns::Return;
+use crate::workdir::{Run, Workdir};
+use crate::workspace::sql;
+
+const Q1: &str = "2020年第一季度";
+const KJ: &str = "区科技局";
+const XY: &str = "新兖镇";
+const XM: &str = "小孟镇";
+/// The leader of task 3, which 区科技局 hosts.
+const LEADER: &str = "褚福梅";
+
+fn remind_on(ws: &Path, day: &str, send: bool) -> Run {
+    let mut args = vec!["remind"];
+    if send {
+        args.push("--send");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .current_dir(ws)
+        .env("DUBAN_TODAY", day)
+        .args(&args)
+        .output()
+        .expect("run duban");
+    let run = Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        out,
+    };
+    // Units the contacts leave without an address make it exit 1; never 2.
+    assert_ne!(run.code(), 2, "{}", run.describe());
+    run
+}
+
+/// (unit, subject, recipients) of the messages received since `seen`.
+fn new_mail(smtp: &Smtp, seen: &mut usize) -> Vec<(String, String, Vec<String>)> {
+    let all = smtp.received();
+    let new = all[*seen..].to_vec();
+    *seen = all.len();
+    new.iter()
+        .map(|m: &Value| {
+            let subject = m["subject"].as_str().unwrap().to_string();
+            let unit = [KJ, XY, XM]
+                .into_iter()
+                .find(|u| subject.contains(u))
+                .unwrap_or_else(|| panic!("no unit in {subject}"));
+            let mut rcpt: Vec<String> = m["rcpt_tos"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect();
+            rcpt.sort();
+            (unit.to_string(), subject, rcpt)
+        })
+        .collect()
+}
+
+fn units_of(mail: &[(String, String, Vec<String>)]) -> Vec<&str> {
+    let mut u: Vec<&str> = mail.iter().map(|m| m.0.as_str()).collect();
+    u.sort();
+    u
+}
+
+#[test]
+fn remind_walks_a_round_once_per_stage() {
+    let wd = Workdir::new("remind");
+    wd.run(&["init", "ws"]);
+    let ws = wd.path("ws");
+    let smtp = Smtp::start(&wd, "server", &[]);
+    let config = std::fs::read_to_string(ws.join("duban.toml"))
+        .unwrap()
+        .replace(
+            "from = \"\"",
+            "from = \"区督考办 <office@example.org>\"\nsmtp-port = PORT\nrate = 0",
+        )
+        .replace("smtp-host = \"\"", "smtp-host = \"127.0.0.1\"")
+        .replace("smtp-security = \"tls\"", "smtp-security = \"none\"")
+        .replace("PORT", &smtp.port.to_string());
+    // 2020: 清明 on Saturday 4 April to Monday 6 April.
+    let config = format!(
+        "{config}\n[remind]\nholidays = [\"2020-04-04\", \"2020-04-06\"]\nworkdays = [\"2020-04-26\"]\n"
+    );
+    std::fs::write(ws.join("duban.toml"), config).unwrap();
+    std::fs::write(
+        ws.join("contacts.csv"),
+        format!(
+            "单位/姓名,类别,邮箱,抄送,联系人\n{KJ},单位,kj@example.org,,\n{XY},单位,xy@example.org,,\n\
+             {XM},单位,xm@example.org,,\n{LEADER},领导,leader@example.org,,\n"
+        ),
+    )
+    .unwrap();
+    let r = crate::workspace::run_in(&ws, &["round", "new", Q1, "--deadline", "2020-04-05"]);
+    r.assert_code(0);
+    let mut seen = 0;
+
+    // Nothing is due on the 1st.
+    let run = remind_on(&ws, "2020-04-01", true);
+    assert!(run.stdout().contains("没有到期"), "{}", run.describe());
+    assert!(new_mail(&smtp, &mut seen).is_empty());
+
+    // A dry run on the 2nd writes and sends nothing, records nothing.
+    let run = remind_on(&ws, "2020-04-02", false);
+    assert!(run.stdout().contains("演练"), "{}", run.describe());
+    assert!(new_mail(&smtp, &mut seen).is_empty());
+
+    // The 2nd, three days before: every unit.
+    let run = remind_on(&ws, "2020-04-02", true);
+    let got = new_mail(&smtp, &mut seen);
+    assert_eq!(units_of(&got), [KJ, XM, XY], "{}", run.describe());
+    assert!(got.iter().all(|m| m.1.contains("还有 3 天")), "{got:?}");
+    assert!(got.iter().all(|m| m.2.len() == 1), "no copies: {got:?}");
+    // Again the same day, and the next day: nothing.
+    remind_on(&ws, "2020-04-02", true);
+    remind_on(&ws, "2020-04-03", true);
+    assert!(new_mail(&smtp, &mut seen).is_empty());
+
+    // 小孟镇's return passes: it gets nothing more.
+    let cat = Catalog::load(Some(&ws.join("任务清单.toml"))).unwrap();
+    let dir = ws.join("rounds").join(Q1).join("回收");
+    std::fs::write(
+        dir.join("xm.xlsx"),
+        Return::clean(&cat, XM, Q1, false).bytes(),
+    )
+    .unwrap();
+
+    remind_on(&ws, "2020-04-04", true);
+    let got = new_mail(&smtp, &mut seen);
+    assert_eq!(units_of(&got), [KJ, XY], "{got:?}");
+    assert!(got.iter().all(|m| m.1.contains("还有 1 天")), "{got:?}");
+
+    // The day after the deadline is a holiday, but 催报 goes: the leader copied on the unit
+    // whose task they lead.
+    remind_on(&ws, "2020-04-05", true);
+    assert!(new_mail(&smtp, &mut seen).is_empty());
+    remind_on(&ws, "2020-04-06", true);
+    remind_on(&ws, "2020-04-06", true);
+    let got = new_mail(&smtp, &mut seen);
+    assert_eq!(units_of(&got), [KJ, XY], "{got:?}");
+    assert!(got.iter().all(|m| m.1.starts_with("【催报】")), "{got:?}");
+    let kj = got.iter().find(|m| m.0 == KJ).unwrap();
+    assert_eq!(kj.2, ["kj@example.org", "leader@example.org"], "{got:?}");
+
+    // Three working days after Sunday 5 April, Monday 6 being 清明: the 9th, not the 8th.
+    remind_on(&ws, "2020-04-08", true);
+    assert!(new_mail(&smtp, &mut seen).is_empty());
+    remind_on(&ws, "2020-04-09", true);
+    remind_on(&ws, "2020-04-10", true);
+    let got = new_mail(&smtp, &mut seen);
+    assert_eq!(units_of(&got), [KJ, XY], "{got:?}");
+    assert!(got.iter().all(|m| m.1.contains("逾期 4 天")), "{got:?}");
+
+    let db = ws.join("督办台账.db");
+    let rows = sql(
+        &db,
+        &format!("SELECT stage, on_date FROM chases WHERE unit = '{KJ}' ORDER BY id"),
+    );
+    assert_eq!(
+        rows,
+        [
+            ["提醒（前3天）", "2020-04-02"],
+            ["提醒（前1天）", "2020-04-04"],
+            ["催报", "2020-04-06"],
+            ["催办通知", "2020-04-09"],
+        ]
+    );
+    assert_eq!(
+        sql(
+            &db,
+            &format!("SELECT COUNT(*) FROM chases WHERE unit = '{XM}'")
+        ),
+        [["1"]]
+    );
+}
