@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::mail::Smtp;
 use crate::returns::Return;
-use crate::workdir::{Run, Workdir};
+use crate::workdir::{soffice_convert, Run, Workdir};
 use crate::workspace::sql;
 
 const Q1: &str = "2020年第一季度";
@@ -156,9 +156,49 @@ fn remind_walks_a_round_once_per_stage() {
     assert!(new_mail(&smtp, &mut seen).is_empty());
     remind_on(&ws, "2020-04-09", true);
     remind_on(&ws, "2020-04-10", true);
+    let raw = smtp.received()[seen..].to_vec();
     let got = new_mail(&smtp, &mut seen);
     assert_eq!(units_of(&got), [KJ, XY], "{got:?}");
     assert!(got.iter().all(|m| m.1.contains("逾期 4 天")), "{got:?}");
+    // Each carries its 催办通知单, numbered in the year's series (新兖镇 comes first in the
+    // registry).
+    for m in &raw {
+        let names: Vec<&str> = m["attachments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["filename"].as_str())
+            .collect();
+        assert!(names.iter().any(|n| n.contains("催办通知单")), "{names:?}");
+    }
+    let docs = ws.join("rounds").join(Q1).join("督办文书");
+    let pdf = soffice_convert(
+        &docs.join(format!("{Q1}_催办通知单_{KJ}.docx")),
+        "pdf",
+        &wd.path("pdf"),
+    );
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for want in [
+        "督办催〔2020〕2号",
+        "催办通知单",
+        "区科技局：",
+        "2020年第一季度",
+        "截止时间为2020年4月5日",
+        "截至2020年4月9日，已逾期4天",
+        "引导企业加大研发投入",
+        "主办",
+        "2020年4月9日",
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
 
     let db = ws.join("督办台账.db");
     let rows = sql(

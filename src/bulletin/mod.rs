@@ -18,6 +18,7 @@
 pub mod draft;
 pub mod history;
 pub mod texts;
+pub mod urge;
 
 use std::path::{Path, PathBuf};
 

@@ -204,6 +204,7 @@ fn request(mut args: Args, g: &crate::cmd::Globals) -> Result<Request, CliError>
         report: None,
         text: None,
         copy_leaders: false,
+        attach: Default::default(),
     })
 }
 

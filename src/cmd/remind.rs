@@ -40,6 +40,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         settings,
         today: Date::today(g.offset),
         send: args.send,
+        offset: g.offset,
     };
     let failed = remind::remind(&r, &console)?;
     Ok(if failed {

@@ -53,6 +53,8 @@ pub struct Request {
     pub text: Option<text::MailText>,
     /// Copy each unit's message to the leaders of the tasks it hosts (催报).
     pub copy_leaders: bool,
+    /// A file to attach to a recipient's message besides its kind's (催办通知单).
+    pub attach: BTreeMap<String, PathBuf>,
 }
 
 /// Makes, writes and (with `send`) sends the messages of `req`; true when some message
@@ -82,6 +84,14 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
         planned.retain(|p| only.iter().any(|(r, n)| *r == p.role && *n == p.recipient));
     }
     let resend = resolve_names(&req.resend, catalog, "--resend")?;
+    for p in &mut planned {
+        if let Some(path) = req.attach.get(&p.recipient) {
+            p.attachments.push(plan::Source::File {
+                path: path.clone(),
+                sha256: None,
+            });
+        }
+    }
 
     // Every problem in the contacts file, together, before anything is written or sent.
     let contacts = contacts::read(&req.contacts, catalog)?;

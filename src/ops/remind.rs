@@ -9,13 +9,16 @@
 //! ([`crate::ledger::chase`]). Each stage has its own outbox folder, so its sent log is its
 //! own.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::bulletin::urge::{self, Urge};
 use crate::catalog::Catalog;
 use crate::check::{check_paths, CheckOptions};
 use crate::date::Date;
 use crate::domain::history::RoundInfo;
 use crate::domain::report::FileStatus;
+use crate::fsutil::write_atomic;
 use crate::ledger::chase::Chase;
 use crate::ledger::{Ledger, LedgerError};
 use crate::mail::console::Console;
@@ -33,6 +36,8 @@ pub enum RemindError {
     Ledger(#[from] LedgerError),
     #[error("期次“{0}”没有登记截止时间，无法安排提醒：请用 duban round new --deadline 登记")]
     NoDeadline(String),
+    #[error("无法生成催办通知单：{0}")]
+    Docx(crate::docx::DocxError),
     #[error("duban.toml [remind] 中的日期“{0}”不是有效日期（应写作 2020-04-04）")]
     BadDay(String),
 }
@@ -131,6 +136,8 @@ pub struct Remind<'a> {
     pub settings: Settings,
     pub today: Date,
     pub send: bool,
+    /// The office's zone, for the documents' times.
+    pub offset: jiff::tz::Offset,
 }
 
 /// Does what is due today; true when some message could not be made or sent.
@@ -202,6 +209,10 @@ pub fn remind(r: &Remind<'_>, console: &Console) -> Result<bool, RemindError> {
     )
     .map_err(MailError::from)?;
     let outbox = stage_outbox(r.ws, &r.round.name, stage);
+    let notices = match stage {
+        Stage::Notice => write_notices(r, &ledger, deadline, &missing, &rejected)?,
+        _ => BTreeMap::new(),
+    };
     let mut failed = false;
     for (kind, units, text) in [
         (Kind::Reminders, missing, Some(text)),
@@ -210,7 +221,7 @@ pub fn remind(r: &Remind<'_>, console: &Console) -> Result<bool, RemindError> {
         if units.is_empty() {
             continue;
         }
-        let req = request(
+        let mut req = request(
             r,
             kind,
             &units,
@@ -219,9 +230,13 @@ pub fn remind(r: &Remind<'_>, console: &Console) -> Result<bool, RemindError> {
             &outbox,
             &report,
         );
+        req.attach = notices
+            .iter()
+            .map(|(u, (_, p))| (u.clone(), p.clone()))
+            .collect();
         failed |= job::mail(&req, r.catalog, console)?;
         if r.send {
-            record(&ledger, r, stage, kind, &units, &outbox)?;
+            record(&ledger, r, stage, kind, &units, &outbox, &notices)?;
         }
     }
     Ok(failed)
@@ -258,6 +273,7 @@ fn request(
         report: Some(report.clone()),
         text,
         copy_leaders,
+        attach: BTreeMap::new(),
     }
 }
 
@@ -269,6 +285,7 @@ fn record(
     kind: Kind,
     units: &[String],
     outbox: &std::path::Path,
+    notices: &Notices,
 ) -> Result<(), RemindError> {
     let (entries, _) = log::read(outbox).map_err(MailError::from)?;
     for unit in units {
@@ -287,12 +304,64 @@ fn record(
                         Kind::Feedback => "已发送（退回重报）".into(),
                         _ => "已发送".into(),
                     },
-                    number: None,
+                    number: notices.get(unit).map(|(n, _)| n.clone()),
                 },
             )?;
         }
     }
     Ok(())
+}
+
+/// Each overdue unit's 催办通知单: its number and file.
+type Notices = BTreeMap<String, (String, PathBuf)>;
+
+/// Writes the 催办通知单 of the units chased at the notice stage, numbered on from the
+/// year's last number in the ledger, into the round's 督办文书 folder.
+fn write_notices(
+    r: &Remind<'_>,
+    ledger: &Ledger,
+    deadline: Date,
+    missing: &[String],
+    rejected: &[String],
+) -> Result<Notices, RemindError> {
+    let year = r.today.year();
+    let first = ledger.next_number(&urge::prefix(year))?;
+    let office = match r.ws.config.office.trim() {
+        "" => "区督考办".to_string(),
+        o => o.to_string(),
+    };
+    let contact = match r.ws.config.office_contact.trim() {
+        "" => r.settings.from.clone().unwrap_or_default(),
+        c => c.to_string(),
+    };
+    let dir = r.ws.round_dir(&r.round.name).join("督办文书");
+    let mut out = Notices::new();
+    // Numbered only for the units that can be sent one: a number is kept once sent.
+    let contacts =
+        crate::mail::contacts::read(&r.ws.contacts_path(), r.catalog).map_err(MailError::from)?;
+    let units = missing
+        .iter()
+        .map(|u| (u, "未报送"))
+        .chain(rejected.iter().map(|u| (u, "已报送未通过")))
+        .filter(|(u, _)| contacts.get(crate::mail::Role::Unit, u).is_some());
+    for (i, (unit, status)) in units.enumerate() {
+        let number = urge::number(year, first + u32::try_from(i).unwrap_or(0));
+        let u = Urge {
+            number: &number,
+            unit,
+            round: &r.round.name,
+            deadline,
+            today: r.today,
+            status,
+            office: &office,
+            office_contact: &contact,
+        };
+        let bytes = urge::urge_docx(&u, r.catalog, r.offset).map_err(RemindError::Docx)?;
+        let path = dir.join(format!("{}_催办通知单_{unit}.docx", r.round.name));
+        write_atomic(&path, &bytes).map_err(MailError::from)?;
+        out.insert(unit.clone(), (number, path));
+    }
+    Ok(out)
 }
 
 /// Where a stage's messages are kept.
