@@ -96,6 +96,15 @@ pub struct RemindSettings {
     /// Weekend days worked (调休).
     #[serde(default)]
     pub workdays: Vec<String>,
+    /// A 督办单 is yellow from this many lagging rounds running (blue below).
+    #[serde(default = "two")]
+    pub yellow_after: u32,
+    /// … and red from this many.
+    #[serde(default = "three")]
+    pub red_after: u32,
+    /// The 整改 answer to a 督办单 is due this many working days after it.
+    #[serde(default = "five")]
+    pub answer_days: u32,
 }
 
 impl Default for RemindSettings {
@@ -106,6 +115,9 @@ impl Default for RemindSettings {
             notice_after: three(),
             holidays: Vec::new(),
             workdays: Vec::new(),
+            yellow_after: two(),
+            red_after: three(),
+            answer_days: five(),
         }
     }
 }
@@ -118,8 +130,16 @@ fn one() -> u32 {
     1
 }
 
+fn two() -> u32 {
+    2
+}
+
 fn three() -> u32 {
     3
+}
+
+fn five() -> u32 {
+    5
 }
 
 /// `[bulletin]`: the office's own wording and letterhead for `duban bulletin` (paths

@@ -222,3 +222,105 @@ fn remind_walks_a_round_once_per_stage() {
         [["1"]]
     );
 }
+
+/// Task 3 reported 滞后 by its host two rounds running gets a yellow 督办单 after the second
+/// merge: to 区科技局, copied to its leader, with its history, the problem the host wrote
+/// and the answer's due day; numbered, recorded, and kept under its number when written
+/// again.
+#[test]
+fn escalate_writes_a_yellow_order_for_two_lagging_rounds() {
+    use crate::returns::{s, V};
+    let wd = Workdir::new("escalate");
+    wd.run(&["init", "ws"]);
+    let ws = wd.path("ws");
+    let cat = Catalog::load(Some(&ws.join("任务清单.toml"))).unwrap();
+    let ok = |args: &[&str]| {
+        let r = crate::workspace::run_in(&ws, args);
+        assert_eq!(r.code(), 0, "{}", r.describe());
+        r.stdout()
+    };
+    let lagging = |round: &str, percent: f64, problem: &str| {
+        let mut r = Return::clean(&cat, KJ, round, false);
+        r.set(3, "推进状态", s("滞后"))
+            .set(3, "完成进度(%)", V::N(percent))
+            .set(3, "存在问题", s(problem));
+        let dir = ws.join("rounds").join(round).join("回收");
+        std::fs::write(dir.join("kj.xlsx"), r.bytes()).unwrap();
+    };
+    const Q2: &str = "2020年第二季度";
+    ok(&["round", "new", Q1, "--deadline", "2020-04-05"]);
+    lagging(Q1, 10.0, "高企申报材料准备不足");
+    ok(&["merge"]);
+    ok(&["round", "new", Q2, "--deadline", "2020-07-05"]);
+    lagging(Q2, 30.0, "研发投入统计口径未明确");
+    ok(&["merge"]);
+
+    let escalate = |day: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_duban"))
+            .current_dir(&ws)
+            .env("DUBAN_TODAY", day)
+            .args(["escalate"])
+            .output()
+            .unwrap();
+        let run = Run {
+            args: vec!["escalate".into()],
+            out,
+        };
+        assert_eq!(run.code(), 0, "{}", run.describe());
+        run.stdout()
+    };
+    let out = escalate("2020-07-08");
+    let line = out
+        .lines()
+        .find(|l| l.contains("任务 3 "))
+        .unwrap_or_else(|| panic!("no 督办单 for task 3: {out}"));
+    assert!(line.contains("黄色督办（连续滞后 2 期）"), "{line}");
+    let number = line.split_whitespace().next().unwrap().to_string();
+    assert!(number.starts_with("督办〔2020〕"), "{line}");
+    // Written again: the same number.
+    let again = escalate("2020-07-08");
+    assert!(again.contains(&format!("{number}  任务 3 ")), "{again}");
+
+    let db = ws.join("督办台账.db");
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT unit, number FROM chases WHERE stage = '督办单（任务3）'"
+        ),
+        [[KJ, number.as_str()]]
+    );
+
+    let doc = ws
+        .join("rounds")
+        .join(Q2)
+        .join("督办文书")
+        .join(format!("{Q2}_督办单_任务3_黄色.docx"));
+    let pdf = soffice_convert(&doc, "pdf", &wd.path("pdf"));
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // 8 July 2020 is a Wednesday: five working days on is Wednesday 15 July.
+    for want in [
+        number.as_str(),
+        "督办单（黄色）",
+        "区科技局：",
+        "第3项任务",
+        "已连续2期滞后",
+        // The history table, read column by column.
+        "2020年第一季度2020年第二季度",
+        "推进状态滞后滞后",
+        "完成进度10%30%",
+        "研发投入统计口径未明确",
+        "请于2020年7月15日前",
+        &format!("抄送：{LEADER}"),
+        "2020年7月8日",
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+}

@@ -17,6 +17,7 @@
 
 pub mod draft;
 pub mod history;
+pub mod supervise;
 pub mod texts;
 pub mod urge;
 

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod check;
 mod check_text;
 pub mod collect;
+pub mod escalate;
 mod globals;
 pub mod history;
 pub mod init;

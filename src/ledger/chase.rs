@@ -55,7 +55,7 @@ impl Ledger {
     /// numbers the ledger holds that start with `prefix`.
     pub fn next_number(&self, prefix: &str) -> Result<u32, LedgerError> {
         let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM chases WHERE number LIKE ?1 || '%'",
+            "SELECT COUNT(DISTINCT number) FROM chases WHERE number LIKE ?1 || '%'",
             [prefix],
             |r| r.get(0),
         )?;
@@ -79,6 +79,39 @@ impl Ledger {
                 number: r.get(5)?,
             })
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The number `unit` was given at `stage` this round, if it got one.
+    pub fn chase_number(
+        &self,
+        round: &RoundInfo,
+        unit: &str,
+        stage: &str,
+    ) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT number FROM chases WHERE round_id = ?1 AND unit = ?2 AND stage = ?3",
+                params![round.id, unit, stage],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// The 存在问题 the hosts of `task` reported in `round`'s standing accepted returns.
+    pub fn task_problems(
+        &self,
+        round: &RoundInfo,
+        task: u32,
+    ) -> Result<Vec<(String, String)>, LedgerError> {
+        let mut st = self.conn().prepare(
+            "SELECT w.unit, w.problems FROM rows w JOIN returns f ON f.id = w.return_id
+             WHERE w.round_id = ?1 AND w.task = ?2 AND w.role = '主办' AND w.problems <> ''
+               AND f.verdict = 'accepted' AND f.superseded_by IS NULL ORDER BY w.unit",
+        )?;
+        let rows = st.query_map(params![round.id, task], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -3,6 +3,7 @@
 //! what was typed and calls one of these; a workflow that is one module's business lives
 //! in that module instead.
 
+pub mod escalate;
 pub mod import;
 pub mod merge;
 pub mod remind;
