@@ -221,6 +221,53 @@ fn remind_walks_a_round_once_per_stage() {
         ),
         [["1"]]
     );
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT unit, number FROM chases WHERE number IS NOT NULL ORDER BY number"
+        ),
+        [[XY, "督办催〔2020〕1号"], [KJ, "督办催〔2020〕2号"]]
+    );
+
+    // history --unit and the 台账 export list them, with days and numbers.
+    let hist = crate::workspace::run_in(&ws, &["history", "--unit", KJ]);
+    let text = hist.stdout();
+    assert!(text.contains("收到的提醒、催办通知单和督办单"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("催办通知") && l.contains("2020-04-09"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("督办催〔2020〕2号"), "{line}");
+    let json = crate::workspace::run_in(&ws, &["history", "--unit", KJ, "--format", "json"]);
+    let v: Value = serde_json::from_str(&json.stdout()).unwrap();
+    let stages: Vec<&str> = v["chases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        ["提醒（前3天）", "提醒（前1天）", "催报", "催办通知"]
+    );
+    crate::workspace::run_in(&ws, &["ledger", "export"]).assert_code(0);
+    {
+        use calamine::{open_workbook, Reader, Xlsx};
+        let mut wb: Xlsx<_> = open_workbook(ws.join("台账.xlsx")).unwrap();
+        let range = wb.worksheet_range("督促记录").unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows[0], ["期次", "单位", "事项", "日期", "结果", "文号"]);
+        assert!(
+            rows.iter().any(|r| r[1] == KJ
+                && r[2] == "催办通知"
+                && r[3] == "2020-04-09"
+                && r[5] == "督办催〔2020〕2号"),
+            "{rows:?}"
+        );
+    }
 }
 
 /// Task 3 reported 滞后 by its host two rounds running gets a yellow 督办单 after the second

@@ -7,17 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{Ledger, LedgerError};
 use crate::domain::history::RoundInfo;
 
-/// One thing done to chase a unit.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Chase {
-    pub round: String,
-    pub unit: String,
-    pub stage: String,
-    /// YYYY-MM-DD.
-    pub date: String,
-    pub outcome: String,
-    pub number: Option<String>,
-}
+pub use crate::domain::history::Chase;
 
 impl Ledger {
     /// Whether `unit` already got `stage` this round.
