@@ -139,17 +139,28 @@ fn remind_walks_a_round_once_per_stage() {
     assert_eq!(units_of(&got), [KJ, XY], "{got:?}");
     assert!(got.iter().all(|m| m.1.contains("还有 1 天")), "{got:?}");
 
+    // 新兖镇 sends a return that fails the check (a percent over 100).
+    let mut bad = Return::clean(&cat, XY, Q1, false);
+    let first = cat.tasks_of_unit(XY)[0].0;
+    bad.set(first, "完成进度(%)", crate::returns::V::N(180.0));
+    std::fs::write(dir.join("xy.xlsx"), bad.bytes()).unwrap();
+
     // The day after the deadline is a holiday, but 催报 goes: the leader copied on the unit
-    // whose task they lead.
+    // whose task they lead; 新兖镇 gets the 退回 text with its problems instead.
     remind_on(&ws, "2020-04-05", true);
     assert!(new_mail(&smtp, &mut seen).is_empty());
     remind_on(&ws, "2020-04-06", true);
     remind_on(&ws, "2020-04-06", true);
     let got = new_mail(&smtp, &mut seen);
     assert_eq!(units_of(&got), [KJ, XY], "{got:?}");
-    assert!(got.iter().all(|m| m.1.starts_with("【催报】")), "{got:?}");
     let kj = got.iter().find(|m| m.0 == KJ).unwrap();
+    assert!(kj.1.starts_with("【催报】"), "{got:?}");
     assert_eq!(kj.2, ["kj@example.org", "leader@example.org"], "{got:?}");
+    let xy = got.iter().find(|m| m.0 == XY).unwrap();
+    assert!(
+        xy.1.contains("校验结果") && xy.1.contains("未通过"),
+        "{got:?}"
+    );
 
     // Three working days after Sunday 5 April, Monday 6 being 清明: the 9th, not the 8th.
     remind_on(&ws, "2020-04-08", true);
@@ -159,9 +170,10 @@ fn remind_walks_a_round_once_per_stage() {
     let raw = smtp.received()[seen..].to_vec();
     let got = new_mail(&smtp, &mut seen);
     assert_eq!(units_of(&got), [KJ, XY], "{got:?}");
-    assert!(got.iter().all(|m| m.1.contains("逾期 4 天")), "{got:?}");
-    // Each carries its 催办通知单, numbered in the year's series (新兖镇 comes first in the
-    // registry).
+    let kj = got.iter().find(|m| m.0 == KJ).unwrap();
+    assert!(kj.1.contains("逾期 4 天"), "{got:?}");
+    // Each carries its 催办通知单, numbered in the year's series (the units that sent nothing
+    // first, then those whose return was sent back).
     for m in &raw {
         let names: Vec<&str> = m["attachments"]
             .as_array()
@@ -187,7 +199,7 @@ fn remind_walks_a_round_once_per_stage() {
         .filter(|c| !c.is_whitespace())
         .collect();
     for want in [
-        "督办催〔2020〕2号",
+        "督办催〔2020〕1号",
         "催办通知单",
         "区科技局：",
         "2020年第一季度",
@@ -226,7 +238,14 @@ fn remind_walks_a_round_once_per_stage() {
             &db,
             "SELECT unit, number FROM chases WHERE number IS NOT NULL ORDER BY number"
         ),
-        [[XY, "督办催〔2020〕1号"], [KJ, "督办催〔2020〕2号"]]
+        [[KJ, "督办催〔2020〕1号"], [XY, "督办催〔2020〕2号"]]
+    );
+    assert_eq!(
+        sql(
+            &db,
+            &format!("SELECT outcome FROM chases WHERE unit = '{XY}' AND stage = '催报'")
+        ),
+        [["已发送（退回重报）"]]
     );
 
     // history --unit and the 台账 export list them, with days and numbers.
@@ -237,7 +256,7 @@ fn remind_walks_a_round_once_per_stage() {
         .lines()
         .find(|l| l.contains("催办通知") && l.contains("2020-04-09"))
         .unwrap_or_else(|| panic!("{text}"));
-    assert!(line.contains("督办催〔2020〕2号"), "{line}");
+    assert!(line.contains("督办催〔2020〕1号"), "{line}");
     let json = crate::workspace::run_in(&ws, &["history", "--unit", KJ, "--format", "json"]);
     let v: Value = serde_json::from_str(&json.stdout()).unwrap();
     let stages: Vec<&str> = v["chases"]
@@ -264,7 +283,7 @@ fn remind_walks_a_round_once_per_stage() {
             rows.iter().any(|r| r[1] == KJ
                 && r[2] == "催办通知"
                 && r[3] == "2020-04-09"
-                && r[5] == "督办催〔2020〕2号"),
+                && r[5] == "督办催〔2020〕1号"),
             "{rows:?}"
         );
     }
