@@ -67,6 +67,10 @@ pub enum Command {
     Merge(cmd::merge::Args),
     /// 邮件分发：填报模板、领导汇总、催报提醒、校验问题反馈；默认只预览不发送。
     Mail(cmd::mail::Args),
+    /// 定时督促：每天由计划任务运行，按截止时间提醒、催报（抄送分管领导）、发催办通知；默认只预览不发送。
+    Remind(cmd::remind::Args),
+    /// 督办单：汇总后为连续滞后（或标红）的任务生成蓝、黄、红色督办单（公文格式 .docx），主送主办单位、抄送分管领导。
+    Escalate(cmd::escalate::Args),
     /// 创建督办工作区：配置文件、任务清单、联系人表和台账。
     Init(cmd::init::Args),
     /// 期次：登记新一期并生成各单位填报模板。
@@ -101,6 +105,8 @@ impl Cli {
             Command::Check(args) => cmd::check::run(args, &g),
             Command::Merge(args) => cmd::merge::run(args, &g),
             Command::Mail(args) => cmd::mail::run(args, &g),
+            Command::Remind(args) => cmd::remind::run(args, &g),
+            Command::Escalate(args) => cmd::escalate::run(args, &g),
             Command::Round(args) => cmd::round::run(args, &g),
             Command::Status(args) => cmd::status::run(args, &g),
             Command::History(args) => cmd::history::run(args, &g),

@@ -108,9 +108,39 @@ impl Date {
         months / 12.0 * 100.0
     }
 
-    /// Today in the office's zone (the one clock, for a default date).
+    /// Today in the office's zone (the one clock, for a default date). `DUBAN_TODAY`
+    /// (2020-04-02) sets it, so that tests can walk a round day by day.
     pub fn today(offset: Offset) -> Date {
-        Date::of(Timestamp::now(), offset)
+        std::env::var("DUBAN_TODAY")
+            .ok()
+            .and_then(|t| Date::parse(&t).ok())
+            .unwrap_or_else(|| Date::of(Timestamp::now(), offset))
+    }
+
+    /// The day `n` days later (earlier when negative).
+    pub fn plus_days(self, n: i64) -> Date {
+        Date(
+            self.0
+                .checked_add(jiff::Span::new().days(n))
+                .unwrap_or(self.0),
+        )
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later
+            .0
+            .since(self.0)
+            .map(|s| i64::from(s.get_days()))
+            .unwrap_or(0)
+    }
+
+    /// Saturday or Sunday.
+    pub fn is_weekend(self) -> bool {
+        matches!(
+            self.0.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        )
     }
 
     /// The day an instant falls on in the office's zone.

@@ -63,6 +63,8 @@ pub enum CliError {
     Collect(#[from] crate::collect::CollectError),
     #[error(transparent)]
     Round(#[from] crate::ops::round_edit::RoundError),
+    #[error(transparent)]
+    Remind(#[from] crate::ops::remind::RemindError),
 
     /// An option's date could not be read.
     #[error("{option}：{source}")]

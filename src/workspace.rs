@@ -80,6 +80,8 @@ pub struct Config {
     pub round: crate::domain::deadline::RoundDeadline,
     #[serde(default)]
     pub print: PrintSettings,
+    #[serde(default)]
+    pub remind: RemindSettings,
 }
 
 /// `[print]`: the paper the office prints its tables on (`paper = "A3"`; A4 by default).
@@ -88,6 +90,71 @@ pub struct Config {
 pub struct PrintSettings {
     #[serde(default)]
     pub paper: String,
+}
+
+/// `[remind]`: when `duban remind` chases the units of a round, counted from its deadline.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RemindSettings {
+    /// 提醒 this many days before the deadline.
+    #[serde(default = "default_before")]
+    pub before: Vec<u32>,
+    /// 催报 (the 分管领导 copied) this many days after it.
+    #[serde(default = "one")]
+    pub chase_after: u32,
+    /// 催办通知单 this many working days after it.
+    #[serde(default = "three")]
+    pub notice_after: u32,
+    /// Days off that fall on working days (YYYY-MM-DD).
+    #[serde(default)]
+    pub holidays: Vec<String>,
+    /// Weekend days worked (调休).
+    #[serde(default)]
+    pub workdays: Vec<String>,
+    /// A 督办单 is yellow from this many lagging rounds running (blue below).
+    #[serde(default = "two")]
+    pub yellow_after: u32,
+    /// … and red from this many.
+    #[serde(default = "three")]
+    pub red_after: u32,
+    /// The 整改 answer to a 督办单 is due this many working days after it.
+    #[serde(default = "five")]
+    pub answer_days: u32,
+}
+
+impl Default for RemindSettings {
+    fn default() -> Self {
+        RemindSettings {
+            before: default_before(),
+            chase_after: one(),
+            notice_after: three(),
+            holidays: Vec::new(),
+            workdays: Vec::new(),
+            yellow_after: two(),
+            red_after: three(),
+            answer_days: five(),
+        }
+    }
+}
+
+fn default_before() -> Vec<u32> {
+    vec![3, 1]
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn two() -> u32 {
+    2
+}
+
+fn three() -> u32 {
+    3
+}
+
+fn five() -> u32 {
+    5
 }
 
 /// `[bulletin]`: the office's own wording and letterhead for `duban bulletin` (paths

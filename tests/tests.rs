@@ -26,6 +26,7 @@ mod merge;
 mod new_year;
 mod outputs;
 mod paper;
+mod remind;
 mod returns;
 mod rounds;
 mod samples;

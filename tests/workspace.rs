@@ -122,7 +122,7 @@ fn a_year_in_a_workspace() {
     again.assert_code(2);
     assert!(again.stderr().contains("未覆盖"), "{}", again.describe());
     let db = ws.join("督办台账.db");
-    assert_eq!(sql(&db, "PRAGMA user_version"), [["2"]]);
+    assert_eq!(sql(&db, "PRAGMA user_version"), [["3"]]);
 
     let y = Year {
         wd,

@@ -277,7 +277,7 @@ fn a_version_1_ledger_is_migrated_whole() {
 
     let list = ok(&ws, &["round", "list"]);
     assert!(list.contains(Q1) && list.contains(Q2), "{list}");
-    assert_eq!(sql(&db, "PRAGMA user_version"), [["2"]]);
+    assert_eq!(sql(&db, "PRAGMA user_version"), [["3"]]);
     intact(&db);
     // Every record survives, column for column (rounds gain the new columns at the end).
     for (t, old) in TABLES.iter().zip(&before) {

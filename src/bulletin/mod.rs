@@ -17,7 +17,9 @@
 
 pub mod draft;
 pub mod history;
+pub mod supervise;
 pub mod texts;
+pub mod urge;
 
 use std::path::{Path, PathBuf};
 

@@ -240,9 +240,11 @@ fn unit_history(
     let names = unit_names(&cats.current, unit);
     let mut reporting = Vec::new();
     let mut own = Vec::new();
+    let mut chases = Vec::new();
     for n in &names {
         reporting.extend(ledger.unit_rounds(n)?);
         own.extend(ledger.unit_rows(n)?);
+        chases.extend(ledger.chases(Some(n))?);
     }
     let order: Vec<String> = ledger.rounds()?.into_iter().map(|r| r.name).collect();
     let at = |round: &str| order.iter().position(|o| o == round);
@@ -262,6 +264,7 @@ fn unit_history(
                 "task": n,
                 "rounds": own.iter().filter(|r| r.task == *n).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "chases": chases,
         });
         return Ok(serde_json::to_string_pretty(&v).expect("json"));
     }
@@ -292,8 +295,21 @@ fn unit_history(
             ]
         })
         .collect();
+    let chase_rows: Vec<Vec<String>> = chases
+        .iter()
+        .map(|c| {
+            let number = c.number.clone().unwrap_or_default();
+            vec![
+                c.round.clone(),
+                c.stage.clone(),
+                c.date.clone(),
+                c.outcome.clone(),
+                number,
+            ]
+        })
+        .collect();
     Ok(format!(
-        "{unit}历次报送：\n{}\n{unit}自报的任务进展（{} 项任务）：\n{}",
+        "{unit}历次报送：\n{}\n{unit}自报的任务进展（{} 项任务）：\n{}\n{unit}收到的提醒、催办通知单和督办单：\n{}",
         render(&["期次", "报送情况", "报送时间", "是否按时"], &rows),
         tasks.len(),
         render(
@@ -307,5 +323,6 @@ fn unit_history(
             ],
             &own_rows
         ),
+        render(&["期次", "事项", "日期", "结果", "文号"], &chase_rows),
     ))
 }

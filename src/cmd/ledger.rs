@@ -46,7 +46,8 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
     let cats = super::round_catalogs::RoundCatalogs::load(g, &ledger)?;
     let per_round: Vec<&crate::catalog::Catalog> =
         year.rounds.iter().map(|r| cats.of(&r.name)).collect();
-    let bytes = crate::write::ledger::workbook(&year, &cat, &per_round, &g.imprint()?)?;
+    let chases = ledger.chases(None)?;
+    let bytes = crate::write::ledger::workbook(&year, &cat, &per_round, &chases, &g.imprint()?)?;
     write_atomic(&path, &bytes)?;
     out(&format!(
         "已导出台账 {}：{} 期，{} 项任务，{} 个单位。\n",

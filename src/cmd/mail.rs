@@ -201,6 +201,10 @@ fn request(mut args: Args, g: &crate::cmd::Globals) -> Result<Request, CliError>
         resend_uncertain: args.resend_uncertain,
         mail_templates: args.mail_templates,
         check,
+        report: None,
+        text: None,
+        copy_leaders: false,
+        attach: Default::default(),
     })
 }
 

@@ -119,3 +119,16 @@ pub struct UnitRow {
     pub percent: Option<f64>,
     pub progress: String,
 }
+
+/// One thing done to chase a unit (`duban remind`, `duban escalate`): a reminder stage, a
+/// 催办通知单 or a 督办单, with its day and document number.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Chase {
+    pub round: String,
+    pub unit: String,
+    pub stage: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub outcome: String,
+    pub number: Option<String>,
+}

@@ -12,6 +12,7 @@
 //! What the history answers — the streak of lagging rounds, last round's rows for the
 //! 照抄上期 check, which tasks are 办结 — is read here too ([`history`]).
 
+pub mod chase;
 pub mod history;
 mod rounds;
 mod sqlite;
@@ -31,7 +32,7 @@ use crate::domain::status::UnitState;
 use crate::domain::summary::Summary;
 
 /// The schema version this duban writes and reads.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 const SCHEMA: &str = include_str!("schema.sql");
 

@@ -2,7 +2,7 @@
 //! the order of merges (a round built on an older merge of an earlier round is stale and
 //! must be merged again), and the 通报's 期号 kept per round.
 //!
-//! A version-1 ledger is brought to version 2 in place when opened, in one transaction
+//! A version-1 ledger is brought to version 2 (and on to 3, [`super::chase`]) in place when opened, in one transaction
 //! (`migrate_v2.sql`): every record stays, rounds merged before keep no catalog (the
 //! workspace's current one stands for them until they are merged again).
 
@@ -12,6 +12,7 @@ use super::{Ledger, LedgerError};
 use crate::domain::history::RoundInfo;
 
 const MIGRATE_V2: &str = include_str!("migrate_v2.sql");
+const MIGRATE_V3: &str = include_str!("migrate_v3.sql");
 
 /// Brings a ledger of `found` version up to the current one, in one transaction.
 pub(super) fn migrate(conn: &Connection, found: i32) -> Result<(), LedgerError> {
@@ -21,6 +22,9 @@ pub(super) fn migrate(conn: &Connection, found: i32) -> Result<(), LedgerError> 
     let tx = conn.unchecked_transaction()?;
     if found < 2 {
         tx.execute_batch(MIGRATE_V2)?;
+    }
+    if found < 3 {
+        tx.execute_batch(MIGRATE_V3)?;
     }
     tx.pragma_update(None, "user_version", super::SCHEMA_VERSION)?;
     tx.commit()?;

@@ -47,6 +47,14 @@ pub struct Request {
     pub settings: Settings,
     /// How to check `returns` (reminders and feedback); its round is the run's.
     pub check: CheckOptions,
+    /// A check report already made (`duban remind`), instead of checking again.
+    pub report: Option<CheckReport>,
+    /// The wording, instead of the kind's (`duban remind`'s stages).
+    pub text: Option<text::MailText>,
+    /// Copy each unit's message to the leaders of the tasks it hosts (催报).
+    pub copy_leaders: bool,
+    /// A file to attach to a recipient's message besides its kind's (催办通知单).
+    pub attach: BTreeMap<String, PathBuf>,
 }
 
 /// Makes, writes and (with `send`) sends the messages of `req`; true when some message
@@ -63,7 +71,10 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
         text: from_text.clone(),
         message: super::address_problem(&e).to_string(),
     })?;
-    let mail_text = text::load(req.kind, req.mail_templates.as_deref())?;
+    let mail_text = match &req.text {
+        Some(t) => t.clone(),
+        None => text::load(req.kind, req.mail_templates.as_deref())?,
+    };
 
     let known = Known::gather(req, catalog)?;
     let round = known.round.clone();
@@ -73,6 +84,14 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
         planned.retain(|p| only.iter().any(|(r, n)| *r == p.role && *n == p.recipient));
     }
     let resend = resolve_names(&req.resend, catalog, "--resend")?;
+    for p in &mut planned {
+        if let Some(path) = req.attach.get(&p.recipient) {
+            p.attachments.push(plan::Source::File {
+                path: path.clone(),
+                sha256: None,
+            });
+        }
+    }
 
     // Every problem in the contacts file, together, before anything is written or sent.
     let contacts = contacts::read(&req.contacts, catalog)?;
@@ -117,7 +136,15 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
     let mut all = Vec::new();
     for p in planned {
         let contact = contacts.get(p.role, &p.recipient).cloned();
-        all.push(made::make(p, contact, &head)?);
+        let leaders = match req.copy_leaders && p.role == Role::Unit {
+            true => leader_copies(&p.recipient, catalog, &contacts),
+            false => Vec::new(),
+        };
+        let mut m = made::make(p, contact, &head)?;
+        if let Some(d) = &mut m.draft {
+            d.cc.extend(leaders);
+        }
+        all.push(m);
     }
     for m in &all {
         let Some(d) = &m.draft else { continue };
@@ -153,6 +180,29 @@ pub fn mail(req: &Request, catalog: &Catalog, console: &Console) -> Result<bool,
         ));
     }
     Ok(all.iter().any(|m| m.failed) || !notes.is_empty())
+}
+
+/// The addresses of the leaders of the tasks `unit` hosts (contacts rows of 类别 领导),
+/// for a copy of its 催报.
+fn leader_copies(unit: &str, catalog: &Catalog, contacts: &Contacts) -> Vec<Mailbox> {
+    let mut names: Vec<String> = Vec::new();
+    for (number, role) in catalog.tasks_of_unit(unit) {
+        if *role != crate::catalog::Role::Host {
+            continue;
+        }
+        if let Some(task) = catalog.task(*number) {
+            for l in &task.leaders {
+                if !names.contains(l) {
+                    names.push(l.clone());
+                }
+            }
+        }
+    }
+    names
+        .iter()
+        .filter_map(|n| contacts.get(Role::Leader, n))
+        .flat_map(|c| c.to.iter().map(|a| Mailbox::new(None, a.clone())))
+        .collect()
 }
 
 /// The recipients the contacts file gives no address for: the row to complete for those
@@ -237,7 +287,10 @@ impl Known {
         let mut round = args.round.clone().or(facts.round);
         let report = match args.kind {
             Kind::Reminders | Kind::Feedback => {
-                let report = check_report(args, catalog, round.as_deref())?;
+                let report = match &args.report {
+                    Some(r) => r.clone(),
+                    None => check_report(args, catalog, round.as_deref())?,
+                };
                 round = round.or(report.round.clone());
                 Some(report)
             }

@@ -3,9 +3,11 @@
 //! what was typed and calls one of these; a workflow that is one module's business lives
 //! in that module instead.
 
+pub mod escalate;
 pub mod import;
 pub mod merge;
 pub mod new_year;
+pub mod remind;
 pub mod round;
 pub mod round_edit;
 pub mod templates;

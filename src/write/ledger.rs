@@ -13,7 +13,7 @@ use super::paper::{self, Imprint};
 use super::report::{self, fit_row, header, text, title, Styles};
 use super::BuildError;
 use crate::catalog::{format_number, Catalog};
-use crate::domain::history::{UnitRecord, Year};
+use crate::domain::history::{Chase, UnitRecord, Year};
 use crate::domain::status::UnitState;
 
 /// The ledger workbook's bytes.
@@ -21,6 +21,7 @@ pub fn workbook(
     year: &Year,
     catalog: &Catalog,
     per_round: &[&Catalog],
+    chases: &[Chase],
     imprint: &Imprint,
 ) -> Result<Vec<u8>, BuildError> {
     let st = Styles::new();
@@ -55,6 +56,7 @@ pub fn workbook(
             imprint,
         )?;
     }
+    chase_sheet(wb.add_worksheet(), &st, chases)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -258,4 +260,30 @@ fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<usi
         }
     }
     Ok(cols.len())
+}
+
+/// 督促记录: every reminder, 催办通知单 and 督办单, with its day and number.
+fn chase_sheet(ws: &mut Worksheet, st: &Styles, chases: &[Chase]) -> Result<(), XlsxError> {
+    ws.set_name("督促记录")?;
+    report::print(ws, 0)?;
+    let cols = [
+        ("期次", 16.0),
+        ("单位", 24.0),
+        ("事项", 18.0),
+        ("日期", 12.0),
+        ("结果", 24.0),
+        ("文号", 18.0),
+    ];
+    header(ws, st, 0, &cols, chases.len() as u32, 1)?;
+    for (i, c) in chases.iter().enumerate() {
+        let r = 1 + i as u32;
+        let number = c.number.clone().unwrap_or_default();
+        for (k, v) in [&c.round, &c.unit, &c.stage, &c.date, &c.outcome, &number]
+            .into_iter()
+            .enumerate()
+        {
+            text(ws, r, k as u16, v, &st.text)?;
+        }
+    }
+    Ok(())
 }
