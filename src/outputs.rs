@@ -27,6 +27,15 @@ pub const LEDGER: &str = "督办台账.db";
 /// The ledger's workbook in a workspace (`ledger export` without `-o`).
 pub const LEDGER_WORKBOOK: &str = "台账.xlsx";
 
+/// The score workbook (`duban score`): `考核得分.xlsx` for the year, `<期次>_考核得分.xlsx`
+/// for one round.
+pub fn scores(round: Option<&str>) -> String {
+    match round {
+        Some(r) => format!("{}_考核得分.xlsx", file_part(r)),
+        None => "考核得分.xlsx".to_string(),
+    }
+}
+
 /// The mail outbox's log of every attempt.
 pub const SENT_LOG: &str = "sent-log.jsonl";
 /// The outbox's folder for attachments made for a message (problem lists).

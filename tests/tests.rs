@@ -25,6 +25,7 @@ mod outputs;
 mod returns;
 mod rounds;
 mod samples;
+mod score;
 mod structure;
 mod tables;
 mod templates;

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod merge;
 pub mod round;
 mod round_catalogs;
+pub mod score;
 pub mod status;
 pub mod task;
 pub mod templates;

@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod merge;
 pub mod palette;
 mod report;
+pub mod score;
 pub mod sheet;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, XlsxError};
