@@ -169,6 +169,16 @@ pub fn leader_summary(round: &str, leader: &str) -> String {
     )
 }
 
+/// The round's 督办看板, one self-contained HTML page: `<期次>_督办看板.html`.
+pub fn board(round: &str) -> String {
+    format!("{}_督办看板.html", file_part(round))
+}
+
+/// A leader's own page of their tasks: `<期次>_<领导>_督办看板.html`.
+pub fn leader_board(round: &str, leader: &str) -> String {
+    format!("{}_{}_督办看板.html", file_part(round), file_part(leader))
+}
+
 /// The problem list sent back for one return: `<期次>_<单位>_问题清单.xlsx`, or, when the
 /// unit could not be told, named after the returned file.
 pub fn feedback(round: Option<&str>, unit: Option<&str>, return_path: &Path) -> String {
@@ -207,11 +217,20 @@ pub struct MergeOutputs {
     pub summary: PathBuf,
     /// (leader, path) in catalog order.
     pub leaders: Vec<(String, PathBuf)>,
+    /// The round's 督办看板 page.
+    pub board: PathBuf,
+    /// (leader, their page) in catalog order.
+    pub leader_boards: Vec<(String, PathBuf)>,
 }
 
 impl MergeOutputs {
     pub fn new<'a>(dir: &Path, round: &str, leaders: impl IntoIterator<Item = &'a str>) -> Self {
+        let leaders: Vec<&str> = leaders.into_iter().collect();
         MergeOutputs {
+            board: dir.join(board(round)),
+            leader_boards: (leaders.iter())
+                .map(|l| (l.to_string(), dir.join(leader_board(round, l))))
+                .collect(),
             workbook: dir.join(consolidated(round)),
             csv: dir.join(detail_csv(round)),
             units: dir.join(unit_states_csv(round)),
@@ -235,6 +254,8 @@ impl MergeOutputs {
         ]
         .into_iter()
         .chain(self.leaders.iter().map(|(_, p)| p))
+        .chain([&self.board])
+        .chain(self.leader_boards.iter().map(|(_, p)| p))
     }
 }
 

@@ -22,6 +22,7 @@ mod lateness;
 mod mail;
 mod merge;
 mod outputs;
+mod page;
 mod returns;
 mod rounds;
 mod samples;

@@ -15,6 +15,7 @@
 //!   Message-IDs and the tests rely on it).
 
 pub mod feedback;
+pub mod html;
 pub mod ledger;
 pub mod merge;
 pub mod palette;
