@@ -57,9 +57,10 @@ pub fn run(args: Args, g: &Globals) -> CliResult {
     }
     let rules = Rules::parse(&text, &path.display().to_string())?;
     let ledger = ws.ledger()?;
-    let round = g
-        .round(args.round.as_deref())?
-        .filter(|_| args.round.is_some());
+    let round = match args.round.as_deref() {
+        Some(r) => g.round(Some(r))?,
+        None => None,
+    };
     let scores = score::score(&ledger, &rules, round.as_deref())?;
     if let Some(name) = &args.explain {
         let unit = g.catalog()?.registry().unit(name)?.name.clone();
