@@ -46,6 +46,19 @@ fn chromium(profile: &Path, extra: &[&str], url: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            all.extend(walk(&p));
+        } else {
+            all.push(p);
+        }
+    }
+    all
+}
+
 fn url(p: &Path) -> String {
     format!("file://{}", p.display())
 }
@@ -182,6 +195,38 @@ fn the_pages_open_in_chromium_lagging_first_escaped_and_phone_sized() {
         &dom[..2000.min(dom.len())]
     );
     assert!(dom.contains("<select name=\"leader\">") && dom.contains("<select name=\"unit\">"));
+
+    // The leader's summaries mail carries the page beside the workbook.
+    let ws = wd.path("督办2020");
+    let contacts = std::fs::read_to_string(ws.join("contacts.csv")).unwrap();
+    let line = format!("{leader},领导,,,");
+    assert!(contacts.contains(&line), "{contacts}");
+    std::fs::write(
+        ws.join("contacts.csv"),
+        contacts.replace(&line, &format!("{leader},领导,leader@example.org,,")),
+    )
+    .unwrap();
+    let mail = run_in(
+        &ws,
+        &[
+            "mail",
+            "summaries",
+            "--only",
+            &leader,
+            "--from",
+            "office@example.org",
+        ],
+    );
+    let emls: Vec<PathBuf> = walk(&ws)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    assert_eq!(emls.len(), 1, "{}", mail.describe());
+    let eml = std::fs::read_to_string(&emls[0]).unwrap();
+    assert!(
+        eml.contains("text/html") && eml.contains("spreadsheetml.sheet"),
+        "{eml}"
+    );
 
     // At 390 px (inside a 390-px iframe: Chromium's window is never narrower than 500):
     // nothing wider than the frame, no text under 14 px.
