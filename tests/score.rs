@@ -15,6 +15,7 @@ const Q2: &str = "2020年第二季度";
 const Q3: &str = "2020年第三季度";
 const KJ: &str = "区科技局";
 const CZ: &str = "区财政局";
+const XY: &str = "新兖镇";
 const COPIED: &str = "召开专题会议部署高新技术企业培育工作，完成摸底调查并建立企业培育库";
 
 fn inbox(ws: &Path, round: &str) -> PathBuf {
@@ -35,6 +36,20 @@ fn kj(cat: &Catalog, round: &str) -> Return {
     r.set(hosts[0], "推进状态", s("已完成"))
         .set(hosts[0], "完成进度(%)", V::N(100.0))
         .set(hosts[1], "工作进展", s(COPIED));
+    r
+}
+
+/// 新兖镇's return: its first co-task done.
+fn xy(cat: &Catalog, round: &str) -> Return {
+    let co = tasks(cat, XY, Role::CoUnit);
+    let mut r = Return::clean(cat, XY, round, false);
+    r.set(co[0], "推进状态", s("已完成"))
+        .set(co[0], "完成进度(%)", V::N(100.0))
+        .set(
+            co[0],
+            "工作进展",
+            s("配合牵头单位完成全部协办事项并报送材料"),
+        );
     r
 }
 
@@ -63,6 +78,10 @@ fn year(wd: &Workdir, cat: &Catalog) -> PathBuf {
             let r = Return::clean(cat, CZ, round, false);
             std::fs::write(inbox(&ws, round).join("cz.xlsx"), r.bytes()).unwrap();
             receipts += &receipt("cz.xlsx", CZ, at);
+        }
+        if round == Q1 {
+            std::fs::write(inbox(&ws, round).join("xy.xlsx"), xy(cat, round).bytes()).unwrap();
+            receipts += &receipt("xy.xlsx", XY, "2020-04-01T10:00:00+08:00");
         }
         std::fs::write(inbox(&ws, round).join("收件记录.jsonl"), receipts).unwrap();
         let merge = run_in(&inbox(&ws, round), &["merge"]);
@@ -122,16 +141,16 @@ fn each_default_rule_moves_the_score_as_stated() {
     );
 
     let (total, kj) = points(&ws, KJ, None);
-    let host_done = if tasks(&cat, KJ, Role::Host).is_empty() {
-        0
-    } else {
-        1
-    };
-    assert_eq!(sum(&kj, Q1, "任务完成·主办"), (host_done, 2.0), "{kj:?}");
+    assert_eq!(sum(&kj, Q1, "任务完成·主办"), (1, 2.0), "{kj:?}");
     assert_eq!(sum(&kj, Q2, "任务完成·主办"), (0, 0.0), "done once: {kj:?}");
     assert_eq!(sum(&kj, Q2, "内容空洞"), (1, -5.0), "{kj:?}");
     assert_eq!(sum(&kj, Q3, "未报送"), (1, -10.0), "{kj:?}");
     assert_eq!(total, 100.0 + 2.0 - 5.0 - 10.0, "{kj:?}");
+
+    // 新兖镇 (a 镇) reports a co-task done in Q1, then nothing.
+    let (total, xy) = points(&ws, XY, None);
+    assert_eq!(sum(&xy, Q1, "任务完成·协办"), (1, 1.0), "{xy:?}");
+    assert_eq!(total, 100.0 + 1.0 - 10.0 - 10.0, "{xy:?}");
 
     // 区财政局 late in Q1: −5 per host task, −2.5 per co-task, within the round's cap of 30.
     let (total, cz) = points(&ws, CZ, None);
@@ -157,6 +176,17 @@ fn each_default_rule_moves_the_score_as_stated() {
     // One round alone.
     let (q2, _) = points(&ws, KJ, Some(Q2));
     assert_eq!(q2, 95.0);
+
+    // The year's cap: 区财政局 loses at most 12 over the year, the excess given back on a
+    // line of its own.
+    std::fs::write(
+        ws.join("考核规则.toml"),
+        rules.replace("year_deduction = 60.0", "year_deduction = 12.0"),
+    )
+    .unwrap();
+    let (total, cz) = points(&ws, CZ, None);
+    assert_eq!(total, 88.0, "{cz:?}");
+    assert_eq!(sum(&cz, "全年", "全年扣分上限").0, 1, "{cz:?}");
 
     // A changed rule changes the score.
     std::fs::write(
@@ -260,7 +290,7 @@ fn the_workbook_is_reproducible_with_evidence_at_real_cells() {
     let history = run_in(&ws, &["history", "--unit", KJ]);
     let said = history.stdout();
     assert!(
-        said.contains("考核得分") && said.contains("-10") && said.contains("87"),
+        said.contains("考核得分") && said.contains("-10") && said.contains("合计 87"),
         "{said}"
     );
 }

@@ -141,6 +141,9 @@ fn cap(pts: &mut Vec<Point>, round: &RoundRow, deduction: f64, bonus: f64, what:
     }
 }
 
+const DEDUCTION_CAP: &str = "扣分上限";
+const BONUS_CAP: &str = "加分上限";
+
 fn capped(
     unit: &str,
     round: &str,
@@ -149,22 +152,19 @@ fn capped(
     bonus: f64,
     what: &str,
 ) -> Vec<Point> {
-    let minus: f64 = pts
-        .iter()
-        .filter(|p| p.points < 0.0)
-        .map(|p| p.points)
-        .sum();
-    let plus: f64 = pts
-        .iter()
-        .filter(|p| p.points > 0.0)
-        .map(|p| p.points)
-        .sum();
+    // A round's cap gives back part of its deductions (or takes back part of its
+    // bonuses): the year's cap counts what the rounds kept.
+    let deducts = |p: &&Point| {
+        p.rule.ends_with(DEDUCTION_CAP) || (p.points < 0.0 && !p.rule.ends_with(BONUS_CAP))
+    };
+    let minus: f64 = pts.iter().filter(deducts).map(|p| p.points).sum();
+    let plus: f64 = pts.iter().filter(|p| !deducts(p)).map(|p| p.points).sum();
     let mut out = Vec::new();
     if deduction > 0.0 && -minus > deduction {
         out.push(Point {
             round: round.to_string(),
             unit: unit.to_string(),
-            rule: format!("{what}扣分上限"),
+            rule: format!("{what}{DEDUCTION_CAP}"),
             task: None,
             points: cents(-minus - deduction),
             evidence: format!("扣分合计 {} 分，上限 {deduction} 分", cents(-minus)),
@@ -174,7 +174,7 @@ fn capped(
         out.push(Point {
             round: round.to_string(),
             unit: unit.to_string(),
-            rule: format!("{what}加分上限"),
+            rule: format!("{what}{BONUS_CAP}"),
             task: None,
             points: cents(bonus - plus),
             evidence: format!("加分合计 {} 分，上限 {bonus} 分", cents(plus)),
