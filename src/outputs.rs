@@ -283,6 +283,9 @@ mod tests {
         );
         assert_eq!(bulletin("2020年第一季度"), "2020年第一季度_督查通报.docx");
         let o = MergeOutputs::new(Path::new("out"), "R", ["甲"]);
-        assert_eq!(o.all().count(), 6);
+        // Five files, the round's page, and per leader a workbook and a page.
+        assert_eq!(o.all().count(), 8);
+        assert_eq!(board("R/1"), "R_1_督办看板.html");
+        assert_eq!(leader_board("R", "甲"), "R_甲_督办看板.html");
     }
 }
