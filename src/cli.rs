@@ -80,6 +80,8 @@ pub enum Command {
     Status(cmd::status::Args),
     /// 台账历史：某项任务、某个单位或某位领导分管任务的历次情况和连续滞后期数。
     History(cmd::history::Args),
+    /// 考核：按考核规则从台账计算各单位得分，逐项列出依据。
+    Score(cmd::score::Args),
     /// 台账：导出台账工作簿。
     #[command(subcommand)]
     Ledger(cmd::ledger::Args),
@@ -111,6 +113,7 @@ impl Cli {
             Command::Status(args) => cmd::status::run(args, &g),
             Command::History(args) => cmd::history::run(args, &g),
             Command::Ledger(args) => cmd::ledger::run(args, &g),
+            Command::Score(args) => cmd::score::run(args, &g),
             Command::Task(args) => cmd::task::run(args, &g),
             Command::Init(_) => unreachable!("handled before the workspace is looked for"),
             Command::Bulletin(args) => cmd::bulletin::run(args, &g),

@@ -41,6 +41,10 @@ pub enum CliError {
     #[error(transparent)]
     Ledger(#[from] crate::ledger::LedgerError),
     #[error(transparent)]
+    Rules(#[from] crate::score::RulesError),
+    #[error("单位“{unit}”不在本次考核的台账记录中（未承担汇总过的期次的任务）")]
+    NotScored { unit: String },
+    #[error(transparent)]
     RoundName(#[from] crate::domain::round::RoundNameError),
     /// The merge's outputs were put in place, then the ledger could not record the round.
     #[error("本期汇总已写入 {}（新的汇总结果），但台账 {} 未能记下本期：{source}\n台账中仍是此前的记录，与 {} 中的新汇总不一致。请先排除上述问题（如腾出磁盘空间、取消台账文件的只读属性），再运行 duban merge --round {round} --force 重新汇总一次，台账即与汇总一致。", merged.display(), ledger.display(), merged.display())]

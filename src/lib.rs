@@ -47,6 +47,7 @@ pub mod outputs;
 pub mod placeholder;
 pub mod read;
 pub mod receipts;
+pub mod score;
 pub mod table;
 pub mod template;
 pub mod untrusted;

@@ -27,6 +27,15 @@ pub const LEDGER: &str = "督办台账.db";
 /// The ledger's workbook in a workspace (`ledger export` without `-o`).
 pub const LEDGER_WORKBOOK: &str = "台账.xlsx";
 
+/// The score workbook (`duban score`): `考核得分.xlsx` for the year, `<期次>_考核得分.xlsx`
+/// for one round.
+pub fn scores(round: Option<&str>) -> String {
+    match round {
+        Some(r) => format!("{}_考核得分.xlsx", file_part(r)),
+        None => "考核得分.xlsx".to_string(),
+    }
+}
+
 /// The mail outbox's log of every attempt.
 pub const SENT_LOG: &str = "sent-log.jsonl";
 /// The outbox's folder for attachments made for a message (problem lists).
@@ -160,6 +169,16 @@ pub fn leader_summary(round: &str, leader: &str) -> String {
     )
 }
 
+/// The round's 督办看板, one self-contained HTML page: `<期次>_督办看板.html`.
+pub fn board(round: &str) -> String {
+    format!("{}_督办看板.html", file_part(round))
+}
+
+/// A leader's own page of their tasks: `<期次>_<领导>_督办看板.html`.
+pub fn leader_board(round: &str, leader: &str) -> String {
+    format!("{}_{}_督办看板.html", file_part(round), file_part(leader))
+}
+
 /// The problem list sent back for one return: `<期次>_<单位>_问题清单.xlsx`, or, when the
 /// unit could not be told, named after the returned file.
 pub fn feedback(round: Option<&str>, unit: Option<&str>, return_path: &Path) -> String {
@@ -198,11 +217,20 @@ pub struct MergeOutputs {
     pub summary: PathBuf,
     /// (leader, path) in catalog order.
     pub leaders: Vec<(String, PathBuf)>,
+    /// The round's 督办看板 page.
+    pub board: PathBuf,
+    /// (leader, their page) in catalog order.
+    pub leader_boards: Vec<(String, PathBuf)>,
 }
 
 impl MergeOutputs {
     pub fn new<'a>(dir: &Path, round: &str, leaders: impl IntoIterator<Item = &'a str>) -> Self {
+        let leaders: Vec<&str> = leaders.into_iter().collect();
         MergeOutputs {
+            board: dir.join(board(round)),
+            leader_boards: (leaders.iter())
+                .map(|l| (l.to_string(), dir.join(leader_board(round, l))))
+                .collect(),
             workbook: dir.join(consolidated(round)),
             csv: dir.join(detail_csv(round)),
             units: dir.join(unit_states_csv(round)),
@@ -226,6 +254,8 @@ impl MergeOutputs {
         ]
         .into_iter()
         .chain(self.leaders.iter().map(|(_, p)| p))
+        .chain([&self.board])
+        .chain(self.leader_boards.iter().map(|(_, p)| p))
     }
 }
 
@@ -253,6 +283,9 @@ mod tests {
         );
         assert_eq!(bulletin("2020年第一季度"), "2020年第一季度_督查通报.docx");
         let o = MergeOutputs::new(Path::new("out"), "R", ["甲"]);
-        assert_eq!(o.all().count(), 6);
+        // Five files, the round's page, and per leader a workbook and a page.
+        assert_eq!(o.all().count(), 8);
+        assert_eq!(board("R/1"), "R_1_督办看板.html");
+        assert_eq!(leader_board("R", "甲"), "R_甲_督办看板.html");
     }
 }

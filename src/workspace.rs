@@ -229,11 +229,18 @@ impl Workspace {
     /// every unit and leader with empty addresses, the ledger and `rounds/`. Refuses to
     /// overwrite any of them.
     pub fn init(dir: &Path, catalog: &Catalog) -> Result<Workspace, WorkspaceError> {
-        let existing: Vec<String> = [CONFIG, CATALOG, CONTACTS, outputs::LEDGER, ROUNDS]
-            .into_iter()
-            .filter(|n| dir.join(n).exists())
-            .map(String::from)
-            .collect();
+        let existing: Vec<String> = [
+            CONFIG,
+            CATALOG,
+            CONTACTS,
+            outputs::LEDGER,
+            ROUNDS,
+            crate::score::rules::FILE,
+        ]
+        .into_iter()
+        .filter(|n| dir.join(n).exists())
+        .map(String::from)
+        .collect();
         if !existing.is_empty() {
             return Err(WorkspaceError::Exists {
                 dir: dir.to_path_buf(),
@@ -245,6 +252,10 @@ impl Workspace {
         write_atomic(&dir.join(CATALOG), catalog.to_toml().as_bytes())?;
         write_atomic(&dir.join(CONTACTS), &contacts_csv(catalog))?;
         Ledger::create(&dir.join(outputs::LEDGER))?;
+        write_atomic(
+            &dir.join(crate::score::rules::FILE),
+            crate::score::rules::DEFAULT.as_bytes(),
+        )?;
         write_atomic(&dir.join(CONFIG), CONFIG_TEMPLATE.as_bytes())?;
         Workspace::open(dir)
     }

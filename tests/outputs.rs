@@ -157,8 +157,9 @@ fn a_disk_that_fills_halfway_leaves_no_partial_set() {
     }
     for (args, out, count) in [
         (templates("disk/模板"), "disk/模板", 75),
-        // The workbook, two CSVs, two JSON files, and one summary per leader.
-        (merge("disk/汇总"), "disk/汇总", 5 + 16),
+        // The workbook, two CSVs, two JSON files, the round's page, and per leader a
+        // summary and a page.
+        (merge("disk/汇总"), "disk/汇总", 6 + 2 * 16),
     ] {
         let again = run(&wd, &args, None);
         assert!(

@@ -309,7 +309,7 @@ fn unit_history(
         })
         .collect();
     Ok(format!(
-        "{unit}历次报送：\n{}\n{unit}自报的任务进展（{} 项任务）：\n{}\n{unit}收到的提醒、催办通知单和督办单：\n{}",
+        "{unit}历次报送：\n{}\n{unit}自报的任务进展（{} 项任务）：\n{}\n{unit}收到的提醒、催办通知单和督办单：\n{}{}",
         render(&["期次", "报送情况", "报送时间", "是否按时"], &rows),
         tasks.len(),
         render(
@@ -324,5 +324,21 @@ fn unit_history(
             &own_rows
         ),
         render(&["期次", "事项", "日期", "结果", "文号"], &chase_rows),
+        scores_text(ledger, unit)?,
+    ))
+}
+
+/// The unit's scores round by round, from the latest `duban score` the ledger recorded.
+fn scores_text(ledger: &Ledger, unit: &str) -> Result<String, CliError> {
+    let Some((scope, rounds, total)) = crate::score::recorded_rounds(ledger, unit)? else {
+        return Ok(String::new());
+    };
+    let rows: Vec<Vec<String>> = (rounds.iter())
+        .map(|(r, p)| vec![r.clone(), crate::catalog::format_number(*p)])
+        .collect();
+    Ok(format!(
+        "\n{unit}考核得分（{scope}，最近一次 duban score 所记）：合计 {}\n{}",
+        crate::catalog::format_number(total),
+        render(&["期次", "加减分"], &rows)
     ))
 }

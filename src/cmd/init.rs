@@ -56,7 +56,7 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
         ));
     }
     out(&format!(
-        "已创建督办工作区 {}：\n  {}  配置（督考办联系方式、邮箱服务器等请在此填写）\n  {}  任务清单（{} 项任务）\n  {}  联系人表（{} 个单位、{} 位领导，邮箱待填写）\n  {}  台账\n  {}/  各期文件\n下一步：先在 {} 中填写督考办名称和联系方式（office、office_contact）、发件邮箱，在 {} 中填写各单位、各位领导的邮箱；然后在工作区中运行 duban round new {}\n",
+        "已创建督办工作区 {}：\n  {}  配置（督考办联系方式、邮箱服务器等请在此填写）\n  {}  任务清单（{} 项任务）\n  {}  联系人表（{} 个单位、{} 位领导，邮箱待填写）\n  {}  台账\n  {}  考核规则（duban score 按此计分，可修改）\n  {}/  各期文件\n下一步：先在 {} 中填写督考办名称和联系方式（office、office_contact）、发件邮箱，在 {} 中填写各单位、各位领导的邮箱；然后在工作区中运行 duban round new {}\n",
         ws.root.display(),
         workspace::CONFIG,
         workspace::CATALOG,
@@ -65,6 +65,7 @@ pub fn run(args: Args, catalog: Option<&Path>) -> CliResult {
         cat.assignments().len(),
         cat.leaders().len(),
         crate::outputs::LEDGER,
+        crate::score::rules::FILE,
         workspace::ROUNDS,
         workspace::CONFIG,
         workspace::CONTACTS,

@@ -15,6 +15,7 @@ pub mod merge;
 pub mod remind;
 pub mod round;
 mod round_catalogs;
+pub mod score;
 pub mod status;
 pub mod task;
 pub mod templates;

@@ -156,6 +156,7 @@ pub fn mime_type(file_name: &str) -> &'static str {
         "doc" => "application/msword",
         "json" => "application/json",
         "txt" => "text/plain",
+        "html" => "text/html",
         "zip" => "application/zip",
         _ => "application/octet-stream",
     }

@@ -244,7 +244,9 @@ pub fn templates(rows: &[ManifestRow], round: &str) -> Vec<Planned> {
         .collect()
 }
 
-/// `summaries`: each leader of the catalog their `<round>_<leader>_分管任务进展.xlsx`.
+/// `summaries`: each leader of the catalog their `<round>_<leader>_分管任务进展.xlsx`, and
+/// beside it their own 督办看板 page (`<round>_<leader>_督办看板.html`) when the merge made
+/// one (a merge by an older duban did not).
 pub fn summaries(dir: &Path, catalog: &Catalog, round: &str) -> Vec<Planned> {
     catalog
         .leaders()
@@ -257,6 +259,13 @@ pub fn summaries(dir: &Path, catalog: &Catalog, round: &str) -> Vec<Planned> {
                 path: dir.join(outputs::leader_summary(round, leader)),
                 sha256: None,
             });
+            let page = dir.join(outputs::leader_board(round, leader));
+            if page.is_file() {
+                p.attachments.push(Source::File {
+                    path: page,
+                    sha256: None,
+                });
+            }
             p
         })
         .collect()

@@ -103,7 +103,19 @@ pub fn merge_round(catalog: &Catalog, r: MergeRound) -> Result<RoundMerged, CliE
     let st = stats(&m);
     let ind = indicators(&m);
     let summary = Summary::of(&m, &st, round);
+    // Units whose return arrived after the deadline, by the ledger's one rule.
+    let late: std::collections::BTreeSet<String> = match (&ledger, &info) {
+        (Some((_, offset)), Some(i)) => {
+            crate::ledger::unit_records(round, &summary, &report, i.deadline, *offset)
+                .into_iter()
+                .filter(|u| u.late == Some(true))
+                .map(|u| u.unit)
+                .collect()
+        }
+        _ => Default::default(),
+    };
     let set = OutputSet {
+        late: &late,
         m: &m,
         stats: &st,
         indicators: &ind,
@@ -172,6 +184,7 @@ struct OutputSet<'a> {
     indicators: &'a [IndicatorLine<'a>],
     report: &'a CheckReport,
     summary: &'a Summary,
+    late: &'a std::collections::BTreeSet<String>,
     round: &'a str,
     compression: u8,
     outputs: &'a MergeOutputs,
@@ -223,15 +236,42 @@ impl OutputSet<'_> {
         let paths = [&o.workbook, &o.csv, &o.units, &o.report, &o.summary]
             .into_iter()
             .chain(o.leaders.iter().map(|(_, p)| p));
+        let pages = self.pages();
+        let paths = paths
+            .chain([&o.board])
+            .chain(o.leader_boards.iter().map(|(_, p)| p));
         let files: Vec<(String, Vec<u8>)> = paths
             .map(|p| file_name(p))
-            .zip([book?].into_iter().chain(side).chain(leaders?))
+            .zip([book?].into_iter().chain(side).chain(leaders?).chain(pages))
             .collect();
         let out = staged.target().to_path_buf();
         staged
             .write_many(&files)
             .and_then(|()| staged.commit())
             .map_err(CliError::not_written(&out))
+    }
+}
+
+impl OutputSet<'_> {
+    /// The round's 督办看板 and each leader's page.
+    fn pages(&self) -> Vec<Vec<u8>> {
+        let board = |leader: Option<&str>| {
+            crate::write::html::page(&crate::write::html::Board {
+                summary: self.summary,
+                history: self.m.history.as_ref(),
+                late: self.late,
+                leader,
+            })
+            .into_bytes()
+        };
+        std::iter::once(board(None))
+            .chain(
+                self.outputs
+                    .leader_boards
+                    .iter()
+                    .map(|(l, _)| board(Some(l))),
+            )
+            .collect()
     }
 }
 

@@ -15,11 +15,13 @@
 //!   Message-IDs and the tests rely on it).
 
 pub mod feedback;
+pub mod html;
 pub mod ledger;
 pub mod merge;
 pub mod palette;
 pub mod paper;
 mod report;
+pub mod score;
 pub mod sheet;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, XlsxError};

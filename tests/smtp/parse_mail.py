@@ -24,7 +24,8 @@ def describe(raw, rcpt_tos=None):
     ]
     atts = []
     for i, part in enumerate(m.iter_attachments()):
-        data = part.get_content()
+        # The bytes as sent: get_content() decodes a text/* part (an HTML page) to str.
+        data = part.get_payload(decode=True)
         atts.append(
             {
                 "filename": part.get_filename(),
