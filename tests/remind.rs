@@ -278,7 +278,13 @@ fn remind_walks_a_round_once_per_stage() {
             .rows()
             .map(|r| r.iter().map(|c| c.to_string()).collect())
             .collect();
-        assert_eq!(rows[0], ["期次", "单位", "事项", "日期", "结果", "文号"]);
+        // Under the sheet's title and imprint, like every sheet of the 台账.
+        let at = rows
+            .iter()
+            .position(|r| r[0] == "期次")
+            .expect("a header row");
+        assert_eq!(rows[at], ["期次", "单位", "事项", "日期", "结果", "文号"]);
+        assert!(rows[0][0].contains("督办台账：督促记录"), "{rows:?}");
         assert!(
             rows.iter().any(|r| r[1] == KJ
                 && r[2] == "催办通知"

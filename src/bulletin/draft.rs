@@ -51,13 +51,14 @@ pub struct Draft {
 /// The 附件's columns: title, share of the 版心 width (tenths of a millimetre of 156 mm),
 /// alignment.
 const ATTACHMENT_COLUMNS: [(&str, u32, Align); 7] = [
-    ("序号", 100, Align::Center),
-    ("任务", 270, Align::Left),
-    ("主办单位", 270, Align::Left),
-    ("牵头领导", 170, Align::Center),
-    ("推进状态", 170, Align::Center),
-    ("完成进度", 170, Align::Center),
-    ("存在问题", 410, Align::Left),
+    ("序号", 80, Align::Center),
+    ("任务", 250, Align::Left),
+    ("主办单位", 230, Align::Left),
+    ("牵头领导", 140, Align::Center),
+    ("推进状态", 140, Align::Center),
+    ("完成进度", 130, Align::Center),
+    // The hosts' own words are the longest cell: the widest column keeps rows short.
+    ("存在问题", 590, Align::Left),
 ];
 
 /// The 附件's label (GB/T 9704: "附件", 黑体, on the attachment's first line).
@@ -436,15 +437,49 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
         );
     }
 
+    // One order for 三 and the 附件: the notice's sections, and within each the order the
+    // lagging tasks were ranked in (longest streak first).
+    let lagging: Vec<(&TaskSummary, u32)> = s
+        .sections
+        .iter()
+        .flat_map(|section| {
+            lagging
+                .iter()
+                .filter(move |(t, _)| t.section == section.number)
+        })
+        .copied()
+        .collect();
     paras(Piece::Lagging, &mut blocks)?;
     if lagging.iter().any(|(_, n)| *n >= 2) {
         paras(Piece::LaggingStreak, &mut blocks)?;
     }
-    for (k, (t, n)) in lagging.iter().enumerate() {
-        let v = item_vars(&vars, k + 1, t, *n);
+    // Compact, by section (number, short name, hosts); the detail is the 附件's.
+    let mut subs = 0;
+    let mut index = 0;
+    for section in &s.sections {
+        let tasks: Vec<&(&TaskSummary, u32)> = lagging
+            .iter()
+            .filter(|(t, _)| t.section == section.number)
+            .collect();
+        if tasks.is_empty() {
+            continue;
+        }
+        let items = tasks
+            .iter()
+            .map(|(t, n)| {
+                index += 1;
+                texts.line(Piece::LaggingItem, &item_vars(&vars, index, t, *n))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        subs += 1;
+        let mut v = vars.clone();
+        v.insert("sub", ordinal(subs));
+        v.insert("section", section.title.clone());
+        v.insert("count", tasks.len().to_string());
+        v.insert("items", items.join("；"));
         blocks.extend(
             texts
-                .paragraphs(Piece::LaggingItem, &v)?
+                .paragraphs(Piece::LaggingSection, &v)?
                 .into_iter()
                 .map(|p| p.block()),
         );
@@ -477,6 +512,13 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
         blocks.push(Block::Title(attachment));
         blocks.push(Block::Table(attachment_table(&lagging)?));
     }
+    // 版记 (GB/T 9704 7.4): 抄送 where the office names any, 印发机关 and 印发日期.
+    let copy_to = texts.line(Piece::CopyTo, &vars)?;
+    blocks.push(Block::Imprint {
+        copy_to: Some(copy_to.trim().to_string()).filter(|c| !c.is_empty()),
+        issuer: signature.clone(),
+        date: format!("{}印发", i.date.chinese()),
+    });
     Ok(Draft {
         title: title_lines.concat(),
         signature,

@@ -32,6 +32,7 @@ pub enum Piece {
     GoodItem,
     Lagging,
     LaggingStreak,
+    LaggingSection,
     LaggingItem,
     Reporting,
     ReportingMissing,
@@ -40,10 +41,11 @@ pub enum Piece {
     Requirements,
     Attachment,
     Signature,
+    CopyTo,
 }
 
 impl Piece {
-    pub const ALL: [Piece; 18] = [
+    pub const ALL: [Piece; 20] = [
         Piece::Title,
         Piece::Addressee,
         Piece::Opening,
@@ -54,6 +56,7 @@ impl Piece {
         Piece::GoodItem,
         Piece::Lagging,
         Piece::LaggingStreak,
+        Piece::LaggingSection,
         Piece::LaggingItem,
         Piece::Reporting,
         Piece::ReportingMissing,
@@ -62,6 +65,7 @@ impl Piece {
         Piece::Requirements,
         Piece::Attachment,
         Piece::Signature,
+        Piece::CopyTo,
     ];
 
     /// The file's name without `.txt`.
@@ -77,6 +81,7 @@ impl Piece {
             Piece::GoodItem => "good-item",
             Piece::Lagging => "lagging",
             Piece::LaggingStreak => "lagging-streak",
+            Piece::LaggingSection => "lagging-section",
             Piece::LaggingItem => "lagging-item",
             Piece::Reporting => "reporting",
             Piece::ReportingMissing => "reporting-missing",
@@ -85,6 +90,7 @@ impl Piece {
             Piece::Requirements => "requirements",
             Piece::Attachment => "attachment",
             Piece::Signature => "signature",
+            Piece::CopyTo => "copy-to",
         }
     }
 
@@ -100,6 +106,7 @@ impl Piece {
             Piece::GoodItem => include_str!("../../templates/bulletin/good-item.txt"),
             Piece::Lagging => include_str!("../../templates/bulletin/lagging.txt"),
             Piece::LaggingStreak => include_str!("../../templates/bulletin/lagging-streak.txt"),
+            Piece::LaggingSection => include_str!("../../templates/bulletin/lagging-section.txt"),
             Piece::LaggingItem => include_str!("../../templates/bulletin/lagging-item.txt"),
             Piece::Reporting => include_str!("../../templates/bulletin/reporting.txt"),
             Piece::ReportingMissing => {
@@ -112,6 +119,7 @@ impl Piece {
             Piece::Requirements => include_str!("../../templates/bulletin/requirements.txt"),
             Piece::Attachment => include_str!("../../templates/bulletin/attachment.txt"),
             Piece::Signature => include_str!("../../templates/bulletin/signature.txt"),
+            Piece::CopyTo => include_str!("../../templates/bulletin/copy-to.txt"),
         }
     }
 
@@ -128,6 +136,7 @@ impl Piece {
             Piece::GoodItem => "进展较好的每项任务",
             Piece::Lagging => "三、进展滞后的任务",
             Piece::LaggingStreak => "连续滞后的说明（有连续两期以上滞后的任务时）",
+            Piece::LaggingSection => "进展滞后任务的每个部分",
             Piece::LaggingItem => "进展滞后的每项任务",
             Piece::Reporting => "四、报送情况",
             Piece::ReportingMissing => "未报送单位（有时）",
@@ -136,6 +145,7 @@ impl Piece {
             Piece::Requirements => "五、下步工作要求",
             Piece::Attachment => "附件名称",
             Piece::Signature => "落款（发文机关署名）",
+            Piece::CopyTo => "版记的抄送机关（留空则不印抄送一栏）",
         }
     }
 }

@@ -46,6 +46,14 @@ pub(crate) fn body_elements(blocks: &[Block], ctx: Context<'_>) -> Vec<String> {
                 out.push(table(t, ctx));
                 continue;
             }
+            Block::Imprint {
+                copy_to,
+                issuer,
+                date,
+            } => {
+                out.extend(imprint(copy_to.as_deref(), issuer, date, ctx));
+                continue;
+            }
             Block::Title(t) => (ctx.format(Kind::Title), one(t)),
             Block::DocNumber(t) => (ctx.format(Kind::DocNumber), one(t)),
             Block::Addressee(t) => (ctx.format(Kind::Addressee), one(t)),
@@ -171,6 +179,72 @@ fn page_break_paragraph(ctx: Context<'_>) -> String {
     format::write_rpr(&mut s, &f, false, ctx.fonts);
     s.push_str("<w:br w:type=\"page\"/></w:r></w:p>");
     s
+}
+
+/// The 版记's paragraphs (GB/T 9704 7.4.1-7.4.3): the rules as paragraph borders as wide
+/// as the 版心 (first and last 0.35 mm, the one between 0.25 mm), 四号 text one character in
+/// from each side, 印发日期 on a right tab stop.
+fn imprint(copy_to: Option<&str>, issuer: &str, date: &str, ctx: Context<'_>) -> Vec<String> {
+    let mut f = ctx.format(Kind::Body);
+    f.size = gb9704::SIZE_SIHAO;
+    f.snap_to_grid = false;
+    f.tracking = 0;
+    f.keep_next = true;
+    let one = gb9704::char_twips(f.size);
+    let width = gb9704::TEXT_WIDTH;
+    let ppr = |top: Option<u32>, bottom: u32, tab: bool| {
+        let rule = |side: &str, sz: u32| {
+            format!("<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"1\" w:color=\"000000\"/>")
+        };
+        let mut s = String::from("<w:pPr><w:keepNext/><w:widowControl w:val=\"0\"/><w:pBdr>");
+        if let Some(t) = top {
+            s.push_str(&rule("top", t));
+        }
+        s.push_str(&rule("bottom", bottom));
+        s.push_str("</w:pBdr>");
+        if tab {
+            s.push_str(&format!(
+                "<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>",
+                width - one
+            ));
+        }
+        s.push_str(&format!(
+            "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:ind w:left=\"{one}\" w:right=\"{one}\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
+            one * 2
+        ));
+        format::write_rpr(&mut s, &f, false, ctx.fonts);
+        s.push_str("</w:pPr>");
+        s
+    };
+    let run = |text: &str| {
+        let mut s = String::from("<w:r>");
+        format::write_rpr(&mut s, &f, false, ctx.fonts);
+        run_content(&mut s, text);
+        s.push_str("</w:r>");
+        s
+    };
+    const THICK: u32 = 8; // 1 pt ≈ 0.35 mm, in eighths of a point
+    const THIN: u32 = 6; // 0.75 pt ≈ 0.25 mm
+    let mut out = Vec::new();
+    let last_top = match copy_to {
+        Some(c) => {
+            out.push(format!(
+                "<w:p>{}{}</w:p>",
+                ppr(Some(THICK), THIN, false),
+                run(&format!("抄送：{c}"))
+            ));
+            None
+        }
+        None => Some(THICK),
+    };
+    out.push(format!(
+        "<w:p>{}{}{}{}</w:p>",
+        ppr(last_top, THICK, true),
+        run(issuer),
+        run("\t"),
+        run(date)
+    ));
+    out
 }
 
 /// One `<w:p>`: pPr, then one `<w:r>` per run.

@@ -35,6 +35,13 @@ pub enum Block {
     AttachmentLabel(String),
     /// Start the next block on a new page.
     PageBreak,
+    /// 版记, at the end: 抄送 (when any) between a thick and a thin rule, then 印发机关 left
+    /// and 印发日期 right over a thick rule; 四号 仿宋, one character in from each side.
+    Imprint {
+        copy_to: Option<String>,
+        issuer: String,
+        date: String,
+    },
 }
 
 impl Block {

@@ -56,7 +56,9 @@ pub fn workbook(
             imprint,
         )?;
     }
-    chase_sheet(wb.add_worksheet(), &st, chases)?;
+    let ws = wb.add_worksheet();
+    let n = chase_sheet(ws, &st, chases)?;
+    head(ws, &st, n, &format!("{which}督办台账：督促记录"), imprint)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -263,7 +265,7 @@ fn units(ws: &mut Worksheet, st: &Styles, year: &Year, kind: &str) -> Result<usi
 }
 
 /// 督促记录: every reminder, 催办通知单 and 督办单, with its day and number.
-fn chase_sheet(ws: &mut Worksheet, st: &Styles, chases: &[Chase]) -> Result<(), XlsxError> {
+fn chase_sheet(ws: &mut Worksheet, st: &Styles, chases: &[Chase]) -> Result<usize, XlsxError> {
     ws.set_name("督促记录")?;
     report::print(ws, 0)?;
     let cols = [
@@ -274,9 +276,9 @@ fn chase_sheet(ws: &mut Worksheet, st: &Styles, chases: &[Chase]) -> Result<(), 
         ("结果", 24.0),
         ("文号", 18.0),
     ];
-    header(ws, st, 0, &cols, chases.len() as u32, 1)?;
+    header(ws, st, HEADER, &cols, HEADER + chases.len() as u32, 1)?;
     for (i, c) in chases.iter().enumerate() {
-        let r = 1 + i as u32;
+        let r = HEADER + 1 + i as u32;
         let number = c.number.clone().unwrap_or_default();
         for (k, v) in [&c.round, &c.unit, &c.stage, &c.date, &c.outcome, &number]
             .into_iter()
@@ -285,5 +287,5 @@ fn chase_sheet(ws: &mut Worksheet, st: &Styles, chases: &[Chase]) -> Result<(), 
             text(ws, r, k as u16, v, &st.text)?;
         }
     }
-    Ok(())
+    Ok(cols.len())
 }

@@ -52,24 +52,26 @@ fn two_rounds_mark_the_tasks_lagging_running_and_say_what_changed() {
     let (l1, l2) = (lagging_tasks(&s1), lagging_tasks(&s2));
     let running: BTreeSet<u64> = l1.intersection(&l2).copied().collect();
     assert!(running.contains(&3) && !l2.contains(&5) && !running.contains(&23));
-    let items: Vec<&String> = three.iter().filter(|p| p.contains("（第")).collect();
+    let items = super::lagging_items(&paras);
     assert_eq!(items.len(), l2.len());
     let marked = |p: &str| p.contains("（连续2期）");
     for p in &items {
-        let n: u64 = {
-            let i = p.find("（第").unwrap() + "（第".len();
-            p[i..i + p[i..].find('项').unwrap()].parse().unwrap()
-        };
+        let n = super::item_number(p);
         assert_eq!(marked(p), running.contains(&n), "task {n}: {p}");
     }
-    let first_unmarked = items.iter().position(|p| !marked(p)).unwrap();
-    assert!(
-        items[first_unmarked..].iter().all(|p| !marked(p)),
-        "tasks lagging two rounds running come first: {items:#?}"
-    );
-    assert!(items[..first_unmarked]
+    // Within a section, the tasks lagging two rounds running come first.
+    for p in three.iter().filter(|p| p.contains("项）：")) {
+        let (_, list) = p.split_once("项）：").unwrap();
+        let list: Vec<&str> = list.split('；').collect();
+        let first_unmarked = list.iter().position(|i| !marked(i)).unwrap_or(list.len());
+        assert!(
+            list[first_unmarked..].iter().all(|i| !marked(i)),
+            "tasks lagging two rounds running come first: {list:#?}"
+        );
+    }
+    assert!(items
         .iter()
-        .any(|p| p.contains("（第3项）（连续2期）")));
+        .any(|p| p.starts_with("第3项") && p.ends_with("（连续2期）")));
     assert!(three
         .iter()
         .any(|p| p.contains(&format!("连续两期及以上滞后的任务{}项", running.len()))));
@@ -169,7 +171,7 @@ fn a_workspace_gives_the_bulletin_its_history_from_the_ledger() {
     assert!(
         paragraphs(&doc)
             .iter()
-            .any(|p| p.contains("（第3项）（连续2期）")),
+            .any(|p| p.contains("第3项") && p.contains("（连续2期）")),
         "task 3 lagged in both rounds"
     );
     // The same as outside the workspace with the first round's summary given.

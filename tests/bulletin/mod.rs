@@ -211,15 +211,34 @@ fn lagging_tasks(s: &Value) -> BTreeSet<u64> {
         .collect()
 }
 
-/// The task numbers named "（第N项）" in 三's items, in order.
-fn named_in_lagging(paras: &[String]) -> Vec<u64> {
+/// The task numbers 三 names, in order.
+/// Section 三's items, compact and by section: "（一）部分（N项）：第3项…（主办）；第7项…。"
+/// gives "第3项…（主办）" and "第7项…（…）".
+pub fn lagging_items(paras: &[String]) -> Vec<String> {
     section(paras, "三、")
         .iter()
-        .filter_map(|p| {
-            let i = p.find("（第")?;
-            let rest = &p[i + "（第".len()..];
-            rest[..rest.find('项')?].parse().ok()
+        .filter(|p| p.starts_with('（') && p.contains("项）："))
+        .flat_map(|p| {
+            let (_, items) = p.split_once("项）：").unwrap();
+            items
+                .trim_end_matches('。')
+                .split('；')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
         })
+        .collect()
+}
+
+/// The task number an item of section 三 names ("第3项…" → 3).
+pub fn item_number(item: &str) -> u64 {
+    let rest = item.strip_prefix('第').unwrap_or_else(|| panic!("{item}"));
+    rest[..rest.find('项').unwrap()].parse().unwrap()
+}
+
+fn named_in_lagging(paras: &[String]) -> Vec<u64> {
+    lagging_items(paras)
+        .iter()
+        .map(|i| item_number(i))
         .collect()
 }
 
@@ -376,7 +395,8 @@ fn every_lagging_task_is_named_in_section_three_and_the_attachment() {
 #[test]
 fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_office_signs() {
     let (wd, s, _) = sample_bulletin("bulletin-names", &[]);
-    let paras = paragraphs(&part(&wd.path("通报.docx"), "word/document.xml"));
+    let doc = part(&wd.path("通报.docx"), "word/document.xml");
+    let paras = paragraphs(&doc);
     let tasks = s["tasks"].as_array().unwrap();
     let schedule = s["schedule"].as_f64().unwrap();
     let names = |t: &Value, key: &str| -> Vec<String> {
@@ -420,28 +440,39 @@ fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_offi
         }
     }
     assert_eq!(named, good);
-    // 三、进展滞后: each task by the start of its text, its hosts and its leaders.
+    // 三、进展滞后, compact and by section: each task by its number, the start of its text
+    // and its hosts; its leaders in the 附件's row.
+    let items = lagging_items(&paras);
+    let table = table_rows(&doc);
     for n in lagging_tasks(&s) {
         let t = &tasks[n as usize - 1];
-        let p = section(&paras, "三、")
-            .into_iter()
-            .find(|p| p.contains(&format!("（第{n}项）")))
-            .unwrap_or_else(|| panic!("task {n}"));
-        let (_, rest) = p.split_once('．').unwrap_or_else(|| panic!("{p}"));
-        let named = rest.split("（第").next().unwrap();
+        let item = items
+            .iter()
+            .find(|i| item_number(i) == n)
+            .unwrap_or_else(|| panic!("task {n} in {items:?}"));
+        let named = item[format!("第{n}项").len()..].split('（').next().unwrap();
         assert!(
             named.chars().count() >= 4 && str_of(&t["text"]).starts_with(named),
             "task {n}: “{named}” is the start of its text"
         );
         assert!(
-            p.contains(&format!("主办单位：{}", names(t, "host_names").join("、"))),
-            "{p}"
+            item.contains(&format!("（{}）", names(t, "host_names").join("、"))),
+            "{item}"
         );
-        assert!(
-            p.contains(&format!("牵头领导：{}", names(t, "leaders").join("、"))),
-            "{p}"
-        );
+        let row = table.iter().find(|r| r[0] == n.to_string()).unwrap();
+        for leader in names(t, "leaders") {
+            assert!(row[3].contains(&leader), "task {n}: {leader} in {row:?}");
+        }
     }
+    // Grouped under the notice's sections, in order.
+    let heads: Vec<String> = section(&paras, "三、")
+        .into_iter()
+        .filter(|p| p.starts_with('（'))
+        .collect();
+    assert!(
+        heads.len() >= 2 && heads[0].starts_with("（一）"),
+        "{heads:?}"
+    );
     // 主送, and the office signs and dates it at the end.
     assert!(
         paras.contains(&"各镇人民政府，各街道办事处，区政府各部门，区直各单位：".to_string()),
@@ -455,6 +486,23 @@ fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_offi
         .collect();
     assert!(end.iter().any(|p| p.as_str() == "区督考办"), "{end:?}");
     assert!(end.iter().any(|p| p.as_str() == "2020年4月8日"), "{end:?}");
+    // 版记, the document's last lines (GB/T 9704 7.4): 抄送, then 印发机关 and 印发日期,
+    // between rules.
+    let last: Vec<&String> = paras
+        .iter()
+        .rev()
+        .filter(|p| !p.is_empty())
+        .take(2)
+        .collect();
+    assert!(last[1].starts_with("抄送："), "{last:?}");
+    assert_eq!(last[0].as_str(), "区督考办2020年4月8日印发", "{last:?}");
+    let at = doc.rfind("抄送：").unwrap();
+    let tail = &doc[doc[..at].rfind("<w:p>").unwrap()..];
+    assert!(
+        tail.contains("<w:pBdr>") && tail.contains("w:sz=\"8\""),
+        "rules"
+    );
+    assert!(tail.contains("<w:tab/>"), "印发日期 on its right tab stop");
 }
 
 #[test]
