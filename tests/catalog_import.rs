@@ -183,6 +183,11 @@ fn a_task_table_in_a_workbook_becomes_a_catalog_a_round_runs_on() {
     assert_eq!(cat.task(2).unwrap().leaders, ["王建国"]);
     assert_eq!(cat.task(3).unwrap().section, "二");
     assert_eq!(cat.notice().year(), Some(2024));
+    // The title row merged across the table is the notice's title, once.
+    assert_eq!(
+        cat.notice().title,
+        "二连浩特市2024年政府工作报告重点任务分解表"
+    );
 
     // A round on it: each unit's template lists exactly its tasks; no "2020" anywhere.
     let with = |args: &[&'static str]| [&["--catalog", "c.toml"], args].concat();

@@ -149,7 +149,7 @@ fn from_docx(path: &Path, blocks: &[Block], registry: &Registry) -> Result<Impor
     }
     if let Some(l) = layout {
         let mut heading: Vec<String> = paragraphs.clone();
-        heading.extend(grid[..l.header_row].iter().map(|r| r.join(" ")));
+        heading.extend(grid[..l.header_row].iter().map(|r| row_text(r)));
         return from_table(&heading, &grid, &l, registry, "Word 文档中的任务分解表");
     }
     // Inline tasks: the paragraphs with their bold marked as the text form marks it.
@@ -227,7 +227,7 @@ fn from_workbook(path: &Path, bytes: &[u8], registry: &Registry) -> Result<Impor
             }
         }
         if let Some(l) = table::find_layout(&grid) {
-            let heading: Vec<String> = grid[..l.header_row].iter().map(|r| r.join(" ")).collect();
+            let heading: Vec<String> = grid[..l.header_row].iter().map(|r| row_text(r)).collect();
             let form = format!("电子表格中的任务分解表（工作表“{}”）", sheet.name);
             return from_table(&heading, &grid, &l, registry, &form);
         }
@@ -235,6 +235,18 @@ fn from_workbook(path: &Path, bytes: &[u8], registry: &Registry) -> Result<Impor
     Err(ImportError::NoTasks {
         path: path.to_path_buf(),
     })
+}
+
+/// A row above the table as one line: a cell merged across the row (its text now in every
+/// cell it covers) counts once.
+fn row_text(row: &[String]) -> String {
+    let mut cells: Vec<&str> = row
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    cells.dedup();
+    cells.join(" ")
 }
 
 /// The notice's facts from the lines above a table: 文号, title, issuer, date, year.
