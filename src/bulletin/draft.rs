@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 use super::history::{History, Late};
 use super::texts::{Piece, TextError, Texts, Vars};
 use super::BulletinError;
-use crate::catalog::format_number;
+use crate::catalog::{format_number, Section};
 use crate::date::Date;
 use crate::docx::{Align, Block, Column, Table};
 use crate::domain::colour::Colour;
@@ -291,6 +291,52 @@ fn base_vars(i: &Inputs, good: &[&TaskSummary], lagging: &[(&TaskSummary, u32)])
     v
 }
 
+/// One section piece per section of the notice holding any of `tasks`, in the notice's
+/// order, its `{items}` the item piece of each task joined by ；. `{index}` counts within the
+/// section, or across sections when `running`.
+fn by_section(
+    texts: &Texts,
+    vars: &Vars,
+    sections: &[Section],
+    tasks: &[(&TaskSummary, u32)],
+    (section_piece, item_piece): (Piece, Piece),
+    running: bool,
+) -> Result<Vec<Block>, TextError> {
+    let (mut subs, mut index, mut out) = (0, 0, Vec::new());
+    for section in sections {
+        let here: Vec<&(&TaskSummary, u32)> = tasks
+            .iter()
+            .filter(|(t, _)| t.section == section.number)
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        if !running {
+            index = 0;
+        }
+        let items = here
+            .iter()
+            .map(|(t, n)| {
+                index += 1;
+                texts.line(item_piece, &item_vars(vars, index, t, *n))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        subs += 1;
+        let mut v = vars.clone();
+        v.insert("sub", ordinal(subs));
+        v.insert("section", section.title.clone());
+        v.insert("count", here.len().to_string());
+        v.insert("items", items.join("；"));
+        out.extend(
+            texts
+                .paragraphs(section_piece, &v)?
+                .into_iter()
+                .map(|p| p.block()),
+        );
+    }
+    Ok(out)
+}
+
 /// The values of one task's item.
 fn item_vars(base: &Vars, index: usize, t: &TaskSummary, streak: u32) -> Vars {
     let mut v = base.clone();
@@ -409,33 +455,15 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
     }
 
     paras(Piece::Good, &mut blocks)?;
-    let mut subs = 0;
-    for section in &s.sections {
-        let tasks: Vec<&&TaskSummary> = good
-            .iter()
-            .filter(|t| t.section == section.number)
-            .collect();
-        if tasks.is_empty() {
-            continue;
-        }
-        let items = tasks
-            .iter()
-            .enumerate()
-            .map(|(k, t)| texts.line(Piece::GoodItem, &item_vars(&vars, k + 1, t, 1)))
-            .collect::<Result<Vec<_>, _>>()?;
-        subs += 1;
-        let mut v = vars.clone();
-        v.insert("sub", ordinal(subs));
-        v.insert("section", section.title.clone());
-        v.insert("count", tasks.len().to_string());
-        v.insert("items", items.join("；"));
-        blocks.extend(
-            texts
-                .paragraphs(Piece::GoodSection, &v)?
-                .into_iter()
-                .map(|p| p.block()),
-        );
-    }
+    let good_items: Vec<(&TaskSummary, u32)> = good.iter().map(|t| (*t, 1)).collect();
+    blocks.extend(by_section(
+        texts,
+        &vars,
+        &s.sections,
+        &good_items,
+        (Piece::GoodSection, Piece::GoodItem),
+        false,
+    )?);
 
     // One order for 三 and the 附件: the notice's sections, and within each the order the
     // lagging tasks were ranked in (longest streak first).
@@ -454,36 +482,14 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
         paras(Piece::LaggingStreak, &mut blocks)?;
     }
     // Compact, by section (number, short name, hosts); the detail is the 附件's.
-    let mut subs = 0;
-    let mut index = 0;
-    for section in &s.sections {
-        let tasks: Vec<&(&TaskSummary, u32)> = lagging
-            .iter()
-            .filter(|(t, _)| t.section == section.number)
-            .collect();
-        if tasks.is_empty() {
-            continue;
-        }
-        let items = tasks
-            .iter()
-            .map(|(t, n)| {
-                index += 1;
-                texts.line(Piece::LaggingItem, &item_vars(&vars, index, t, *n))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        subs += 1;
-        let mut v = vars.clone();
-        v.insert("sub", ordinal(subs));
-        v.insert("section", section.title.clone());
-        v.insert("count", tasks.len().to_string());
-        v.insert("items", items.join("；"));
-        blocks.extend(
-            texts
-                .paragraphs(Piece::LaggingSection, &v)?
-                .into_iter()
-                .map(|p| p.block()),
-        );
-    }
+    blocks.extend(by_section(
+        texts,
+        &vars,
+        &s.sections,
+        &lagging,
+        (Piece::LaggingSection, Piece::LaggingItem),
+        true,
+    )?);
 
     paras(Piece::Reporting, &mut blocks)?;
     if s.units_in(UnitState::Missing).next().is_some() {
