@@ -305,6 +305,17 @@ fn printed_outputs_are_readable_numbered_and_titled() {
     assert!(rows > 10);
     assert_eq!(doc.matches("<w:tr><w:trPr><w:cantSplit/>").count(), rows);
     assert_eq!(doc.matches("<w:tblHeader/>").count(), 1);
+    // Printed: at most ten pages, numbered — N — at the foot of each.
+    let bulletin = print(&wd, &docx);
+    assert!(bulletin.len() <= 10, "{} pages", bulletin.len());
+    for (i, p) in bulletin.iter().enumerate() {
+        // Below the 版心 (it ends 35 mm above the paper's foot).
+        let foot: String = (p.words.iter())
+            .filter(|w| w.y_min > p.height - 100.0)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(foot, format!("—{}—", i + 1), "page {}", i + 1);
+    }
 
     // A3 where the office asks: 总表 wider, fewer pages, counted twice.
     let toml = wd

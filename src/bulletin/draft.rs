@@ -12,7 +12,7 @@ use super::texts::{Piece, TextError, Texts, Vars};
 use super::BulletinError;
 use crate::catalog::{format_number, Section};
 use crate::date::Date;
-use crate::docx::{Align, Block, Column, Table};
+use crate::docx::{Align, Block, Column, Run, Table};
 use crate::domain::colour::Colour;
 use crate::domain::merged::round1;
 use crate::domain::status::{Status, UnitState};
@@ -51,14 +51,14 @@ pub struct Draft {
 /// The 附件's columns: title, share of the 版心 width (tenths of a millimetre of 156 mm),
 /// alignment.
 const ATTACHMENT_COLUMNS: [(&str, u32, Align); 7] = [
-    ("序号", 80, Align::Center),
-    ("任务", 250, Align::Left),
-    ("主办单位", 230, Align::Left),
+    ("序号", 70, Align::Center),
+    ("任务", 240, Align::Left),
+    ("主办单位", 300, Align::Left),
     ("牵头领导", 140, Align::Center),
     ("推进状态", 140, Align::Center),
-    ("完成进度", 130, Align::Center),
+    ("完成进度", 120, Align::Center),
     // The hosts' own words are the longest cell: the widest column keeps rows short.
-    ("存在问题", 590, Align::Left),
+    ("存在问题", 550, Align::Left),
 ];
 
 /// The 附件's label (GB/T 9704: "附件", 黑体, on the attachment's first line).
@@ -140,6 +140,18 @@ fn ordinal(n: usize) -> String {
 
 fn join(names: &[String]) -> String {
     names.join("、")
+}
+
+/// Units named in a sentence or a cell: all of them up to three, else the first two and how
+/// many ("区委组织部、区委改革办等9个单位"). Every name is elsewhere: a task's hosts in the
+/// 附件's 主办单位 column, and the round's whole 未报送 roll in section 四.
+fn few(names: &[String]) -> String {
+    const NAMED: usize = 2;
+    if names.len() <= NAMED + 1 {
+        join(names)
+    } else {
+        format!("{}等{}个单位", join(&names[..NAMED]), names.len())
+    }
 }
 
 /// "由3项增加到6项", "由68%提高到73%", or "与上期持平（73%）".
@@ -327,14 +339,38 @@ fn by_section(
         v.insert("section", section.title.clone());
         v.insert("count", here.len().to_string());
         v.insert("items", items.join("；"));
+        let sub = ordinal(subs);
         out.extend(
             texts
                 .paragraphs(section_piece, &v)?
                 .into_iter()
-                .map(|p| p.block()),
+                .map(|p| inline_heading(p.block(), &sub)),
         );
     }
     Ok(out)
+}
+
+/// A section's paragraph that opens with its heading ("（一）加快新旧动能转换（7项）：第3项…")
+/// sets the heading, up to its colon, in 楷体 as a standalone 第二层 heading would be.
+fn inline_heading(block: Block, sub: &str) -> Block {
+    let Block::Para(runs) = block else {
+        return block;
+    };
+    let Some((first, rest)) = runs.split_first() else {
+        return Block::Para(runs);
+    };
+    let head_end = first.text.find('：').map(|i| i + '：'.len_utf8());
+    match head_end {
+        Some(end) if !first.bold && first.text.starts_with(sub) => {
+            let mut out = vec![
+                Run::heading(&first.text[..end]),
+                Run::plain(&first.text[end..]),
+            ];
+            out.extend(rest.iter().cloned());
+            Block::Para(out)
+        }
+        _ => Block::Para(runs),
+    }
 }
 
 /// The values of one task's item.
@@ -343,11 +379,24 @@ fn item_vars(base: &Vars, index: usize, t: &TaskSummary, streak: u32) -> Vars {
     v.insert("index", index.to_string());
     v.insert("number", t.number.to_string());
     v.insert("task", short(&t.text));
-    v.insert("hosts", join(&t.host_names));
+    v.insert("hosts", few(&t.host_names));
     v.insert("leaders", join(&t.leaders));
     v.insert("progress", progress(t));
+    v.insert("reached", reached(t));
     v.insert("streak", streak_mark(streak));
     v
+}
+
+/// How far a task going well has come: 已完成, or 完成55% (its being on schedule, and ahead,
+/// is what section 二 says of all of them); anything else as [`progress`] tells it.
+fn reached(t: &TaskSummary) -> String {
+    match (t.status, t.percent) {
+        (Status::Done, _) => t.status.label().to_string(),
+        (Status::OnSchedule, Some(p)) if !t.behind && !t.overdue && t.colour != Colour::Red => {
+            format!("完成{}", percent(p))
+        }
+        _ => progress(t),
+    }
 }
 
 /// （连续2期） for a task lagging two or more rounds running, else nothing.
@@ -384,7 +433,7 @@ fn problems(t: &TaskSummary) -> String {
             .map(|h| h.unit.clone())
             .collect();
         if !units.is_empty() {
-            lines.push(format!("{}：{}", state.status().label(), join(&units)));
+            lines.push(format!("{}：{}", state.status().label(), few(&units)));
         }
     }
     lines.join("\n")

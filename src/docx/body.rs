@@ -181,27 +181,23 @@ fn page_break_paragraph(ctx: Context<'_>) -> String {
     s
 }
 
-/// The 版记's paragraphs (GB/T 9704 7.4.1-7.4.3): the rules as paragraph borders as wide
-/// as the 版心 (first and last 0.35 mm, the one between 0.25 mm), 四号 text one character in
-/// from each side, 印发日期 on a right tab stop.
+/// The 版记 (GB/T 9704 7.4): a one-column table floating at the foot of the page the
+/// document ends on, so that its last rule lies on the 版心's bottom edge (7.4.1). Its rules are
+/// the table's borders, as wide as the 版心: the first and last 0.35 mm, the one between
+/// 0.25 mm; 四号 text one character in from each side, 印发日期 on a right tab stop.
+///
+/// The table is placed from the page's left edge: LibreOffice floats a table as wide as the
+/// text area only when it is positioned against the page, and inlines it otherwise. It is
+/// anchored to the empty paragraph after it, so it moves with the document's end.
 fn imprint(copy_to: Option<&str>, issuer: &str, date: &str, ctx: Context<'_>) -> Vec<String> {
     let mut f = ctx.format(Kind::Body);
     f.size = gb9704::SIZE_SIHAO;
     f.snap_to_grid = false;
     f.tracking = 0;
-    f.keep_next = true;
     let one = gb9704::char_twips(f.size);
     let width = gb9704::TEXT_WIDTH;
-    let ppr = |top: Option<u32>, bottom: u32, tab: bool| {
-        let rule = |side: &str, sz: u32| {
-            format!("<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"1\" w:color=\"000000\"/>")
-        };
-        let mut s = String::from("<w:pPr><w:keepNext/><w:widowControl w:val=\"0\"/><w:pBdr>");
-        if let Some(t) = top {
-            s.push_str(&rule("top", t));
-        }
-        s.push_str(&rule("bottom", bottom));
-        s.push_str("</w:pBdr>");
+    let ppr = |tab: bool| {
+        let mut s = String::from("<w:pPr><w:widowControl w:val=\"0\"/>");
         if tab {
             s.push_str(&format!(
                 "<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>",
@@ -223,37 +219,63 @@ fn imprint(copy_to: Option<&str>, issuer: &str, date: &str, ctx: Context<'_>) ->
         s.push_str("</w:r>");
         s
     };
+    let row = |paragraph: String| {
+        format!(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>{paragraph}</w:tc></w:tr>"
+        )
+    };
     const THICK: u32 = 8; // 1 pt ≈ 0.35 mm, in eighths of a point
     const THIN: u32 = 6; // 0.75 pt ≈ 0.25 mm
-    let mut out = Vec::new();
-    let last_top = match copy_to {
-        Some(c) => {
-            out.push(format!(
-                "<w:p>{}{}</w:p>",
-                ppr(Some(THICK), THIN, false),
-                run(&format!("抄送：{c}"))
-            ));
-            None
-        }
-        None => Some(THICK),
+    let rule = |side: &str, sz: u32| {
+        format!("<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>")
     };
-    out.push(format!(
+    let none = |side: &str| format!("<w:{side} w:val=\"nil\"/>");
+    let mut s = format!(
+        "<w:tbl><w:tblPr><w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:topFromText=\"0\" w:bottomFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"page\" w:tblpX=\"{}\" w:tblpYSpec=\"bottom\"/><w:tblOverlap w:val=\"never\"/><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{width}\"/></w:tblGrid>",
+        gb9704::MARGIN_LEFT,
+        rule("top", THICK),
+        none("left"),
+        rule("bottom", THICK),
+        none("right"),
+        rule("insideH", THIN),
+        none("insideV"),
+    );
+    if let Some(c) = copy_to {
+        s.push_str(&row(format!(
+            "<w:p>{}{}</w:p>",
+            ppr(false),
+            run(&format!("抄送：{c}"))
+        )));
+    }
+    s.push_str(&row(format!(
         "<w:p>{}{}{}{}</w:p>",
-        ppr(last_top, THICK, true),
+        ppr(true),
         run(issuer),
         run("\t"),
         run(date)
-    ));
-    out
+    )));
+    s.push_str("</w:tbl>");
+    // The anchor: a hairline paragraph, so that it never pushes the end onto a page of its own.
+    let anchor = "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr></w:p>";
+    vec![s, anchor.to_string()]
 }
 
 /// One `<w:p>`: pPr, then one `<w:r>` per run.
 pub(crate) fn paragraph(f: &ParaFormat, extras: ParaExtras, runs: &[Run], fonts: &Fonts) -> String {
     let mut s = String::from("<w:p>");
     format::write_ppr(&mut s, f, extras, fonts);
+    let heading = ParaFormat {
+        font: format::FontRole::Heading2,
+        ..*f
+    };
     for run in runs.iter().filter(|r| !r.text.is_empty()) {
         s.push_str("<w:r>");
-        format::write_rpr(&mut s, f, run.bold, fonts);
+        format::write_rpr(
+            &mut s,
+            if run.heading { &heading } else { f },
+            run.bold,
+            fonts,
+        );
         run_content(&mut s, &run.text);
         s.push_str("</w:r>");
     }
@@ -302,9 +324,7 @@ fn run_content(s: &mut String, text: &str) {
 /// CT_TblBorders order: top, left, bottom, right, insideH, insideV (transitional names).
 /// CT_TblCellMar order: top, left, bottom, right.
 /// CT_Row: tblPrEx, trPr, then tc*. CT_TrPr children are a free choice; we write cantSplit
-/// and tblHeader on the header row. Body rows may break across pages, as Word's own tables
-/// do: a lagging task hosted by 区直各部门 can name a dozen units, and an unbreakable row
-/// that tall leaves most of a page blank.
+/// on every row and tblHeader on the header row: a row is read whole, on one page.
 /// CT_Tc: tcPr, then p+ (at least one paragraph, even when empty).
 /// CT_TcPr order (17.4.70), emitted *: cnfStyle, tcW*, gridSpan, hMerge, vMerge, tcBorders, shd,
 /// noWrap, tcMar, textDirection, tcFitText, vAlign*, hideMark, headers, cellIns, cellDel,
@@ -327,10 +347,10 @@ fn table(t: &Table, ctx: Context<'_>) -> String {
     }
     s.push_str("</w:tblBorders>");
     s.push_str("<w:tblLayout w:type=\"fixed\"/>");
-    let pad = gb9704::TABLE_CELL_PADDING;
+    let (pad, edge) = (gb9704::TABLE_CELL_PADDING, gb9704::TABLE_CELL_EDGE);
     s.push_str(&format!(
-        "<w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/>\
-         <w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>"
+        "<w:tblCellMar><w:top w:w=\"{edge}\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/>\
+         <w:bottom w:w=\"{edge}\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>"
     ));
     s.push_str("</w:tblPr><w:tblGrid>");
     for w in &widths {

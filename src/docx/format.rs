@@ -280,6 +280,7 @@ impl Kind {
                 size: gb9704::SIZE_TABLE,
                 jc: Jc::Center,
                 indent: Indent::default(),
+                line: Line::Exact(gb9704::TABLE_LINE),
                 snap_to_grid: false,
                 ..body
             },
@@ -290,6 +291,7 @@ impl Kind {
                 size: gb9704::SIZE_TABLE,
                 jc: Jc::Left,
                 indent: Indent::default(),
+                line: Line::Exact(gb9704::TABLE_LINE),
                 snap_to_grid: false,
                 ..body
             },

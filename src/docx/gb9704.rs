@@ -102,8 +102,13 @@ pub const SIGNATURE_SPACE_BEFORE: u32 = 2 * LINE_PITCH;
 
 /// Table borders: single 0.5 pt black lines (`w:sz` in eighths of a point).
 pub const TABLE_BORDER_EIGHTHS: u32 = 4;
+/// Table text line height: 13 pt for 五号 (about 1.25 lines), fixed so that a row is as tall
+/// in LibreOffice (whose CJK fonts' single spacing is about 1.45 lines) as in Word.
+pub const TABLE_LINE: u32 = 260;
 /// Table cell left/right padding: 1 mm, so that 4-character headings fit in narrow columns.
 pub const TABLE_CELL_PADDING: u32 = 57;
+/// Table cell top/bottom padding: 1 pt, so that a cell's first line does not touch the rule.
+pub const TABLE_CELL_EDGE: u32 = 20;
 
 #[cfg(test)]
 mod tests {

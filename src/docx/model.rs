@@ -61,6 +61,9 @@ impl Block {
 pub struct Run {
     pub text: String,
     pub bold: bool,
+    /// A 第二层 heading run in at the start of a paragraph ("（一）…（3项）：" before the
+    /// items): 楷体, as the standalone heading would be (GB/T 9704 7.3.3).
+    pub heading: bool,
 }
 
 impl Run {
@@ -68,6 +71,7 @@ impl Run {
         Run {
             text: text.into(),
             bold: false,
+            heading: false,
         }
     }
 
@@ -75,6 +79,15 @@ impl Run {
         Run {
             text: text.into(),
             bold: true,
+            heading: false,
+        }
+    }
+
+    pub fn heading(text: impl Into<String>) -> Run {
+        Run {
+            text: text.into(),
+            bold: false,
+            heading: true,
         }
     }
 }

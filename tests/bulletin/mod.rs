@@ -15,6 +15,7 @@ use crate::workdir::{repo, rows_of, Run, Workdir};
 
 mod format;
 mod history;
+mod print;
 
 const ROUND: &str = "2020年第一季度";
 const ROUND2: &str = "2020年第二季度";
@@ -147,7 +148,10 @@ pub fn paragraphs(doc: &str) -> Vec<String> {
 
 /// The rows of the document's (first) table, each cell's paragraphs joined by '\n'.
 fn table_rows(doc: &str) -> Vec<Vec<String>> {
-    elements(doc, "w:tr")
+    let first = &doc[..doc
+        .find("</w:tbl>")
+        .map_or(doc.len(), |e| e + "</w:tbl>".len())];
+    elements(first, "w:tr")
         .into_iter()
         .map(|tr| {
             elements(tr, "w:tc")
@@ -275,15 +279,27 @@ fn every_count_of_the_overall_section_is_the_merges() {
         let said = format!("{}色{}项", str_of(&pair[0]), pair[1]);
         assert!(overall.contains(&said), "{said} in {overall}");
     }
+    assert!(
+        overall.contains(&format!(
+            "序时进度为{}",
+            pct(s["schedule"].as_f64().unwrap())
+        )),
+        "{overall}"
+    );
+    // The units' reporting is told once, in section 四: units, files and rates.
+    let four = section(&paras, "四、报送情况").join("");
     for said in [
-        format!("序时进度为{}", pct(s["schedule"].as_f64().unwrap())),
         format!("应报送单位{}个", s["expected"]),
         format!("已报送{}个", s["returned"]),
         format!("报送率{}", pct(s["return_rate"].as_f64().unwrap())),
         format!("通过校验{}个", s["accepted"]),
         format!("通过率{}", pct(s["pass_rate"].as_f64().unwrap())),
+        format!("报表{}份", s["files"]),
+        format!("采用{}份", s["files_accepted"]),
+        format!("退回重报{}份", s["files_rejected"]),
     ] {
-        assert!(overall.contains(&said), "{said} in {overall}");
+        assert!(four.contains(&said), "{said} in {four}");
+        assert!(!overall.contains(&said), "{said} told twice: {overall}");
     }
     // And the summary the bulletin is drafted from is the workbook's: 统计's 合计 row
     // gives each status the same count, read back from 汇总.xlsx.
@@ -297,16 +313,19 @@ fn every_count_of_the_overall_section_is_the_merges() {
     }
     // The sample round's numbers, as the merge prints them (README).
     assert!(overall.contains("已完成6项，占7.8%；序时推进45项，占58.4%；滞后11项"));
-    assert!(overall.contains("报送率73%") && overall.contains("通过率90.7%"));
-    // The opening names the notice and how the round was checked.
+    assert!(four.contains("报送率73%") && four.contains("通过率90.7%"));
+    // The opening names the notice.
     let opening = &paras[paras.iter().position(|p| p.ends_with("：")).unwrap() + 1];
     assert!(opening.contains("济兗政发〔2020〕1号"), "{opening}");
-    assert!(
-        opening.contains(&format!("报送报表{}份", s["files"]))
-            && opening.contains(&format!("采用{}份", s["files_accepted"]))
-            && opening.contains(&format!("退回重报{}份", s["files_rejected"])),
-        "{opening}"
-    );
+}
+
+/// Units as a sentence or a cell names them: all up to three, else the first two and how
+/// many (the 附件 names every host; section 四 every unit that did not report).
+fn few(units: &[&str]) -> String {
+    match units.len() {
+        0..=3 => units.join("、"),
+        n => format!("{}等{n}个单位", units[..2].join("、")),
+    }
 }
 
 #[test]
@@ -348,6 +367,7 @@ fn every_lagging_task_is_named_in_section_three_and_the_attachment() {
         "the 附件 lists the same tasks in the same order"
     );
     let tasks = s["tasks"].as_array().unwrap();
+    let mut counted = 0;
     for row in &rows[1..] {
         let t = tasks
             .iter()
@@ -379,11 +399,26 @@ fn every_lagging_task_is_named_in_section_three_and_the_attachment() {
             {
                 assert!(row[6].contains(said), "{said} in {row:?}");
             }
-            if h["state"] != "已通过" {
-                assert!(row[6].contains(str_of(&h["unit"])), "{row:?}");
-            }
+        }
+        // The hosts that did not report or were sent back, a line per state: all of them up
+        // to four, else the first three and how many (section 四 names every one).
+        for (state, label) in [("未报送", "未报送"), ("已报送未通过", "退回重报")] {
+            let units: Vec<&str> = t["hosts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|h| h["state"] == state)
+                .map(|h| str_of(&h["unit"]))
+                .collect();
+            let line = row[6]
+                .lines()
+                .find(|l| l.starts_with(&format!("{label}：")));
+            counted += usize::from(units.len() > 3);
+            let wanted = (!units.is_empty()).then(|| format!("{label}：{}", few(&units)));
+            assert_eq!(line.map(str::to_string), wanted, "{row:?}");
         }
     }
+    assert!(counted >= 2, "the sample has tasks every department hosts");
     // Every 已完成 task is among those going well, by section.
     let good = section(&paras, "二、").join("");
     for t in tasks.iter().filter(|t| t["status"] == "已完成") {
@@ -427,16 +462,27 @@ fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_offi
         .position(|p| p.starts_with("三、"))
         .unwrap_or(two.len());
     let two = &two[..three_at];
+    // Shaped as section 三's: "第3项引导企业加大研发投入（区科技局，完成45%）", by section.
     let mut named = BTreeSet::new();
-    for p in two {
-        for n in 1..=tasks.len() as u64 {
-            if p.contains(&format!("（第{n}项，")) {
-                named.insert(n);
-                let t = &tasks[n as usize - 1];
-                for host in names(t, "host_names") {
-                    assert!(p.contains(&host), "task {n}: {host} in {p}");
-                }
-            }
+    for p in two
+        .iter()
+        .filter(|p| p.starts_with('（') && p.contains("项）："))
+    {
+        let (_, items) = p.split_once("项）：").unwrap();
+        for item in items.trim_end_matches('。').split('；') {
+            let n = item_number(item);
+            assert!(named.insert(n), "task {n} named twice");
+            let t = &tasks[n as usize - 1];
+            let reached = match t["status"].as_str().unwrap() {
+                "已完成" => "已完成".to_string(),
+                _ => format!("完成{}", pct(t["percent"].as_f64().unwrap())),
+            };
+            let hosts = names(t, "host_names");
+            let hosts = few(&hosts.iter().map(String::as_str).collect::<Vec<_>>());
+            assert!(
+                item.ends_with(&format!("（{hosts}，{reached}）")),
+                "task {n}: {item}"
+            );
         }
     }
     assert_eq!(named, good);
@@ -455,10 +501,9 @@ fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_offi
             named.chars().count() >= 4 && str_of(&t["text"]).starts_with(named),
             "task {n}: “{named}” is the start of its text"
         );
-        assert!(
-            item.contains(&format!("（{}）", names(t, "host_names").join("、"))),
-            "{item}"
-        );
+        let hosts = names(t, "host_names");
+        let hosts = few(&hosts.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(item.contains(&format!("（{hosts}）")), "{item}");
         let row = table.iter().find(|r| r[0] == n.to_string()).unwrap();
         for leader in names(t, "leaders") {
             assert!(row[3].contains(&leader), "task {n}: {leader} in {row:?}");
@@ -486,21 +531,29 @@ fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_offi
         .collect();
     assert!(end.iter().any(|p| p.as_str() == "区督考办"), "{end:?}");
     assert!(end.iter().any(|p| p.as_str() == "2020年4月8日"), "{end:?}");
-    // 版记, the document's last lines (GB/T 9704 7.4): 抄送, then 印发机关 and 印发日期,
-    // between rules.
-    let last: Vec<&String> = paras
-        .iter()
-        .rev()
-        .filter(|p| !p.is_empty())
-        .take(2)
-        .collect();
-    assert!(last[1].starts_with("抄送："), "{last:?}");
-    assert_eq!(last[0].as_str(), "区督考办2020年4月8日印发", "{last:?}");
+    // 版记, the document's end (GB/T 9704 7.4): 抄送, then 印发机关 and 印发日期, between
+    // rules as wide as the 版心, in a table floating at the foot of the last page.
     let at = doc.rfind("抄送：").unwrap();
-    let tail = &doc[doc[..at].rfind("<w:p>").unwrap()..];
+    let tail = &doc[doc[..at].rfind("<w:tbl>").unwrap()..];
+    let imprint: Vec<String> = elements(tail, "w:tr").into_iter().map(text_of).collect();
+    assert!(imprint[0].starts_with("抄送："), "{imprint:?}");
+    assert_eq!(imprint[1], "区督考办2020年4月8日印发", "{imprint:?}");
+    assert_eq!(imprint.len(), 2, "{imprint:?}");
     assert!(
-        tail.contains("<w:pBdr>") && tail.contains("w:sz=\"8\""),
-        "rules"
+        tail.contains("w:tblpYSpec=\"bottom\"") && tail.contains("<w:tblW w:w=\"8845\""),
+        "at the foot, as wide as the 版心"
+    );
+    for rule in [
+        "<w:top w:val=\"single\" w:sz=\"8\"",
+        "<w:bottom w:val=\"single\" w:sz=\"8\"",
+        "<w:insideH w:val=\"single\" w:sz=\"6\"",
+    ] {
+        assert!(tail.contains(rule), "{rule}");
+    }
+    assert_eq!(
+        paragraphs(tail).iter().filter(|p| !p.is_empty()).count(),
+        0,
+        "nothing after the 版记"
     );
     assert!(tail.contains("<w:tab/>"), "印发日期 on its right tab stop");
 }
