@@ -79,15 +79,16 @@ fn a_unit_whose_return_was_sent_back_did_report() {
         "{row2:?}"
     );
     // Sheets: 未报送单位 only those that sent nothing; 退回重报单位 the one sent back.
-    let silent: Vec<String> = rows_of(&book, "未报送单位")[1..]
+    // Under each sheet's title, information line and column header.
+    let silent: Vec<String> = rows_of(&book, "未报送单位")[3..]
         .iter()
         .map(|r| r[0].clone())
         .collect();
     assert_eq!(silent, missing);
     let sent_back = rows_of(&book, "退回重报单位");
-    assert_eq!(sent_back.len(), 2);
-    assert_eq!(sent_back[1][0], "区科技局");
-    assert!(sent_back[1][5].contains("超出 0-100"), "{sent_back:?}");
+    assert_eq!(sent_back.len(), 4);
+    assert_eq!(sent_back[3][0], "区科技局");
+    assert!(sent_back[3][5].contains("超出 0-100"), "{sent_back:?}");
     // 统计 gives both rates and each unit's state.
     let stats = rows_of(&book, "统计");
     assert!(

@@ -321,7 +321,11 @@ fn merge_writes_what_the_office_expects() {
     // is not a formula unless written as one, so nothing is prefixed there).
     let book = r.out("汇总.xlsx");
     let detail = sheet(&book, "分单位明细");
-    assert_eq!(detail.len(), rows_sent + 1);
+    assert_eq!(
+        detail.len(),
+        3 + rows_sent,
+        "title, information line, header, rows"
+    );
     let row = detail
         .iter()
         .find(|x| x[0] == "区财政局" && x[1] == "11")

@@ -504,14 +504,18 @@ mod workbooks {
         let none = q.iter().find(|r| r[1] == "新增省级以上创新平台").unwrap();
         assert_eq!(none[6], "未报送");
 
+        // The other sheets: a title and an information line over the column header.
         let detail = sheet(&bytes, "分单位明细");
-        assert_eq!(detail.len(), 1 + 5);
+        assert!(detail[0][0].ends_with("各单位报送明细"), "{:?}", detail[0]);
+        assert_eq!(detail[2][0], "填报单位");
+        assert_eq!(detail.len(), 3 + 5);
         let issues = sheet(&bytes, "校验问题");
         assert!(issues
             .iter()
             .any(|r| r[4] == crate::domain::codes::Code::BehindSchedule.as_str()));
         let missing = sheet(&bytes, "未报送单位");
-        assert_eq!(missing.len() - 1, m.missing_units().len());
+        assert!(missing[0][0].ends_with("未报送单位"), "{:?}", missing[0]);
+        assert_eq!(missing.len() - 3, m.missing_units().len());
     }
 
     #[test]

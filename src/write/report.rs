@@ -283,6 +283,34 @@ pub(crate) fn set_height(ws: &mut Worksheet, row: u32, h: f64) -> Result<(), Xls
     Ok(())
 }
 
+/// The row of a titled sheet's column header: under the title and the information line.
+pub(crate) const TITLED_HEADER_ROW: u32 = 2;
+
+/// A printed table's head: the title (which round, what the table is) across the columns,
+/// the information line under it, then the column header, repeated on every printed page
+/// and frozen on screen. Returns the first data row.
+pub(crate) fn titled_header(
+    ws: &mut Worksheet,
+    st: &Styles,
+    (title_text, info): (&str, &str),
+    columns: &[(&str, f64)],
+    rows: u32,
+    freeze_col: u16,
+) -> Result<u32, XlsxError> {
+    let widths: Vec<f64> = columns.iter().map(|(_, w)| *w).collect();
+    title(ws, st, &widths, title_text, info)?;
+    let first = TITLED_HEADER_ROW + 1;
+    header(
+        ws,
+        st,
+        TITLED_HEADER_ROW,
+        columns,
+        first + rows.max(1) - 1,
+        freeze_col,
+    )?;
+    Ok(first)
+}
+
 /// A title across the columns in row 0 and an information line in row 1.
 pub(crate) fn title(
     ws: &mut Worksheet,

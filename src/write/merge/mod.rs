@@ -10,6 +10,7 @@
 //! Sheets that grow with the number of returns (分单位明细, 校验问题) are streamed in
 //! rust_xlsxwriter's constant-memory mode: rows go to disk as they are written.
 
+mod detail;
 mod sheets;
 mod tasks;
 
@@ -93,15 +94,15 @@ pub fn fill_consolidated(
         unreachable!("eight sheets were added");
     };
     let (a, b) = rayon::join(
-        || sheets::detail(detail, &st, m),
+        || detail::detail(detail, &st, m, (round, imprint)),
         || -> Result<(), XlsxError> {
             tasks::overview(overview, &small, m, rows, stats, round, imprint)?;
-            sheets::statistics(statistics, &st, m, stats, round)?;
-            sheets::indicators(ind, &st, indicators)?;
-            sheets::missing(missing, &st, m, stats)?;
-            sheets::rejected(rejected, &st, m, stats)?;
-            sheets::files(files, &st, m, imprint)?;
-            sheets::issues(issues, &st, m)
+            sheets::statistics(statistics, &st, m, stats, (round, imprint))?;
+            sheets::indicators(ind, &st, indicators, (round, imprint))?;
+            sheets::missing(missing, &st, (m, stats), (round, imprint))?;
+            sheets::rejected(rejected, &st, (m, stats), (round, imprint))?;
+            sheets::files(files, &st, m, (round, imprint))?;
+            sheets::issues(issues, &st, m, (round, imprint))
         },
     );
     a?;
@@ -129,4 +130,17 @@ pub fn leader_summary(
     tasks::leader(wb.add_worksheet(), &paper, m, rows, leader, round, imprint)?;
     tasks::leader_screen(wb.add_worksheet(), &screen, m, rows, leader, round, imprint)?;
     Ok(wb.save_to_buffer()?)
+}
+
+/// The title and information line of a secondary sheet: the round and what the sheet is,
+/// how many rows it lists, and who made it when.
+pub(super) fn sheet_title(
+    round: &str,
+    what: &str,
+    count: String,
+    imprint: &Imprint,
+) -> (String, String) {
+    let mut info = count;
+    tasks::push_imprint(&mut info, imprint);
+    (format!("{round}{what}"), info.trim_start().to_string())
 }

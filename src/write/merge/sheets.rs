@@ -1,112 +1,17 @@
-//! The consolidated workbook's other sheets: 分单位明细, 统计 (with its charts), 量化指标,
-//! 未报送单位, 退回重报单位, 报送文件 and 校验问题.
+//! The consolidated workbook's other sheets: 统计 (with its charts), 量化指标, 未报送单位,
+//! 退回重报单位, 报送文件 and 校验问题 (分单位明细 is in detail.rs).
 
-use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartSolidFill, ChartType, Color, ConditionalFormatBlank,
-    ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula, Format,
-    FormatBorder, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Worksheet, XlsxError};
 
 use super::schedule_line;
 use crate::catalog::format_number;
-use crate::columns::{DetailField, TaskCol, DETAIL_COLUMNS};
-use crate::domain::merged::detail_records;
-use crate::domain::merged::{round1, Merged};
+use crate::domain::merged::Merged;
 use crate::domain::report::{FileReport, FileStatus, Severity};
 use crate::domain::stats::{Counts, IndicatorLine, Stats};
 use crate::domain::status::{Status, UnitState};
 use crate::write::palette;
-use crate::write::report::{fit_row, header, number, plain_text, text, title, Styles};
-
-/// 分单位明细: every returned row, streamed in file order.
-///
-/// The sheet that grows with the returns (57,000 rows for a city) is written without a
-/// format per cell: a cell format costs rust_xlsxwriter a hash of the whole `Format` on
-/// every write, most of this sheet's time. Columns carry the font, alignment, wrapping and
-/// number format; a conditional format draws the grid over the rows written (a column's
-/// own border would run down to row 1,048,576) and others colour the status words.
-pub(super) fn detail(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), XlsxError> {
-    ws.set_name("分单位明细")?;
-    let columns: Vec<(&str, f64)> = DETAIL_COLUMNS
-        .iter()
-        .map(|(f, w)| (f.title(), *w))
-        .collect();
-    let n = m.detail().count() as u32;
-    header(ws, st, 0, &columns, n, 2)?;
-    let col_of = |field: DetailField| {
-        DETAIL_COLUMNS
-            .iter()
-            .position(|(f, _)| *f == field)
-            .expect("a detail column") as u16
-    };
-    let status_col = col_of(DetailField::Task(TaskCol::Status));
-    for (c, (field, _)) in DETAIL_COLUMNS.iter().enumerate() {
-        let format = match field {
-            DetailField::Task(TaskCol::Percent) => &st.col_number,
-            DetailField::Unit | DetailField::Row => &st.col_center,
-            DetailField::Task(t) if t.spec().centred => &st.col_center,
-            _ => &st.col_text,
-        };
-        ws.set_column_format(c as u16, format)?;
-    }
-    if n > 0 {
-        // The status rules come first and draw their own border: LibreOffice applies only
-        // the first rule that holds, Excel every one (priority is the order added).
-        // Only the statuses a row can have: the four reported, or none (blank).
-        for s in Status::REPORTED.into_iter().chain([Status::Unreported]) {
-            let format = Styles::status_fill(s).set_border(FormatBorder::Thin);
-            if s == Status::Unreported {
-                let blank = ConditionalFormatBlank::new().set_format(format);
-                ws.add_conditional_format(1, status_col, n, status_col, &blank)?;
-            } else {
-                let word = format!("\"{}\"", s.label());
-                let rule = ConditionalFormatCell::new()
-                    .set_rule(ConditionalFormatCellRule::EqualTo(word.as_str()))
-                    .set_format(format);
-                ws.add_conditional_format(1, status_col, n, status_col, &rule)?;
-            }
-        }
-        let last = DETAIL_COLUMNS.len() as u16 - 1;
-        let grid = ConditionalFormatFormula::new()
-            .set_rule("TRUE")
-            .set_format(Format::new().set_border(FormatBorder::Thin));
-        ws.add_conditional_format(1, 0, n, last, &grid)?;
-    }
-    for (i, (rec, (_, r))) in detail_records(m).zip(m.detail()).enumerate() {
-        let row = 1 + i as u32;
-        let mut sized: Vec<(&str, f64)> = Vec::new();
-        for (c, (cell, (field, width))) in rec.iter().zip(&DETAIL_COLUMNS).enumerate() {
-            let c = c as u16;
-            match field {
-                DetailField::Task(TaskCol::Number) => {
-                    ws.write_number(row, c, r.task).map(|_| ())?
-                }
-                DetailField::Task(TaskCol::Percent) => {
-                    if let Some(p) = r.percent {
-                        ws.write_number(row, c, round1(p))?;
-                    }
-                }
-                DetailField::Row => ws.write_number(row, c, r.row).map(|_| ())?,
-                DetailField::Task(t) => {
-                    // The unit's own texts wrap: the row is as tall as the tallest.
-                    if t.spec().input && !t.spec().centred {
-                        sized.push((cell.as_ref(), *width));
-                    }
-                    plain_text(ws, row, c, cell)?
-                }
-                _ => plain_text(ws, row, c, cell)?,
-            }
-        }
-        fit_row(ws, row, &sized)?;
-    }
-    // On paper, the unit's texts; where they came from (file, sheet, row) is for the screen.
-    let printed = DETAIL_COLUMNS
-        .iter()
-        .position(|(f, _)| *f == DetailField::File)
-        .unwrap_or(DETAIL_COLUMNS.len()) as u16;
-    ws.set_print_area(0, 0, n.max(1), printed - 1)?;
-    Ok(())
-}
+use crate::write::paper::Imprint;
+use crate::write::report::{fit_row, number, text, title, titled_header, Styles};
 
 /// One table of counts: a header row then one row per (label, counts), then a total when asked.
 /// Returns the row after the table.
@@ -167,7 +72,7 @@ pub(super) fn statistics(
     st: &Styles,
     m: &Merged,
     s: &Stats,
-    round: &str,
+    (round, imprint): (&str, &Imprint),
 ) -> Result<(), XlsxError> {
     ws.set_name("统计")?;
     let widths = [
@@ -185,6 +90,7 @@ pub(super) fn statistics(
     if let Some(change) = super::tasks::change_line(m, &s.overall) {
         info.push_str(&format!("；{change}"));
     }
+    super::tasks::push_imprint(&mut info, imprint);
     title(ws, st, &widths, &format!("{round}任务推进情况统计"), &info)?;
 
     let sec_header = 3;
@@ -279,6 +185,7 @@ pub(super) fn indicators(
     ws: &mut Worksheet,
     st: &Styles,
     lines: &[IndicatorLine],
+    (round, imprint): (&str, &Imprint),
 ) -> Result<(), XlsxError> {
     ws.set_name("量化指标")?;
     let columns = [
@@ -293,9 +200,11 @@ pub(super) fn indicators(
         ("是否达标", 8.0),
         ("说明", 30.0),
     ];
-    header(ws, st, 0, &columns, lines.len() as u32, 2)?;
+    let n = lines.len() as u32;
+    let (t, info) = super::sheet_title(round, "量化指标完成情况", format!("共{n}项指标"), imprint);
+    let first = titled_header(ws, st, (&t, &info), &columns, n, 2)?;
     for (i, l) in lines.iter().enumerate() {
-        let r = 1 + i as u32;
+        let r = first + i as u32;
         let ind = l.indicator;
         let unreported = l.values.is_empty();
         let name_style = if unreported { &st.missing } else { &st.text };
@@ -354,8 +263,8 @@ pub(super) fn indicators(
 pub(super) fn missing(
     ws: &mut Worksheet,
     st: &Styles,
-    m: &Merged,
-    s: &Stats,
+    (m, s): (&Merged, &Stats),
+    (round, imprint): (&str, &Imprint),
 ) -> Result<(), XlsxError> {
     ws.set_name("未报送单位")?;
     let columns = [
@@ -370,9 +279,11 @@ pub(super) fn missing(
         .iter()
         .filter(|u| u.state == UnitState::Missing)
         .collect();
-    header(ws, st, 0, &columns, silent.len() as u32, 1)?;
+    let n = silent.len() as u32;
+    let (t, info) = super::sheet_title(round, "未报送单位", format!("共{n}个单位"), imprint);
+    let first = titled_header(ws, st, (&t, &info), &columns, n, 1)?;
     for (i, u) in silent.iter().enumerate() {
-        let r = 1 + i as u32;
+        let r = first + i as u32;
         let tasks: Vec<String> = m
             .catalog
             .tasks_of_unit(u.unit)
@@ -398,8 +309,8 @@ pub(super) fn missing(
 pub(super) fn rejected(
     ws: &mut Worksheet,
     st: &Styles,
-    m: &Merged,
-    s: &Stats,
+    (m, s): (&Merged, &Stats),
+    (round, imprint): (&str, &Imprint),
 ) -> Result<(), XlsxError> {
     ws.set_name("退回重报单位")?;
     let columns = [
@@ -415,9 +326,11 @@ pub(super) fn rejected(
         .iter()
         .filter(|u| u.state == UnitState::Rejected)
         .collect();
-    header(ws, st, 0, &columns, sent_back.len() as u32, 1)?;
+    let n = sent_back.len() as u32;
+    let (t, info) = super::sheet_title(round, "退回重报单位", format!("共{n}个单位"), imprint);
+    let first = titled_header(ws, st, (&t, &info), &columns, n, 1)?;
     for (i, u) in sent_back.iter().enumerate() {
-        let r = 1 + i as u32;
+        let r = first + i as u32;
         let files: Vec<&FileReport> = m
             .report
             .files
@@ -464,7 +377,7 @@ pub(super) fn files(
     ws: &mut Worksheet,
     st: &Styles,
     m: &Merged,
-    imprint: &crate::write::paper::Imprint,
+    (round, imprint): (&str, &Imprint),
 ) -> Result<(), XlsxError> {
     ws.set_name("报送文件")?;
     let columns = [
@@ -476,9 +389,12 @@ pub(super) fn files(
         ("错误", 6.0),
         ("警告", 6.0),
     ];
-    header(ws, st, 0, &columns, m.report.files.len() as u32, 1)?;
+    let n = m.report.files.len() as u32;
+    let (t, info) =
+        super::sheet_title(round, "报送文件及校验结论", format!("共{n}份文件"), imprint);
+    let first = titled_header(ws, st, (&t, &info), &columns, n, 1)?;
     for (i, f) in m.report.files.iter().enumerate() {
-        let r = 1 + i as u32;
+        let r = first + i as u32;
         let errors = f.issues.iter().filter(|i| i.is_error()).count();
         let path = imprint.shown(&f.path);
         let by = f
@@ -516,7 +432,12 @@ pub(super) fn files(
 }
 
 /// 校验问题: every issue of every file, as the check found it, streamed.
-pub(super) fn issues(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), XlsxError> {
+pub(super) fn issues(
+    ws: &mut Worksheet,
+    st: &Styles,
+    m: &Merged,
+    (round, imprint): (&str, &Imprint),
+) -> Result<(), XlsxError> {
     ws.set_name("校验问题")?;
     let columns = [
         ("文件", 20.0),
@@ -531,8 +452,8 @@ pub(super) fn issues(ws: &mut Worksheet, st: &Styles, m: &Merged) -> Result<(), 
         ("怎么改", 28.0),
     ];
     let n: usize = m.report.files.iter().map(|f| f.issues.len()).sum();
-    header(ws, st, 0, &columns, n as u32, 2)?;
-    let mut r = 1;
+    let (t, info) = super::sheet_title(round, "校验问题清单", format!("共{n}个问题"), imprint);
+    let mut r = titled_header(ws, st, (&t, &info), &columns, n as u32, 2)?;
     for f in &m.report.files {
         let name = file_name(f);
         for i in &f.issues {

@@ -366,7 +366,8 @@ pub(super) fn overview(
     Ok(())
 }
 
-fn push_imprint(info: &mut String, imprint: &Imprint) {
+/// Adds the 制表单位 and 制表日期 line (when known) under a sheet's information line.
+pub(super) fn push_imprint(info: &mut String, imprint: &Imprint) {
     let line = imprint.line();
     if !line.is_empty() {
         info.push_str(&format!("\n{line}"));
