@@ -82,6 +82,41 @@ pub struct PreviousRow {
 /// Last round's rows by (unit, task), from the returns that stood.
 pub type PreviousRows = HashMap<(String, u32), PreviousRow>;
 
+/// Last round as the next round's templates show it beside the inputs: each unit's own
+/// rows (the same rows 照抄上期 compares with), and, for a task a unit owed but has no row
+/// for, the word that stands for it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LastRound {
+    /// Its name, for the reference columns' header.
+    pub round: String,
+    pub rows: PreviousRows,
+    /// The units expected then, with how they reported; a unit not here was not asked.
+    pub units: HashMap<String, UnitState>,
+    /// The tasks of its list.
+    pub tasks: std::collections::BTreeSet<u32>,
+}
+
+impl LastRound {
+    /// What `unit` reported for `task` last round: its row; for a task of last round's list
+    /// that the unit owed without a row that stood, 未报送 (or 退回重报 when its return was
+    /// sent back and never replaced); `None` when it was not asked (a task or a unit new
+    /// this round).
+    pub fn row(&self, unit: &str, task: u32) -> Option<std::borrow::Cow<'_, PreviousRow>> {
+        use std::borrow::Cow;
+        if let Some(r) = self.rows.get(&(unit.to_string(), task)) {
+            return Some(Cow::Borrowed(r));
+        }
+        let state = self.units.get(unit)?;
+        self.tasks.contains(&task).then(|| {
+            Cow::Owned(PreviousRow {
+                status: Some(state.status()),
+                percent: None,
+                progress: String::new(),
+            })
+        })
+    }
+}
+
 /// A unit's reporting in one round.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitRecord {
