@@ -3,6 +3,7 @@
 
 use super::{Ledger, LedgerError};
 use crate::domain::history::{LastRound, RoundInfo};
+use crate::domain::status::Status;
 
 impl Ledger {
     /// Last round for the templates of `round`: the registered round before it (for a
@@ -24,9 +25,15 @@ impl Ledger {
             .collect();
         let mut st = self
             .conn()
-            .prepare("SELECT task FROM task_states WHERE round_id = ?1")?;
+            .prepare("SELECT task, status FROM task_states WHERE round_id = ?1")?;
         let tasks = st
-            .query_map([prev.id], |r| r.get(0))?
+            .query_map([prev.id], |r| {
+                let status: String = r.get(1)?;
+                Ok((
+                    r.get(0)?,
+                    Status::parse_label(&status).unwrap_or(Status::Unreported),
+                ))
+            })?
             .collect::<Result<_, _>>()?;
         Ok(Some(LastRound {
             rows: self.rows_of(&prev)?,
