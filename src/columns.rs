@@ -1,7 +1,8 @@
 //! The columns of the template's tables, in one table each: title, the synonyms clerks
 //! write instead, width, whether the unit fills it, alignment.
 //!
-//! The template writes its header and widths from [`TASK_COLUMNS`] and
+//! The template writes its header and widths from [`TASK_COLUMNS`] (with the columns of
+//! [`TASK_EXTRA_COLUMNS`] some templates add, laid out by [`task_layout`]) and
 //! [`INDICATOR_COLUMNS`]; the check finds a return's columns by the same titles and
 //! synonyms and names them in its messages; the merge's detail sheet and CSV take their
 //! titles from here ([`DETAIL_COLUMNS`]). The merge's task tables (总表, the leader summaries)
@@ -24,6 +25,13 @@ pub enum TaskCol {
     Problems,
     NextSteps,
     Remarks,
+    /// 完成时限, where the catalog gives the unit's tasks one ([`TASK_EXTRA_COLUMNS`]).
+    Deadline,
+    /// Last round's 推进状态, 完成进度 and 工作进展 of the unit, from the second round on
+    /// ([`TASK_EXTRA_COLUMNS`]).
+    LastStatus,
+    LastPercent,
+    LastProgress,
 }
 
 /// A column of 量化指标.
@@ -219,6 +227,84 @@ pub const TASK_COLUMNS: &[Column<TaskCol>] = &[
     ),
 ];
 
+/// The columns some templates add to [`TASK_COLUMNS`], all locked and for reading only:
+/// 完成时限 after 任务内容 when the catalog gives one of the unit's tasks a time limit, and
+/// from the second round on what the unit reported last round, just before this round's
+/// inputs, so that it updates them rather than types them again. The check never looks
+/// for them (no key) and never takes a title naming last round ([`LAST_ROUND_WORDS`]) for
+/// this round's column: a return is read the same with them, without them (a template of
+/// an older duban, or columns a clerk deleted) or with them moved.
+pub const TASK_EXTRA_COLUMNS: &[Column<TaskCol>] = &[
+    col(TaskCol::Deadline, "完成时限", "", &[], 10.0, false, true),
+    col(
+        TaskCol::LastStatus,
+        "上期推进状态",
+        "",
+        &[],
+        9.0,
+        false,
+        true,
+    ),
+    col(
+        TaskCol::LastPercent,
+        "上期完成进度(%)",
+        "",
+        &[],
+        7.0,
+        false,
+        true,
+    ),
+    col(
+        TaskCol::LastProgress,
+        "上期工作进展",
+        "",
+        &[],
+        24.0,
+        false,
+        false,
+    ),
+];
+
+/// How a header title that names an earlier round begins, folded (上期推进状态, 上月工作进展,
+/// 上季度完成情况 …): such a column holds what was reported before, never this round's input.
+pub const LAST_ROUND_WORDS: &[&str] = &[
+    "上期",
+    "上一期",
+    "上月",
+    "上个月",
+    "上季度",
+    "上季",
+    "上一季度",
+    "上次",
+    "上轮",
+    "上年",
+    "去年",
+];
+
+/// The columns of one template's 任务进展, in order: [`TASK_COLUMNS`], with 完成时限 after
+/// 任务内容 when `deadline`, and last round's three columns before the inputs when `last`.
+pub fn task_layout(deadline: bool, last: bool) -> Vec<&'static Column<TaskCol>> {
+    let extra = |id: TaskCol| entry(TASK_EXTRA_COLUMNS, id).1;
+    let mut out = Vec::with_capacity(TASK_COLUMNS.len() + TASK_EXTRA_COLUMNS.len());
+    for c in TASK_COLUMNS {
+        if c.id == TaskCol::Status && last {
+            out.extend(
+                [
+                    TaskCol::LastStatus,
+                    TaskCol::LastPercent,
+                    TaskCol::LastProgress,
+                ]
+                .map(extra),
+            );
+        }
+        out.push(c);
+        if c.id == TaskCol::Text && deadline {
+            out.push(extra(TaskCol::Deadline));
+        }
+    }
+    out
+}
+
 /// 量化指标, in template order.
 pub const INDICATOR_COLUMNS: &[Column<IndicatorCol>] = &[
     col(
@@ -282,16 +368,14 @@ fn entry<C: PartialEq>(table: &'static [Column<C>], id: C) -> (u16, &'static Col
 
 impl TaskCol {
     pub fn spec(self) -> &'static Column<TaskCol> {
-        entry(TASK_COLUMNS, self).1
+        match TASK_COLUMNS.iter().find(|c| c.id == self) {
+            Some(c) => c,
+            None => entry(TASK_EXTRA_COLUMNS, self).1,
+        }
     }
 
     pub fn title(self) -> &'static str {
         self.spec().title
-    }
-
-    /// The column's place in the template (0-based).
-    pub fn index(self) -> u16 {
-        entry(TASK_COLUMNS, self).0
     }
 
     /// The columns a unit fills, in template order.
@@ -376,6 +460,35 @@ mod tests {
         }
         for c in INDICATOR_COLUMNS.iter().filter(|c| c.searched()) {
             assert_eq!(c.key, fold_title(c.title), "{}", c.title);
+        }
+        for c in TASK_EXTRA_COLUMNS {
+            assert!(
+                !c.searched() && !c.input,
+                "{} is locked and not read",
+                c.title
+            );
+        }
+    }
+
+    #[test]
+    fn layouts_add_the_extra_columns_in_place() {
+        let titles = |d, l| -> Vec<&str> { task_layout(d, l).iter().map(|c| c.title).collect() };
+        let base: Vec<&str> = TASK_COLUMNS.iter().map(|c| c.title).collect();
+        assert_eq!(titles(false, false), base);
+        let both = titles(true, true);
+        assert_eq!(both.len(), base.len() + TASK_EXTRA_COLUMNS.len());
+        assert_eq!(&both[2..4], ["任务内容", "完成时限"]);
+        assert_eq!(
+            &both[7..11],
+            [
+                "上期推进状态",
+                "上期完成进度(%)",
+                "上期工作进展",
+                "推进状态"
+            ]
+        );
+        for w in LAST_ROUND_WORDS {
+            assert_eq!(*w, fold_title(w));
         }
     }
 }

@@ -410,7 +410,11 @@ fn a_year_in_a_workspace() {
     let wb = duban::read::read_bytes(&template, &duban::read::Limits::default()).unwrap();
     let tasks = wb.sheet("任务进展").unwrap();
     let row5 = (3..100).find(|&r| tasks.value(r, 0).text() == "5").unwrap();
-    assert_eq!(tasks.value(row5, 6).text(), "已办结");
+    // By its title: from the second round on, last round's columns come before it.
+    let status = (0..30)
+        .find(|&c| tasks.value(2, c).text() == "推进状态")
+        .unwrap();
+    assert_eq!(tasks.value(row5, status).text(), "已办结");
     y.put(
         Q3,
         "kj.xlsx",
@@ -524,10 +528,20 @@ fn a_year_in_a_workspace() {
     let wb = duban::read::read_bytes(&template, &duban::read::Limits::default()).unwrap();
     let tasks = wb.sheet("任务进展").unwrap();
     let row5 = (3..100).find(|&r| tasks.value(r, 0).text() == "5").unwrap();
+    let col = |title: &str| {
+        (0..30)
+            .find(|&c| tasks.value(2, c).text() == title)
+            .unwrap()
+    };
     assert_eq!(
-        tasks.value(row5, 6).text(),
+        tasks.value(row5, col("推进状态")).text(),
         "",
         "asked for again, not 已办结"
+    );
+    assert_eq!(
+        tasks.value(row5, col("上期推进状态")).text(),
+        "已办结",
+        "last round it was closed, not 未报送"
     );
 }
 

@@ -3,10 +3,14 @@
 //! Clerks insert, move and rename columns, merge title cells, put instructions above the
 //! header or split it over two rows. So every sheet's first rows are scanned for the row
 //! that names the most known columns (under their titles or the synonyms of
-//! [`crate::columns`]), and each column is located by what its title says.
+//! [`crate::columns`]), and each column is located by what its title says. A title naming
+//! an earlier round (上期推进状态, the template's reference columns, or a clerk's 上月进展) is
+//! never taken for this round's column, wherever it stands.
 
 use crate::catalog::names::fold;
-use crate::columns::{Column, IndicatorCol, TaskCol, INDICATOR_COLUMNS, TASK_COLUMNS};
+use crate::columns::{
+    Column, IndicatorCol, TaskCol, INDICATOR_COLUMNS, LAST_ROUND_WORDS, TASK_COLUMNS,
+};
 use crate::layout::{SHEET_IDENTITY, SHEET_INDICATORS, SHEET_TASKS};
 use crate::read::{Sheet, Value, Workbook};
 
@@ -60,6 +64,10 @@ fn classify<C: Copy>(title: &str, table: &[Column<C>]) -> Option<(C, bool)> {
     }
     let t = fold_title(title);
     if t.is_empty() || t.chars().count() > 12 {
+        return None;
+    }
+    // What was reported before: shown for reference, never read as this round's.
+    if LAST_ROUND_WORDS.iter().any(|w| t.starts_with(w)) {
         return None;
     }
     for c in table {
@@ -275,5 +283,20 @@ mod tests {
             classify("2020年政府工作报告任务落实进展情况", TASK_COLUMNS),
             None
         );
+    }
+
+    #[test]
+    fn last_round_titles_are_never_this_rounds() {
+        for t in [
+            "上期推进状态",
+            "上期完成进度(%)",
+            "上期工作进展\n（2020年第一季度）",
+            "上月工作进展",
+            "上季度完成情况",
+            "上一期进度",
+        ] {
+            assert_eq!(classify(t, TASK_COLUMNS), None, "{t}");
+        }
+        assert_eq!(classify("完成时限", TASK_COLUMNS), None);
     }
 }

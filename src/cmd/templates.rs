@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
 use crate::date::Date;
-use crate::ops::templates::{select_units, write_templates, TemplateSet, Written};
+use crate::ops::templates::{from_ledger, select_units, write_templates, TemplateSet, Written};
 use crate::template::Rows;
 use crate::{CliError, CliResult, Outcome};
 
@@ -58,15 +58,10 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         false => Rows::All,
     };
     let units = select_units(&cat, &args.units, rows)?;
-    // In a workspace, the tasks 办结 for this round (or for the next one to be created).
-    let closed = match &g.workspace {
-        Some(ws) => {
-            let ledger = ws.ledger()?;
-            match ledger.round(round)? {
-                Some(info) => ledger.closed_for(info.seq)?,
-                None => ledger.closed_next()?,
-            }
-        }
+    // In a workspace, the tasks 办结 for this round (or for the next one to be created),
+    // and last round's rows to show beside the inputs.
+    let (closed, last) = match &g.workspace {
+        Some(ws) => from_ledger(&ws.ledger()?, round)?,
         None => Default::default(),
     };
     let set = TemplateSet {
@@ -79,6 +74,7 @@ pub fn run(args: Args, g: &crate::cmd::Globals) -> CliResult {
         password: args.password.as_deref(),
         office_contact: args.office_contact.as_deref(),
         closed: &closed,
+        last: last.as_ref(),
     };
     let written = write_templates(&cat, &set)?;
     super::out(&written_message(&args.out, round, deadline, &written));

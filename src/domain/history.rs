@@ -82,6 +82,44 @@ pub struct PreviousRow {
 /// Last round's rows by (unit, task), from the returns that stood.
 pub type PreviousRows = HashMap<(String, u32), PreviousRow>;
 
+/// Last round as the next round's templates show it beside the inputs: each unit's own
+/// rows (the same rows 照抄上期 compares with), and, for a task a unit owed but has no row
+/// for, the word that stands for it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LastRound {
+    /// Its name, for the reference columns' header.
+    pub round: String,
+    pub rows: PreviousRows,
+    /// The units expected then, with how they reported; a unit not here was not asked.
+    pub units: HashMap<String, UnitState>,
+    /// The tasks of its list, with their status then (已办结 for a task closed).
+    pub tasks: HashMap<u32, Status>,
+}
+
+impl LastRound {
+    /// What `unit` reported for `task` last round: its row; for a task of last round's list
+    /// without a row that stood, 已办结 when the task was closed then (nothing was asked),
+    /// else 未报送 (or 退回重报 when the unit's return was sent back and never replaced);
+    /// `None` when the unit was not asked (a task or a unit new this round).
+    pub fn row(&self, unit: &str, task: u32) -> Option<std::borrow::Cow<'_, PreviousRow>> {
+        use std::borrow::Cow;
+        let then = *self.tasks.get(&task)?;
+        let word = |status: Status| PreviousRow {
+            status: Some(status),
+            percent: None,
+            progress: String::new(),
+        };
+        match self.rows.get(&(unit.to_string(), task)) {
+            Some(r) if then == Status::Closed && r.status.is_none() => {
+                Some(Cow::Owned(word(Status::Closed)))
+            }
+            Some(r) => Some(Cow::Borrowed(r)),
+            None if then == Status::Closed => Some(Cow::Owned(word(Status::Closed))),
+            None => Some(Cow::Owned(word(self.units.get(unit)?.status()))),
+        }
+    }
+}
+
 /// A unit's reporting in one round.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitRecord {
@@ -131,4 +169,36 @@ pub struct Chase {
     pub date: String,
     pub outcome: String,
     pub number: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_round_says_what_stands_for_a_missing_row() {
+        let row = PreviousRow {
+            status: Some(Status::Lagging),
+            percent: Some(30.0),
+            progress: "摸底".into(),
+        };
+        let last = LastRound {
+            round: "2020年第一季度".into(),
+            rows: [(("甲".to_string(), 1), row.clone())].into(),
+            units: [
+                ("甲".to_string(), UnitState::Accepted),
+                ("乙".to_string(), UnitState::Rejected),
+                ("丙".to_string(), UnitState::Missing),
+            ]
+            .into(),
+            tasks: [(1, Status::Lagging), (2, Status::Closed)].into(),
+        };
+        let status = |unit: &str, task: u32| last.row(unit, task).map(|r| r.status);
+        assert_eq!(last.row("甲", 1).as_deref(), Some(&row));
+        assert_eq!(status("乙", 1), Some(Some(Status::Rejected)));
+        assert_eq!(status("丙", 1), Some(Some(Status::Unreported)));
+        assert_eq!(status("丙", 2), Some(Some(Status::Closed)));
+        assert_eq!(status("丁", 1), None, "a unit new this round");
+        assert_eq!(status("甲", 3), None, "a task new this round");
+    }
 }

@@ -201,10 +201,15 @@ fn detail_cell<'m>(field: DetailField, f: &'m FileReport, r: &'m TaskRow) -> Cow
             TaskCol::Problems => Cow::Borrowed(r.problems.as_str()),
             TaskCol::NextSteps => Cow::Borrowed(r.next_steps.as_str()),
             TaskCol::Remarks => Cow::Borrowed(r.remarks.as_str()),
-            // Canonical columns are the catalog's, not the return's: not in the detail.
-            TaskCol::Section | TaskCol::Text | TaskCol::Leaders | TaskCol::Others => {
-                Cow::Borrowed("")
-            }
+            // Canonical and last round's columns are not the return's: not in the detail.
+            TaskCol::Section
+            | TaskCol::Text
+            | TaskCol::Leaders
+            | TaskCol::Others
+            | TaskCol::Deadline
+            | TaskCol::LastStatus
+            | TaskCol::LastPercent
+            | TaskCol::LastProgress => Cow::Borrowed(""),
         },
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod chase;
 pub mod history;
+mod last_round;
 mod rounds;
 mod sqlite;
 mod unit_rows;

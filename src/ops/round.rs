@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::catalog::Catalog;
 use crate::date::Date;
-use crate::ops::templates::{select_units, write_templates, TemplateSet, Written};
+use crate::ops::templates::{from_ledger, select_units, write_templates, TemplateSet, Written};
 use crate::template::Rows;
 use crate::workspace::Workspace;
 use crate::CliError;
@@ -44,6 +44,7 @@ pub fn new_round(
         .map_err(|e| crate::fsutil::WriteError::new(&returns_dir, e))?;
     let templates_dir = ws.templates_dir(round);
     let office_contact = Some(ws.config.office_contact.as_str()).filter(|c| !c.is_empty());
+    let (closed, last) = from_ledger(&ledger, &info.name)?;
     let templates = write_templates(
         cat,
         &TemplateSet {
@@ -55,7 +56,8 @@ pub fn new_round(
             force: true,
             password: None,
             office_contact,
-            closed: &ledger.closed_for(info.seq)?,
+            closed: &closed,
+            last: last.as_ref(),
         },
     )?;
     let check = crate::check::CheckOptions {

@@ -12,7 +12,9 @@ use rayon::prelude::*;
 
 use crate::catalog::{sha256_hex, Catalog, Resolved};
 use crate::date::Date;
+use crate::domain::history::LastRound;
 use crate::fsutil::{check_overwrite, Staged};
+use crate::ledger::Ledger;
 use crate::outputs::{self, MANIFEST, MANIFEST_COLUMNS};
 use crate::template::{self, Rows, Spec};
 use crate::CliError;
@@ -31,6 +33,9 @@ pub struct TemplateSet<'a> {
     pub office_contact: Option<&'a str>,
     /// Tasks 办结 for the round.
     pub closed: &'a BTreeSet<u32>,
+    /// Last round, shown in each unit's template beside the inputs (from the workspace's
+    /// ledger, [`crate::ledger::Ledger::last_round`]); `None` in a first round.
+    pub last: Option<&'a LastRound>,
 }
 
 /// What was written.
@@ -84,6 +89,7 @@ pub fn write_templates(cat: &Catalog, set: &TemplateSet) -> Result<Written, CliE
                 password: set.password,
                 office_contact: set.office_contact,
                 closed: set.closed,
+                last: set.last,
             };
             let built = template::build(cat, &spec).map_err(Failed::Build)?;
             let file = outputs::template(round, unit);
@@ -124,6 +130,23 @@ pub fn write_templates(cat: &Catalog, set: &TemplateSet) -> Result<Written, CliE
         rows: done,
         manifest: out.join(MANIFEST),
     })
+}
+
+/// What a workspace's ledger adds to `round`'s templates: the tasks 办结 for it (for the
+/// next round, when `round` is not registered yet) and last round, if it was merged.
+///
+/// # Errors
+/// The ledger could not be read.
+pub fn from_ledger(
+    ledger: &Ledger,
+    round: &str,
+) -> Result<(BTreeSet<u32>, Option<LastRound>), CliError> {
+    let info = ledger.round(round)?;
+    let closed = match &info {
+        Some(info) => ledger.closed_for(info.seq)?,
+        None => ledger.closed_next()?,
+    };
+    Ok((closed, ledger.last_round(info.as_ref())?))
 }
 
 /// Why one template is not in the set.

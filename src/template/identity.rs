@@ -249,6 +249,7 @@ mod tests {
                 password: None,
                 office_contact: None,
                 closed: &Default::default(),
+                last: None,
             };
             let rows = crate::template::rows_of(&cat, unit, Rows::All);
             for (k, v) in identity(&cat, &spec, &rows) {

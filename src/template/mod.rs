@@ -6,6 +6,13 @@
 //! sheet. Canonical cells are locked on grey, input cells unlocked on white, the sheets
 //! protected so that accidental edits are refused but filling works.
 //!
+//! 任务进展 adds two kinds of locked columns to the base table
+//! ([`crate::columns::task_layout`]): 完成时限 after 任务内容 when one of the unit's tasks
+//! has one in the catalog, and, from the second round on ([`Spec::last`]), what the unit
+//! itself reported last round (上期推进状态, 上期完成进度, 上期工作进展) on a darker grey just
+//! before the inputs, which stay empty. Both are for reading only: the check never reads
+//! them, and they are not in the rows' hashes, so editing or deleting them changes nothing.
+//!
 //! # Identity
 //!
 //! The template says what it is in two places: the very hidden sheet [`SHEET_IDENTITY`]
@@ -33,6 +40,7 @@ pub use sheets::{
 
 use crate::catalog::{Catalog, Role};
 use crate::date::Date;
+use crate::domain::history::LastRound;
 use crate::layout::key;
 use crate::write::{Book, BuildError};
 
@@ -70,6 +78,8 @@ pub struct Spec<'a> {
     pub office_contact: Option<&'a str>,
     /// Tasks 办结: listed as 已办结, nothing to fill.
     pub closed: &'a std::collections::BTreeSet<u32>,
+    /// Last round, shown beside the inputs; `None` in a first round.
+    pub last: Option<&'a LastRound>,
 }
 
 /// A built template.

@@ -2,7 +2,7 @@
 
 use super::{canonical_cells, Role, Rows, Spec};
 use crate::catalog::{Catalog, Indicator, Task};
-use crate::columns::{IndicatorCol, TaskCol, INDICATOR_COLUMNS, TASK_COLUMNS};
+use crate::columns::{task_layout, Column, IndicatorCol, TaskCol, INDICATOR_COLUMNS, TASK_COLUMNS};
 use crate::domain::status::Status;
 use crate::layout::{self, SHEET_GUIDE, SHEET_IDENTITY, SHEET_INDICATORS, SHEET_TASKS};
 use crate::write::{page_footer, BuildError, Print, Prompt, Rule, Sheet, Style};
@@ -74,32 +74,84 @@ fn print_setup(sheet: &mut Sheet, spec: &Spec) -> Result<(), BuildError> {
     })
 }
 
+/// Whether any of the rows' tasks has a 完成时限 in the catalog: then 任务进展 shows the
+/// column (empty for the tasks without one).
+pub(super) fn has_deadlines(cat: &Catalog, rows: &[(u32, Role)]) -> bool {
+    (rows.iter()).any(|(n, _)| cat.task(*n).is_some_and(|t| t.deadline.is_some()))
+}
+
+/// The style of a 任务进展 cell: last round's columns on their own grey, the others as
+/// [`cell_style`] says.
+fn task_cell_style(col: &Column<TaskCol>) -> Style {
+    match col.id {
+        TaskCol::LastStatus | TaskCol::LastPercent => Style::ReferenceCenter,
+        TaskCol::LastProgress => Style::Reference,
+        _ => cell_style(col),
+    }
+}
+
+/// A column's header: 上期工作进展 names last round on a second line.
+fn task_title(col: &Column<TaskCol>, spec: &Spec) -> String {
+    match (col.id, spec.last) {
+        (TaskCol::LastProgress, Some(last)) => format!("{}\n（{}）", col.title, last.round),
+        _ => col.title.to_string(),
+    }
+}
+
 pub(super) fn tasks_sheet(
     cat: &Catalog,
     spec: &Spec,
     rows: &[(u32, Role)],
 ) -> Result<Sheet, BuildError> {
     let mut sheet = Sheet::new(SHEET_TASKS)?;
-    widths(&mut sheet, TASK_COLUMNS)?;
-    let last_col = (TASK_COLUMNS.len() - 1) as u16;
+    let layout = task_layout(has_deadlines(cat, rows), spec.last.is_some());
+    let at = |id: TaskCol| {
+        let c = layout.iter().position(|c| c.id == id);
+        c.expect("every layout has the base columns") as u16
+    };
+    sheet.set_widths(&layout.iter().map(|c| c.width).collect::<Vec<_>>())?;
+    let last_col = (layout.len() - 1) as u16;
     title_lines(
         &mut sheet,
         spec,
         &cat.notice().template_title(),
         [(0, 2), (3, 7), (8, last_col)],
     )?;
-    header(&mut sheet, TASK_COLUMNS)?;
-    let (col_status, col_percent) = (TaskCol::Status.index(), TaskCol::Percent.index());
+    for (c, col) in layout.iter().enumerate() {
+        sheet.text(HEADER_ROW, c as u16, &task_title(col, spec), Style::Header)?;
+    }
+    let (col_status, col_percent) = (at(TaskCol::Status), at(TaskCol::Percent));
+    // The canonical cells' places in the base table, which [`canonical_cells`] follows.
+    let canonical = |id: TaskCol| {
+        TASK_COLUMNS[..CANONICAL_TASK_COLUMNS]
+            .iter()
+            .position(|c| c.id == id)
+    };
     for (i, (n, role)) in rows.iter().enumerate() {
         let r = FIRST_ROW + i as u32;
         let task = cat.task(*n).expect("rows come from the catalog");
         let cells = canonical_cells(cat, spec.unit, task, *role);
         let closed = spec.closed.contains(n);
-        for (c, col) in TASK_COLUMNS.iter().enumerate() {
-            let (c, style) = (c as u16, cell_style(col));
-            match (col.id, cells.get(c as usize)) {
+        let last = spec.last.and_then(|l| l.row(spec.unit, *n));
+        for (c, col) in layout.iter().enumerate() {
+            let (c, style) = (c as u16, task_cell_style(col));
+            match (col.id, canonical(col.id)) {
                 (TaskCol::Number, _) => sheet.number(r, c, f64::from(*n), style)?,
-                (_, Some(text)) if !col.input => sheet.text(r, c, text, style)?,
+                (_, Some(k)) => sheet.text(r, c, &cells[k], style)?,
+                (TaskCol::Deadline, _) => {
+                    sheet.text(r, c, task.deadline.as_deref().unwrap_or(""), style)?
+                }
+                (TaskCol::LastStatus, _) => {
+                    let status = last.as_ref().and_then(|p| p.status);
+                    sheet.text(r, c, status.map_or("", |s| s.label()), style)?
+                }
+                (TaskCol::LastPercent, _) => match last.as_ref().and_then(|p| p.percent) {
+                    Some(p) => sheet.number(r, c, p, style)?,
+                    None => sheet.blank(r, c, style)?,
+                },
+                (TaskCol::LastProgress, _) => {
+                    sheet.text(r, c, last.as_ref().map_or("", |p| &p.progress), style)?
+                }
                 // 办结: the status said, locked; nothing else asked for.
                 (TaskCol::Status, _) if closed => {
                     sheet.text(r, c, Status::Closed.label(), Style::CellCenter)?
@@ -154,10 +206,11 @@ pub(super) fn tasks_sheet(
             "请填写审核本表的分管负责人姓名。",
         ),
     ];
+    let text = at(TaskCol::Text);
     for (i, (label, style, input)) in contacts.into_iter().enumerate() {
         let r = last_row + 2 + i as u32;
-        sheet.text(r, 2, label, Style::Label)?;
-        sheet.merge(r, 3, 5, "", style)?;
+        sheet.text(r, text, label, Style::Label)?;
+        sheet.merge(r, text + 1, text + 3, "", style)?;
         let (rule, error) = if label == layout::CONTACT_PHONE {
             (
                 Rule::TextLength(5, 40),
@@ -167,7 +220,7 @@ pub(super) fn tasks_sheet(
             (Rule::Any, "")
         };
         sheet.validate(
-            (r, 3, r, 5),
+            (r, text + 1, r, text + 3),
             rule,
             &Prompt {
                 title: label,
@@ -285,12 +338,26 @@ pub(super) fn guide_sheet(
     r += 1;
     sheet.merge(r, 0, 1, "填写要求", Style::Heading)?;
     r += 1;
+    let canonical = match has_deadlines(cat, rows) {
+        true => "序号、所属部分、任务内容、完成时限、牵头领导、本单位角色、其他承办单位",
+        false => "序号、所属部分、任务内容、牵头领导、本单位角色、其他承办单位",
+    };
     let mut items = vec![
-        "“任务进展”表中每行是本单位承担的一项任务。灰色单元格是任务清单内容（序号、所属部分、任务内容、牵头领导、本单位角色、其他承办单位），已锁定，不需修改；白色单元格由本单位填写。".to_string(),
+        format!("“任务进展”表中每行是本单位承担的一项任务。灰色单元格是任务清单内容（{canonical}），已锁定，不需修改；白色单元格由本单位填写。"),
         "推进状态：从下拉列表中选择，不要自行输入其他文字。状态为“滞后”的，须在“存在问题”中说明原因，在“下步措施”中写明整改措施和时限。".to_string(),
         "完成进度(%)：填 0 到 100 之间的数字，表示完成的百分比。完成八成填 80，不要写“80%”“0.8”或“八成”；已完成的填 100。".to_string(),
         "工作进展、存在问题、下步措施：写截至本期末的实际情况，尽量具体（做了什么、完成多少、时间节点）；没有的写“无”。单元格内换行按 Alt+Enter。".to_string(),
     ];
+    if let Some(last) = spec.last {
+        items.push(format!(
+            "“{}”“{}”“{}”三列（深灰色）是本单位上期（{}）报送的内容，已锁定，仅供对照；请在其右侧的白色单元格中填写本期的推进状态、完成进度和工作进展，写明本期新的进展，不要照抄上期。上期未报送的任务显示“{}”。",
+            TaskCol::LastStatus.title(),
+            TaskCol::LastPercent.title(),
+            TaskCol::LastProgress.title(),
+            last.round,
+            Status::Unreported.label(),
+        ));
+    }
     match spec.rows {
         Rows::All => items.push(
             "本单位角色为“协办”的任务：只填本单位承担部分的进展，由主办单位汇总；推进状态按本单位承担部分填写。".into(),

@@ -10,6 +10,11 @@ use crate::domain::status::Status;
 pub const TEMPLATE_HEADER: u32 = 0xD9D9D9;
 /// Locked canonical cells of the templates: grey, so clerks see they are not theirs.
 pub const CANONICAL_CELL: u32 = 0xF2F2F2;
+/// Locked cells of the templates showing what the unit reported last round: a darker
+/// grey than [`CANONICAL_CELL`], so that history is told apart from the catalog.
+pub const REFERENCE_CELL: u32 = 0xDDDDDD;
+/// Their text: dark grey, still black enough to print.
+pub const REFERENCE_TEXT: u32 = 0x404040;
 /// Header rows of the office's outputs (汇总, leader summaries, 问题清单).
 pub const REPORT_HEADER: u32 = 0xD9E1F2;
 /// Everything missing: 未报送, an empty status, an unreported indicator.

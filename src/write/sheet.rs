@@ -34,6 +34,10 @@ pub enum Style {
     Cell,
     /// [`Style::Cell`], centred (numbers, short words).
     CellCenter,
+    /// A locked cell showing what was reported last round: darker grey, dark grey text.
+    Reference,
+    /// [`Style::Reference`], centred.
+    ReferenceCenter,
     /// An unlocked input cell: wrapped, bordered, white.
     Input,
     /// [`Style::Input`], centred (status, percent, numbers).
@@ -99,6 +103,8 @@ impl Styles {
             Style::Header,
             Style::Cell,
             Style::CellCenter,
+            Style::Reference,
+            Style::ReferenceCenter,
             Style::Input,
             Style::InputCenter,
             Style::InputText,
@@ -130,6 +136,13 @@ impl Styles {
             Style::CellCenter => boxed(f)
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(palette::CANONICAL_CELL)),
+            Style::Reference => boxed(f)
+                .set_background_color(Color::RGB(palette::REFERENCE_CELL))
+                .set_font_color(Color::RGB(palette::REFERENCE_TEXT)),
+            Style::ReferenceCenter => boxed(f)
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(palette::REFERENCE_CELL))
+                .set_font_color(Color::RGB(palette::REFERENCE_TEXT)),
             Style::Input => boxed(f).set_unlocked(),
             Style::InputCenter => boxed(f).set_align(FormatAlign::Center).set_unlocked(),
             Style::InputText => boxed(f).set_num_format("@").set_unlocked(),

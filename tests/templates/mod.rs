@@ -1,6 +1,7 @@
 //! `duban templates`: every unit's workbook read back with calamine and unzipped, the
 //! command's refusals, and LibreOffice opening, printing and re-saving the templates.
 
+mod last_round;
 mod libreoffice;
 mod readback;
 
