@@ -344,9 +344,10 @@ fn merge_writes_what_the_office_expects() {
     // Its grid and status colours are conditional formats over exactly the rows written,
     // status rules first (LibreOffice applies only the first rule that holds).
     let xml = sheet_xml(&book, "分单位明细");
-    let last = rows_sent + 1;
-    let grid = format!("<conditionalFormatting sqref=\"A2:L{last}\">");
-    let status = format!("<conditionalFormatting sqref=\"D2:D{last}\">");
+    // Under the title, the information line and the header: rows 4 on.
+    let last = rows_sent + 3;
+    let grid = format!("<conditionalFormatting sqref=\"A4:L{last}\">");
+    let status = format!("<conditionalFormatting sqref=\"D4:D{last}\">");
     assert!(xml.contains(&grid), "{}", &xml[xml.len() - 3000..]);
     assert!(xml.find(&status).unwrap() < xml.find(&grid).unwrap());
     for word in ["已完成", "序时推进", "滞后", "未启动"] {

@@ -143,8 +143,9 @@ fn join(names: &[String]) -> String {
 }
 
 /// Units named in a sentence or a cell: all of them up to three, else the first two and how
-/// many ("区委组织部、区委改革办等9个单位"). Every name is elsewhere: a task's hosts in the
-/// 附件's 主办单位 column, and the round's whole 未报送 roll in section 四.
+/// many ("区委组织部、区委改革办等9个单位"), so that the bulletin stays short. A lagging task's
+/// hosts are all in the 附件's 主办单位 column and the round's whole 未报送 roll in section 四;
+/// a task going well is named with its first two hosts only.
 fn few(names: &[String]) -> String {
     const NAMED: usize = 2;
     if names.len() <= NAMED + 1 {
@@ -541,6 +542,9 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
     )?);
 
     paras(Piece::Reporting, &mut blocks)?;
+    if i.history.is_some_and(|h| h.previous.is_some()) {
+        paras(Piece::ReportingChange, &mut blocks)?;
+    }
     if s.units_in(UnitState::Missing).next().is_some() {
         paras(Piece::ReportingMissing, &mut blocks)?;
     }

@@ -35,6 +35,7 @@ pub enum Piece {
     LaggingSection,
     LaggingItem,
     Reporting,
+    ReportingChange,
     ReportingMissing,
     ReportingRejected,
     ReportingLate,
@@ -45,7 +46,7 @@ pub enum Piece {
 }
 
 impl Piece {
-    pub const ALL: [Piece; 20] = [
+    pub const ALL: [Piece; 21] = [
         Piece::Title,
         Piece::Addressee,
         Piece::Opening,
@@ -59,6 +60,7 @@ impl Piece {
         Piece::LaggingSection,
         Piece::LaggingItem,
         Piece::Reporting,
+        Piece::ReportingChange,
         Piece::ReportingMissing,
         Piece::ReportingRejected,
         Piece::ReportingLate,
@@ -84,6 +86,7 @@ impl Piece {
             Piece::LaggingSection => "lagging-section",
             Piece::LaggingItem => "lagging-item",
             Piece::Reporting => "reporting",
+            Piece::ReportingChange => "reporting-change",
             Piece::ReportingMissing => "reporting-missing",
             Piece::ReportingRejected => "reporting-rejected",
             Piece::ReportingLate => "reporting-late",
@@ -109,6 +112,9 @@ impl Piece {
             Piece::LaggingSection => include_str!("../../templates/bulletin/lagging-section.txt"),
             Piece::LaggingItem => include_str!("../../templates/bulletin/lagging-item.txt"),
             Piece::Reporting => include_str!("../../templates/bulletin/reporting.txt"),
+            Piece::ReportingChange => {
+                include_str!("../../templates/bulletin/reporting-change.txt")
+            }
             Piece::ReportingMissing => {
                 include_str!("../../templates/bulletin/reporting-missing.txt")
             }
@@ -139,6 +145,7 @@ impl Piece {
             Piece::LaggingSection => "进展滞后任务的每个部分",
             Piece::LaggingItem => "进展滞后的每项任务",
             Piece::Reporting => "四、报送情况",
+            Piece::ReportingChange => "报送率、通过率与上期比较（有上期汇总数据时）",
             Piece::ReportingMissing => "未报送单位（有时）",
             Piece::ReportingRejected => "退回重报单位（有时）",
             Piece::ReportingLate => "未按时报送单位（有收件时间和截止时间时）",

@@ -4,8 +4,9 @@
 //! header or split it over two rows. So every sheet's first rows are scanned for the row
 //! that names the most known columns (under their titles or the synonyms of
 //! [`crate::columns`]), and each column is located by what its title says. A title naming
-//! an earlier round (上期推进状态, the template's reference columns, or a clerk's 上月进展) is
-//! never taken for this round's column, wherever it stands.
+//! an earlier round (上期推进状态, the template's reference columns, or a clerk's 上月进展)
+//! is taken for its column only when the row has no other title for it: beside this
+//! round's column it is never read, wherever it stands.
 
 use crate::catalog::names::fold;
 use crate::columns::{
@@ -58,7 +59,16 @@ fn visible_len(s: &str, cap: usize) -> usize {
     n
 }
 
-fn classify<C: Copy>(title: &str, table: &[Column<C>]) -> Option<(C, bool)> {
+/// How well a title names a column, weakest first: through a word naming an earlier round
+/// (上期推进状态), by containing a known title (本季度工作进展), or exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Fit {
+    Earlier,
+    Contains,
+    Exact,
+}
+
+fn classify<C: Copy>(title: &str, table: &[Column<C>]) -> Option<(C, Fit)> {
     if visible_len(title, 40) > 40 {
         return None;
     }
@@ -66,13 +76,17 @@ fn classify<C: Copy>(title: &str, table: &[Column<C>]) -> Option<(C, bool)> {
     if t.is_empty() || t.chars().count() > 12 {
         return None;
     }
-    // What was reported before: shown for reference, never read as this round's.
-    if LAST_ROUND_WORDS.iter().any(|w| t.starts_with(w)) {
-        return None;
+    // What was reported before: shown for reference, read only when nothing else is.
+    if let Some(rest) = LAST_ROUND_WORDS.iter().find_map(|w| t.strip_prefix(w)) {
+        return known(rest, table).map(|(c, _)| (c, Fit::Earlier));
     }
+    known(&t, table)
+}
+
+fn known<C: Copy>(t: &str, table: &[Column<C>]) -> Option<(C, Fit)> {
     for c in table {
         if c.names().any(|n| n == t) {
-            return Some((c.id, true));
+            return Some((c.id, Fit::Exact));
         }
     }
     // A renamed title that still contains a known one (本季度工作进展 → 工作进展): the longest wins.
@@ -81,7 +95,7 @@ fn classify<C: Copy>(title: &str, table: &[Column<C>]) -> Option<(C, bool)> {
         .flat_map(|c| c.names().map(move |n| (c.id, n)))
         .filter(|(_, n)| n.len() <= t.len() && t.contains(n) && n.chars().count() >= 2)
         .max_by_key(|(_, n)| n.chars().count())
-        .map(|(c, _)| (c, false))
+        .map(|(c, _)| (c, Fit::Contains))
 }
 
 /// A header found: sheet index, 0-based row, and each known column's index.
@@ -119,7 +133,7 @@ fn text_of(v: &Value) -> &str {
 
 /// Titles already classified during one header search: the rows scanned repeat the same
 /// short values (主办, 序时推进, leaders' names) row after row.
-type Seen<'a, C> = Vec<(&'a str, Option<(C, bool)>)>;
+type Seen<'a, C> = Vec<(&'a str, Option<(C, Fit)>)>;
 
 fn map_row<'a, C: Copy + PartialEq>(
     sheet: &'a Sheet,
@@ -134,8 +148,9 @@ fn map_row<'a, C: Copy + PartialEq>(
         cols.dedup();
     }
     // Exact titles claim their column first, so 其他承办单位 is not taken for 承办单位's
-    // synonym elsewhere, and 问题 does not steal 存在问题's place.
-    let mut found: Vec<(C, u32, bool)> = Vec::new();
+    // synonym elsewhere, and 问题 does not steal 存在问题's place; a title naming an earlier
+    // round yields to any other.
+    let mut found: Vec<(C, u32, Fit)> = Vec::new();
     for c in cols {
         let class = title_at(sheet, row, c).and_then(|t| {
             if let Some((_, class)) = seen.iter().find(|(s, _)| *s == t) {
@@ -145,11 +160,11 @@ fn map_row<'a, C: Copy + PartialEq>(
             seen.push((t, class));
             class
         });
-        if let Some((kind, exact)) = class {
+        if let Some((kind, fit)) = class {
             match found.iter().position(|(k, _, _)| *k == kind) {
-                Some(i) if exact && !found[i].2 => found[i] = (kind, c, exact),
+                Some(i) if fit > found[i].2 => found[i] = (kind, c, fit),
                 Some(_) => {}
-                None => found.push((kind, c, exact)),
+                None => found.push((kind, c, fit)),
             }
         }
     }
@@ -253,31 +268,31 @@ mod tests {
     fn titles_and_synonyms() {
         assert_eq!(
             classify("完成进度(%)", TASK_COLUMNS),
-            Some((TaskCol::Percent, true))
+            Some((TaskCol::Percent, Fit::Exact))
         );
         assert_eq!(
             classify("完成进度（%）", TASK_COLUMNS),
-            Some((TaskCol::Percent, true))
+            Some((TaskCol::Percent, Fit::Exact))
         );
         assert_eq!(
             classify("进度(%)", TASK_COLUMNS),
-            Some((TaskCol::Percent, true))
+            Some((TaskCol::Percent, Fit::Exact))
         );
         assert_eq!(
             classify("完成 情况", TASK_COLUMNS),
-            Some((TaskCol::Progress, true))
+            Some((TaskCol::Progress, Fit::Exact))
         );
         assert_eq!(
             classify("下一步工作", TASK_COLUMNS),
-            Some((TaskCol::NextSteps, true))
+            Some((TaskCol::NextSteps, Fit::Exact))
         );
         assert_eq!(
             classify("本季度工作进展", TASK_COLUMNS),
-            Some((TaskCol::Progress, false))
+            Some((TaskCol::Progress, Fit::Contains))
         );
         assert_eq!(
             classify("其他承办单位", TASK_COLUMNS),
-            Some((TaskCol::Others, true))
+            Some((TaskCol::Others, Fit::Exact))
         );
         assert_eq!(
             classify("2020年政府工作报告任务落实进展情况", TASK_COLUMNS),
@@ -286,17 +301,51 @@ mod tests {
     }
 
     #[test]
-    fn last_round_titles_are_never_this_rounds() {
-        for t in [
-            "上期推进状态",
-            "上期完成进度(%)",
-            "上期工作进展\n（2020年第一季度）",
-            "上月工作进展",
-            "上季度完成情况",
-            "上一期进度",
+    fn last_round_titles_are_the_weakest_fit() {
+        for (t, col) in [
+            ("上期推进状态", TaskCol::Status),
+            ("上期完成进度(%)", TaskCol::Percent),
+            ("上期工作进展\n（2020年第一季度）", TaskCol::Progress),
+            ("上月工作进展", TaskCol::Progress),
+            ("上季度完成情况", TaskCol::Progress),
+            ("上一期进度", TaskCol::Percent),
         ] {
-            assert_eq!(classify(t, TASK_COLUMNS), None, "{t}");
+            assert_eq!(classify(t, TASK_COLUMNS), Some((col, Fit::Earlier)), "{t}");
         }
         assert_eq!(classify("完成时限", TASK_COLUMNS), None);
+    }
+
+    /// A header row of `titles`, in columns 0, 1, …
+    fn row_of(titles: &[&str]) -> Sheet {
+        let mut sheet = Sheet::default();
+        for (c, t) in titles.iter().enumerate() {
+            sheet.cells.insert(
+                (0, c as u32),
+                crate::read::Cell {
+                    value: Value::Text(t.to_string()),
+                    percent: false,
+                    cut_from: None,
+                },
+            );
+        }
+        sheet
+    }
+
+    #[test]
+    fn a_last_round_column_is_read_only_when_the_row_has_no_other() {
+        let cols = |titles: &[&str]| map_row(&row_of(titles), 0, TASK_COLUMNS, &mut Seen::new());
+        // The template's reference columns before this round's: this round's are read.
+        let found = cols(&[
+            "序号",
+            "上期推进状态",
+            "上期工作进展",
+            "推进状态",
+            "工作进展",
+        ]);
+        assert!(found.contains(&(TaskCol::Status, 3)), "{found:?}");
+        assert!(found.contains(&(TaskCol::Progress, 4)), "{found:?}");
+        // A unit's own table whose only progress column says 上月: it is that column.
+        let found = cols(&["序号", "推进状态", "上月工作进展"]);
+        assert!(found.contains(&(TaskCol::Progress, 2)), "{found:?}");
     }
 }

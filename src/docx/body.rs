@@ -16,6 +16,44 @@ pub(crate) struct Context<'a> {
     /// Reference our named styles (`w:pStyle`): only when our styles.xml is in the package.
     pub with_styles: bool,
     pub grid: Grid,
+    /// Where the text goes across the page: the tables' width and the 版记's place.
+    pub page: TextArea,
+}
+
+/// The text area across the page, in twips: its left edge from the paper's, and its width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TextArea {
+    pub left: u32,
+    pub width: u32,
+}
+
+impl TextArea {
+    /// GB/T 9704's: 28 mm from the left, 156 mm wide.
+    pub const GB9704: TextArea = TextArea {
+        left: gb9704::MARGIN_LEFT,
+        width: gb9704::TEXT_WIDTH,
+    };
+
+    /// An office template's, from its last section's `pgSz` and `pgMar` attributes (names
+    /// with any prefix); GB/T 9704's where they are missing or make no sense.
+    pub fn of(size: Option<&[(String, String)]>, margins: Option<&[(String, String)]>) -> TextArea {
+        let get = |attrs: Option<&[(String, String)]>, name: &str| -> Option<u32> {
+            attrs?
+                .iter()
+                .find(|(k, _)| k.rsplit(':').next() == Some(name))
+                .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+                .and_then(|v| u32::try_from(v).ok())
+        };
+        let width = get(size, "w");
+        let (left, right) = (get(margins, "left"), get(margins, "right"));
+        match (width, left, right) {
+            (Some(w), Some(l), Some(r)) if l + r + 1440 <= w => TextArea {
+                left: l,
+                width: w - l - r,
+            },
+            _ => TextArea::GB9704,
+        }
+    }
 }
 
 impl Context<'_> {
@@ -195,7 +233,7 @@ fn imprint(copy_to: Option<&str>, issuer: &str, date: &str, ctx: Context<'_>) ->
     f.snap_to_grid = false;
     f.tracking = 0;
     let one = gb9704::char_twips(f.size);
-    let width = gb9704::TEXT_WIDTH;
+    let width = ctx.page.width;
     let ppr = |tab: bool| {
         let mut s = String::from("<w:pPr><w:widowControl w:val=\"0\"/>");
         if tab {
@@ -232,7 +270,7 @@ fn imprint(copy_to: Option<&str>, issuer: &str, date: &str, ctx: Context<'_>) ->
     let none = |side: &str| format!("<w:{side} w:val=\"nil\"/>");
     let mut s = format!(
         "<w:tbl><w:tblPr><w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:topFromText=\"0\" w:bottomFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"page\" w:tblpX=\"{}\" w:tblpYSpec=\"bottom\"/><w:tblOverlap w:val=\"never\"/><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{width}\"/></w:tblGrid>",
-        gb9704::MARGIN_LEFT,
+        ctx.page.left,
         rule("top", THICK),
         none("left"),
         rule("bottom", THICK),
@@ -255,9 +293,11 @@ fn imprint(copy_to: Option<&str>, issuer: &str, date: &str, ctx: Context<'_>) ->
         run(date)
     )));
     s.push_str("</w:tbl>");
-    // The anchor: a hairline paragraph, so that it never pushes the end onto a page of its own.
-    let anchor = "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr></w:p>";
-    vec![s, anchor.to_string()]
+    // Hairline paragraphs: the one after is the anchor, and never pushes the end onto a page
+    // of its own; the one before keeps the 版记 apart from a table just above it (the 附件's),
+    // which Word would otherwise join into one table.
+    let hairline = "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr></w:p>";
+    vec![hairline.to_string(), s, hairline.to_string()]
 }
 
 /// One `<w:p>`: pPr, then one `<w:r>` per run.
@@ -330,11 +370,11 @@ fn run_content(s: &mut String, text: &str) {
 /// noWrap, tcMar, textDirection, tcFitText, vAlign*, hideMark, headers, cellIns, cellDel,
 /// cellMerge, tcPrChange.
 fn table(t: &Table, ctx: Context<'_>) -> String {
-    let widths = t.widths_twips(gb9704::TEXT_WIDTH);
+    let widths = t.widths_twips(ctx.page.width);
     let mut s = String::from("<w:tbl><w:tblPr>");
     s.push_str(&format!(
         "<w:tblW w:w=\"{}\" w:type=\"dxa\"/>",
-        gb9704::TEXT_WIDTH
+        ctx.page.width
     ));
     s.push_str("<w:jc w:val=\"center\"/>");
     let border = format!(
@@ -370,9 +410,14 @@ fn table(t: &Table, ctx: Context<'_>) -> String {
         table_cell(&mut s, *w, &header, extras, &col.title, ctx.fonts);
     }
     s.push_str("</w:tr>");
-    // A row is never split over two pages (Word and LibreOffice keep it whole only so).
+    // A row is not split over two pages (Word and LibreOffice keep it whole only so), unless
+    // it is taller than a page.
     for row in t.rows() {
-        s.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        s.push_str(if fits_a_page(row, &widths) {
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        } else {
+            "<w:tr>"
+        });
         for ((text, col), w) in row.iter().zip(t.columns()).zip(&widths) {
             let mut f = cell;
             if col.align == Align::Center {
@@ -384,6 +429,26 @@ fn table(t: &Table, ctx: Context<'_>) -> String {
     }
     s.push_str("</w:tbl>");
     s
+}
+
+/// Whether a table row, as estimated from its cells' text and widths, fits under the
+/// repeated header on one page. Word cuts off a row taller than a page that may not split
+/// (what does not fit is lost on paper), so such a row is let split instead.
+fn fits_a_page(row: &[String], widths: &[u32]) -> bool {
+    let per_char = gb9704::char_twips(gb9704::SIZE_TABLE);
+    let lines = row
+        .iter()
+        .zip(widths)
+        .map(|(text, w)| {
+            let room = (w.saturating_sub(2 * gb9704::TABLE_CELL_PADDING) / per_char).max(1);
+            text.split('\n')
+                .map(|l| (l.chars().count() as u32).div_ceil(room).max(1))
+                .sum::<u32>()
+        })
+        .max()
+        .unwrap_or(1);
+    let tall = lines * gb9704::TABLE_LINE + 2 * gb9704::TABLE_CELL_EDGE;
+    tall + 3 * gb9704::TABLE_LINE < gb9704::TEXT_HEIGHT
 }
 
 /// One `<w:tc>`; a '\n' in the text is a line break inside the cell.
@@ -432,6 +497,20 @@ mod tests {
             ),
             (200, 200 + 1400 - 200 - 600)
         );
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_may_split() {
+        let widths = [800, 6000];
+        let short = ["1".to_string(), "未报送：区科技局".to_string()];
+        assert!(fits_a_page(&short, &widths));
+        // 60 lines of a host's words: taller than the 版心 (about 49 lines of 13 pt).
+        let said = vec!["项目资金尚未全部落实，配套政策待上级明确。"; 60].join("\n");
+        let tall = ["2".to_string(), said];
+        assert!(!fits_a_page(&tall, &widths));
+        // The same words in one long line wrap to about as many lines.
+        let long = ["3".to_string(), "项目资金尚未全部落实".repeat(160)];
+        assert!(!fits_a_page(&long, &widths));
     }
 
     #[test]

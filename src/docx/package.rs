@@ -27,6 +27,7 @@ pub(crate) fn write(blocks: &[Block], opts: &Options) -> Vec<u8> {
         signature: opts.signature,
         with_styles: true,
         grid: opts.grid,
+        page: body::TextArea::GB9704,
     };
     let body = body::body_elements(blocks, ctx);
     // [Content_Types].xml first, as Word writes it (some readers sniff it there).

@@ -27,6 +27,9 @@ pub(super) struct Scan {
     pub paragraphs: Vec<Vec<(usize, usize)>>,
     /// Each `w:docGrid` tag: its span and its attributes (values as written, not unescaped).
     pub grids: Vec<(usize, usize, Attributes)>,
+    /// The last `w:pgSz` and `w:pgMar` (the body's final section, where the text goes).
+    pub page_size: Option<Attributes>,
+    pub page_margins: Option<Attributes>,
 }
 
 /// A tag's `(name, value)` pairs, in the order written.
@@ -73,6 +76,7 @@ pub(super) fn scan(xml: &str, marker_text: &str) -> Result<Scan, DocxError> {
     let mut text_from: Option<usize> = None;
     let mut markers: Vec<Option<(usize, usize)>> = Vec::new(); // None = nested marker
     let mut grids = Vec::new();
+    let (mut page_size, mut page_margins) = (None, None);
 
     loop {
         let start = offset(reader.buffer_position());
@@ -129,6 +133,12 @@ pub(super) fn scan(xml: &str, marker_text: &str) -> Result<Scan, DocxError> {
                 }
                 if name == names.doc_grid {
                     grids.push((start, end, attributes(&tag, start)?));
+                }
+                if name == names.pg_sz {
+                    page_size = Some(attributes(&tag, start)?);
+                }
+                if name == names.pg_mar {
+                    page_margins = Some(attributes(&tag, start)?);
                 }
                 if empty {
                     if in_body {
@@ -207,6 +217,8 @@ pub(super) fn scan(xml: &str, marker_text: &str) -> Result<Scan, DocxError> {
         insert_at,
         paragraphs,
         grids,
+        page_size,
+        page_margins,
     })
 }
 
@@ -219,6 +231,8 @@ struct Names {
     t: String,
     sect_pr: String,
     doc_grid: String,
+    pg_sz: String,
+    pg_mar: String,
 }
 
 impl Names {
@@ -237,6 +251,8 @@ impl Names {
             t: q("t"),
             sect_pr: q("sectPr"),
             doc_grid: q("docGrid"),
+            pg_sz: q("pgSz"),
+            pg_mar: q("pgMar"),
         }
     }
 }

@@ -14,7 +14,7 @@ use std::io::{Cursor, Read, Write};
 
 use zip::{ZipArchive, ZipWriter};
 
-use super::body::{self, Context};
+use super::body::{self, Context, TextArea};
 use super::model::{Block, Grid, Options};
 use super::package::member_options;
 use super::parts::DOCUMENT;
@@ -71,6 +71,7 @@ pub(super) fn fill(
         signature: opts.signature,
         with_styles: false,
         grid: opts.grid,
+        page: TextArea::GB9704,
     };
     let new_xml = fill_document_xml(&xml, blocks, ctx, fields)?;
 
@@ -107,7 +108,9 @@ fn fill_document_xml(
 ) -> Result<String, DocxError> {
     let found = scan(xml, MARKER)?;
     let (from, to) = found.marker.unwrap_or((found.insert_at, found.insert_at));
-    let mut elements = body::body_elements(blocks, ctx);
+    // Tables and the 版记 span the template's own text area, whatever its margins.
+    let page = TextArea::of(found.page_size.as_deref(), found.page_margins.as_deref());
+    let mut elements = body::body_elements(blocks, Context { page, ..ctx });
     if found.prefix != "w" {
         // The template binds WordprocessingML to another prefix (or none): declare `w` on
         // each element we insert. Namespace declarations are legal on any element.
@@ -230,6 +233,7 @@ mod tests {
             signature: Default::default(),
             with_styles: false,
             grid,
+            page: TextArea::GB9704,
         }
     }
 

@@ -100,7 +100,8 @@ impl LastRound {
     /// What `unit` reported for `task` last round: its row; for a task of last round's list
     /// without a row that stood, 已办结 when the task was closed then (nothing was asked),
     /// else 未报送 (or 退回重报 when the unit's return was sent back and never replaced);
-    /// `None` when the unit was not asked (a task or a unit new this round).
+    /// `None` when the unit was not asked (a task or a unit new this round, or a task left
+    /// out of a hosts-only round's templates).
     pub fn row(&self, unit: &str, task: u32) -> Option<std::borrow::Cow<'_, PreviousRow>> {
         use std::borrow::Cow;
         let then = *self.tasks.get(&task)?;
@@ -115,7 +116,12 @@ impl LastRound {
             }
             Some(r) => Some(Cow::Borrowed(r)),
             None if then == Status::Closed => Some(Cow::Owned(word(Status::Closed))),
-            None => Some(Cow::Owned(word(self.units.get(unit)?.status()))),
+            // An accepted return without the task's row: the unit was not asked it then
+            // (a hosts-only round and a co-unit's task), so there is nothing to show.
+            None => match self.units.get(unit)? {
+                UnitState::Accepted => None,
+                state => Some(Cow::Owned(word(state.status()))),
+            },
         }
     }
 }
@@ -200,5 +206,19 @@ mod tests {
         assert_eq!(status("丙", 2), Some(Some(Status::Closed)));
         assert_eq!(status("丁", 1), None, "a unit new this round");
         assert_eq!(status("甲", 3), None, "a task new this round");
+        assert_eq!(status("甲", 1), Some(Some(Status::Lagging)));
+        // An accepted return without a row for an open task: the unit was not asked it (a
+        // co-unit's task in a hosts-only round), so nothing is shown, never 未报送.
+        let mut only_hosts = last.clone();
+        only_hosts.tasks.insert(4, Status::OnSchedule);
+        assert_eq!(
+            only_hosts.row("甲", 4).map(|r| r.status),
+            None,
+            "not asked last round"
+        );
+        assert_eq!(
+            only_hosts.row("丙", 4).map(|r| r.status),
+            Some(Some(Status::Unreported))
+        );
     }
 }

@@ -350,12 +350,15 @@ pub(super) fn guide_sheet(
     ];
     if let Some(last) = spec.last {
         items.push(format!(
-            "“{}”“{}”“{}”三列（深灰色）是本单位上期（{}）报送的内容，已锁定，仅供对照；请在其右侧的白色单元格中填写本期的推进状态、完成进度和工作进展，写明本期新的进展，不要照抄上期。上期未报送的任务显示“{}”。",
+            "“{}”“{}”“{}”三列（深灰色）是本单位上期（{}）报送的内容，已锁定，仅供对照；请在其右侧的白色单元格中填写本期的推进状态、完成进度和工作进展，写明本期新的进展，不要照抄上期。上期没有采用的报送内容时，“{}”显示“{}”“{}”或“{}”。",
             TaskCol::LastStatus.title(),
             TaskCol::LastPercent.title(),
             TaskCol::LastProgress.title(),
             last.round,
+            TaskCol::LastStatus.title(),
             Status::Unreported.label(),
+            Status::Rejected.label(),
+            Status::Closed.label(),
         ));
     }
     match spec.rows {

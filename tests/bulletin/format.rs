@@ -306,6 +306,29 @@ fn docx_with(xml: &str) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
+/// A .docx Word and LibreOffice open: content types, the package relationship and
+/// `word/document.xml` with `xml` in it.
+fn docx_package(xml: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", xml),
+    ] {
+        w.start_file(name, options).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
 /// A template whose XML is broken is named, and what is wrong is said in Chinese (the
 /// scanner once printed "</w:p> closes <w:r>"); nothing is written.
 #[test]
@@ -357,4 +380,72 @@ fn a_broken_template_is_named_and_told_in_chinese() {
         assert!(!err.contains("closes"), "{}", r.describe());
         assert!(!wd.path("通报.docx").exists());
     }
+}
+
+/// An office template with margins of its own: the 附件 table and the 版记 span its text
+/// area, not GB/T 9704's, and the 版记 still sits at the foot of the last page.
+#[test]
+fn the_tables_and_the_imprint_span_the_templates_own_text_area() {
+    let wd = Workdir::new("bulletin-template-margins");
+    let returns = repo().join("samples/returns");
+    merge(&wd, returns.to_str().unwrap(), ROUND, "汇总");
+    // 25.4 mm top and bottom, 31.75 mm left and right: Word's own default page.
+    let (left, right, width) = (1800, 1800, 11906 - 3600);
+    let xml = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>兖州区督查考核通报</w:t></w:r></w:p><w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1440\" w:right=\"{right}\" w:bottom=\"1440\" w:left=\"{left}\" w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+    );
+    wd.create("红头.docx", docx_package(&xml));
+    wd.run(&[
+        "bulletin",
+        "--round",
+        ROUND,
+        "--merged",
+        "汇总",
+        "-o",
+        "通报.docx",
+        "--template",
+        "红头.docx",
+        "--date",
+        "2020-04-08",
+    ]);
+    let doc = part(&wd.path("通报.docx"), "word/document.xml");
+    let tables = doc.matches("<w:tbl>").count();
+    assert_eq!(tables, 2, "the 附件 and the 版记");
+    assert_eq!(
+        doc.matches(&format!("<w:tblW w:w=\"{width}\" w:type=\"dxa\"/>"))
+            .count(),
+        tables
+    );
+    assert!(
+        doc.contains(&format!("w:tblpX=\"{left}\"")),
+        "the 版记 from the left margin"
+    );
+
+    // Printed, its last rule ends at the right margin and lies on the text area's foot.
+    let pdf = soffice_convert(&wd.path("通报.docx"), "pdf", &wd.path("pdf"));
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let pages: u32 = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let last = pdf_lines(&pdf, pages);
+    let issued = last
+        .iter()
+        .find(|l| l.3.ends_with("印发"))
+        .unwrap_or_else(|| panic!("{last:?}"));
+    let right_edge = (11906 - right) as f64 / 20.0;
+    assert!(
+        issued.2 <= right_edge && issued.2 > right_edge - 20.0,
+        "印发日期 ends at {} pt, the margin at {right_edge}",
+        issued.2
+    );
+    let foot = (16838 - 1440) as f64 / 20.0;
+    assert!(
+        issued.1 > foot - 40.0 && issued.1 < foot,
+        "the 版记 at the foot ({} pt, text area ends at {foot})",
+        issued.1
+    );
 }

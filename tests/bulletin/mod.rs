@@ -401,7 +401,7 @@ fn every_lagging_task_is_named_in_section_three_and_the_attachment() {
             }
         }
         // The hosts that did not report or were sent back, a line per state: all of them up
-        // to four, else the first three and how many (section 四 names every one).
+        // to three, else the first two and how many (section 四 names every one).
         for (state, label) in [("未报送", "未报送"), ("已报送未通过", "退回重报")] {
             let units: Vec<&str> = t["hosts"]
                 .as_array()
@@ -555,6 +555,9 @@ fn sections_two_and_three_name_each_task_with_its_hosts_and_leaders_and_the_offi
         0,
         "nothing after the 版记"
     );
+    // Two tables back to back are one table to Word: a paragraph keeps them apart.
+    assert!(!doc.contains("</w:tbl><w:tbl>"));
+    assert!(doc.contains("</w:tbl><w:p>"));
     assert!(tail.contains("<w:tab/>"), "印发日期 on its right tab stop");
 }
 
