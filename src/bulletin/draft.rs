@@ -8,11 +8,11 @@
 use std::cmp::Reverse;
 
 use super::history::{History, Late};
-use super::texts::{Piece, TextError, Texts, Vars};
+use super::texts::{Para, Piece, TextError, Texts, Vars};
 use super::BulletinError;
 use crate::catalog::{format_number, Section};
 use crate::date::Date;
-use crate::docx::{Align, Block, Column, Run, Table};
+use crate::docx::{Block, Run};
 use crate::domain::colour::Colour;
 use crate::domain::merged::round1;
 use crate::domain::status::{Status, UnitState};
@@ -47,19 +47,6 @@ pub struct Draft {
     /// The tasks of 三 and of the 附件, in document order, with the rounds each has lagged.
     pub lagging: Vec<(u32, u32)>,
 }
-
-/// The 附件's columns: title, share of the 版心 width (tenths of a millimetre of 156 mm),
-/// alignment.
-const ATTACHMENT_COLUMNS: [(&str, u32, Align); 7] = [
-    ("序号", 70, Align::Center),
-    ("任务", 240, Align::Left),
-    ("主办单位", 300, Align::Left),
-    ("牵头领导", 140, Align::Center),
-    ("推进状态", 140, Align::Center),
-    ("完成进度", 120, Align::Center),
-    // The hosts' own words are the longest cell: the widest column keeps rows short.
-    ("存在问题", 550, Align::Left),
-];
 
 /// The 附件's label (GB/T 9704: "附件", 黑体, on the attachment's first line).
 const ATTACHMENT_LABEL: &str = "附件";
@@ -138,7 +125,7 @@ fn ordinal(n: usize) -> String {
     format!("（{tens}{}）", DIGITS[ones])
 }
 
-fn join(names: &[String]) -> String {
+pub(super) fn join(names: &[String]) -> String {
     names.join("、")
 }
 
@@ -146,7 +133,7 @@ fn join(names: &[String]) -> String {
 /// many ("区委组织部、区委改革办等9个单位"), so that the bulletin stays short. A lagging task's
 /// hosts are all in the 附件's 主办单位 column and the round's whole 未报送 roll in section 四;
 /// a task going well is named with its first two hosts only.
-fn few(names: &[String]) -> String {
+pub(super) fn few(names: &[String]) -> String {
     const NAMED: usize = 2;
     if names.len() <= NAMED + 1 {
         join(names)
@@ -374,6 +361,18 @@ fn inline_heading(block: Block, sub: &str) -> Block {
     }
 }
 
+/// `more`'s first paragraph joined to the end of `base`'s last when both are body text (a
+/// piece of what changed continues the paragraph it is about), the rest after it.
+fn continued(base: &mut Vec<Para>, more: Vec<Para>) {
+    let mut more = more.into_iter();
+    match (base.last_mut(), more.next()) {
+        (Some(Para::Body(runs)), Some(Para::Body(next))) => runs.extend(next),
+        (_, Some(first)) => base.push(first),
+        (_, None) => {}
+    }
+    base.extend(more);
+}
+
 /// The values of one task's item.
 fn item_vars(base: &Vars, index: usize, t: &TaskSummary, streak: u32) -> Vars {
     let mut v = base.clone();
@@ -401,66 +400,12 @@ fn reached(t: &TaskSummary) -> String {
 }
 
 /// （连续2期） for a task lagging two or more rounds running, else nothing.
-fn streak_mark(rounds: u32) -> String {
+pub(super) fn streak_mark(rounds: u32) -> String {
     if rounds >= 2 {
         format!("（连续{rounds}期）")
     } else {
         String::new()
     }
-}
-
-/// A lagging task's 存在问题: each host's own words, one a line (named when the task has
-/// several hosts), then the hosts that did not report or were sent back.
-fn problems(t: &TaskSummary) -> String {
-    let several = t.hosts.len() > 1;
-    let mut lines: Vec<String> = t
-        .hosts
-        .iter()
-        .filter(|h| !h.problems.trim().is_empty() && h.problems.trim() != "无")
-        .map(|h| {
-            let said = h.problems.trim();
-            if several {
-                format!("{}：{said}", h.unit)
-            } else {
-                said.to_string()
-            }
-        })
-        .collect();
-    for state in [UnitState::Missing, UnitState::Rejected] {
-        let units: Vec<String> = t
-            .hosts
-            .iter()
-            .filter(|h| h.state == state)
-            .map(|h| h.unit.clone())
-            .collect();
-        if !units.is_empty() {
-            lines.push(format!("{}：{}", state.status().label(), few(&units)));
-        }
-    }
-    lines.join("\n")
-}
-
-/// The 附件's table: one row per lagging task, in section 三's order.
-fn attachment_table(lagging: &[(&TaskSummary, u32)]) -> Result<Table, crate::docx::DocxError> {
-    let columns = ATTACHMENT_COLUMNS
-        .iter()
-        .map(|(title, width, align)| Column::new(*title, *width, *align))
-        .collect();
-    let rows = lagging
-        .iter()
-        .map(|(t, n)| {
-            vec![
-                t.number.to_string(),
-                short(&t.text) + &streak_mark(*n),
-                join(&t.host_names),
-                t.leaders.join("\n"),
-                t.status.label().to_string(),
-                t.percent.map_or_else(|| "—".to_string(), percent),
-                problems(t),
-            ]
-        })
-        .collect();
-    Table::new(columns, rows)
 }
 
 /// Drafts the bulletin.
@@ -498,11 +443,17 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
         );
         Ok(())
     };
+    // With an earlier round, what changed continues the paragraph it is about.
+    let previous = i.history.is_some_and(|h| h.previous.is_some());
+    let with_change = |piece: Piece, change: Piece| -> Result<Vec<Block>, TextError> {
+        let mut out = texts.paragraphs(piece, &vars)?;
+        if previous {
+            continued(&mut out, texts.paragraphs(change, &vars)?);
+        }
+        Ok(out.into_iter().map(|p| p.block()).collect())
+    };
     paras(Piece::Opening, &mut blocks)?;
-    paras(Piece::Overall, &mut blocks)?;
-    if i.history.is_some_and(|h| h.previous.is_some()) {
-        paras(Piece::OverallChange, &mut blocks)?;
-    }
+    blocks.extend(with_change(Piece::Overall, Piece::OverallChange)?);
 
     paras(Piece::Good, &mut blocks)?;
     let good_items: Vec<(&TaskSummary, u32)> = good.iter().map(|t| (*t, 1)).collect();
@@ -541,10 +492,7 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
         true,
     )?);
 
-    paras(Piece::Reporting, &mut blocks)?;
-    if i.history.is_some_and(|h| h.previous.is_some()) {
-        paras(Piece::ReportingChange, &mut blocks)?;
-    }
+    blocks.extend(with_change(Piece::Reporting, Piece::ReportingChange)?);
     if s.units_in(UnitState::Missing).next().is_some() {
         paras(Piece::ReportingMissing, &mut blocks)?;
     }
@@ -569,7 +517,7 @@ pub fn draft(i: &Inputs, texts: &Texts) -> Result<Draft, BulletinError> {
         blocks.push(Block::PageBreak);
         blocks.push(Block::AttachmentLabel(ATTACHMENT_LABEL.to_string()));
         blocks.push(Block::Title(attachment));
-        blocks.push(Block::Table(attachment_table(&lagging)?));
+        blocks.push(Block::Table(super::attachment::table(&lagging)?));
     }
     // 版记 (GB/T 9704 7.4): 抄送 where the office names any, 印发机关 and 印发日期.
     let copy_to = texts.line(Piece::CopyTo, &vars)?;

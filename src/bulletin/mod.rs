@@ -15,6 +15,7 @@
 //! The layout (GB/T 9704) is [`crate::docx`]'s; [`render`] writes the blocks as duban's own
 //! package or into the office's 红头 template.
 
+mod attachment;
 pub mod draft;
 pub mod history;
 pub mod supervise;
