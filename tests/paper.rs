@@ -242,10 +242,25 @@ fn printed_outputs_are_readable_numbered_and_titled() {
         !text.contains("协办单位进展："),
         "co-units are in 分单位明细"
     );
-    for sheet in ["分单位明细", "统计", "量化指标", "未报送单位", "报送文件"] {
+    // Every sheet's first page: its title (the round and what it lists) and who made it when.
+    for (sheet, title) in [
+        ("分单位明细", "各单位报送明细"),
+        ("统计", "任务推进情况统计"),
+        ("量化指标", "量化指标完成情况"),
+        ("未报送单位", "未报送单位"),
+        ("退回重报单位", "退回重报单位"),
+        ("报送文件", "报送文件及校验结论"),
+        ("校验问题", "校验问题清单"),
+    ] {
+        let first = book
+            .iter()
+            .find(|p| p.band(true).contains(&format!("汇总·{sheet}")))
+            .unwrap_or_else(|| panic!("{sheet} printed with its name"));
+        let text = first.text();
+        assert!(text.contains(&format!("{Q2}{title}")), "{sheet}: {text}");
         assert!(
-            book.iter().any(|p| p.band(true).contains(sheet)),
-            "{sheet} printed with its name"
+            text.contains("制表单位：") && text.contains("制表日期："),
+            "{sheet}: {text}"
         );
     }
     let files: String = (book.iter())
