@@ -5,119 +5,14 @@
 //! 制表单位 and 制表日期; A3 when duban.toml asks; the bulletin's rows never split.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use crate::printed::{pages, Page};
 use crate::workdir::{repo, soffice, soffice_print, Workdir};
 
 const Q1: &str = "2020年第一季度";
 const Q2: &str = "2020年第二季度";
 const OFFICE: &str = "区督考办";
 const CONTACT: &str = "区督考办 0537-3412345";
-
-/// One printed word: its box's top and bottom (points from the page's top) and text.
-struct Word {
-    y_min: f64,
-    y_max: f64,
-    text: String,
-}
-
-struct Page {
-    width: f64,
-    height: f64,
-    words: Vec<Word>,
-}
-
-impl Page {
-    /// The words in the top or bottom 40 points: the page header or footer.
-    fn band(&self, top: bool) -> String {
-        (self.words.iter())
-            .filter(|w| match top {
-                true => w.y_max < 40.0,
-                false => w.y_min > self.height - 40.0,
-            })
-            .map(|w| w.text.as_str())
-            .collect()
-    }
-
-    fn text(&self) -> String {
-        self.words.iter().map(|w| w.text.as_str()).collect()
-    }
-
-    /// The median height of the words with Chinese in them: CJK boxes are about 1.0-1.15
-    /// times the printed size, so 9.0 or more is 9 pt (小五) or larger.
-    fn body_size(&self) -> f64 {
-        let mut h: Vec<f64> = (self.words.iter())
-            .filter(|w| {
-                w.text
-                    .chars()
-                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-            })
-            .map(|w| w.y_max - w.y_min)
-            .collect();
-        assert!(!h.is_empty(), "a page without Chinese: {}", self.text());
-        h.sort_by(f64::total_cmp);
-        h[h.len() / 2]
-    }
-
-    /// "第 N 页 共 M 页" at the foot: (N, M).
-    fn number(&self) -> (u32, u32) {
-        let foot = self.band(false);
-        let n = |s: &str| -> Option<u32> { s.parse().ok() };
-        let parsed = foot.split_once('第').and_then(|(_, r)| {
-            let (a, r) = r.split_once("页共")?;
-            let (b, _) = r.split_once('页')?;
-            Some((n(a)?, n(b)?))
-        });
-        parsed.unwrap_or_else(|| panic!("no page number in the footer “{foot}”"))
-    }
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-/// Every page of a PDF with its words.
-fn pages(pdf: &Path) -> Vec<Page> {
-    let out = Command::new("pdftotext")
-        .arg("-bbox")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let html = String::from_utf8(out.stdout).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let i = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
-    };
-    html.split("<page ")
-        .skip(1)
-        .map(|p| {
-            let tag = &p[..p.find('>').unwrap()];
-            let words = p
-                .split("<word ")
-                .skip(1)
-                .map(|w| {
-                    let tag = &w[..w.find('>').unwrap()];
-                    let text = &w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()];
-                    Word {
-                        y_min: attr(tag, "yMin"),
-                        y_max: attr(tag, "yMax"),
-                        text: unescape(text),
-                    }
-                })
-                .collect();
-            Page {
-                width: attr(tag, "width"),
-                height: attr(tag, "height"),
-                words,
-            }
-        })
-        .collect()
-}
 
 /// Prints `file` and returns its pages.
 fn print(wd: &Workdir, file: &Path) -> Vec<Page> {

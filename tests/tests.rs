@@ -27,6 +27,7 @@ mod new_year;
 mod outputs;
 mod page;
 mod paper;
+mod printed;
 mod remind;
 mod returns;
 mod rounds;

@@ -423,14 +423,7 @@ fn the_tables_and_the_imprint_span_the_templates_own_text_area() {
 
     // Printed, its last rule ends at the right margin and lies on the text area's foot.
     let pdf = soffice_convert(&wd.path("通报.docx"), "pdf", &wd.path("pdf"));
-    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
-    let pages: u32 = String::from_utf8_lossy(&info.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = crate::printed::pages(&pdf).len() as u32;
     let last = pdf_lines(&pdf, pages);
     let issued = last
         .iter()

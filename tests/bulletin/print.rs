@@ -3,76 +3,33 @@
 //! the foot of the last page however far down the document ends.
 
 use std::path::Path;
-use std::process::Command;
 
 use super::*;
+use crate::printed::{self, Word};
 use crate::workdir::soffice_print;
 
 /// The 版心's bottom edge on an A4 GB/T 9704 page, in points: 297 mm less the 35 mm bottom
 /// margin (16838 − 1984 twips).
 const TEXT_BOTTOM: f64 = (16838.0 - 1984.0) / 20.0;
 
-/// A printed word: its box (points, from the page's top) and text.
-#[derive(Debug)]
-struct Word {
-    y_min: f64,
-    y_max: f64,
-    text: String,
-}
-
-/// The words of page `page` of `pdf` (`pdftotext -bbox`).
-fn words(pdf: &Path, page: u32) -> Vec<Word> {
-    let p = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-f", &p, "-l", &p, "-bbox"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let html = String::from_utf8(out.stdout).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let i = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
-    };
-    html.split("<word ")
-        .skip(1)
-        .map(|w| {
-            let tag = &w[..w.find('>').unwrap()];
-            let text = &w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()];
-            Word {
-                y_min: attr(tag, "yMin"),
-                y_max: attr(tag, "yMax"),
-                text: text.to_string(),
-            }
-        })
-        .collect()
-}
-
-fn pages(pdf: &Path) -> u32 {
-    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
-    String::from_utf8_lossy(&info.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
+/// Each page's words, the first page first.
+fn words_by_page(pdf: &Path) -> Vec<Vec<Word>> {
+    printed::pages(pdf).into_iter().map(|p| p.words).collect()
 }
 
 /// The 版记 of a printed bulletin: on its last page and on no other, its last line on the
 /// 版心's bottom edge, and every other word of that page (the page number aside) above it.
 fn imprint_at_the_foot(pdf: &Path) {
-    let n = pages(pdf);
-    for page in 1..n {
+    let mut all = words_by_page(pdf);
+    let n = all.len() as u32;
+    let last = all.pop().unwrap();
+    for (page, words) in (1..).zip(&all) {
         assert!(
-            !words(pdf, page)
-                .iter()
-                .any(|w| w.text.starts_with("抄送：")),
+            !words.iter().any(|w| w.text.starts_with("抄送：")),
             "{}: 抄送 on page {page} of {n}",
             pdf.display()
         );
     }
-    let last = words(pdf, n);
     let copy_to = last
         .iter()
         .find(|w| w.text.starts_with("抄送："))
@@ -112,10 +69,11 @@ fn imprint_at_the_foot(pdf: &Path) {
 fn the_sample_bulletin_prints_on_ten_pages_with_the_imprint_at_the_foot() {
     let (wd, s, _) = sample_bulletin("bulletin-print", &[]);
     let pdf = soffice_print(&wd.path("通报.docx"), &wd.path("pdf"));
-    let n = pages(&pdf);
+    let all = words_by_page(&pdf);
+    let n = all.len() as u32;
     assert!((8..=10).contains(&n), "{n} pages");
     for page in 1..=n {
-        let w = words(&pdf, page);
+        let w = &all[page as usize - 1];
         let footer: String = w
             .iter()
             .filter(|w| w.y_min > TEXT_BOTTOM)
@@ -125,10 +83,14 @@ fn the_sample_bulletin_prints_on_ten_pages_with_the_imprint_at_the_foot() {
     }
     // The 附件's rows at 五号 (10.5 pt: a 13.65 pt box), however tight they are set.
     let attachment = (1..=n)
-        .find(|p| words(&pdf, *p).first().is_some_and(|w| w.text == "附件"))
+        .find(|p| {
+            all[*p as usize - 1]
+                .first()
+                .is_some_and(|w| w.text == "附件")
+        })
         .expect("the 附件 starts a page");
     for page in attachment..=n {
-        let w = words(&pdf, page);
+        let w = &all[page as usize - 1];
         // From the table's header row (repeated on each page) down to the 版记.
         let header = w.iter().find(|w| w.text == "存在问题").expect("header row");
         let cells: Vec<&Word> = w
@@ -184,7 +146,7 @@ fn the_sample_bulletin_prints_on_ten_pages_with_the_imprint_at_the_foot() {
         ]);
         assert_eq!(r.code(), 0, "{}", r.describe());
         let pdf = soffice_print(&wd.path(&out), &wd.path("pdf"));
-        seen.insert(pages(&pdf));
+        seen.insert(printed::pages(&pdf).len());
         imprint_at_the_foot(&pdf);
     }
     assert!(seen.len() >= 2, "the end moved to a new page: {seen:?}");

@@ -382,28 +382,11 @@ fn a_second_round_template_prints_one_page_wide() {
     let (wd, ws, _) = two_rounds("last-round-print");
     let pdf = soffice_print(&template_of(&ws, Q2, KJ), &wd.path("pdf"));
     // Page 2: 填报说明 is page 1, then 任务进展's seven tasks on one page.
-    let out = std::process::Command::new("pdftotext")
-        .args(["-f", "2", "-l", "2", "-bbox"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let html = String::from_utf8(out.stdout).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let i = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-        tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
-    };
-    let page = &html[html.find("<page ").unwrap()..];
-    let width = attr(&page[..page.find('>').unwrap()], "width");
-    let height = attr(&page[..page.find('>').unwrap()], "height");
+    let page = crate::printed::pages(&pdf).swap_remove(1);
+    let (width, height) = (page.width, page.height);
     assert!(width > height, "landscape: {width} × {height}");
-    let words: Vec<(String, f64, f64)> = (page.split("<word ").skip(1))
-        .map(|w| {
-            let tag = &w[..w.find('>').unwrap()];
-            let text = &w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()];
-            let size = attr(tag, "yMax") - attr(tag, "yMin");
-            (text.to_string(), attr(tag, "xMax"), size)
-        })
+    let words: Vec<(String, f64, f64)> = (page.words.iter())
+        .map(|w| (w.text.clone(), w.x_max, w.y_max - w.y_min))
         .collect();
     for title in [
         "序号",
