@@ -318,6 +318,12 @@ fn escalate_writes_a_yellow_order_for_two_lagging_rounds() {
             .set(3, "存在问题", s(problem));
         let dir = ws.join("rounds").join(round).join("回收");
         std::fs::write(dir.join("kj.xlsx"), r.bytes()).unwrap();
+        // Task 32, which 区委宣传部 and 区直各部门 host, lagging too.
+        let mut r = Return::clean(&cat, "区委宣传部", round, false);
+        r.set(32, "推进状态", s("滞后"))
+            .set(32, "完成进度(%)", V::N(percent))
+            .set(32, "存在问题", s(problem));
+        std::fs::write(dir.join("xcb.xlsx"), r.bytes()).unwrap();
     };
     const Q2: &str = "2020年第二季度";
     ok(&["round", "new", Q1, "--deadline", "2020-04-05"]);
@@ -395,4 +401,16 @@ fn escalate_writes_a_yellow_order_for_two_lagging_rounds() {
     ] {
         assert!(text.contains(want), "{want} not in {text}");
     }
+
+    // A task 区直各部门 host (32) is addressed as the notice names its hosts, not department
+    // by department.
+    let doc = ws.join("rounds").join(Q2).join("督办文书");
+    let order = std::fs::read_dir(&doc)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("_督办单_任务32_"))
+        .expect("a 督办单 for task 32");
+    let xml = crate::bulletin::part(&order, "word/document.xml");
+    assert!(xml.contains(">区委宣传部、区直各部门：<"), "{xml}");
+    assert!(!xml.contains("区委组织部、"), "no department one by one");
 }

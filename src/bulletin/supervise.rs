@@ -39,7 +39,6 @@ pub struct Supervise<'a> {
     pub streak: u32,
     /// The task's record round by round, up to this round.
     pub history: &'a [TaskRound],
-    pub hosts: &'a [String],
     /// (unit, 存在问题) as the hosts reported them this round.
     pub problems: &'a [(String, String)],
     /// The day the 整改 answer is due.
@@ -87,7 +86,9 @@ pub fn supervise_docx(s: &Supervise<'_>, offset: Offset) -> Result<Vec<u8>, Docx
     let mut blocks = vec![
         Block::DocNumber(s.number.to_string()),
         Block::Title(format!("督办单（{}）", s.level.label())),
-        Block::Addressee(format!("{}：", s.hosts.join("、"))),
+        // As the notice names them: 区直各部门 stays the 统称 GB/T 9704 allows for 主送,
+        // not forty departments one by one.
+        Block::Addressee(format!("{}：", s.task.hosts.join("、"))),
         Block::para(format!(
             "政府工作报告第{}项任务“{}”截至{}已连续{}期滞后，现予{}督办。该任务历次推进情况如下：",
             s.task.number,

@@ -115,7 +115,6 @@ pub fn escalate(e: &Escalate<'_>) -> Result<Vec<Written>, RemindError> {
             level,
             streak,
             history: &history,
-            hosts: &hosts,
             problems: &problems,
             due,
             today: e.today,
