@@ -61,7 +61,7 @@ fn write_contacts(wd: &Workdir, units: &[String]) {
 
 /// `duban collect --into INTO --contacts contacts.csv` against the server, the password in
 /// the environment.
-fn collect(wd: &Workdir, d: &Dovecot, into: &str, security: &str, extra: &[&str]) -> Run {
+pub fn collect(wd: &Workdir, d: &Dovecot, into: &str, security: &str, extra: &[&str]) -> Run {
     let mut args = collect_args(d, into, security);
     args.extend(extra.iter().map(|a| a.to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -757,7 +757,6 @@ fn replies_reach_each_sender_exactly_once_across_runs() {
         (&stranger, "2020-04-02T03:00:00Z", &[]),
         (&question, "2020-04-02T04:00:00Z", &[]),
     ]);
-    let smtp_port = smtp.port.to_string();
     let reply = |d: &Dovecot, send: bool| {
         let mut extra = vec![
             "--round",
@@ -767,15 +766,10 @@ fn replies_reach_each_sender_exactly_once_across_runs() {
             "发件箱",
             "--from",
             "区督考办 <office@duban.test>",
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            &smtp_port,
-            "--smtp-security",
-            "none",
             "--rate",
             "0",
         ];
+        extra.extend(smtp.options("none"));
         if send {
             extra.push("--send");
         }

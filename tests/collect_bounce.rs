@@ -41,7 +41,6 @@ fn bounce(id: &str, to: &str, original: &[u8]) -> Vec<u8> {
 
 /// `duban mail KIND … --send` through the test's SMTP server into the outbox 发件箱.
 fn mail(wd: &Workdir, smtp: &Smtp, kind: &str, extra: &[&str]) -> Run {
-    let port = smtp.port.to_string();
     let mut args = vec![
         "mail",
         kind,
@@ -58,13 +57,8 @@ fn mail(wd: &Workdir, smtp: &Smtp, kind: &str, extra: &[&str]) -> Run {
         "--rate",
         "0",
         "--send",
-        "--smtp-host",
-        "127.0.0.1",
-        "--smtp-port",
-        &port,
-        "--smtp-security",
-        "none",
     ];
+    args.extend(smtp.options("none"));
     args.extend_from_slice(extra);
     let mut cmd = wd.command(&args);
     cmd.env_remove("DUBAN_SMTP_PASSWORD").stdin(Stdio::null());
@@ -151,30 +145,7 @@ fn a_bounce_is_named_by_the_office_mail_it_carries_back() {
             &[],
         ),
     ]);
-    let port = d.port.to_string();
-    let mut cmd = wd.command(&[
-        "collect",
-        "--into",
-        "回收",
-        "--contacts",
-        "contacts.csv",
-        "--outbox",
-        "发件箱",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-security",
-        "none",
-        "--imap-user",
-        "office",
-    ]);
-    cmd.env("DUBAN_IMAP_PASSWORD", "secret")
-        .stdin(Stdio::null());
-    let run = Run {
-        args: vec!["collect".into()],
-        out: cmd.output().unwrap(),
-    };
+    let run = crate::collect::collect(&wd, &d, "回收", "none", &["--outbox", "发件箱"]);
     run.assert_code(0);
     let out = run.stdout();
     assert!(!template0.is_empty() && !reminder1.is_empty());

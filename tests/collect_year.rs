@@ -308,28 +308,7 @@ fn the_mailbox_as_units_use_it() {
         (eml.bytes(), "2020-04-02T05:00:00Z", &[]),
         (fwd.bytes(), "2020-04-02T06:00:00Z", &[]),
     ]);
-    let port = d.port.to_string();
-    let mut cmd = wd.command(&[
-        "collect",
-        "--into",
-        "回收",
-        "--contacts",
-        "contacts.csv",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-security",
-        "none",
-        "--imap-user",
-        "office",
-    ]);
-    cmd.env("DUBAN_IMAP_PASSWORD", "secret")
-        .stdin(Stdio::null());
-    let run = Run {
-        args: vec!["collect".into()],
-        out: cmd.output().unwrap(),
-    };
+    let run = crate::collect::collect(&wd, &d, "回收", "none", &[]);
     run.assert_code(0);
     let out = run.stdout();
     let saved = files(&wd.path("回收"));
@@ -425,35 +404,21 @@ fn documents_instead_of_the_workbook_and_the_untouched_template() {
         (&both, "2020-04-02T04:00:00Z", &[]),
         (&untouched, "2020-04-02T05:00:00Z", &[]),
     ]);
-    let port = d.port.to_string();
-    let mut cmd = wd.command(&[
-        "collect",
-        "--into",
+    let run = crate::collect::collect(
+        &wd,
+        &d,
         "回收",
-        "--contacts",
-        "contacts.csv",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-security",
         "none",
-        "--imap-user",
-        "office",
-        "--round",
-        R1,
-        "--reply",
-        "--outbox",
-        "发件箱",
-        "--from",
-        "区督考办 <office@duban.test>",
-    ]);
-    cmd.env("DUBAN_IMAP_PASSWORD", "secret")
-        .stdin(Stdio::null());
-    let run = Run {
-        args: vec!["collect".into()],
-        out: cmd.output().unwrap(),
-    };
+        &[
+            "--round",
+            R1,
+            "--reply",
+            "--outbox",
+            "发件箱",
+            "--from",
+            "区督考办 <office@duban.test>",
+        ],
+    );
     run.assert_code(0);
 
     // The untouched template is answered as such: its own text, no problem list.

@@ -298,8 +298,7 @@ fn a_unit_missing_from_the_contacts_is_named_before_the_others_are_sent() {
     let mut text: Vec<String> = rows().iter().map(|r| r.join(",")).collect();
     text.remove(3); // 小孟镇
     wd.create("contacts.csv", text.join("\r\n") + "\r\n");
-    let port = smtp.port.to_string();
-    let args = [
+    let mut args = vec![
         "mail",
         "templates",
         "--contacts",
@@ -313,13 +312,8 @@ fn a_unit_missing_from_the_contacts_is_named_before_the_others_are_sent() {
         "--send",
         "--rate",
         "0",
-        "--smtp-host",
-        "127.0.0.1",
-        "--smtp-port",
-        &port,
-        "--smtp-security",
-        "none",
     ];
+    args.extend(smtp.options("none"));
     let run = Run {
         args: args.iter().map(|s| s.to_string()).collect(),
         out: wd

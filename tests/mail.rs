@@ -24,6 +24,8 @@ const FROM: &str = "区督考办 <office@example.org>";
 pub struct Smtp {
     child: Child,
     pub port: u16,
+    /// The port, as the command line writes it.
+    port_text: String,
     store: PathBuf,
 }
 
@@ -46,7 +48,25 @@ impl Smtp {
             .strip_prefix("PORT ")
             .and_then(|p| p.trim().parse().ok())
             .unwrap_or_else(|| panic!("server.py did not start: {line:?}"));
-        Smtp { child, port, store }
+        Smtp {
+            child,
+            port,
+            port_text: port.to_string(),
+            store,
+        }
+    }
+
+    /// The options that send through this server with `security`: `--smtp-host`,
+    /// `--smtp-port` and `--smtp-security`.
+    pub fn options<'a>(&'a self, security: &'a str) -> [&'a str; 6] {
+        [
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &self.port_text,
+            "--smtp-security",
+            security,
+        ]
     }
 
     /// Every message the server accepted, in order, as parse_mail.py describes it.
@@ -151,7 +171,6 @@ fn sha256_file(p: &Path) -> String {
 /// `duban mail templates … --send` to the server, with `extra` options and the password
 /// (if any) in the environment.
 fn send(wd: &Workdir, smtp: &Smtp, security: &str, extra: &[&str], password: Option<&str>) -> Run {
-    let port = smtp.port.to_string();
     let mut args = vec![
         "mail",
         "templates",
@@ -170,13 +189,8 @@ fn send(wd: &Workdir, smtp: &Smtp, security: &str, extra: &[&str], password: Opt
         "--rate",
         "0",
         "--send",
-        "--smtp-host",
-        "127.0.0.1",
-        "--smtp-port",
-        &port,
-        "--smtp-security",
-        security,
     ];
+    args.extend(smtp.options(security));
     args.extend_from_slice(extra);
     let mut cmd = wd.command(&args);
     cmd.env_remove("DUBAN_SMTP_PASSWORD");
@@ -663,8 +677,7 @@ fn a_sender_lettre_refuses_is_told_in_chinese() {
 fn a_closed_stdout_does_not_stop_the_sending() {
     let wd = setup("mail-closed-stdout");
     let smtp = Smtp::start(&wd, "server", &[]);
-    let port = smtp.port.to_string();
-    let args = [
+    let mut args = vec![
         "mail",
         "templates",
         "--round",
@@ -680,13 +693,8 @@ fn a_closed_stdout_does_not_stop_the_sending() {
         "--rate",
         "0",
         "--send",
-        "--smtp-host",
-        "127.0.0.1",
-        "--smtp-port",
-        &port,
-        "--smtp-security",
-        "none",
     ];
+    args.extend(smtp.options("none"));
     // A pipe whose reading end is closed before duban starts: every write to stdout fails.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);

@@ -346,35 +346,32 @@ fn row(rec: &Record, cols: &[Option<usize>; 5], catalog: &Catalog, out: &mut Con
     // A row whose 邮箱 is still empty (as `duban init` lists every unit and leader for the
     // office to fill in) is not a mistake in the file: the unit has no address yet, and
     // the mail that concerns it says so (the rest go).
-    if to.is_empty() && bad.is_empty() {
-        out.unfilled.push(Contact {
-            name: resolved.0,
-            role: resolved.1,
-            to,
-            cc,
-            contact,
-            line: rec.line,
-        });
-        return;
-    }
-    if let Some(prev) = out.get(resolved.1, &resolved.0) {
-        out.problems.push(at(format!(
-            "“{}”与第 {} 行重复；一个单位或领导只写一行，多个邮箱写在同一格内",
-            resolved.0, prev.line
-        )));
-        return;
-    }
-    if !bad.is_empty() || to.is_empty() {
-        return;
-    }
-    out.entries.push(Contact {
+    let (unfilled, usable) = (
+        to.is_empty() && bad.is_empty(),
+        bad.is_empty() && !to.is_empty(),
+    );
+    let entry = Contact {
         name: resolved.0,
         role: resolved.1,
         to,
         cc,
         contact,
         line: rec.line,
-    });
+    };
+    if unfilled {
+        out.unfilled.push(entry);
+        return;
+    }
+    if let Some(prev) = out.get(entry.role, &entry.name) {
+        out.problems.push(at(format!(
+            "“{}”与第 {} 行重复；一个单位或领导只写一行，多个邮箱写在同一格内",
+            entry.name, prev.line
+        )));
+        return;
+    }
+    if usable {
+        out.entries.push(entry);
+    }
 }
 
 /// A contacts name that names no single unit or leader.

@@ -12,6 +12,7 @@
 
 mod detail;
 mod sheets;
+use tasks::LeaderSheet;
 mod tasks;
 
 pub use tasks::TaskRows;
@@ -127,8 +128,16 @@ pub fn leader_summary(
     let paper = Styles::sized(crate::columns::summary::LEADER.font_size);
     let screen = Styles::sized(crate::columns::summary::SCREEN.font_size);
     let mut wb = workbook(&format!("{round}{leader}同志分管任务进展情况"), compression);
-    tasks::leader(wb.add_worksheet(), &paper, m, rows, leader, round, imprint)?;
-    tasks::leader_screen(wb.add_worksheet(), &screen, m, rows, leader, round, imprint)?;
+    for (st, sheet) in [(&paper, LeaderSheet::Paper), (&screen, LeaderSheet::Screen)] {
+        tasks::leader(
+            wb.add_worksheet(),
+            st,
+            (m, rows),
+            (leader, round),
+            imprint,
+            sheet,
+        )?;
+    }
     Ok(wb.save_to_buffer()?)
 }
 

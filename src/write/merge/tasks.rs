@@ -394,51 +394,49 @@ fn leader_info(m: &Merged, lines: &[&TaskLine]) -> String {
     info
 }
 
-/// A leader's summary for paper: eight columns at 10 pt on A4, lagging tasks first.
+/// The two sheets of a leader's summary.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum LeaderSheet {
+    /// For paper: eight columns at 10 pt on A4, lagging tasks first.
+    Paper,
+    /// Every column, co-units and contacts included: for the screen (printed, on A3).
+    Screen,
+}
+
+/// One sheet of a leader's summary.
 pub(super) fn leader(
     ws: &mut Worksheet,
     st: &Styles,
-    m: &Merged,
-    rows: &TaskRows,
-    leader: &str,
-    round: &str,
+    (m, rows): (&Merged, &TaskRows),
+    (leader, round): (&str, &str),
     imprint: &Imprint,
+    sheet: LeaderSheet,
 ) -> Result<(), XlsxError> {
-    ws.set_name("分管任务进展")?;
+    let (name, layout, heading, what) = match sheet {
+        LeaderSheet::Paper => ("分管任务进展", &LEADER, "情况", ""),
+        LeaderSheet::Screen => (
+            "全部栏目",
+            &SCREEN,
+            "（全部栏目，供屏幕查阅）",
+            "（全部栏目）",
+        ),
+    };
+    ws.set_name(name)?;
     let lines = m.leader_tasks(leader);
     let mut info = leader_info(m, &lines);
     push_imprint(&mut info, imprint);
-    let table = Table::new(&LEADER, m, 1.0, st);
-    let heading = format!("{round}{leader}同志分管任务进展情况");
-    title(ws, st, &table.widths(), &heading, &info)?;
-    table.write(ws, m, rows, 2, &lines)?;
-    paper::header(ws, &format!("{round} {leader}同志分管任务进展"), imprint);
-    Ok(())
-}
-
-/// A leader's tasks with every column, co-units and contacts included: for the screen.
-pub(super) fn leader_screen(
-    ws: &mut Worksheet,
-    st: &Styles,
-    m: &Merged,
-    rows: &TaskRows,
-    leader: &str,
-    round: &str,
-    imprint: &Imprint,
-) -> Result<(), XlsxError> {
-    ws.set_name("全部栏目")?;
-    let lines = m.leader_tasks(leader);
-    let table = Table::new(&SCREEN, m, 1.0, st);
-    let heading = format!("{round}{leader}同志分管任务进展（全部栏目，供屏幕查阅）");
-    let mut info = leader_info(m, &lines);
-    push_imprint(&mut info, imprint);
+    let table = Table::new(layout, m, 1.0, st);
+    let heading = format!("{round}{leader}同志分管任务进展{heading}");
     title(ws, st, &table.widths(), &heading, &info)?;
     table.write(ws, m, rows, 2, &lines)?;
     paper::header(
         ws,
-        &format!("{round} {leader}同志分管任务进展（全部栏目）"),
+        &format!("{round} {leader}同志分管任务进展{what}"),
         imprint,
     );
-    // For the screen; printed, it takes A3 to stay legible.
-    paper::set_paper(ws, paper::Paper::A3, true)
+    if sheet == LeaderSheet::Screen {
+        // For the screen; printed, it takes A3 to stay legible.
+        paper::set_paper(ws, paper::Paper::A3, true)?;
+    }
+    Ok(())
 }
