@@ -94,19 +94,7 @@ fn the_page_fonts_and_page_numbers_are_gb9704() {
     }
 
     // Word's own character grid, on request.
-    wd.run(&[
-        "bulletin",
-        "--round",
-        ROUND,
-        "--merged",
-        "汇总",
-        "-o",
-        "word.docx",
-        "--date",
-        "2020-04-08",
-        "--grid",
-        "word",
-    ]);
+    wd.run(&bulletin_args("word.docx", &["--grid", "word"]));
     let doc = part(&wd.path("word.docx"), "word/document.xml");
     assert!(doc.contains(
         "<w:docGrid w:type=\"linesAndChars\" w:linePitch=\"579\" w:charSpace=\"-842\"/>"
@@ -234,21 +222,10 @@ fn an_offices_template_keeps_its_parts_and_gets_its_fields_filled() {
     );
     assert!(!wd.path("通报.docx").exists());
 
-    wd.run(&[
-        "bulletin",
-        "--round",
-        ROUND,
-        "--merged",
-        "汇总",
-        "-o",
+    wd.run(&bulletin_args(
         "通报.docx",
-        "--template",
-        tpl,
-        "--number",
-        "第2期",
-        "--date",
-        "2020-04-08",
-    ]);
+        &["--template", tpl, "--number", "第2期"],
+    ));
     let filled = wd.path("通报.docx");
     let (old, new) = (members(&template), members(&filled));
     assert_eq!(
@@ -355,21 +332,10 @@ fn a_broken_template_is_named_and_told_in_chinese() {
         ),
     ] {
         wd.create(name, docx_with(&format!("{head}{body}")));
-        let r = wd.output(&[
-            "bulletin",
-            "--round",
-            ROUND,
-            "--merged",
-            "汇总",
-            "-o",
+        let r = wd.output(&bulletin_args(
             "通报.docx",
-            "--template",
-            name,
-            "--number",
-            "第1期",
-            "--date",
-            "2020-04-08",
-        ]);
+            &["--template", name, "--number", "第1期"],
+        ));
         assert_ne!(r.code(), 0, "{}", r.describe());
         let err = r.stderr();
         assert!(
@@ -395,19 +361,7 @@ fn the_tables_and_the_imprint_span_the_templates_own_text_area() {
         "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>兖州区督查考核通报</w:t></w:r></w:p><w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1440\" w:right=\"{right}\" w:bottom=\"1440\" w:left=\"{left}\" w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
     );
     wd.create("红头.docx", docx_package(&xml));
-    wd.run(&[
-        "bulletin",
-        "--round",
-        ROUND,
-        "--merged",
-        "汇总",
-        "-o",
-        "通报.docx",
-        "--template",
-        "红头.docx",
-        "--date",
-        "2020-04-08",
-    ]);
+    wd.run(&bulletin_args("通报.docx", &["--template", "红头.docx"]));
     let doc = part(&wd.path("通报.docx"), "word/document.xml");
     let tables = doc.matches("<w:tbl>").count();
     assert_eq!(tables, 2, "the 附件 and the 版记");

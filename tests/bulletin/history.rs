@@ -236,19 +236,7 @@ fn late_units_are_named_from_the_mailboxs_receipts() {
         arrived, "2020-04-07T09:30:00+08:00",
         "the summary carries arrivals"
     );
-    let run = wd.run(&[
-        "bulletin",
-        "--round",
-        ROUND,
-        "--merged",
-        "汇总",
-        "-o",
-        "通报.docx",
-        "--date",
-        "2020-04-08",
-        "--deadline",
-        "2020-04-05",
-    ]);
+    let run = wd.run(&bulletin_args("通报.docx", &["--deadline", "2020-04-05"]));
     let paras = paragraphs(&part(&wd.path("通报.docx"), "word/document.xml"));
     let four = section(&paras, "四、");
     assert!(
@@ -264,17 +252,7 @@ fn late_units_are_named_from_the_mailboxs_receipts() {
     );
 
     // Without a deadline nothing is said about timeliness, and the command says why.
-    let run = wd.run(&[
-        "bulletin",
-        "--round",
-        ROUND,
-        "--merged",
-        "汇总",
-        "-o",
-        "无截止.docx",
-        "--date",
-        "2020-04-08",
-    ]);
+    let run = wd.run(&bulletin_args("无截止.docx", &[]));
     let paras = paragraphs(&part(&wd.path("无截止.docx"), "word/document.xml"));
     assert!(!paras.iter().any(|p| p.contains("截止时间")));
     assert!(

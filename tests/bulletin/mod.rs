@@ -31,11 +31,9 @@ fn summary(wd: &Workdir, dir: &str, round: &str) -> Value {
     serde_json::from_str(&wd.read(&format!("{dir}/{round}_汇总.json"))).unwrap()
 }
 
-/// The sample round merged, and its bulletin written to 通报.docx.
-fn sample_bulletin(name: &str, extra: &[&str]) -> (Workdir, Value, Run) {
-    let wd = Workdir::new(name);
-    let returns = repo().join("samples/returns");
-    merge(&wd, returns.to_str().unwrap(), ROUND, "汇总");
+/// `duban bulletin` of the sample round from the merge in 汇总 into `out`, dated 8 April
+/// 2020, then `extra`.
+fn bulletin_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "bulletin",
         "--round",
@@ -43,12 +41,20 @@ fn sample_bulletin(name: &str, extra: &[&str]) -> (Workdir, Value, Run) {
         "--merged",
         "汇总",
         "-o",
-        "通报.docx",
+        out,
         "--date",
         "2020-04-08",
-        "--number",
-        "第1期",
     ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The sample round merged, and its bulletin written to 通报.docx.
+fn sample_bulletin(name: &str, extra: &[&str]) -> (Workdir, Value, Run) {
+    let wd = Workdir::new(name);
+    let returns = repo().join("samples/returns");
+    merge(&wd, returns.to_str().unwrap(), ROUND, "汇总");
+    let mut args = bulletin_args("通报.docx", &["--number", "第1期"]);
     args.extend_from_slice(extra);
     let run = wd.run(&args);
     let s = summary(&wd, "汇总", ROUND);
@@ -603,19 +609,7 @@ fn the_offices_texts_replace_the_embedded_ones_and_unfilled_placeholders_stop_th
         "文字/requirements.txt",
         "# 五、下步工作要求\n\n**一是**请各单位于{round}结束后五日内整改到位。\n",
     );
-    wd.run(&[
-        "bulletin",
-        "--round",
-        ROUND,
-        "--merged",
-        "汇总",
-        "-o",
-        "自定.docx",
-        "--date",
-        "2020-04-08",
-        "--texts",
-        "文字",
-    ]);
+    wd.run(&bulletin_args("自定.docx", &["--texts", "文字"]));
     let paras = paragraphs(&part(&wd.path("自定.docx"), "word/document.xml"));
     assert_eq!(
         section(&paras, "五、"),
@@ -669,19 +663,7 @@ fn the_offices_texts_replace_the_embedded_ones_and_unfilled_placeholders_stop_th
 #[test]
 fn the_same_inputs_give_the_same_bytes_and_nothing_is_overwritten() {
     let (wd, _, _) = sample_bulletin("bulletin-bytes", &[]);
-    let args = [
-        "bulletin",
-        "--round",
-        ROUND,
-        "--merged",
-        "汇总",
-        "-o",
-        "二次.docx",
-        "--date",
-        "2020-04-08",
-        "--number",
-        "第1期",
-    ];
+    let args = bulletin_args("二次.docx", &["--number", "第1期"]);
     std::thread::sleep(std::time::Duration::from_millis(1100));
     wd.run(&args);
     assert!(
