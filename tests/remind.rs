@@ -22,6 +22,20 @@ const XM: &str = "小孟镇";
 /// The leader of task 3, which 区科技局 hosts.
 const LEADER: &str = "褚福梅";
 
+/// A document as LibreOffice prints it, its text without white space (pdftotext).
+fn printed_text(wd: &Workdir, docx: &Path) -> String {
+    let pdf = soffice_convert(docx, "pdf", &wd.path("pdf"));
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 fn remind_on(ws: &Path, day: &str, send: bool) -> Run {
     let mut args = vec!["remind"];
     if send {
@@ -184,20 +198,7 @@ fn remind_walks_a_round_once_per_stage() {
         assert!(names.iter().any(|n| n.contains("催办通知单")), "{names:?}");
     }
     let docs = ws.join("rounds").join(Q1).join("督办文书");
-    let pdf = soffice_convert(
-        &docs.join(format!("{Q1}_催办通知单_{KJ}.docx")),
-        "pdf",
-        &wd.path("pdf"),
-    );
-    let out = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let text: String = String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = printed_text(&wd, &docs.join(format!("{Q1}_催办通知单_{KJ}.docx")));
     for want in [
         "督办催〔2020〕1号",
         "催办通知单",
@@ -373,16 +374,7 @@ fn escalate_writes_a_yellow_order_for_two_lagging_rounds() {
         .join(Q2)
         .join("督办文书")
         .join(format!("{Q2}_督办单_任务3_黄色.docx"));
-    let pdf = soffice_convert(&doc, "pdf", &wd.path("pdf"));
-    let out = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let text: String = String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = printed_text(&wd, &doc);
     // 8 July 2020 is a Wednesday: five working days on is Wednesday 15 July.
     for want in [
         number.as_str(),
