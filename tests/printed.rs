@@ -66,12 +66,19 @@ impl Page {
     }
 }
 
-fn unescape(s: &str) -> String {
+/// Text as pdftotext or a docx part escapes it, unescaped.
+pub fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// A number attribute of a pdftotext tag (`yMin="12.5"`).
+pub fn attr(tag: &str, name: &str) -> f64 {
+    let i = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
 }
 
 /// Every page of a PDF with its words.
@@ -83,10 +90,6 @@ pub fn pages(pdf: &Path) -> Vec<Page> {
         .output()
         .expect("pdftotext (poppler-utils)");
     let html = String::from_utf8(out.stdout).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let i = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
-    };
     html.split("<page ")
         .skip(1)
         .map(|p| {

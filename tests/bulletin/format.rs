@@ -117,10 +117,7 @@ fn pdf_lines(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, String)> {
         .output()
         .expect("pdftotext (poppler-utils)");
     let html = String::from_utf8(out.stdout).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let i = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[i..i + tag[i..].find('"').unwrap()].parse().unwrap()
-    };
+    let attr = crate::printed::attr;
     html.split("<line ")
         .skip(1)
         .map(|l| {

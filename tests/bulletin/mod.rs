@@ -11,6 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::printed::unescape;
 use crate::workdir::{repo, rows_of, Run, Workdir};
 
 mod format;
@@ -84,13 +85,6 @@ fn members(docx: &Path) -> Vec<(String, Vec<u8>)> {
             (f.name().unwrap().to_string(), b)
         })
         .collect()
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
 }
 
 /// The joined `w:t` text of `xml` (one paragraph or cell), a `w:br` as '\n'.
